@@ -1,0 +1,15 @@
+"""sewerplan: building-by-building sewage forecasts for new towns.
+
+The estimation core lives in :mod:`sewerplan.model` (repository folder ``model/``),
+the Excel add-in in :mod:`sewerplan.xl_addin`, the PDF briefings in
+:mod:`sewerplan.reporting`. This top-level package holds only the command line.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("sewerplan")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]
