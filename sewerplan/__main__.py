@@ -1,0 +1,3 @@
+from sewerplan.cli import main
+
+main()
