@@ -6,8 +6,6 @@ All flows are returned in [m3/d].
 
 from __future__ import annotations
 
-import numpy as np
-
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
 from .units import litres_per_day_to_m3_per_day
 
@@ -63,13 +61,16 @@ def infiltration(day_max_sewage, infiltration_ratio=None, params: DesignParamete
     return day_max_sewage * ratio
 
 
-def design_flows(day_max_sewage, params: DesignParameters = DEFAULT_PARAMETERS, with_infiltration=True):
-    """Day-average, day-max and hourly-max design flows from a day-max sewage flow.
+def design_flows(flow, params: DesignParameters = DEFAULT_PARAMETERS, basis="day_max", with_infiltration=True):
+    """Day-average, day-max and hourly-max design flows from one sewage flow.
 
     Parameters
     ----------
-    day_max_sewage : scalar, array or Series
-        Day-max sewage without infiltration [m3/d].
+    flow : scalar, array or Series
+        Sewage without infiltration [m3/d], on the given basis.
+    basis : {"day_max", "day_average"}
+        ``day_max`` for design methods (conventional, unit-load); ``day_average`` for
+        observed or ML flows.
 
     Returns
     -------
@@ -78,19 +79,23 @@ def design_flows(day_max_sewage, params: DesignParameters = DEFAULT_PARAMETERS, 
 
     Notes
     -----
-    Infiltration I is a constant inflow added to each basis:
+    With Q the day-max sewage (Q = day-average / r when the basis is day-average),
+    infiltration I = i x Q is a constant inflow added to each basis:
     day-average = r x Q + I, day-max = Q + I, hour-max = k x Q + I,
-    with r = day-average/day-max ratio (0.75) and k = hourly max factor (1.5).
-    Sewers are sized for hour-max, plants for day-max (Korean design standard).
+    with r = day-average/day-max ratio (0.75), k = hourly max factor (1.5) and
+    i = infiltration ratio (0.10). Sewers are sized for hour-max, plants for day-max
+    (Korean sewerage design standard).
     """
-    inf = infiltration(day_max_sewage, params=params) if with_infiltration else day_max_sewage * 0.0
+    if basis == "day_max":
+        q = flow
+    elif basis == "day_average":
+        q = flow / params.day_average_to_day_max
+    else:
+        raise ValueError(f"basis must be 'day_max' or 'day_average', not {basis!r}")
+    inf = infiltration(q, params=params) if with_infiltration else q * 0.0
     return {
-        "day_average": day_max_sewage * params.day_average_to_day_max + inf,
-        "day_max": day_max_sewage + inf,
-        "hour_max": day_max_sewage * params.hourly_max_factor + inf,
+        "day_average": q * params.day_average_to_day_max + inf,
+        "day_max": q + inf,
+        "hour_max": q * params.hourly_max_factor + inf,
         "infiltration": inf,
     }
-
-
-def _as_array(x):  # kept private: used by tests of the input-type matrix
-    return np.asarray(x, dtype=float)

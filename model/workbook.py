@@ -1,0 +1,157 @@
+"""The results workbook (xlsx, openpyxl): buildings, district summary, methods and sources.
+
+Headers are Korean first with the unit, English below; numbers keep full precision and
+are shown with number formats. Synthetic inputs put a banner on every sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .fileio import atomic_path
+from .parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
+
+__all__ = ["COLUMN_LABELS", "column_label", "write_results_workbook", "SHEET_BUILDINGS", "SHEET_DISTRICTS", "SHEET_METHODS"]
+
+SHEET_BUILDINGS = "건축물별 결과"
+SHEET_DISTRICTS = "배수구역 요약"
+SHEET_METHODS = "방법 및 출처"
+SYNTHETIC_BANNER = "합성 표본 자료 (synthetic sample data): 실제 도시의 자료가 아닙니다 / not a real town's data"
+
+# column -> (Korean label with unit, English label with unit)
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "building_id": ("건축물 ID", "building id"),
+    "district": ("배수구역", "district"),
+    "main_use": ("주용도", "main use"),
+    "category": ("분류", "category"),
+    "moe_code_used": ("환경부 용도코드", "MOE code used"),
+    "unit_load_basis": ("원단위 기준", "unit-load basis"),
+    "floor_area_m2": ("연면적 (㎡)", "floor area [m2]"),
+    "households": ("세대수 (세대)", "households"),
+    "dwelling_units": ("호수 (호)", "dwelling units"),
+    "persons_estimated": ("추정 인구 (인)", "persons estimated"),
+    "approval_year": ("사용승인 연도", "approval year"),
+    "buildings": ("건축물 수 (동)", "buildings"),
+    "conventional_m3_per_day": ("기존 방식 일최대 (㎥/일)", "conventional, day max [m3/d]"),
+    "unit_load_m3_per_day": ("환경부 원단위 일최대 (㎥/일)", "MOE unit load, day max [m3/d]"),
+    "ml_m3_per_day": ("ML 예측 일평균 (㎥/일)", "ML, day average [m3/d]"),
+    "ml_lower_m3_per_day": ("ML 하한 (㎥/일)", "ML lower [m3/d]"),
+    "ml_upper_m3_per_day": ("ML 상한 (㎥/일)", "ML upper [m3/d]"),
+    "observed_m3_per_day": ("관측 오수량 일평균 (㎥/일)", "observed, day average [m3/d]"),
+}
+_METHOD_KO = {"conventional": "기존 방식", "unit_load": "환경부 원단위", "ml": "ML", "observed": "관측"}
+_BASIS_KO = {"day_average": "일평균", "day_max": "일최대", "hour_max": "시간최대"}
+_BASIS_EN = {"day_average": "day average", "day_max": "day max", "hour_max": "hour max"}
+
+
+def column_label(col: str) -> tuple[str, str]:
+    """Korean and English header (with unit) for a results column."""
+    if col in COLUMN_LABELS:
+        return COLUMN_LABELS[col]
+    for method, ko in _METHOD_KO.items():
+        for basis, bko in _BASIS_KO.items():
+            if col == f"{method}_{basis}_m3_per_day":
+                return f"{ko} {bko} (㎥/일)", f"{method.replace('_', ' ')}, {_BASIS_EN[basis]} [m3/d]"
+    return col, col
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+_BANNER_FILL = PatternFill("solid", fgColor="FFE699")
+
+
+def _write_frame(ws, df: pd.DataFrame, start_row: int) -> None:
+    for j, col in enumerate(df.columns, start=1):
+        ko, en = column_label(str(col))
+        c = ws.cell(row=start_row, column=j, value=ko)
+        c.font, c.fill = Font(bold=True), _HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        e = ws.cell(row=start_row + 1, column=j, value=en)
+        e.font, e.fill = Font(italic=True, color="555555", size=9), _HEADER_FILL
+        width = max(len(ko) * 2, len(en), 10)
+        ws.column_dimensions[get_column_letter(j)].width = min(width + 2, 40)
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    for i, values in enumerate(df.itertuples(index=False), start=start_row + 2):
+        for j, v in enumerate(values, start=1):
+            if v is None or (isinstance(v, float) and pd.isna(v)):
+                continue
+            cell = ws.cell(row=i, column=j, value=v.item() if hasattr(v, "item") else v)
+            if numeric[j - 1]:
+                cell.number_format = "#,##0.00"
+    ws.freeze_panes = ws.cell(row=start_row + 2, column=3)
+    if len(df):
+        ws.auto_filter.ref = f"A{start_row + 1}:{get_column_letter(len(df.columns))}{start_row + 1 + len(df)}"
+
+
+def _banner(ws, text: str) -> int:
+    c = ws.cell(row=1, column=1, value=text)
+    c.font, c.fill = Font(bold=True, color="7F6000"), _BANNER_FILL
+    return 3
+
+
+def write_results_workbook(
+    path,
+    buildings: pd.DataFrame,
+    districts: pd.DataFrame,
+    params: DesignParameters = DEFAULT_PARAMETERS,
+    extra_sheets: dict[str, pd.DataFrame] | None = None,
+    synthetic: bool = False,
+    notes: list[str] | None = None,
+    source: str = "",
+) -> Path:
+    """Write the results workbook atomically.
+
+    Sheets: 건축물별 결과 (one row per building), 배수구역 요약 (district totals, day-average /
+    day-max / hour-max per method), any ``extra_sheets`` and 방법 및 출처 (methods,
+    parameters with units and sources, notes, rejected-row count).
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_BUILDINGS
+    sheets = [(ws, buildings), (wb.create_sheet(SHEET_DISTRICTS), districts)]
+    for name, frame in (extra_sheets or {}).items():
+        sheets.append((wb.create_sheet(name[:31]), frame))
+    for sheet, frame in sheets:
+        start = _banner(sheet, SYNTHETIC_BANNER) if synthetic else 1
+        _write_frame(sheet, frame, start)
+
+    m = wb.create_sheet(SHEET_METHODS)
+    row = _banner(m, SYNTHETIC_BANNER) if synthetic else 1
+    lines = [
+        ("sewerplan 결과 (results)", f"작성일 {_dt.date.today().isoformat()}" + (f", 입력 {source}" if source else "")),
+        ("기존 방식 (conventional)", "주거: 세대수 x 세대당 인구 x 1인1일 원단위 x 계수 (일최대); 비주거: 환경부 원단위. "
+         "Housing: households x persons/household x per-capita unit x factor (day max); non-residential: MOE unit loads."),
+        ("환경부 원단위 (MOE unit load)", "건축물의 용도별 오수발생량 및 정화조 처리대상인원 산정방법 (환경부 고시 2025-165). "
+         "주거: 세대당 인원 x 200 L/인·일 (읍·면 170 L). Housing: persons per dwelling x 200 L/(person d)."),
+        ("일평균·일최대·시간최대", "일평균 = 0.75 x 일최대, 시간최대 = 1.5 x 일최대 (일 환산), 지하수 = 10% x 일최대 오수량을 각각 더함. "
+         "Day average = r x day max, hour max = k x day max, plus infiltration on each basis."),
+        ("단위 (units)", "유량 ㎥/일 (m3/d), 면적 ㎡, 인구 인, 금액 원 (KRW)."),
+    ]
+    for note in notes or []:
+        lines.append(("참고 (note)", note))
+    for key, text in lines:
+        m.cell(row=row, column=1, value=key).font = Font(bold=True)
+        m.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True)
+        row += 1
+    row += 1
+    headers = ["매개변수 (parameter)", "항목", "값 (value)", "단위 (unit)", "기본값 (default)", "허용 범위 (range)", "출처 (source)"]
+    for j, h in enumerate(headers, start=1):
+        c = m.cell(row=row, column=j, value=h)
+        c.font, c.fill = Font(bold=True), _HEADER_FILL
+    for p in parameter_table(params):
+        row += 1
+        values = [p["name"], p["label_ko"], p["value"], p["unit"], p["default"], f"{p['range'][0]}-{p['range'][1]}", p["source"]]
+        for j, v in enumerate(values, start=1):
+            m.cell(row=row, column=j, value=v).alignment = Alignment(wrap_text=j in (2, 7), vertical="top")
+    for col, width in zip("ABCDEFG", (28, 22, 10, 14, 10, 14, 90)):
+        m.column_dimensions[col].width = width
+    m.column_dimensions["B"].width = max(m.column_dimensions["B"].width, 60)
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)

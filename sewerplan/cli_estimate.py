@@ -1,0 +1,112 @@
+"""``sewerplan estimate`` and ``sewerplan uses``: the design methods on a building table."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.model.errors import InputFileError
+from sewerplan.model.estimate import district_summary, estimate_buildings, town_total
+from sewerplan.model.fileio import check_output_path, write_csv_atomic
+from sewerplan.model.inventory import load_buildings
+from sewerplan.model.parameters import DesignParameters
+from sewerplan.model.workbook import write_results_workbook
+
+BUILDING_OUTPUT_COLUMNS = [
+    "building_id", "district", "main_use", "category", "moe_code_used", "floor_area_m2", "households",
+    "persons_estimated", "conventional_m3_per_day", "unit_load_m3_per_day",
+]
+
+
+def rejected_path(out: Path) -> Path:
+    return out.with_name(out.stem + ".rejected.csv")
+
+
+def estimate(
+    input: Path = typer.Argument(..., help="Building table (CSV UTF-8/CP949 or xlsx) / 건축물 목록 파일"),
+    out: Path = typer.Option(..., "--out", "-o", help="Output .csv or .xlsx / 결과 파일 (.csv 또는 .xlsx)"),
+    district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Set bad rows aside in OUT.rejected.csv and go on / 오류 행은 따로 저장하고 계속"),
+    force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 기존 결과 파일 덮어쓰기"),
+    synthetic: bool = typer.Option(False, "--synthetic", help="Label outputs as synthetic sample data / 합성 자료 표시"),
+    persons_per_household: Optional[float] = typer.Option(None, help="[persons/household], default 2.6"),
+    per_capita_l_per_day: Optional[float] = typer.Option(None, help="[L/(person d)], default 300"),
+    design_factor: Optional[float] = typer.Option(None, help="[-], default 1.1"),
+    infiltration_ratio: Optional[float] = typer.Option(None, help="[-], default 0.10"),
+    day_average_to_day_max: Optional[float] = typer.Option(None, help="[-], default 0.75"),
+    hourly_max_factor: Optional[float] = typer.Option(None, help="[-], default 1.5"),
+    housing_l_per_person_day: Optional[float] = typer.Option(None, help="MOE housing [L/(person d)], default 200"),
+) -> None:
+    """Per-building conventional and MOE unit-load flows plus district totals.
+
+    건축물별 기존 방식·환경부 원단위 오수량과 배수구역 합계를 계산합니다.
+    """
+    with user_errors():
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputFileError(f"--out must end in .csv or .xlsx, not '{out.suffix}' / 결과 파일은 .csv 또는 .xlsx")
+        check_output_path(out, inputs=[input], force=force)
+        overrides = {
+            k: v for k, v in dict(
+                persons_per_household=persons_per_household, per_capita_l_per_day=per_capita_l_per_day,
+                design_factor=design_factor, infiltration_ratio=infiltration_ratio,
+                day_average_to_day_max=day_average_to_day_max, hourly_max_factor=hourly_max_factor,
+                housing_l_per_person_day=housing_l_per_person_day,
+            ).items() if v is not None
+        }
+        params = DesignParameters().replace(**overrides)
+        t0 = time.perf_counter()
+        with console.status("건축물 목록 읽는 중 (reading buildings)..."):
+            valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
+        with console.status(f"{len(valid):,}동 계산 중 (estimating)..."):
+            est = estimate_buildings(valid, params)
+            districts = town_total(district_summary(est, params))
+        buildings = est[[c for c in BUILDING_OUTPUT_COLUMNS if c in est.columns]]
+        if len(rejected):
+            rp = rejected_path(out)
+            check_output_path(rp, inputs=[input], force=force)
+            write_csv_atomic(rejected, rp)
+            console.print(
+                f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 {len(rejected):,}개 -> {rp}[/]"
+            )
+        if out.suffix.lower() == ".csv":
+            write_csv_atomic(buildings, out)
+            write_csv_atomic(districts, out.with_name(out.stem + ".districts.csv"))
+        else:
+            notes = [f"제외된 행 (rejected rows): {len(rejected):,}"]
+            write_results_workbook(out, buildings, districts, params, synthetic=synthetic, notes=notes, source=str(input))
+        dt = time.perf_counter() - t0
+        total = districts.iloc[-1]
+        out_console.print(
+            f"{len(valid):,} buildings in {len(districts) - 1} districts ({dt:.1f} s) -> {out}\n"
+            f"  day max: conventional {total['conventional_day_max_m3_per_day']:,.0f} m3/d, "
+            f"MOE unit load {total['unit_load_day_max_m3_per_day']:,.0f} m3/d (incl. infiltration)"
+        )
+
+
+def uses(query: Optional[str] = typer.Argument(None, help="Part of a name or code / 검색어")) -> None:
+    """List the building uses and MOE codes the tool knows / 사용 가능한 용도·코드 목록."""
+    from sewerplan.model.unit_loads import unit_load_table
+    from sewerplan.model.uses import CATEGORY_LABELS_KO, MAIN_USES
+
+    if query is None or any(query in u for u in MAIN_USES):
+        out_console.print("[bold]건축법 주용도 (Building Act main uses)[/]")
+        for u in MAIN_USES.values():
+            if query is None or query in u.name:
+                out_console.print(f"  {u.name:<14} {CATEGORY_LABELS_KO[u.category]:<6} default {u.default_moe_code}  ({u.english})")
+    t = unit_load_table()
+    if query:
+        t = t[t["code"].str.contains(query, regex=False) | t["name"].str.contains(query, regex=False)
+              | t["major"].str.contains(query, regex=False)]
+    out_console.print("[bold]환경부 원단위 (MOE unit loads)[/]")
+    for _, r in t.iterrows():
+        unit = "L/㎡·일" if r["basis"] == "m2" else "L/인·일"
+        out_console.print(f"  {r['code']}  {r['name']:<30} {r['litres_per_unit_day']:>6g} {unit}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate)
+    app.command("uses")(uses)
