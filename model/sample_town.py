@@ -355,13 +355,14 @@ def _non_residential(b, rng, seq, dong, bjdong, bun, ji, d_index, use, approval,
     median, sigma = NON_RESIDENTIAL_INTENSITY[use]
     intensity = median * rng.lognormal(0.0, sigma)
     water = area * intensity / 1000.0
+    prefix = "새빛" if dong.endswith("생활권") else dong[:2]
     if name is None:
         if use == "교육연구시설":
-            name = f"가온{dong[:2]}{['초등학교', '중학교', '고등학교'][seq % 3]}"
+            name = f"{prefix}{['초등학교', '중학교', '고등학교'][seq % 3]}"
         elif use in ("공장", "창고시설"):
-            name = f"({['주', '유', '합'][seq % 3]}){dong[:1]}{['성', '진', '한', '대', '우'][seq % 5]}{['산업', '정밀', '물류', '식품', '화학'][seq % 5]}"
+            name = f"({['주', '유', '합'][seq % 3]}){prefix[:1]}{['성', '진', '한', '대', '우'][seq % 5]}{['산업', '정밀', '물류', '식품', '화학'][seq % 5]}"
         else:
-            name = f"{dong[:2]}{_SHOP_NAMES[seq % len(_SHOP_NAMES)]}" if rng.random() < 0.6 else ""
+            name = f"{prefix}{_SHOP_NAMES[seq % len(_SHOP_NAMES)]}" if rng.random() < 0.6 else ""
     return b.add_building(
         seq=seq, dong=dong, bjdong=bjdong, bun=bun, ji=ji, district_index=d_index, name=name, use=use,
         floor_area=round(area, 2), households=0, families=0, units=0,
