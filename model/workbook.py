@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -65,33 +66,45 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _BANNER_FILL = PatternFill("solid", fgColor="FFE699")
 
 
-def _write_frame(ws, df: pd.DataFrame, start_row: int) -> None:
-    for j, col in enumerate(df.columns, start=1):
-        ko, en = column_label(str(col))
-        c = ws.cell(row=start_row, column=j, value=ko)
-        c.font, c.fill = Font(bold=True), _HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="center")
-        e = ws.cell(row=start_row + 1, column=j, value=en)
-        e.font, e.fill = Font(italic=True, color="555555", size=9), _HEADER_FILL
-        width = max(len(ko) * 2, len(en), 10)
-        ws.column_dimensions[get_column_letter(j)].width = min(width + 2, 40)
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-    for i, values in enumerate(df.itertuples(index=False), start=start_row + 2):
-        for j, v in enumerate(values, start=1):
-            if v is None or (isinstance(v, float) and pd.isna(v)):
-                continue
-            cell = ws.cell(row=i, column=j, value=v.item() if hasattr(v, "item") else v)
-            if numeric[j - 1]:
-                cell.number_format = "#,##0.00"
-    ws.freeze_panes = ws.cell(row=start_row + 2, column=3)
+def _styled(ws, value, **style):
+    cell = WriteOnlyCell(ws, value=value)
+    for k, v in style.items():
+        setattr(cell, k, v)
+    return cell
+
+
+def _write_frame(ws, df: pd.DataFrame, banner: str | None) -> None:
+    """Write a frame to a write-only sheet: optional banner, Korean + English headers, rows."""
+    header_row = 1
+    if banner:
+        ws.append([_styled(ws, banner, font=Font(bold=True, color="7F6000"), fill=_BANNER_FILL)])
+        ws.append([])
+        header_row = 3
+    labels = [column_label(str(c)) for c in df.columns]
+    for j, (ko, en) in enumerate(labels, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(len(ko) * 2, len(en), 10) + 2, 40)
+    ws.freeze_panes = f"C{header_row + 2}"
     if len(df):
-        ws.auto_filter.ref = f"A{start_row + 1}:{get_column_letter(len(df.columns))}{start_row + 1 + len(df)}"
-
-
-def _banner(ws, text: str) -> int:
-    c = ws.cell(row=1, column=1, value=text)
-    c.font, c.fill = Font(bold=True, color="7F6000"), _BANNER_FILL
-    return 3
+        ws.auto_filter.ref = f"A{header_row + 1}:{get_column_letter(len(df.columns))}{header_row + 1 + len(df)}"
+    ws.append([_styled(ws, ko, font=Font(bold=True), fill=_HEADER_FILL,
+                       alignment=Alignment(wrap_text=True, vertical="center")) for ko, _ in labels])
+    ws.append([_styled(ws, en, font=Font(italic=True, color="555555", size=9), fill=_HEADER_FILL) for _, en in labels])
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    fmt_cache = {}
+    for values in df.itertuples(index=False):
+        row = []
+        for j, v in enumerate(values):
+            if v is None or (isinstance(v, float) and v != v):
+                row.append(None)
+                continue
+            v = v.item() if hasattr(v, "item") else v
+            if numeric[j]:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = "#,##0.00"
+                row.append(cell)
+            else:
+                row.append(v)
+        ws.append(row)
 
 
 def write_results_workbook(
@@ -110,18 +123,19 @@ def write_results_workbook(
     day-max / hour-max per method), any ``extra_sheets`` and 방법 및 출처 (methods,
     parameters with units and sources, notes, rejected-row count).
     """
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_BUILDINGS
-    sheets = [(ws, buildings), (wb.create_sheet(SHEET_DISTRICTS), districts)]
+    wb = Workbook(write_only=True)
+    banner = SYNTHETIC_BANNER if synthetic else None
+    _write_frame(wb.create_sheet(SHEET_BUILDINGS), buildings, banner)
+    _write_frame(wb.create_sheet(SHEET_DISTRICTS), districts, banner)
     for name, frame in (extra_sheets or {}).items():
-        sheets.append((wb.create_sheet(name[:31]), frame))
-    for sheet, frame in sheets:
-        start = _banner(sheet, SYNTHETIC_BANNER) if synthetic else 1
-        _write_frame(sheet, frame, start)
+        _write_frame(wb.create_sheet(name[:31]), frame, banner)
 
     m = wb.create_sheet(SHEET_METHODS)
-    row = _banner(m, SYNTHETIC_BANNER) if synthetic else 1
+    for col, width in zip("ABCDEFG", (28, 60, 10, 14, 10, 14, 90)):
+        m.column_dimensions[col].width = width
+    if banner:
+        m.append([_styled(m, banner, font=Font(bold=True, color="7F6000"), fill=_BANNER_FILL)])
+        m.append([])
     lines = [
         ("sewerplan 결과 (results)", f"작성일 {_dt.date.today().isoformat()}" + (f", 입력 {source}" if source else "")),
         ("기존 방식 (conventional)", "주거: 세대수 x 세대당 인구 x 1인1일 원단위 x 계수 (일최대); 비주거: 환경부 원단위. "
@@ -132,25 +146,16 @@ def write_results_workbook(
          "Day average = r x day max, hour max = k x day max, plus infiltration on each basis."),
         ("단위 (units)", "유량 ㎥/일 (m3/d), 면적 ㎡, 인구 인, 금액 원 (KRW)."),
     ]
-    for note in notes or []:
-        lines.append(("참고 (note)", note))
+    lines += [("참고 (note)", note) for note in notes or []]
+    wrap = Alignment(wrap_text=True, vertical="top")
     for key, text in lines:
-        m.cell(row=row, column=1, value=key).font = Font(bold=True)
-        m.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True)
-        row += 1
-    row += 1
+        m.append([_styled(m, key, font=Font(bold=True)), _styled(m, text, alignment=wrap)])
+    m.append([])
     headers = ["매개변수 (parameter)", "항목", "값 (value)", "단위 (unit)", "기본값 (default)", "허용 범위 (range)", "출처 (source)"]
-    for j, h in enumerate(headers, start=1):
-        c = m.cell(row=row, column=j, value=h)
-        c.font, c.fill = Font(bold=True), _HEADER_FILL
+    m.append([_styled(m, h, font=Font(bold=True), fill=_HEADER_FILL) for h in headers])
     for p in parameter_table(params):
-        row += 1
-        values = [p["name"], p["label_ko"], p["value"], p["unit"], p["default"], f"{p['range'][0]}-{p['range'][1]}", p["source"]]
-        for j, v in enumerate(values, start=1):
-            m.cell(row=row, column=j, value=v).alignment = Alignment(wrap_text=j in (2, 7), vertical="top")
-    for col, width in zip("ABCDEFG", (28, 22, 10, 14, 10, 14, 90)):
-        m.column_dimensions[col].width = width
-    m.column_dimensions["B"].width = max(m.column_dimensions["B"].width, 60)
+        m.append([p["name"], p["label_ko"], p["value"], p["unit"], p["default"],
+                  f"{p['range'][0]}-{p['range'][1]}", _styled(m, p["source"], alignment=wrap)])
 
     with atomic_path(path) as tmp:
         wb.save(tmp)
