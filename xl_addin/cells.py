@@ -1,0 +1,221 @@
+"""Turning Excel cell values into model inputs and model outputs back into cells.
+
+xlwings hands a worksheet function either one value (a single cell) or a list of rows
+(a range, read with ``ndim=2``). These helpers accept both, plus NumPy arrays and pandas
+objects for direct Python calls, and:
+
+- read numbers (text that is a number such as ``"1,200"`` is accepted; other text is an
+  error naming the argument and the cell),
+- treat blank cells (``None``, ``""``) as missing: an error for required arguments, the
+  default for optional ones,
+- line arguments up row by row (one cell broadcasts against a column),
+- ignore blank rows at the end of the ranges (a range selected longer than the data gives
+  empty cells there instead of an error),
+- return one number for single-cell calls and a list of rows (spilled) for ranges.
+
+No domain logic: defaults, ranges and formulas come from :mod:`sewerplan.model`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import messages
+
+__all__ = ["Cells", "read_numbers", "read_texts", "line_up", "to_excel"]
+
+BLANK = ""  # what an ignored trailing row shows in the spilled result
+
+
+@dataclass
+class Cells:
+    """One argument after reading: a 2-D array, NaN / None where the cell was blank."""
+
+    name: str
+    values: np.ndarray  # 2-D, float for numbers, object for text
+    scalar: bool  # the user passed one value (not a range)
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+    @property
+    def blank(self) -> np.ndarray:
+        if self.values.dtype == object:
+            return np.vectorize(lambda v: v is None, otypes=[bool])(self.values) if self.values.size else np.zeros(self.shape, bool)
+        return np.isnan(self.values)
+
+
+def _grid(value) -> tuple[np.ndarray, bool]:
+    """Any cell value(s) -> (2-D object array, was_scalar)."""
+    try:  # pandas objects without importing pandas here
+        value = value.to_numpy()
+    except AttributeError:
+        pass
+    if isinstance(value, np.ndarray):
+        arr = value
+        scalar = arr.ndim == 0
+    elif isinstance(value, (list, tuple)):
+        if len(value) == 0:
+            return np.empty((0, 1), dtype=object), False
+        if isinstance(value[0], (list, tuple, np.ndarray)):
+            width = len(value[0])
+            if any(len(row) != width for row in value):  # ragged: keep row-wise
+                width = max(len(row) for row in value)
+                value = [list(row) + [None] * (width - len(row)) for row in value]
+        arr = np.array(value, dtype=object)
+        scalar = False
+    else:
+        return np.array([[value]], dtype=object), True
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr.reshape(-1, 1)  # a list of values is a column
+    elif arr.ndim > 2:
+        arr = arr.reshape(arr.shape[0], -1)
+    return arr, scalar
+
+
+def _is_blank(v) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    if isinstance(v, float):
+        return np.isnan(v)
+    return False
+
+
+def _to_float(v) -> float:
+    """One cell -> float; NaN for blank; ValueError for text that is not a number."""
+    if _is_blank(v):
+        return np.nan
+    if isinstance(v, (bool, np.bool_)):
+        raise ValueError("boolean")
+    if isinstance(v, str):
+        return float(v.strip().replace(",", ""))
+    out = float(v)
+    if not np.isfinite(out):
+        raise ValueError("not finite")
+    return out
+
+
+def read_numbers(func: str, arg: str, value, hint_ko: str, hint_en: str,
+                 low: float | None = None, high: float | None = None,
+                 low_open: bool = False, range_ko: str = "", range_en: str = "") -> Cells:
+    """Read a number argument; NaN marks blanks. Text or out-of-range numbers raise."""
+    arr, scalar = _grid(value)
+    out = None
+    if arr.dtype != object:
+        if arr.dtype.kind in "fiu":
+            out = arr.astype(float)
+            if np.isinf(out).any():
+                out = None
+    if out is None:
+        try:  # fast path: numbers and None only
+            if any(isinstance(v, (str, bool, np.bool_)) for v in arr.flat):
+                raise TypeError
+            out = arr.astype(float)
+            if np.isinf(out).any():
+                raise TypeError
+        except (TypeError, ValueError):
+            out = np.empty(arr.shape, dtype=float)
+            for (r, c), v in np.ndenumerate(arr):
+                try:
+                    out[r, c] = _to_float(v)
+                except (TypeError, ValueError):
+                    raise messages.not_a_number(func, arg, (r, c, arr.shape), v, hint_ko, hint_en) from None
+    bad = np.zeros(out.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            bad |= (out <= low) if low_open else (out < low)
+        if high is not None:
+            bad |= out > high
+    if bad.any():
+        pos = [(r, c, out.shape) for r, c in zip(*np.nonzero(bad))]
+        raise messages.out_of_range(func, arg, pos, out[bad][0], range_ko, range_en)
+    return Cells(arg, out, scalar)
+
+
+def read_texts(func: str, arg: str, value) -> Cells:
+    """Read a text argument (use names, codes, method names); None marks blanks."""
+    arr, scalar = _grid(value)
+    out = np.empty(arr.shape, dtype=object)
+    for (r, c), v in np.ndenumerate(arr):
+        if _is_blank(v):
+            out[r, c] = None
+        elif isinstance(v, float) and v.is_integer():
+            out[r, c] = str(int(v))
+        else:
+            out[r, c] = str(v).strip()
+    return Cells(arg, out, scalar)
+
+
+@dataclass
+class LinedUp:
+    arrays: dict  # name -> broadcast 2-D array
+    shape: tuple
+    keep: np.ndarray  # bool 2-D: False for ignored trailing blank rows
+    scalar: bool
+
+
+def line_up(func: str, required: list[Cells], optional: list[Cells] = (),
+            hints: dict | None = None) -> LinedUp:
+    """Broadcast the arguments, find trailing blank rows, check required blanks.
+
+    ``hints`` maps an argument name to ``(hint_ko, hint_en)`` for the blank message.
+    """
+    hints = hints or {}
+    every = list(required) + list(optional)
+    try:
+        shape = np.broadcast_shapes(*(c.shape for c in every))
+    except ValueError:
+        raise messages.shape_mismatch(func, {c.name: c.shape for c in every}) from None
+    arrays = {c.name: np.broadcast_to(c.values, shape) for c in every}
+    blanks = {c.name: np.broadcast_to(c.blank, shape) for c in every}
+    # Trailing rows (or columns, for a row range) where every required range is blank
+    # are padding from a range selected longer than the data.
+    ranged = [c for c in required if c.values.size > 1]
+    keep = np.ones(shape, dtype=bool)
+    if ranged:
+        all_blank = np.logical_and.reduce([blanks[c.name] for c in ranged])
+        if shape[1] == 1 or shape[0] > 1:
+            rows_blank = all_blank.all(axis=1)
+            last = len(rows_blank) - np.argmax(~rows_blank[::-1]) if (~rows_blank).any() else 0
+            keep[last:, :] = False
+        else:  # a single row: trailing columns
+            cols_blank = all_blank.all(axis=0)
+            last = len(cols_blank) - np.argmax(~cols_blank[::-1]) if (~cols_blank).any() else 0
+            keep[:, last:] = False
+    for c in required:
+        missing = blanks[c.name] & keep
+        if missing.any():
+            pos = [(r, col, shape) for r, col in zip(*np.nonzero(missing))]
+            hint_ko, hint_en = hints.get(c.name, ("값을 입력하세요.", "Enter a value."))
+            raise messages.blank(func, c.name, pos, hint_ko, hint_en)
+    if not keep.any():
+        c = required[0]
+        hint_ko, hint_en = hints.get(c.name, ("값을 입력하세요.", "Enter a value."))
+        raise messages.blank(func, c.name, [(0, 0, shape)], hint_ko, hint_en)
+    scalar = all(c.scalar for c in every)
+    return LinedUp(arrays, shape, keep, scalar)
+
+
+def fill_blank(values: np.ndarray, default: float) -> np.ndarray:
+    """Blank optional cells (NaN) take the default."""
+    return np.where(np.isnan(values), default, values)
+
+
+def to_excel(result, lined: LinedUp):
+    """Model output -> one number (single-cell call) or a list of rows (spilled range)."""
+    out = np.asarray(result, dtype=float)
+    out = np.broadcast_to(out, lined.shape)
+    if lined.scalar:
+        return float(out[0, 0])
+    if lined.keep.all():
+        return out.tolist()
+    obj = out.astype(object)
+    obj[~lined.keep] = BLANK
+    return obj.tolist()
