@@ -102,6 +102,12 @@ def design_prior_m3_per_day(df: pd.DataFrame, params: DesignParameters = DEFAULT
     """
     if "unit_load_m3_per_day" in df.columns:
         return _num(df, "unit_load_m3_per_day")
+    try:
+        from .estimate import estimate_buildings
+
+        return _num(estimate_buildings(df, params), "unit_load_m3_per_day")
+    except (KeyError, ValueError, TypeError):
+        pass  # a row the vectorised method cannot price: go row by row below
     from .unit_loads import unit_load_flow
 
     area = _num(df, "floor_area_m2")

@@ -248,7 +248,8 @@ def grouped_cv_predictions(
     point = preds[chosen]
     lower = np.full(len(df), np.nan)
     upper = np.full(len(df), np.nan)
-    resid = np.log(obs.to_numpy() / point)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.log(obs.to_numpy() / point)
     for k in range(len(splits)):
         cal = idx_used[fold[idx_used] != k]
         q = calibrate_log_residuals(resid[cal], cats[cal], coverage, min_calibration)

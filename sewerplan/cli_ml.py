@@ -1,0 +1,225 @@
+"""``sewerplan train``, ``sewerplan predict`` and ``sewerplan benchmark nyc-ll84``: the ML flow."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+
+from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.model.errors import InputFileError, InventoryValidationError
+
+benchmark_app = typer.Typer(help="Benchmarks on public data / 공개 자료 벤치마크", no_args_is_help=True)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputFileError(f"{what} file not found: {path} / {what} 파일이 없습니다: {path}")
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(path, encoding="cp949")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError(f"{path}: not a readable CSV ({exc}) / CSV 파일을 읽을 수 없습니다") from exc
+
+
+def _attach_billing(buildings: pd.DataFrame, billing_path: Path) -> pd.DataFrame:
+    from sewerplan.model.ml_features import observed_from_billing
+
+    bill = _read_csv(billing_path, "billing")
+    if "building_id" not in bill.columns:
+        raise InventoryValidationError(
+            ["column 'building_id' is missing: join the bills to buildings first (one row per building "
+             "and month: building_id, billing_month, billed_m3; or building_id, observed_m3_per_day) / "
+             "요금 자료에 building_id 열이 없습니다"], str(billing_path))
+    if "observed_m3_per_day" in bill.columns:
+        obs = bill[["building_id", "observed_m3_per_day"]]
+    else:
+        missing = [c for c in ("billing_month", "billed_m3") if c not in bill.columns]
+        if missing:
+            raise InventoryValidationError(
+                [f"column '{c}' is missing / 열 '{c}' 이(가) 없습니다" for c in missing], str(billing_path))
+        obs = observed_from_billing(bill)
+    obs = obs.assign(building_id=obs["building_id"].astype(str))
+    out = buildings.drop(columns=[c for c in ("observed_m3_per_day",) if c in buildings.columns])
+    return out.merge(obs, on="building_id", how="left")
+
+
+def train(
+    buildings: Path = typer.Option(..., "--buildings", "-b", help="Building table with observed_m3_per_day (or use --billing) / 건축물 목록"),
+    out: Path = typer.Option(..., "--out", "-o", help="Model file to write, MODEL.skops (card: MODEL.card.json) / 모델 파일"),
+    billing: Optional[Path] = typer.Option(None, "--billing", help="Bills joined to buildings: building_id, billing_month, billed_m3 [m3/month] / 건물별 상수도 부과자료"),
+    coverage: float = typer.Option(0.90, help="Interval coverage [-] / 예측구간 포함확률"),
+    learner: str = typer.Option("auto", help="auto | hgb_log | ridge_log | hgb_poisson"),
+    district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
+    region: str = typer.Option("KR", help="Region of the training data (KR = Korea) / 학습 자료 지역"),
+    synthetic: bool = typer.Option(False, "--synthetic", help="Training data are synthetic / 합성 자료"),
+    trained_on: Optional[str] = typer.Option(None, help="Plain description for the model card / 학습 자료 설명"),
+    seed: int = typer.Option(0, help="Random seed"),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop invalid building rows and go on / 오류 행 제외"),
+    force: bool = typer.Option(False, "--force", help="Replace MODEL if it exists / 덮어쓰기"),
+) -> None:
+    """Train the per-building ML model on observed sewage and save it with its card.
+
+    관측 오수량(상수도 사용량 x 오수전환율)으로 건축물별 ML 모델을 학습하고 저장합니다.
+    """
+    from sewerplan.model.fileio import check_output_path
+    from sewerplan.model.inventory import load_buildings
+    from sewerplan.model.ml_train import train_model
+    from sewerplan.model.model_card import card_path_for
+    from sewerplan.model.persistence import save_model
+
+    with user_errors():
+        if out.suffix.lower() != ".skops":
+            raise InputFileError(f"--out must end in .skops, not '{out.suffix}' / 모델 파일은 .skops")
+        check_output_path(out, inputs=[buildings, billing], force=force)
+        check_output_path(card_path_for(out), inputs=[buildings, billing], force=force)
+        t0 = time.perf_counter()
+        valid, rejected = load_buildings(buildings, district_column=district_column, skip_invalid=skip_invalid)
+        sha = _sha256(buildings)
+        if billing is not None:
+            valid = _attach_billing(valid, billing)
+            sha = hashlib.sha256((sha + _sha256(billing)).encode()).hexdigest()
+        if len(rejected):
+            console.print(f"[yellow]{len(rejected):,} invalid row(s) skipped / 오류 행 {len(rejected):,}개 제외[/]")
+        with console.status(f"{len(valid):,}동 학습 중 (training, grouped CV)..."):
+            model = train_model(
+                valid, coverage=coverage, learner=learner, seed=seed, region=region, synthetic=synthetic,
+                trained_on=trained_on or f"{buildings.name}: {len(valid)} buildings", data_sha256=sha,
+            )
+        save_model(model, out, force=force)
+        _print_card_summary(model.card, out, time.perf_counter() - t0)
+
+
+def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
+    cv = card["cross_validation"]
+    m = cv["chosen"]
+    out_console.print(
+        f"model {card['model_id']} ({card['learner']}) -> {out} ({seconds:.1f} s)\n"
+        f"  rows used {card['rows']['used']:,}, screened out {card['rows']['screened_out']:,}; "
+        f"CV {cv['scheme']}, {cv['folds']} folds, {cv['districts']} districts\n"
+        f"  building WAPE {m['wape']:.3f}, sum bias {m['sum_bias']:+.3f}, district-total median APE "
+        f"{m['district_median_ape']:.3f}, {card['intervals']['nominal_coverage']:.0%} interval coverage "
+        f"{m.get('interval_coverage', float('nan')):.3f}",
+        highlight=False,
+    )
+    for name, c in cv["candidates"].items():
+        out_console.print(f"    candidate {name:<12} WAPE {c['wape']:.3f}  district median APE {c['district_median_ape']:.3f}", highlight=False)
+    if card.get("prediction_note"):
+        console.print(f"[yellow]{card['prediction_note']}[/]")
+
+
+def predict(
+    input: Path = typer.Argument(..., help="Building table (canonical or register headers) / 건축물 목록"),
+    out: Path = typer.Option(..., "--out", "-o", help="Output CSV / 결과 CSV"),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="MODEL.skops (default: model shipped with sewerplan) / 모델 파일"),
+    district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Set bad rows aside in OUT.rejected.csv / 오류 행 따로 저장"),
+    force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 덮어쓰기"),
+) -> None:
+    """Predict day-average sewage per building with interval, plus district totals.
+
+    건축물별 일평균 오수량(예측구간 포함)과 배수구역 합계를 예측합니다.
+    Writes OUT and OUT.districts.csv.
+    """
+    from sewerplan.model.fileio import check_output_path, write_csv_atomic
+    from sewerplan.model.inventory import load_buildings
+    from sewerplan.model.persistence import load_model
+    from sewerplan.model.screening import screen_observations
+
+    with user_errors():
+        if out.suffix.lower() != ".csv":
+            raise InputFileError(f"--out must end in .csv, not '{out.suffix}' / 결과 파일은 .csv")
+        dist_out = out.with_name(out.stem + ".districts.csv")
+        for p in (out, dist_out):
+            check_output_path(p, inputs=[input, model], force=force)
+        m = load_model(model)
+        valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
+        pred = m.predict(valid)
+        result = pd.concat([valid, pred], axis=1)
+        if "observed_m3_per_day" in valid.columns and valid["observed_m3_per_day"].notna().any():
+            result = pd.concat([result, screen_observations(valid)[["screen_flag", "screen_reason"]]], axis=1)
+        districts = m.predict_district_totals(valid)
+        if len(rejected):
+            rp = out.with_name(out.stem + ".rejected.csv")
+            check_output_path(rp, inputs=[input], force=force)
+            write_csv_atomic(rejected, rp)
+            console.print(f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 -> {rp}[/]")
+        write_csv_atomic(result, out)
+        write_csv_atomic(districts, dist_out)
+        out_console.print(
+            f"{len(valid):,} buildings, model {m.model_id} -> {out}, {dist_out}\n"
+            f"  total {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average "
+            f"({m.coverage:.0%} interval per building)", highlight=False)
+        if m.note:
+            console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
+
+
+def nyc_ll84(
+    train: Path = typer.Option(..., "--train", help="LL84 training CSV (with water use) / 학습 자료"),
+    test: Path = typer.Option(..., "--test", help="LL84 CSV to predict (water columns optional) / 평가 자료"),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder / 결과 폴더"),
+    coverage: float = typer.Option(0.90, help="Interval coverage [-]"),
+    seed: int = typer.Option(0, help="Random seed"),
+    force: bool = typer.Option(False, "--force", help="Replace existing outputs / 덮어쓰기"),
+) -> None:
+    """Compare design standard, calibrated unit load and ML on NYC Local Law 84 data.
+
+    뉴욕 LL84 공개 자료로 설계기준·보정 원단위·ML 방법을 비교합니다.
+    Writes DIR/predictions.csv and, when TEST has water use, DIR/metrics.json and
+    DIR/districts.csv (borough + community board).
+    """
+    from sewerplan.model.fileio import atomic_path, check_output_path, write_csv_atomic
+    from sewerplan.model.nyc_ll84 import run_nyc_benchmark
+
+    with user_errors():
+        if out.exists() and not out.is_dir():
+            raise InputFileError(f"--out {out} is a file, not a folder / --out 은 폴더여야 합니다")
+        files = {k: out / f"{k}" for k in ("predictions.csv", "metrics.json", "districts.csv", "model_card.json")}
+        for p in files.values():
+            check_output_path(p, inputs=[train, test], force=force)
+        t0 = time.perf_counter()
+        tr = _read_csv(train, "TRAIN")
+        te = _read_csv(test, "TEST")
+        with console.status("학습·예측 중 (training and predicting)..."):
+            pred, metrics, districts, model = run_nyc_benchmark(
+                tr, te, coverage=coverage, seed=seed, train_label=train.name, train_sha256=_sha256(train))
+        write_csv_atomic(pred, files["predictions.csv"])
+        with atomic_path(files["model_card.json"]) as tmp:
+            Path(tmp).write_text(json.dumps(model.card, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        dt = time.perf_counter() - t0
+        if metrics is None:
+            out_console.print(f"{len(pred):,} properties predicted ({dt:.1f} s) -> {files['predictions.csv']} "
+                              "(TEST has no water use: no metrics)")
+            return
+        metrics["seconds"] = round(dt, 1)
+        with atomic_path(files["metrics.json"]) as tmp:
+            Path(tmp).write_text(json.dumps(metrics, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        write_csv_atomic(districts, files["districts.csv"])
+        mm = metrics["methods"]
+        out_console.print(f"{metrics['n_scored']:,} properties scored, {metrics['n_screened_out']} screened out "
+                          f"({dt:.1f} s) -> {out}", highlight=False)
+        for k in ("design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"):
+            out_console.print(f"  {k:<28} WAPE {mm[k]['wape']:.3f}  district median APE "
+                              f"{mm[k]['district_median_ape']:.3f}  sum bias {mm[k]['sum_bias']:+.3f}", highlight=False)
+        out_console.print(f"  ML {coverage:.0%} interval coverage {mm['ml_interval_coverage']:.3f}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train)
+    app.command("predict")(predict)
+    benchmark_app.command("nyc-ll84")(nyc_ll84)
+    app.add_typer(benchmark_app, name="benchmark")
