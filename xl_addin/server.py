@@ -1,0 +1,239 @@
+"""Office.js route: the same worksheet functions for Excel on the web, Mac and Windows.
+
+A small FastAPI app that speaks the protocol of xlwings Server's custom functions, built on
+``xlwings.server`` (``custom_functions_meta`` / ``custom_functions_call``):
+
+========================================  =====================================================
+``GET  /manifest.xml``                    Office add-in manifest (with this server's address)
+``GET  /taskpane.html``                   task pane: the user enters the access token
+``GET  /xlwings/custom-functions-meta``   function metadata (names, Korean/English help)
+``GET  /xlwings/custom-functions-code``   JavaScript that forwards each call to the server
+``POST /xlwings/custom-functions-call``   runs one function (token required)
+``GET  /health``                          liveness check
+========================================  =====================================================
+
+Errors: an expected user error (:class:`xlwings.XlwingsError`) answers **400** with the
+bilingual message as plain text, which Excel shows on the cell's error flag and does not
+retry; anything else answers 500 without details (logged on the server).
+
+Authentication: every call needs ``Authorization: <token>`` (or ``Bearer <token>``) with one
+of the tokens in ``SEWERPLAN_SERVER_TOKENS`` (comma-separated) or passed to
+:func:`create_app`. Metadata, code and manifest are public: Excel fetches them itself.
+
+Licence: ``xlwings.server`` is part of xlwings PRO, dual-licensed PolyForm Noncommercial
+1.0.0 / commercial. Government institutions are a permitted purpose of the noncommercial
+licence (set ``XLWINGS_LICENSE_KEY=noncommercial``); commercial users need an xlwings licence.
+"""
+
+# No `from __future__ import annotations`: FastAPI must resolve the route annotations,
+# which are imported inside create_app (fastapi is the optional `server` extra).
+import hmac
+import inspect
+import logging
+import os
+import struct
+import types
+import uuid
+import zlib
+from importlib import resources
+
+__all__ = ["create_app", "officejs_module", "LICENSE_HELP", "TOKENS_ENV"]
+
+logger = logging.getLogger("sewerplan.xl_addin.server")
+
+TOKENS_ENV = "SEWERPLAN_SERVER_TOKENS"
+MANIFEST_ID_ENV = "SEWERPLAN_MANIFEST_ID"
+LICENSE_HELP = (
+    "xlwings Server 기능은 xlwings PRO 코드(PolyForm Noncommercial 1.0.0 또는 상용 라이선스)를 씁니다. "
+    "정부·공공기관 등 비상업적 사용은 환경변수 XLWINGS_LICENSE_KEY=noncommercial 을 설정하세요. "
+    "상업적 사용자는 xlwings 라이선스가 필요합니다. / The Office.js route uses xlwings PRO code "
+    "(PolyForm Noncommercial 1.0.0 or a commercial licence). For noncommercial use (government "
+    "institutions are a permitted purpose) set XLWINGS_LICENSE_KEY=noncommercial; commercial users "
+    "need an xlwings licence key."
+)
+_DEFAULT_MANIFEST_ID = "7d3a6a52-6f1e-4d2c-9a55-5e3c0d2b8e11"  # stable so re-deploys replace, not duplicate
+
+
+def _xlwings_server():
+    try:
+        import xlwings.server as xlserver
+    except Exception as exc:  # LicenseError, ImportError
+        raise RuntimeError(f"{LICENSE_HELP} ({exc})") from exc
+    return xlserver
+
+
+def _office_file(name: str) -> str:
+    return resources.files("sewerplan.xl_addin").joinpath("office", name).read_text(encoding="utf-8")
+
+
+def officejs_module():
+    """A module holding the worksheet functions registered with xlwings' Office.js decorators.
+
+    The functions in :mod:`sewerplan.xl_addin.functions` are decorated for classic xlwings
+    (Windows); here each gets a fresh wrapper with the same name, signature, docstring and
+    argument docs, decorated by ``xlwings.server.func`` / ``arg``.
+    """
+    xlserver = _xlwings_server()
+    from . import functions
+
+    mod = types.ModuleType("sewerplan_officejs_functions")
+    for name, f in functions.UDFS.items():
+        target = inspect.unwrap(f)
+
+        def make(target=target):
+            def wrapper(*args):
+                return target(*args)
+
+            return wrapper
+
+        w = make()
+        w.__name__ = w.__qualname__ = name
+        w.__doc__ = target.__doc__
+        w.__module__ = mod.__name__
+        w.__signature__ = inspect.signature(target)
+        for arg_name, doc in reversed(list(getattr(target, "__sewerplan_args__", {}).items())):
+            w = xlserver.arg(arg_name, ndim=2, doc=doc)(w)
+        w = xlserver.func(w)
+        setattr(mod, name, w)
+    return mod
+
+
+def _tokens_from_env() -> list[str]:
+    return [t.strip() for t in os.environ.get(TOKENS_ENV, "").split(",") if t.strip()]
+
+
+def _png(rgb=(0x1F, 0x5F, 0x8B), size=32) -> bytes:
+    """A plain square icon (no image files to ship)."""
+    raw = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool = False):
+    """Build the FastAPI app.
+
+    Parameters
+    ----------
+    tokens : list of str, optional
+        Accepted access tokens; default from ``SEWERPLAN_SERVER_TOKENS``.
+    base_url : str, optional
+        Public HTTPS address written into the manifest (e.g. ``https://sewer.city.go.kr``);
+        default the address of the request.
+    allow_anonymous : bool
+        Accept calls without a token. Only for a server bound to localhost for testing.
+    """
+    from fastapi import Body, FastAPI, Header, HTTPException, Request
+    from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+    from xlwings import XlwingsError
+
+    xlserver = _xlwings_server()
+    import xlwings
+
+    tokens = list(_tokens_from_env() if tokens is None else tokens)
+    if not tokens and not allow_anonymous:
+        raise RuntimeError(
+            f"접속 토큰이 없습니다. 환경변수 {TOKENS_ENV} 에 쉼표로 구분한 토큰을 설정하세요. / "
+            f"No access tokens: set {TOKENS_ENV} (comma-separated), e.g. a random 32-character string per team."
+        )
+    module = officejs_module()
+    call_path = "/xlwings/custom-functions-call"
+    manifest_id = os.environ.get(MANIFEST_ID_ENV, _DEFAULT_MANIFEST_ID)
+
+    app = FastAPI(title="sewerplan worksheet functions (Office.js)", docs_url=None, redoc_url=None)
+    app.state.functions_module = module
+
+    def check_token(authorization: str | None):
+        if allow_anonymous and not tokens:
+            return
+        given = (authorization or "").strip()
+        if given.lower().startswith("bearer "):
+            given = given[7:].strip()
+        if not given or not any(hmac.compare_digest(given, t) for t in tokens):
+            raise HTTPException(
+                status_code=401,
+                detail="접속 토큰이 없거나 틀렸습니다. 작업창(sewerplan > 설정)에서 토큰을 입력하세요. / "
+                       "Missing or wrong access token; enter it in the sewerplan task pane.",
+            )
+
+    @app.exception_handler(XlwingsError)
+    async def _user_error(request: Request, exc: XlwingsError):
+        # 400, not 500: a user error is deterministic; the client shows it and does not retry.
+        return PlainTextResponse(str(exc), status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception):
+        logger.exception("custom function failed")
+        return PlainTextResponse("서버 오류 / An error occurred on the server.", status_code=500)
+
+    @app.get("/health")
+    async def health():
+        return {"status": "ok", "xlwings": xlwings.__version__}
+
+    @app.get("/xlwings/custom-functions-meta")
+    @app.get("/xlwings/custom-functions-meta.json")
+    async def meta():
+        return JSONResponse(xlserver.custom_functions_meta(module))
+
+    @app.get("/xlwings/custom-functions-code")
+    @app.get("/xlwings/custom-functions-code.js")
+    async def code():
+        js = _office_file("custom-functions-code.js")
+        js = js.replace("placeholder_xlwings_version", xlwings.__version__).replace(
+            "placeholder_custom_functions_call_path", call_path)
+        for name, obj in inspect.getmembers(module):
+            if hasattr(obj, "__xlfunc__"):
+                js += (f"async function {name}() {{ return await base(\"{name}\", ...arguments); }}\n"
+                       f"CustomFunctions.associate(\"{name.upper()}\", {name});\n")
+        return Response(js, media_type="text/javascript")
+
+    @app.post(call_path)
+    async def call(data: dict = Body(...), authorization: str | None = Header(default=None)):
+        check_token(authorization)
+        name = data.get("func_name")
+        if not isinstance(name, str) or not hasattr(getattr(module, name, None), "__xlfunc__"):
+            raise HTTPException(status_code=400, detail=f"알 수 없는 함수 / unknown function: {name!r}")
+        if not isinstance(data.get("args"), list):
+            raise HTTPException(status_code=400, detail="args must be a list / args 는 목록이어야 합니다")
+        data.setdefault("client", "Office.js")
+        data.setdefault("version", xlwings.__version__)
+        data.setdefault("runtime", "1.4")
+        result = await xlserver.custom_functions_call(data, module)
+        return {"result": result}
+
+    @app.get("/manifest.xml")
+    async def manifest(request: Request):
+        from sewerplan import __version__
+
+        base = (base_url or str(request.base_url)).rstrip("/")
+        version = ".".join((__version__.split("+")[0].split(".") + ["0", "0", "0", "0"])[:4])
+        version = ".".join(p if p.isdigit() else "0" for p in version.split("."))
+        xml = (_office_file("manifest.xml").replace("BASE_URL", base).replace("MANIFEST_ID", manifest_id)
+               .replace("ADDIN_VERSION", version))
+        return Response(xml, media_type="application/xml")
+
+    @app.get("/taskpane.html")
+    async def taskpane():
+        return HTMLResponse(_office_file("taskpane.html"))
+
+    @app.get("/office/icon-32.png")
+    async def icon32():
+        return Response(_png(size=32), media_type="image/png")
+
+    @app.get("/office/icon-64.png")
+    async def icon64():
+        return Response(_png(size=64), media_type="image/png")
+
+    return app
+
+
+def new_token() -> str:
+    """A random access token to put in SEWERPLAN_SERVER_TOKENS."""
+    return uuid.uuid4().hex + uuid.uuid4().hex
