@@ -62,10 +62,9 @@ class ResultsBundleError(InputFileError):
         self.problem = problem
         self.source = source
         self.field_path = field_path
-        where = f" field '{field_path}'" if field_path else ""
-        where_ko = f" 필드 '{field_path}'" if field_path else ""
+        where = f" field '{field_path}':" if field_path else ""
         super().__init__(
-            f"{source}:{where} {problem} / 결과 파일 {source}:{where_ko} 오류 - {problem}. "
+            f"Results bundle / 결과 파일 {source}:{where} {problem}. "
             "Re-run `sewerplan demo` or fix the file as described in docs/reports.md / "
             "`sewerplan demo`를 다시 실행하거나 docs/reports.md 의 형식대로 고치세요."
         )
@@ -232,11 +231,13 @@ class ResultsBundle:
     schema: str = SCHEMA
     # directory the bundle was read from (relative attachment paths resolve against it)
     base_dir: str = field(default="", compare=False, repr=False)
+    source_path: str = field(default="", compare=False, repr=False)
 
     # ---------------- serialisation ----------------
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d.pop("base_dir", None)
+        d.pop("source_path", None)
         return d
 
     def to_json(self, path, *, force: bool = True) -> Path:
@@ -271,6 +272,7 @@ class ResultsBundle:
             raise ResultsBundleError(f"not valid UTF-8 JSON ({exc})", source=str(path)) from exc
         bundle = cls.from_dict(data, source=str(path))
         bundle.base_dir = str(path.resolve().parent)
+        bundle.source_path = str(path.resolve())
         return bundle
 
     @classmethod
@@ -340,7 +342,7 @@ def _build(tp, value, path: str, source: str):
         kwargs = {}
         known = set()
         for f in dataclasses.fields(tp):
-            if f.name == "base_dir":
+            if f.name in ("base_dir", "source_path"):
                 continue
             known.add(f.name)
             sub = f"{path}.{f.name}" if path else f.name
@@ -350,7 +352,7 @@ def _build(tp, value, path: str, source: str):
                     raise ResultsBundleError("missing required field / 필수 필드 누락", source, sub)
                 continue
             kwargs[f.name] = _build(hints[f.name], raw, sub, source)
-        unknown = set(value) - known - {"base_dir"}
+        unknown = set(value) - known
         if unknown:
             raise ResultsBundleError(
                 f"unknown field(s) {sorted(unknown)}; valid: {sorted(known)}", source, path or "<top>"

@@ -1,0 +1,118 @@
+"""Charts for the briefings: matplotlib -> SVG with text kept as text (searchable Hangul).
+
+Each function takes plain numbers/strings (from the context builder) and returns SVG
+source as ``str``. Matplotlib uses the same vendored font file as the PDF
+(``templates/fonts``), registered with ``font_manager.addfont``; ``svg.fonttype='none'``
+writes labels as <text> with that family name, which WeasyPrint resolves through the
+document's @font-face rules.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib import resources
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; set before pyplot is imported
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+__all__ = ["FONT_FAMILY", "font_path", "capacity_chart", "existing_town_chart", "bill_chart"]
+
+FONT_FAMILY = "NanumSquare"
+_FONT_FILES = {"regular": "NanumSquareR.ttf", "bold": "NanumSquareB.ttf"}
+
+_COLORS = {"conventional": "#9a9a9a", "unit_load": "#c9a227", "ml": "#1f5fa8", "observed": "#222222"}
+
+
+def font_path(weight: str = "regular"):
+    """Path of the vendored font file (a real file inside the installed package)."""
+    return resources.files("sewerplan.templates").joinpath("fonts", _FONT_FILES[weight])
+
+
+@lru_cache(maxsize=1)
+def _setup() -> None:
+    for w in _FONT_FILES:
+        font_manager.fontManager.addfont(str(font_path(w)))
+
+
+def _rc():
+    _setup()
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "sewerplan",  # stable ids: same input, same SVG
+        "font.family": FONT_FAMILY,
+        "font.size": 9,
+        "text.parse_math": False,  # a '$' in a district name stays text
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.unicode_minus": False,
+    }
+
+
+def _to_svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highlight: int | None = None,
+                   width_in: float = 6.2, height_in: float = 2.0) -> str:
+    """Horizontal bars of capacity by method [m3/d] with an optional interval per bar."""
+    with matplotlib.rc_context(_rc()):
+        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        y = list(range(len(labels)))[::-1]
+        colors = [_COLORS["ml"] if i == highlight else _COLORS["conventional"] for i in range(len(labels))]
+        ax.barh(y, values, color=colors, height=0.55)
+        if lower is not None and upper is not None:
+            for yi, v, lo, hi in zip(y, values, lower, upper):
+                if lo is not None and hi is not None and hi > lo:
+                    ax.errorbar(v, yi, xerr=[[v - lo], [hi - v]], fmt="none", ecolor="#222222", capsize=4, lw=1.2)
+        vmax = max(max(values), max((u for u in (upper or []) if u is not None), default=0))
+        for yi, v in zip(y, values):
+            ax.text(v + vmax * 0.015, yi + 0.3, f"{v:,.0f}", va="center", fontsize=8)
+        ax.set_yticks(y, labels)
+        ax.set_xlabel(ylabel)
+        ax.set_xlim(0, vmax * 1.15)
+        ax.grid(axis="x", color="#dddddd", lw=0.6)
+        ax.set_axisbelow(True)
+        return _to_svg(fig)
+
+
+def existing_town_chart(districts, observed, conventional, unit_load, ml, *, labels: dict, ylabel: str,
+                        width_in: float = 6.2, height_in: float = 2.3) -> str:
+    """Grouped bars per existing-town district: observed vs each method, day-average [m3/d]."""
+    with matplotlib.rc_context(_rc()):
+        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        n = len(districts)
+        w = 0.2
+        series = [("observed", observed), ("conventional", conventional), ("unit_load", unit_load), ("ml", ml)]
+        for k, (key, vals) in enumerate(series):
+            ax.bar([i + (k - 1.5) * w for i in range(n)], vals, width=w, color=_COLORS[key], label=labels[key])
+        ax.set_xticks(range(n), districts)
+        ax.set_ylabel(ylabel)
+        ax.legend(ncols=4, fontsize=8, frameon=False, loc="upper right", bbox_to_anchor=(1, 1.18))
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+        ax.set_axisbelow(True)
+        return _to_svg(fig)
+
+
+def bill_chart(labels, values, *, xlabel: str, width_in: float = 6.0, height_in: float = 2.2,
+               font_size: float = 12) -> str:
+    """Bars of a monthly amount per household type [KRW/month], large type for the handout."""
+    with matplotlib.rc_context({**_rc(), "font.size": font_size}):
+        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        y = list(range(len(labels)))[::-1]
+        ax.barh(y, values, color=_COLORS["ml"], height=0.6)
+        vmax = max(values) if values else 1
+        for yi, v in zip(y, values):
+            ax.text(v + vmax * 0.02, yi, f"{v:,.0f}", va="center")
+        ax.set_yticks(y, labels)
+        ax.set_xlabel(xlabel)
+        ax.set_xlim(0, vmax * 1.25)
+        ax.spines["bottom"].set_visible(False)
+        ax.set_xticks([])
+        return _to_svg(fig)
