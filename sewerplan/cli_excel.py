@@ -1,0 +1,66 @@
+"""`sewerplan excel ...`: the template workbook and the Office.js server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+__all__ = ["register"]
+
+excel_app = typer.Typer(
+    help="Excel add-in: template workbook and Office.js server / 엑셀 추가 기능: 서식 통합 문서와 Office.js 서버.",
+    no_args_is_help=True,
+)
+
+
+@excel_app.command("template")
+def template(
+    out: Path = typer.Option(Path("sewerplan.xlsm"), "--out", help="Workbook to write (.xlsm) / 만들 통합 문서"),
+    force: bool = typer.Option(False, "--force", help="Overwrite / 덮어쓰기"),
+):
+    """Write the template workbook (sample town, formulas, buttons) / 서식 통합 문서를 만듭니다."""
+    from sewerplan.xl_addin.template import build_template
+
+    try:
+        path = build_template(out, force=force)
+    except (FileExistsError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {path}")
+    if path.stem != "sewerplan":
+        typer.echo(f"wrote {path.with_suffix('.py')} (keep it beside the workbook / 통합 문서 옆에 두세요)")
+    typer.echo("Next: xlwings addin install; open the workbook; xlwings tab > Import Functions.")
+
+
+@excel_app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind / 바인드 주소"),
+    port: int = typer.Option(8000, help="Port / 포트"),
+    base_url: str = typer.Option(None, help="Public HTTPS address for the manifest / 매니페스트에 쓸 공개 HTTPS 주소"),
+    certfile: Path = typer.Option(None, help="TLS certificate (PEM) / 인증서"),
+    keyfile: Path = typer.Option(None, help="TLS private key (PEM) / 개인 키"),
+    new_token: bool = typer.Option(False, "--new-token", help="Print a random access token and exit / 토큰 생성"),
+):
+    """Serve the worksheet functions to Office.js (needs sewerplan[server]) / Office.js 서버를 실행합니다."""
+    from sewerplan.xl_addin import server
+
+    if new_token:
+        typer.echo(server.new_token())
+        return
+    try:
+        import uvicorn
+    except ImportError:
+        typer.echo("pip install 'sewerplan[server]' first / 먼저 sewerplan[server] 를 설치하세요", err=True)
+        raise typer.Exit(2) from None
+    try:
+        app = server.create_app(base_url=base_url)
+    except RuntimeError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    uvicorn.run(app, host=host, port=port, ssl_certfile=str(certfile) if certfile else None,
+                ssl_keyfile=str(keyfile) if keyfile else None)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(excel_app, name="excel")
