@@ -31,8 +31,8 @@ def conformal_bounds(scores, coverage: float = 0.90) -> tuple[float, float, bool
     if n == 0:
         return float("-inf"), float("inf"), False
     a = 1.0 - coverage
-    k_hi = math.ceil((n + 1) * (1 - a / 2))
-    k_lo = math.floor((n + 1) * (a / 2))
+    k_hi = math.ceil((n + 1) * (1 - a / 2) - 1e-9)  # guard 0.1/2*100 = 4.9999...
+    k_lo = math.floor((n + 1) * (a / 2) + 1e-9)
     exact = 1 <= k_lo and k_hi <= n
     hi = s[min(k_hi, n) - 1]
     lo = s[max(k_lo, 1) - 1]

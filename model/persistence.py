@@ -18,6 +18,7 @@ retrain with ``sewerplan train``):
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -95,6 +96,8 @@ def save_model(model, path, force: bool = False) -> Path:
     with atomic_path(path) as tmp:
         sio.dump(payload, tmp)
     write_card(model.card, card_path)
+    for p in (path, card_path):  # temp files are created 0600; a model is meant to be shared
+        os.chmod(p, 0o644)
     return path
 
 
