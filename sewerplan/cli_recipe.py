@@ -1,0 +1,141 @@
+"""``sewerplan prepare``, ``sewerplan demo`` and ``sewerplan sample``: the municipality recipe."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.model.errors import InputFileError
+
+sample_app = typer.Typer(help="Synthetic sample town / 합성 예시 도시 자료", no_args_is_help=True)
+
+
+def _progress():
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+def prepare(
+    register: Path = typer.Option(..., "--register", help="Building register title section (CSV/xlsx) / 건축물대장 표제부"),
+    billing: Path = typer.Option(..., "--billing", help="Water-billing extract (CSV/.csv.gz/xlsx) / 상수도 요금 부과자료"),
+    out: Path = typer.Option(Path("sewerplan-prepared"), "--out", help="Output folder / 출력 폴더"),
+    district_column: Optional[str] = typer.Option(None, "--district-column",
+                                                  help="Register column to use as district / 배수구역 열 이름"),
+    force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
+):
+    """Join billing to buildings: training table with observed sewage + match report.
+
+    요금 부과자료를 건축물대장에 연계해 건축물별 관측 오수량(학습 자료)과 연계 보고서를 만듭니다.
+    """
+    from sewerplan.model.prepare import prepare_training_table, write_prepared
+
+    with user_errors():
+        for p, what in ((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료")):
+            if not p.is_file():
+                raise InputFileError(f"{what} file not found: {p} / 파일이 없습니다: {p}")
+        with _progress() as bar:
+            task = bar.add_task("prepare", total=4)
+
+            def step(msg):
+                bar.update(task, description=msg, advance=1)
+
+            prepared = prepare_training_table(register, billing, district_column=district_column, progress=step)
+            paths = write_prepared(prepared, out, force=force, inputs=(register, billing))
+            bar.update(task, description="done / 완료", completed=4)
+        r = prepared.report
+        m = r["match"]
+        t = Table(title="Match report / 연계 결과", show_header=False)
+        rows = [
+            ("register rows / 건축물대장 행", f"{r['register']['rows_read']:,} (rejected 제외 {r['register']['rows_rejected']:,})"),
+            ("billing rows / 요금 행", f"{r['billing']['rows_read']:,} (rejected 제외 {r['billing']['rows_rejected']:,}, "
+                                     f"misread months 검침오류 의심 {r['billing']['meter_months_flagged_misread']:,})"),
+            ("meters matched / 연계 계량기", f"{m['meters_matched']:,} of {m['meters_total']:,} (PNU {m['meters_matched_by_pnu']:,}, "
+                                          f"address 주소 {m['meters_matched_by_address']:,})"),
+            ("meters unmatched / 미연계 계량기", f"{m['meters_unmatched']:,} -> {paths['unmatched_meters'].name}"),
+            ("buildings with observed / 관측값 있는 건축물", f"{r['training_rows_with_observed']:,} of {m['buildings_total']:,}"),
+            ("buildings without meters / 계량기 없는 건축물", f"{m['buildings_without_meters']:,} -> {paths['buildings_without_meters'].name}"),
+            ("short records (<12 months) / 12개월 미만", f"{m['buildings_short_record']:,}"),
+            ("matched volume share / 연계 수량 비율", f"{(m['matched_volume_share'] or 0) * 100:.1f}%"),
+        ]
+        for k, v in rows:
+            t.add_row(k, v)
+        out_console.print(t)
+        out_console.print(f"Training table / 학습 자료: {paths['training_table']}")
+        out_console.print(f"Match report / 연계 보고서: {paths['match_report']}")
+
+
+def demo(
+    out: Path = typer.Option(Path("sewerplan-output"), "--out", help="Output folder / 출력 폴더"),
+    force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the ML training / 학습 난수 시드"),
+    learner: str = typer.Option("auto", "--learner", help="auto, hgb_log, ridge_log or hgb_poisson"),
+    no_reports: bool = typer.Option(False, "--no-reports", help="Skip the PDF briefings / PDF 생략"),
+):
+    """Run the whole recipe on the bundled synthetic sample town.
+
+    번들된 합성 예시 도시로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 보고서)을 실행합니다.
+    """
+    from sewerplan.model.demo import run_demo
+
+    with user_errors():
+        start = time.perf_counter()
+        with _progress() as bar:
+            task = bar.add_task("demo", total=6)
+
+            def step(i, n, msg):
+                bar.update(task, description=msg, completed=i, total=n)
+
+            result = run_demo(out, force=force, progress=step, learner=learner, reports=not no_reports, seed=seed)
+        s = result.summary
+        out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]"
+                          if s["synthetic"] else "")
+        t = Table(title="Existing town, held-out districts: day-average sewage [m3/d] / 기존 시가지 (교차검증)")
+        for c in ("", "observed 관측", "conventional 기존방식", "unit load 원단위", "ML"):
+            t.add_column(c, justify="right")
+        tot = s["existing_town_total_m3_per_day"]
+        err = s["existing_town_median_abs_district_error_pct"]
+        t.add_row("total 합계", *(f"{tot[k]:,.0f}" for k in ("observed", "conventional", "unit_load", "ml")))
+        t.add_row("median |district error| 구역 오차 중앙값", "", *(f"{err[k]:.0f}%" for k in ("conventional", "unit_load", "ml")))
+        out_console.print(t)
+        c = s["capacity_m3_per_day"]
+        out_console.print(
+            f"Planned town / 계획 신도시: {s['planned_town']['buildings']:,} buildings, "
+            f"{s['planned_town']['districts']} districts. Treatment capacity / 처리용량: ML {c['ml_p50']:,.0f} "
+            f"(upper 상한 {c['ml_upper']:,.0f}) vs conventional 기존방식 {c['conventional']:,.0f} m3/d")
+        for w in result.warnings:
+            console.print(f"[yellow]warning:[/] {w}")
+        out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
+
+
+def sample_generate(
+    out: Path = typer.Option(..., "--out", help="Output folder / 출력 폴더"),
+    seed: int = typer.Option(20240601, "--seed", help="Random seed / 난수 시드"),
+    scale: float = typer.Option(1.0, "--scale", help="Town size multiplier (0-5] / 규모 배율"),
+    force: bool = typer.Option(False, "--force", help="Replace existing files / 덮어쓰기"),
+):
+    """Write a synthetic sample town (register, billing, planned town) / 합성 예시 도시 자료 생성."""
+    from sewerplan.model.sample_town import write_sample_town
+
+    with user_errors():
+        try:
+            paths = write_sample_town(out, seed=seed, scale=scale, overwrite=force)
+        except FileExistsError as exc:
+            raise InputFileError(str(exc)) from None
+        except ValueError as exc:
+            raise InputFileError(str(exc)) from None
+        for p in paths.values():
+            out_console.print(f"{p}  {p.stat().st_size:,} bytes")
+        out_console.print("[yellow]synthetic / 합성 자료[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("prepare")(prepare)
+    app.command("demo")(demo)
+    sample_app.command("generate")(sample_generate)
+    app.add_typer(sample_app, name="sample")
