@@ -83,7 +83,7 @@ def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highl
 
 
 def existing_town_chart(districts, observed, conventional, unit_load, ml, *, labels: dict, ylabel: str,
-                        width_in: float = 6.2, height_in: float = 2.3) -> str:
+                        width_in: float = 6.4, height_in: float = 2.0) -> str:
     """Grouped bars per existing-town district: observed vs each method, day-average [m3/d]."""
     with matplotlib.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(width_in, height_in))

@@ -547,9 +547,6 @@ def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx["qa"] = [{"q": q, "a": a} for q, a in qa]
     values = [h["krw_per_month"] for h in fee.households] + [pilot]
     ctx["bill_rows"] = [{"label": lab, "value": f.won(v)} for lab, v in zip(ctx["bill_labels"], values)]
-    ctx["chart_bill"] = _svg_uri(charts.bill_chart(
-        ctx["bill_labels"], values, xlabel=ctx["bill_unit"], font_size=12,
-    ))
     ctx["numbers"] = {
         "recommended_capacity_m3_per_day": rec,
         "capex_saving_krw": s.capex_saving_krw,
