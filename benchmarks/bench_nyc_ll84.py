@@ -56,7 +56,7 @@ def main() -> int:
     cov = interval_coverage(ok["observed_m3_per_day"], ok["ml_lower_m3_per_day"], ok["ml_upper_m3_per_day"])
     print(f"ML 90% interval coverage (building level): {cov:.3f}")
     by = ok.assign(inside=(ok.observed_m3_per_day >= ok.ml_lower_m3_per_day) & (ok.observed_m3_per_day <= ok.ml_upper_m3_per_day))
-    print("  by main use: " + ", ".join(f"{u} {v:.2f} (n={n})" for u, (v, n) in
+    print("  by main use: " + ", ".join(f"{u} {v:.2f} (n={int(n)})" for u, (v, n) in
                                         by.groupby("main_use")["inside"].agg(["mean", "size"]).iterrows()))
     ml, base, design = res["ml_m3_per_day"], res["unit_calibrated_m3_per_day"], res["design_standard_m3_per_day"]
     checks = {
