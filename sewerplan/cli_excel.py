@@ -42,7 +42,7 @@ def serve(
     keyfile: Path = typer.Option(None, help="TLS private key (PEM) / 개인 키"),
     new_token: bool = typer.Option(False, "--new-token", help="Print a random access token and exit / 토큰 생성"),
 ):
-    """Serve the worksheet functions to Office.js (needs sewerplan[server]) / Office.js 서버를 실행합니다."""
+    """Serve the worksheet functions to Office.js (needs the server extra) / Office.js 서버를 실행합니다."""
     from sewerplan.xl_addin import server
 
     if new_token:

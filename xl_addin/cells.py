@@ -212,7 +212,7 @@ def to_excel(result, lined: LinedUp):
     """Model output -> one number (single-cell call) or a list of rows (spilled range)."""
     out = np.asarray(result, dtype=float)
     out = np.broadcast_to(out, lined.shape)
-    if lined.scalar:
+    if lined.scalar or lined.shape == (1, 1):  # one cell in, one number out
         return float(out[0, 0])
     if lined.keep.all():
         return out.tolist()

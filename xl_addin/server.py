@@ -55,10 +55,20 @@ _DEFAULT_MANIFEST_ID = "7d3a6a52-6f1e-4d2c-9a55-5e3c0d2b8e11"  # stable so re-de
 
 
 def _xlwings_server():
+    import xlwings
+
     try:
         import xlwings.server as xlserver
+        from xlwings.pro import _xlofficejs, _xlremote
     except Exception as exc:  # LicenseError, ImportError
         raise RuntimeError(f"{LICENSE_HELP} ({exc})") from exc
+    # xlwings registers its Office.js engine at import time, and only if the licence key
+    # was set by then; register it here when the key was set later (e.g. by a CLI option).
+    names = {e.name for e in xlwings.engines}
+    for impl in (_xlremote.engine, _xlofficejs.engine):
+        if impl.name not in names:
+            xlwings.engines.add(xlwings.main.Engine(impl=impl))
+    xlwings.__pro__ = True
     return xlserver
 
 

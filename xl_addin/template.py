@@ -269,7 +269,7 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
                                   f"{p['range'][0]} - {p['range'][1]}", p["default"], p["source"]])
     r_card = 12 + len(rows)
     ws_m.write(r_card, 0, "ML 모델 카드 (model card) = SEWER_MODEL_INFO()", bold)
-    ws_m.write_dynamic_array_formula(r_card + 1, 0, r_card + 16, 1, "=SEWER_MODEL_INFO()")
+    ws_m.write_dynamic_array_formula(r_card + 1, 0, r_card + 24, 1, "=SEWER_MODEL_INFO()")
 
     # --- xlwings.conf
     for i, (key, value) in enumerate(XLWINGS_CONF):

@@ -1,0 +1,174 @@
+"""Worksheet functions called directly, as xlwings calls them (cells and ranges as lists of rows)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from xlwings import XlwingsError
+
+from sewerplan.model import conventional, peaking, unit_loads
+from sewerplan.xl_addin import functions as fx
+from sewerplan.xl_addin import settings
+
+
+def col(*values):
+    return [[v] for v in values]
+
+
+# --- SEWER_CONVENTIONAL -----------------------------------------------------------------
+
+def test_conventional_statistics_korea_worked_example():
+    assert fx.SEWER_CONVENTIONAL(100, 2.6) == pytest.approx(85.8)
+    assert fx.SEWER_CONVENTIONAL([[100]], [[2.6]], [[300]], [[1.1]]) == pytest.approx(85.8)
+
+
+def test_conventional_column_spills_with_blank_optional_defaults():
+    out = fx.SEWER_CONVENTIONAL(col(100, 200, 0), 2.6, col(None, 200, ""), col(1.0, None, None))
+    expected = conventional.domestic_day_max(np.array([100, 200, 0]), 2.6, np.array([300, 200, 300]), np.array([1.0, 1.1, 1.1]))
+    assert [r[0] for r in out] == pytest.approx(expected.tolist())
+
+
+def test_conventional_accepts_numpy_series_and_text_numbers():
+    s = pd.Series([100.0, 200.0])
+    assert [r[0] for r in fx.SEWER_CONVENTIONAL(s, 2.6)] == pytest.approx([85.8, 171.6])
+    assert fx.SEWER_CONVENTIONAL("1,000", "2.6") == pytest.approx(858.0)
+
+
+def test_conventional_trailing_blank_rows_are_left_empty():
+    out = fx.SEWER_CONVENTIONAL(col(100, None, None), 2.6)
+    assert out[0][0] == pytest.approx(85.8) and out[1:] == [[""], [""]]
+
+
+@pytest.mark.parametrize("args, match", [
+    ((col(1, None, 3), 2.6), r"households\(세대수\)의 2번째 행: 빈 칸.*row 2 of the range: blank"),
+    (("abc", 2.6), r"'abc'은\(는\) 숫자가 아닙니다.*not a number"),
+    ((-1, 2.6), r"허용 범위.*out of range"),
+    ((10, None), r"persons_per_household\(세대당 인구\).*2\.6"),
+    ((True, 2.6), r"숫자가 아닙니다"),
+    ((col(1, 2), col(1, 2, 3)), r"크기가 맞지 않습니다.*do not line up"),
+])
+def test_conventional_user_errors_are_bilingual_xlwings_errors(args, match):
+    with pytest.raises(XlwingsError, match=match):
+        fx.SEWER_CONVENTIONAL(*args)
+
+
+# --- SEWER_UNITLOAD ---------------------------------------------------------------------
+
+def test_unitload_moe_notice_office_15_l_per_m2():
+    assert fx.SEWER_UNITLOAD("업무시설", 1000) == pytest.approx(15.0)
+    assert fx.SEWER_UNITLOAD("F-01-00", 1000, None) == pytest.approx(15.0)
+
+
+def test_unitload_column_matches_model_and_rural_flag():
+    uses, areas, hh = col("아파트", "F-01-00", "공장"), col(12000, 1000, 500), col(100, None, None)
+    out = [r[0] for r in fx.SEWER_UNITLOAD(uses, areas, hh)]
+    expected = [unit_loads.unit_load_flow("아파트", 12000, 100), 15.0, unit_loads.unit_load_flow("공장", 500)]
+    assert out == pytest.approx(expected)
+    rural = fx.SEWER_UNITLOAD("아파트", 12000, 100, "예")
+    assert rural == pytest.approx(unit_loads.unit_load_flow("아파트", 12000, 100, rural=True))
+
+
+@pytest.mark.parametrize("args, match", [
+    (("업무시섭", 100), r"1번째 행 / row 1.*알 수 없는 건축물 용도.*업무시설"),
+    (("업무시설", -5), r"floor_area_m2\(연면적\).*out of range"),
+    ((None, 100), r"main_use_or_moe_code.*빈 칸"),
+    (("업무시설", "넓음"), r"not a number"),
+    (("업무시설", 100, None, "maybe"), r"rural.*TRUE"),
+])
+def test_unitload_user_errors(args, match):
+    with pytest.raises(XlwingsError, match=match):
+        fx.SEWER_UNITLOAD(*args)
+
+
+# --- SEWER_PEAK / SEWER_CAPACITY -------------------------------------------------------------
+
+def test_peak_methods_match_model():
+    assert fx.SEWER_PEAK(10000) == pytest.approx(peaking.harmon(10000))
+    out = fx.SEWER_PEAK(col(1000, 10000), col("babbitt", "한국"))
+    assert out[0][0] == pytest.approx(peaking.babbitt(1000)) and out[1][0] == pytest.approx(peaking.korean_hourly())
+    with pytest.raises(XlwingsError, match="method.*harmon"):
+        fx.SEWER_PEAK(1000, "magic")
+    with pytest.raises(XlwingsError, match="population"):
+        fx.SEWER_PEAK(0)
+
+
+def test_capacity_sums_flows_adds_infiltration_and_divides_by_utilisation():
+    assert fx.SEWER_CAPACITY(col(100, 200, None)) == pytest.approx(300 * 1.1 / 0.8)
+    assert fx.SEWER_CAPACITY(col(75), "일평균", 1) == pytest.approx(100 * 1.1)
+    with pytest.raises(XlwingsError, match="basis"):
+        fx.SEWER_CAPACITY(100, "weekly")
+    with pytest.raises(XlwingsError, match="utilisation"):
+        fx.SEWER_CAPACITY(100, None, 1.5)
+
+
+# --- SEWER_FEE_IMPACT -------------------------------------------------------------------
+
+def test_fee_impact_matches_finance_model():
+    from sewerplan.model import finance
+
+    expected = finance.fee_impact(1e10, 50000, household_sizes=(4,)).households[0]["krw_per_month"]
+    assert fx.SEWER_FEE_IMPACT(1e10, 50000) == pytest.approx(expected)
+    out = fx.SEWER_FEE_IMPACT(col(1e10, 2e10), 50000, col(1, None))
+    assert out[1][0] == pytest.approx(2 * expected)
+    with pytest.raises(XlwingsError, match="household_size"):
+        fx.SEWER_FEE_IMPACT(1e10, 50000, 9)
+    with pytest.raises(XlwingsError, match="billed_volume"):
+        fx.SEWER_FEE_IMPACT(1e10, 0)
+
+
+# --- SEWER_ML / SEWER_MODEL_INFO --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_table():
+    df = pd.read_csv(
+        __import__("importlib.resources").resources.files("sewerplan").joinpath("sample_data", "sample_buildings.csv"),
+        dtype=str,
+    ).head(40)
+    rows = [list(df.columns)] + df.where(df.notna(), None).values.tolist()
+    return df, rows
+
+
+def test_ml_spills_header_and_three_columns_matching_model(sample_table):
+    from sewerplan.model.inventory import load_buildings
+
+    df, rows = sample_table
+    out = fx.SEWER_ML(rows)
+    assert out[0] == fx.ML_HEADERS and len(out) == len(df) + 1
+    valid, _ = load_buildings(df)
+    expected = settings.get_model().predict(valid)[fx.ML_HEADERS].to_numpy()
+    assert np.allclose(np.array(out[1:], dtype=float), expected)
+    assert all(lo <= est <= hi for est, lo, hi in out[1:])
+
+
+def test_ml_trailing_blank_rows_and_errors(sample_table):
+    _, rows = sample_table
+    padded = rows[:3] + [[None] * len(rows[0])] * 2
+    out = fx.SEWER_ML(padded)
+    assert out[-2:] == [["", "", ""], ["", "", ""]]
+    with pytest.raises(XlwingsError, match="머리글"):
+        fx.SEWER_ML(rows[0])
+    bad = [rows[0], list(rows[1])]
+    bad[1][rows[0].index("연면적(㎡)")] = "-3"
+    with pytest.raises(XlwingsError, match="SEWER_ML.*building_table"):
+        fx.SEWER_ML(bad)
+    with pytest.raises(XlwingsError, match="coverage"):
+        fx.SEWER_ML(rows, 0.5)
+
+
+def test_model_loads_once_from_setting(monkeypatch, tmp_path):
+    settings.reset()
+    m1 = settings.get_model()
+    assert settings.get_model() is m1
+    monkeypatch.setenv(settings.ENV_VAR, str(tmp_path / "missing.skops"))
+    with pytest.raises(XlwingsError, match="SEWER_MODEL_INFO.*not found"):
+        fx.SEWER_MODEL_INFO()
+    monkeypatch.delenv(settings.ENV_VAR)
+    info = dict((r[0], r[1]) for r in fx.SEWER_MODEL_INFO()[1:])
+    assert info["모델 ID (model id)"] == m1.model_id
+
+
+def test_every_function_has_bilingual_help():
+    for name, f in fx.UDFS.items():
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in f.__doc__), name
+        assert len(f.__doc__) <= 255, name
+        for arg, doc in f.__sewerplan_args__.items():
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in doc) and len(doc) <= 255, (name, arg)
