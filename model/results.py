@@ -32,7 +32,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError
+from .errors import ResultsBundleError
 
 __all__ = [
     "SCHEMA",
@@ -50,24 +50,6 @@ __all__ = [
 ]
 
 SCHEMA = "sewerplan.results/1"
-
-
-class ResultsBundleError(InputFileError):
-    """A results bundle that is missing a field or holds an invalid value.
-
-    The message names the file and the field path (e.g. ``planned[2].ml.day_max_m3_per_day``).
-    """
-
-    def __init__(self, problem: str, source: str = "results bundle", field_path: str = ""):
-        self.problem = problem
-        self.source = source
-        self.field_path = field_path
-        where = f" field '{field_path}':" if field_path else ""
-        super().__init__(
-            f"Results bundle / 결과 파일 {source}:{where} {problem}. "
-            "Re-run `sewerplan demo` or fix the file as described in docs/reports.md / "
-            "`sewerplan demo`를 다시 실행하거나 docs/reports.md 의 형식대로 고치세요."
-        )
 
 
 # --------------------------------------------------------------------------------------
