@@ -12,4 +12,12 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "main"]
+
+
+def main():
+    """Entry point of the template workbook's buttons (xlwings RunPython calls ``<workbook>.main()``;
+    the template is named ``sewerplan.xlsm``, so that is this package)."""
+    from sewerplan.xl_addin.macros import main as _main
+
+    return _main()
