@@ -1,0 +1,57 @@
+"""``sewerplan demo`` end to end on a reduced synthetic town (fast: fixed learner, small town)."""
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from sewerplan.model.demo import DEMO_FILES, run_demo
+from sewerplan.model.errors import InputFileError
+from sewerplan.model.results import ResultsBundle
+from sewerplan.model.sample_town import write_sample_town
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory):
+    base = tmp_path_factory.mktemp("demo")
+    town = write_sample_town(base / "town", seed=11, scale=0.2)
+    steps = []
+    result = run_demo(base / "out", register=town["register"], billing=town["billing"], planned=town["planned"],
+                      synthetic=True, learner="ridge_log", progress=lambda i, n, m: steps.append(i))
+    return result, steps, town
+
+
+def test_demo_writes_every_output(small_demo):
+    result, steps, _ = small_demo
+    out = result.out_dir
+    for key in ("workbook", "results_json", "comparison", "forecast_buildings", "forecast_districts", "model",
+                "card", "summary"):
+        assert (out / DEMO_FILES[key]).is_file(), key
+    assert (out / "training" / "match_report.json").is_file()
+    assert steps[-1] == 6 and steps == sorted(steps)
+    bundle = ResultsBundle.from_json(out / DEMO_FILES["results_json"])
+    assert bundle.metadata.synthetic is True
+    assert bundle.capacity.p50_m3_per_day <= bundle.capacity.upper_m3_per_day
+    assert len(bundle.existing) >= 7
+    wb = load_workbook(out / DEMO_FILES["workbook"], read_only=True)
+    assert "기존시가지 비교" in wb.sheetnames
+    card = json.loads((out / DEMO_FILES["card"]).read_text(encoding="utf-8"))
+    assert card["synthetic"] is True
+
+
+def test_demo_comparison_is_held_out_and_summarised(small_demo):
+    result, _, _ = small_demo
+    s = result.summary
+    assert s["synthetic"] is True
+    tot = s["existing_town_total_m3_per_day"]
+    assert tot["observed"] > 0 and tot["ml"] > 0
+    # the conventional method over-states observed sewage on this town (as in the 2023 pilot)
+    assert tot["conventional"] > tot["observed"]
+    if "council_pdf" in result.paths:
+        assert result.paths["council_pdf"].read_bytes()[:5] == b"%PDF-"
+
+
+def test_demo_refuses_to_overwrite_without_force(small_demo):
+    result, _, town = small_demo
+    with pytest.raises(InputFileError, match="--force"):
+        run_demo(result.out_dir, register=town["register"], billing=town["billing"], planned=town["planned"])

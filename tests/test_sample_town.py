@@ -1,0 +1,46 @@
+"""The synthetic sample town: determinism, shape, and the bundled files match the generator."""
+
+import hashlib
+import json
+
+import pandas as pd
+
+from sewerplan.model.sample_town import (SAMPLE_FILES, generate_sample_town, sample_file,
+                                         write_sample_town)
+
+
+def _hashes(paths):
+    return {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in paths.items()}
+
+
+def test_same_seed_same_bytes(tmp_path):
+    a = write_sample_town(tmp_path / "a", seed=7, scale=0.1)
+    b = write_sample_town(tmp_path / "b", seed=7, scale=0.1)
+    c = write_sample_town(tmp_path / "c", seed=8, scale=0.1)
+    assert _hashes(a) == _hashes(b)
+    assert _hashes(a)["billing"] != _hashes(c)["billing"]
+
+
+def test_bundled_files_are_what_the_generator_writes():
+    manifest = json.loads(sample_file("manifest").read_text(encoding="utf-8"))
+    assert manifest["synthetic"] is True
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(sample_file(next(k for k, v in SAMPLE_FILES.items() if v == name)).read_bytes()
+                              ).hexdigest() == digest
+    town = generate_sample_town(seed=manifest["seed"], scale=manifest["scale"])
+    assert town.stats == manifest["stats"]
+
+
+def test_town_shape_and_grounding():
+    manifest = json.loads(sample_file("manifest").read_text(encoding="utf-8"))
+    s = manifest["stats"]
+    assert s["existing_buildings"] >= 2500 and s["existing_districts"] >= 7
+    assert s["planned_districts"] >= 5
+    # household-size mix close to the 2023 census (0.355, 0.288, 0.190, 0.133, 0.035)
+    for got, census in zip(s["household_size_shares"], [0.355, 0.288, 0.190, 0.133, 0.035]):
+        assert abs(got - census) < 0.03
+    planned = pd.read_csv(sample_file("planned"), dtype=str)
+    years = planned["사용승인일"].str[:4].astype(int)
+    assert years.min() >= 2027 and years.max() <= 2033
+    uses = set(pd.read_csv(sample_file("register"), dtype=str)["주용도코드명"].dropna())
+    assert {"아파트", "단독주택", "제1종근린생활시설", "업무시설", "교육연구시설", "공장"} <= uses
