@@ -16,12 +16,24 @@ from .errors import (
 )
 from .estimate import district_summary, estimate_buildings, town_total
 from .inventory import CANONICAL_COLUMNS, load_buildings, read_table, validate_buildings
+from .ml_train import TrainedModel, grouped_cv_predictions, train_model
+from .persistence import ALLOWED_TYPES, default_model_path, load_model, save_model
+from .screening import SCREENING_RULE, screen_observations
 from .parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
 from .peaking import babbitt, gifft_max_day, harmon, korean_hourly, peaking_factor, ten_states
 from .unit_loads import lookup_use, persons_per_dwelling, unit_load_flow, unit_load_table
 from .uses import CATEGORIES, category_of, default_moe_code
 
 __all__ = [
+    "ALLOWED_TYPES",
+    "SCREENING_RULE",
+    "TrainedModel",
+    "default_model_path",
+    "grouped_cv_predictions",
+    "load_model",
+    "save_model",
+    "screen_observations",
+    "train_model",
     "CANONICAL_COLUMNS",
     "CATEGORIES",
     "DEFAULT_PARAMETERS",
