@@ -57,6 +57,8 @@ __all__ = [
     "phase_blocks",
     "expand_scenario",
     "scenario_from_buildings",
+    "SAMPLE_SCENARIOS",
+    "sample_scenario_path",
 ]
 
 
@@ -921,3 +923,26 @@ def scenario_from_buildings(buildings: pd.DataFrame, name: str, settings: Scenar
     data = {"name": name, "description": description, "plan": plan, "phasing": phasing}
     s = scenario_from_dict(data, source=name, kind="yaml")
     return s.with_changes(settings=settings or ScenarioSettings())
+
+
+#: Sample scenario files shipped with the synthetic sample new town (가온시 새빛지구).
+SAMPLE_SCENARIOS = {
+    "base": "sample_town_base.yaml",
+    "base_xlsx": "sample_town_base.xlsx",
+    "commercial_plus10": "sample_town_commercial_plus10.yaml",
+    "mix_held_2023": "sample_town_mix_held_2023.yaml",
+}
+
+
+def sample_scenario_path(key: str = "base") -> Path:
+    """Path of a sample scenario file (``sewerplan/sample_data/scenarios/``).
+
+    Keys: ``base`` (YAML), ``base_xlsx`` (the same as an Excel workbook),
+    ``commercial_plus10`` (10% more commercial floor area), ``mix_held_2023`` (household
+    mix held at 2023 instead of the census trend).
+    """
+    from importlib import resources
+
+    if key not in SAMPLE_SCENARIOS:
+        raise KeyError(f"Unknown sample scenario {key!r}; valid: {sorted(SAMPLE_SCENARIOS)}")
+    return Path(str(resources.files("sewerplan").joinpath("sample_data", "scenarios", SAMPLE_SCENARIOS[key])))

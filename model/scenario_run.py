@@ -307,6 +307,8 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
             town = T.sum(axis=0)
             q_t = {k: float(np.quantile(town, q)) for k, q in QUANTILES.items()}
             town_samples.append(design_flows(town, params, basis="day_average")["day_max"])
+            if yi == 0:
+                p_first = p.copy()
             if year == years[-1]:
                 ml_final = pred
         for j, d in enumerate(districts):
@@ -331,6 +333,14 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
         for c in ("ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"):
             buildings[c] = ml_final[c].to_numpy()
         buildings.loc[housing, HH_SHARE_COLUMNS] = mix.iloc[-1][HH_SHARE_COLUMNS].to_numpy(float)
+    if ml:
+        if result_note := getattr(model_obj, "note", ""):
+            notes.append(f"ML model: {result_note}")
+        mix_moves = abs(mix["mean_household_size"].iloc[-1] - mix["mean_household_size"].iloc[0]) > 0.01
+        if mix_moves and housing.any() and np.allclose(p_first[housing], ml_final["ml_m3_per_day"].to_numpy(float)[housing]):
+            notes.append("The ML model does not respond to the household-size mix (its training data carried no "
+                         "mix), so the household trend changes no ML number in this run / 이 ML 모델은 가구원수 "
+                         "구성에 반응하지 않아 가구 추세가 ML 결과를 바꾸지 않습니다.")
     notes.append(f"Household-size mix: {mix_source}; mean size {mix['mean_household_size'].iloc[0]:.2f} "
                  f"({years[0]}) -> {mix['mean_household_size'].iloc[-1]:.2f} ({years[-1]}).")
     notes.append("Buildings are synthetic: expanded from the land-use plan (block totals kept exactly) / "
@@ -688,13 +698,39 @@ def capacity_chart(capacity: pd.DataFrame, path=None, title: str | None = None):
     """Capacity-by-year chart: ML P50 line with P10-P90 band, conventional, unit load, plant.
 
     Returns the matplotlib Figure; saves it (PNG/SVG by suffix, atomically) when ``path``.
-    English labels (the model layer has no Korean font; reports restyle it).
+    Labels in English; the vendored NanumSquare font is used when installed so Korean
+    scenario names in the title render.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    rc = {"axes.unicode_minus": False}
+    family = _korean_font()
+    if family:
+        rc["font.family"] = family
+    with plt.rc_context(rc):
+        return _capacity_chart(plt, capacity, path, title)
+
+
+def _korean_font():
+    """Register the vendored NanumSquare font (sewerplan.templates) if installed; its family name."""
+    try:
+        from importlib import resources
+
+        from matplotlib import font_manager
+
+        f = resources.files("sewerplan.templates").joinpath("fonts", "NanumSquareR.ttf")
+        if not f.is_file():
+            return None
+        font_manager.fontManager.addfont(str(f))
+        return font_manager.FontProperties(fname=str(f)).get_name()
+    except (ModuleNotFoundError, OSError, RuntimeError):
+        return None
+
+
+def _capacity_chart(plt, capacity, path, title):
     fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=120)
     y = capacity["year"].to_numpy()
     if "ml_capacity_p50_m3_per_day" in capacity:
