@@ -103,7 +103,8 @@ def prepare_training_table(register, billing, district_column: str | None = None
     meters = meter_day_averages(kept, params=params)
     say("joining meters to buildings / 계량기-건축물 연계 중")
     result = match_meters(buildings, meters)
-    table = result.buildings
+    # 'source_row' would clash when the table is read back by load_buildings; keep it by another name
+    table = result.buildings.rename(columns={"source_row": "register_row"})
     report = {
         "synthetic": bool(synthetic),
         "note": ("Synthetic sample data, not a real town / 합성 예시 자료 (실제 도시 아님)" if synthetic else ""),
