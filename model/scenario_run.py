@@ -266,6 +266,7 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
         z_shared = rng.standard_normal(n_sims)
         z_district = rng.standard_normal((n_d, n_sims))
     rows_d, rows_t, town_samples = [], [], []
+    pred_cache: dict = {}
     ml_final = None
     for yi, year in enumerate(years):
         occ = _occupancy(completion, year, st.occupancy_ramp)
@@ -278,10 +279,23 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
             "unit_load": by_d(unit * occ),
         }
         if ml:
-            frame = est.copy()
             shares = mix.iloc[yi][HH_SHARE_COLUMNS].to_numpy(float)
-            frame.loc[housing, HH_SHARE_COLUMNS] = shares
-            pred = model_obj.predict(frame)
+            key = tuple(np.round(shares, 12))
+            if key in pred_cache:
+                pred = pred_cache[key]
+            elif yi == 0 or not housing.any():
+                frame = est.copy()
+                frame.loc[housing, HH_SHARE_COLUMNS] = shares
+                pred = model_obj.predict(frame)
+            else:
+                # only housing rows carry the mix: predict them again, keep the rest
+                frame = est.loc[housing].copy()
+                frame[HH_SHARE_COLUMNS] = shares
+                pred = next(iter(pred_cache.values())).copy()
+                part = model_obj.predict(frame)
+                for c in ("ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"):
+                    pred.loc[housing, c] = part[c].to_numpy(float)
+            pred_cache[key] = pred
             p = pred["ml_m3_per_day"].to_numpy(float)
             lo = pred["ml_lower_m3_per_day"].to_numpy(float)
             hi = pred["ml_upper_m3_per_day"].to_numpy(float)
