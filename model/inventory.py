@@ -43,13 +43,13 @@ HH_SHARE_COLUMNS = ["hh_share_1", "hh_share_2", "hh_share_3", "hh_share_4", "hh_
 REQUIRED_COLUMNS = ["building_id", "district", "main_use", "floor_area_m2"]
 NUMERIC_COLUMNS = [
     "floor_area_m2", "households", "dwelling_units", "families", "floors_above", "floors_below",
-    "rooms_per_dwelling", "occupants", "observed_m3_per_day", *HH_SHARE_COLUMNS,
+    "rooms_per_dwelling", "occupants", "observed_m3_per_day", "latitude", "longitude", *HH_SHARE_COLUMNS,
 ]
 CANONICAL_COLUMNS = [
     "building_id", "district", "main_use", "moe_code", "floor_area_m2", "households",
     "dwelling_units", "floors_above", "approval_year", *HH_SHARE_COLUMNS,
     "observed_m3_per_day", "rural", "rooms_per_dwelling", "occupants",
-    "address", "pnu", "building_name",
+    "latitude", "longitude", "address", "pnu", "building_name",
 ]
 
 # canonical name -> accepted headers (compared without spaces, case-insensitive)
@@ -78,6 +78,8 @@ HEADER_ALIASES: dict[str, list[str]] = {
     "rooms_per_dwelling": ["rooms_per_dwelling", "방수", "세대당방수"],
     "occupants": ["occupants", "이용인원", "인원"],
     "rural": ["rural", "읍면지역", "읍면여부"],
+    "latitude": ["latitude", "위도", "lat"],
+    "longitude": ["longitude", "경도", "lon", "lng"],
     "observed_m3_per_day": ["observed_m3_per_day", "관측오수량(㎥/일)", "관측오수량"],
     "hh_share_1": ["hh_share_1", "1인가구비율"],
     "hh_share_2": ["hh_share_2", "2인가구비율"],
@@ -92,6 +94,7 @@ _KOREAN_LABEL = {  # how a column is named back to the user in messages
     "approval_year": "사용승인일", "observed_m3_per_day": "관측오수량(㎥/일)",
 }
 
+_COORDINATE_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 _YEAR_MIN = 1900
 _YEAR_MAX_AHEAD = 30  # planned towns: completion up to 30 years ahead
 _TRUE = {"1", "true", "yes", "y", "t", "예", "읍", "면", "읍면", "o"}
@@ -239,6 +242,9 @@ def validate_buildings(
     today = today or _dt.date.today()
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
+    for reserved in ("source_row", "rejected_reason", "category"):
+        if reserved in raw.columns:  # sewerplan writes these itself; keep the user's under a new name
+            raw = raw.rename(columns={reserved: f"input_{reserved}"})
     raw = raw.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
     if district_column is not None:
         if district_column not in raw.columns:
@@ -304,6 +310,10 @@ def validate_buildings(
         if canon == "floor_area_m2":
             flag(non_numeric, canon, "not a number; give the floor area in m2 / 숫자가 아닙니다 (㎡)")
             flag(num <= 0, canon, "floor area must be greater than 0 m2 / 연면적은 0보다 커야 합니다")
+        elif canon in _COORDINATE_RANGE:
+            low, high = _COORDINATE_RANGE[canon]
+            flag(non_numeric, canon, "not a number (decimal degrees) / 숫자가 아닙니다 (십진 도)")
+            flag((num < low) | (num > high), canon, f"must be between {low} and {high} degrees / {low}~{high}도 사이여야 합니다")
         else:
             flag(non_numeric, canon, "not a number / 숫자가 아닙니다")
             flag(num < 0, canon, "must not be negative / 음수일 수 없습니다")

@@ -92,3 +92,15 @@ def test_uses_lists_names_and_codes():
     r = runner.invoke(app, ["uses", "업무"])
     assert r.exit_code == 0
     assert "업무시설" in r.output and "F-01-00" in r.output
+
+
+def test_outputs_are_readable_by_others_like_any_file(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "r.csv"
+    assert runner.invoke(app, ["estimate", str(REGISTER), "--out", str(out)]).exit_code == 0
+    mode = stat.S_IMODE(os.stat(out).st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask

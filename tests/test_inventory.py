@@ -158,3 +158,20 @@ def test_district_from_address():
     assert district_from_address("경기도 시흥시 정왕동 1801-1") == "정왕동"
     assert district_from_address("충청남도 홍성군 홍북읍 신경리 1") == "홍북읍"
     assert district_from_address("") == ""
+
+
+def test_coordinates_are_optional_and_range_checked(tmp_path):
+    df = pd.DataFrame({"building_id": ["a", "b"], "district": ["A", "A"], "main_use": ["업무시설", "업무시설"],
+                       "floor_area_m2": ["100", "100"], "위도": ["37.38", "137.0"], "경도": ["-73.9", "126.7"]})
+    with pytest.raises(InventoryValidationError) as info:
+        load_buildings(_write(tmp_path, "c.csv", df))
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "위도")]
+    valid, _ = load_buildings(_write(tmp_path, "c.csv", df.iloc[:1]))
+    assert valid.loc[0, "longitude"] == pytest.approx(-73.9)
+
+
+def test_a_users_own_source_row_column_is_kept_not_clobbered(tmp_path):
+    df = pd.DataFrame({"building_id": ["a"], "district": ["A"], "main_use": ["공장"], "floor_area_m2": ["100"],
+                       "source_row": ["77"]})
+    valid, _ = load_buildings(_write(tmp_path, "s.csv", df))
+    assert valid.loc[0, "source_row"] == 2
