@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import InputFileError
 
-__all__ = ["atomic_path", "check_output_path", "write_csv_atomic"]
+__all__ = ["atomic_path", "check_output_path", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
 
 
 def check_output_path(out, inputs=(), force=False) -> Path:
@@ -56,6 +56,18 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_bytes_atomic(target, data: bytes) -> Path:
+    """Write bytes to ``target`` atomically."""
+    with atomic_path(target) as tmp:
+        Path(tmp).write_bytes(data)
+    return Path(target)
+
+
+def write_text_atomic(target, text: str, encoding: str = "utf-8") -> Path:
+    """Write text to ``target`` atomically."""
+    return write_bytes_atomic(target, text.encode(encoding))
 
 
 def write_csv_atomic(df, target, **kwargs) -> Path:

@@ -25,14 +25,13 @@ import dataclasses
 import datetime as _dt
 import json
 import math
-import os
-import tempfile
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ResultsBundleError
+from .fileio import write_text_atomic
 
 __all__ = [
     "SCHEMA",
@@ -230,16 +229,7 @@ class ResultsBundle:
                 f"{path} exists; pass force=True to overwrite / {path} 파일이 이미 있습니다."
             )
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_text_atomic(path, text)
         return path
 
     @classmethod

@@ -69,13 +69,13 @@ import gzip
 import hashlib
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .fileio import write_bytes_atomic
 
 __all__ = [
     "DEFAULT_SEED",
@@ -555,16 +555,7 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_bytes_atomic(path, data)
 
 
 def write_sample_town(out_dir, seed: int = DEFAULT_SEED, scale: float = 1.0,

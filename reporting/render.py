@@ -15,10 +15,8 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import tempfile
 import threading
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -26,7 +24,7 @@ from urllib.parse import unquote, urlparse
 import jinja2
 
 from sewerplan.model.errors import SewerplanError
-from sewerplan.model.fileio import check_output_path
+from sewerplan.model.fileio import check_output_path, write_bytes_atomic
 from sewerplan.model.results import ResultsBundle
 
 from .context import FinanceOptions, council_context, hearing_context
@@ -200,11 +198,5 @@ def write_report(kind: str, bundle: ResultsBundle, out, lang: str = "ko", option
     """
     out = check_output_path(out, inputs=[bundle.source_path] if bundle.base_dir else [], force=force)
     pdf = render_pdf_bytes(kind, bundle, lang, options, extra_attachments=extra_attachments)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with ExitStack() as stack:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        stack.callback(lambda: os.path.exists(tmp) and os.unlink(tmp))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-        os.replace(tmp, out)
+    write_bytes_atomic(out, pdf)
     return out
