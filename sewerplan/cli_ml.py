@@ -69,6 +69,7 @@ def train(
     synthetic: bool = typer.Option(False, "--synthetic", help="Training data are synthetic / 합성 자료"),
     trained_on: Optional[str] = typer.Option(None, help="Plain description for the model card / 학습 자료 설명"),
     seed: int = typer.Option(0, help="Random seed"),
+    max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests) / 부스팅 반복 수"),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop invalid building rows and go on / 오류 행 제외"),
     force: bool = typer.Option(False, "--force", help="Replace MODEL if it exists / 덮어쓰기"),
 ) -> None:
@@ -97,7 +98,7 @@ def train(
             console.print(f"[yellow]{len(rejected):,} invalid row(s) skipped / 오류 행 {len(rejected):,}개 제외[/]")
         with console.status(f"{len(valid):,}동 학습 중 (training, grouped CV)..."):
             model = train_model(
-                valid, coverage=coverage, learner=learner, seed=seed, region=region, synthetic=synthetic,
+                valid, coverage=coverage, learner=learner, seed=seed, max_iter=max_iter, region=region, synthetic=synthetic,
                 trained_on=trained_on or f"{buildings.name}: {len(valid)} buildings", data_sha256=sha,
             )
         save_model(model, out, force=force)
@@ -174,6 +175,7 @@ def nyc_ll84(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder / 결과 폴더"),
     coverage: float = typer.Option(0.90, help="Interval coverage [-]"),
     seed: int = typer.Option(0, help="Random seed"),
+    max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests)"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 덮어쓰기"),
 ) -> None:
     """Compare design standard, calibrated unit load and ML on NYC Local Law 84 data.
@@ -196,7 +198,7 @@ def nyc_ll84(
         te = _read_csv(test, "TEST")
         with console.status("학습·예측 중 (training and predicting)..."):
             pred, metrics, districts, model = run_nyc_benchmark(
-                tr, te, coverage=coverage, seed=seed, train_label=train.name, train_sha256=_sha256(train))
+                tr, te, coverage=coverage, seed=seed, max_iter=max_iter, train_label=train.name, train_sha256=_sha256(train))
         write_csv_atomic(pred, files["predictions.csv"])
         with atomic_path(files["model_card.json"]) as tmp:
             Path(tmp).write_text(json.dumps(model.card, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -15,9 +17,12 @@ def test_train_then_predict(tmp_path):
     src = tmp_path / "town.csv"
     town.to_csv(src, index=False)
     model = tmp_path / "m.skops"
-    r = CliRunner().invoke(app, ["train", "--buildings", str(src), "--out", str(model), "--synthetic"])
+    r = CliRunner().invoke(app, ["train", "--buildings", str(src), "--out", str(model), "--synthetic",
+                                 "--max-iter", "20"])
     assert r.exit_code == 0, r.output
     assert model.is_file() and (tmp_path / "m.card.json").is_file()
+    card = json.loads((tmp_path / "m.card.json").read_text(encoding="utf-8"))
+    assert card["settings"]["max_iter"] == 20  # --max-iter reaches the learner and the card
     out = tmp_path / "pred.csv"
     plan = town.drop(columns=["observed_m3_per_day"])
     plan_file = tmp_path / "plan.csv"

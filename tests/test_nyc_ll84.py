@@ -47,7 +47,8 @@ def test_benchmark_command_on_a_small_slice(nyc, tmp_path):
     nyc.iloc[:400].to_csv(train, index=False)
     nyc.iloc[400:520].to_csv(test, index=False)
     out = tmp_path / "bench"
-    r = CliRunner().invoke(app, ["benchmark", "nyc-ll84", "--train", str(train), "--test", str(test), "--out", str(out)])
+    r = CliRunner().invoke(app, ["benchmark", "nyc-ll84", "--train", str(train), "--test", str(test), "--out", str(out),
+                                      "--max-iter", "20"])
     assert r.exit_code == 0, r.output
     pred = pd.read_csv(out / "predictions.csv", encoding="utf-8-sig")
     assert len(pred) == 120
@@ -59,7 +60,8 @@ def test_benchmark_command_on_a_small_slice(nyc, tmp_path):
     districts = pd.read_csv(out / "districts.csv", encoding="utf-8-sig")
     assert {"district", "observed_m3_per_day", "ml_m3_per_day", "design_standard_ape"} <= set(districts.columns)
     # outputs are not replaced without --force
-    again = CliRunner().invoke(app, ["benchmark", "nyc-ll84", "--train", str(train), "--test", str(test), "--out", str(out)])
+    again = CliRunner().invoke(app, ["benchmark", "nyc-ll84", "--train", str(train), "--test", str(test), "--out", str(out),
+                                      "--max-iter", "20"])
     assert again.exit_code != 0 and "--force" in again.output
 
 
@@ -67,6 +69,7 @@ def test_benchmark_without_water_columns_writes_predictions_only(nyc, tmp_path):
     train, test = tmp_path / "train.csv", tmp_path / "test.csv"
     nyc.iloc[:300].to_csv(train, index=False)
     nyc.iloc[300:340].drop(columns=["water_m3_per_day", "water_use_kgal_per_year"]).to_csv(test, index=False)
-    r = CliRunner().invoke(app, ["benchmark", "nyc-ll84", "--train", str(train), "--test", str(test), "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(app, ["benchmark", "nyc-ll84", "--train", str(train), "--test", str(test), "--out", str(tmp_path / "o"),
+                                      "--max-iter", "20"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "o" / "predictions.csv").is_file() and not (tmp_path / "o" / "metrics.json").exists()
