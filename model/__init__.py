@@ -19,6 +19,16 @@ from .inventory import CANONICAL_COLUMNS, load_buildings, read_table, validate_b
 from .ml_train import TrainedModel, grouped_cv_predictions, train_model
 from .persistence import ALLOWED_TYPES, default_model_path, load_model, save_model
 from .screening import SCREENING_RULE, screen_observations
+from .household_trend import default_household_trend, household_mix
+from .scenario import Scenario, expand_scenario, load_scenario, sample_scenario_path
+from .scenario_run import (
+    ScenarioResult,
+    capacity_by_year,
+    capacity_needed,
+    capacity_needed_by_year,
+    compare_scenarios,
+    run_scenario,
+)
 from .parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
 from .peaking import babbitt, gifft_max_day, harmon, korean_hourly, peaking_factor, ten_states
 from .unit_loads import lookup_use, persons_per_dwelling, unit_load_flow, unit_load_table
@@ -26,6 +36,18 @@ from .uses import CATEGORIES, category_of, default_moe_code
 
 __all__ = [
     "ALLOWED_TYPES",
+    "Scenario",
+    "ScenarioResult",
+    "capacity_by_year",
+    "capacity_needed",
+    "capacity_needed_by_year",
+    "compare_scenarios",
+    "expand_scenario",
+    "default_household_trend",
+    "household_mix",
+    "load_scenario",
+    "run_scenario",
+    "sample_scenario_path",
     "SCREENING_RULE",
     "TrainedModel",
     "default_model_path",
