@@ -14,6 +14,7 @@ __all__ = [
     "InventoryValidationError",
     "ModelLoadError",
     "ResultsBundleError",
+    "ScenarioFileError",
 ]
 
 
@@ -95,3 +96,20 @@ class ResultsBundleError(InputFileError):
             "Re-run `sewerplan demo` or fix the file as described in docs/reports.md / "
             "`sewerplan demo`를 다시 실행하거나 docs/reports.md 의 형식대로 고치세요."
         )
+
+
+class ScenarioFileError(InputFileError):
+    """A value in a scenario file that cannot be used; names file, sheet, row, column, value."""
+
+    def __init__(self, source, sheet, row, column, value, message):
+        self.source, self.sheet, self.row, self.column, self.value = source, sheet, row, column, value
+        where = f"{source}"
+        if sheet:
+            where += f", sheet/시트 '{sheet}'"
+        if row is not None:
+            where += f", row/행 {row}"
+        if column:
+            where += f", column/열 '{column}'"
+        if value is not None and value != "":
+            where += f", value/값 {value!r}"
+        super().__init__(f"{where}: {message}")

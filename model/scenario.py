@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, ParameterError, UnknownBuildingUse
+from .errors import InputFileError, ParameterError, ScenarioFileError, UnknownBuildingUse
 from .household_trend import HH_SHARE_COLUMNS
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
 from .uses import CATEGORIES, HOUSING_DETACHED, main_use
@@ -60,23 +60,6 @@ __all__ = [
     "SAMPLE_SCENARIOS",
     "sample_scenario_path",
 ]
-
-
-class ScenarioFileError(InputFileError):
-    """A value in a scenario file that cannot be used; names file, sheet, row, column, value."""
-
-    def __init__(self, source, sheet, row, column, value, message):
-        self.source, self.sheet, self.row, self.column, self.value = source, sheet, row, column, value
-        where = f"{source}"
-        if sheet:
-            where += f", sheet/시트 '{sheet}'"
-        if row is not None:
-            where += f", row/행 {row}"
-        if column:
-            where += f", column/열 '{column}'"
-        if value is not None and value != "":
-            where += f", value/값 {value!r}"
-        super().__init__(f"{where}: {message}")
 
 
 # canonical sheet name -> accepted sheet names (xlsx)
