@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
+from .inventory import read_table
 
 __all__ = [
     "BILLING_HEADER_ALIASES",
@@ -84,39 +84,7 @@ _LOOKUP = {_norm(a): c for c, aliases in BILLING_HEADER_ALIASES.items() for a in
 
 def read_billing_table(path, sheet=None) -> pd.DataFrame:
     """Read a billing file as text (every cell a string): .csv / .csv.gz (UTF-8 or CP949) or .xlsx."""
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"File not found: {path} / 파일이 없습니다: {path}")
-    name = path.name.lower()
-    try:
-        if name.endswith((".xlsx", ".xlsm")):
-            df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
-        elif name.endswith((".csv", ".txt", ".csv.gz", ".txt.gz")):
-            df = None
-            for enc in ("utf-8-sig", "cp949"):
-                try:
-                    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            if df is None:
-                raise InputFileError(
-                    f"{path}: cannot decode the text; save it as UTF-8 or CP949 (EUC-KR) CSV / "
-                    "글자 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."
-                )
-        else:
-            raise InputFileError(
-                f"{path}: unsupported file type; use .csv, .csv.gz or .xlsx / "
-                "지원하지 않는 형식입니다 (.csv, .csv.gz, .xlsx)."
-            )
-    except pd.errors.EmptyDataError as exc:
-        raise InputFileError(f"{path}: the file is empty / 빈 파일입니다.") from exc
-    except (ValueError, OSError) as exc:
-        if isinstance(exc, InputFileError):
-            raise
-        raise InputFileError(f"{path}: cannot read the table ({exc}) / 표를 읽을 수 없습니다.") from exc
-    df.columns = [str(c).strip() for c in df.columns]
-    return df
+    return read_table(path, sheet=sheet)
 
 
 def parse_billing_month(text) -> str | None:

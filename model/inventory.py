@@ -122,7 +122,7 @@ class Problem:
 
 
 def read_table(path, sheet=None) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or CP949/EUC-KR) or xlsx file as text, every cell a string.
+    """Read a CSV (UTF-8 or CP949/EUC-KR, optionally gzipped) or xlsx file as text, every cell a string.
 
     Raises
     ------
@@ -132,11 +132,11 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise InputFileError(f"File not found: {path} / 파일이 없습니다: {path}")
-    suffix = path.suffix.lower()
+    name = path.name.lower()
     try:
-        if suffix in (".xlsx", ".xlsm"):
+        if name.endswith((".xlsx", ".xlsm")):
             df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
-        elif suffix in (".csv", ".txt"):
+        elif name.endswith((".csv", ".txt", ".csv.gz", ".txt.gz")):
             df = None
             for enc in ("utf-8-sig", "cp949"):
                 try:
@@ -151,9 +151,12 @@ def read_table(path, sheet=None) -> pd.DataFrame:
                 )
         else:
             raise InputFileError(
-                f"{path}: unsupported file type '{suffix}'; use .csv or .xlsx / 지원하지 않는 형식입니다 (.csv, .xlsx)."
+                f"{path}: unsupported file type '{path.suffix}'; use .csv, .csv.gz or .xlsx / "
+                "지원하지 않는 형식입니다 (.csv, .csv.gz, .xlsx)."
             )
-    except (pd.errors.EmptyDataError, ValueError) as exc:
+    except pd.errors.EmptyDataError as exc:
+        raise InputFileError(f"{path}: the file is empty / 빈 파일입니다.") from exc
+    except (ValueError, OSError) as exc:
         if isinstance(exc, InputFileError):
             raise
         raise InputFileError(f"{path}: cannot read the table ({exc}) / 표를 읽을 수 없습니다.") from exc
@@ -330,23 +333,20 @@ def validate_buildings(
         flag(off, present[0], lambda v: "household-size shares must add up to 1 / 가구원수 비율 합이 1이어야 합니다")
 
     # uses
-    uses = df["main_use"]
-    use_errors = {}
-    for u in uses[uses != ""].unique():
-        try:
-            _main_use(u)
-        except UnknownBuildingUse as exc:
-            use_errors[u] = exc.message
-    flag(uses.isin(list(use_errors)), "main_use", lambda v: use_errors[v])
-    if "moe_code" in df.columns:
-        codes = df["moe_code"]
-        code_errors = {}
-        for c in codes[codes != ""].unique():
+    def lookup_errors(values: pd.Series, lookup) -> dict:
+        errors = {}
+        for v in values[values != ""].unique():
             try:
-                lookup_use(c)
+                lookup(v)
             except UnknownBuildingUse as exc:
-                code_errors[c] = exc.message
-        flag(codes.isin(list(code_errors)), "moe_code", lambda v: code_errors[v])
+                errors[v] = exc.message
+        return errors
+
+    use_errors = lookup_errors(df["main_use"], _main_use)
+    flag(df["main_use"].isin(list(use_errors)), "main_use", lambda v: use_errors[v])
+    if "moe_code" in df.columns:
+        code_errors = lookup_errors(df["moe_code"], lookup_use)
+        flag(df["moe_code"].isin(list(code_errors)), "moe_code", lambda v: code_errors[v])
 
     # years
     if "approval_year" in df.columns:
