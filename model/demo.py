@@ -271,7 +271,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     lap("prepare")
 
     # 2. train
-    from .ml_train import grouped_cv_predictions, train_model
+    from .ml_train import train_model
     from .persistence import save_model
 
     say(1, n_steps, "2/6 train the ML model (grouped by district) / ML 모델 학습")
@@ -285,7 +285,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
 
     # 3. held-out comparison
     say(2, n_steps, "3/6 held-out district comparison / 배수구역 교차검증 비교")
-    cv = grouped_cv_predictions(table, learner=model.learner, seed=seed)
+    cv = model.cv_predictions  # computed while training: no second cross-validation
     comparison = comparison_table(table, cv, params=params)
     paths["comparison"] = write_csv_atomic(comparison, out / DEMO_FILES["comparison"])
     paths["cv_buildings"] = write_csv_atomic(cv, out / DEMO_FILES["cv_buildings"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -46,11 +47,46 @@ __all__ = [
     "grouped_cv_predictions",
     "make_estimator",
     "evaluation_metrics",
+    "ml_threads",
 ]
 
 CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
 MIN_DISTRICT_BUILDINGS = 5
 OBSERVED = "observed_m3_per_day"
+THREADS_ENV = "SEWERPLAN_ML_THREADS"
+
+
+def ml_threads():
+    """Context manager bounding native (OpenMP / BLAS) threads while the ML code runs.
+
+    Default one thread: the tables are small (thousands of rows), so threading buys little
+    even on an idle machine, and on a shared, busy machine OpenMP's spinning threads made one
+    training run 10-150x slower (measured: 0.7 s with 1 thread vs 3-114 s with 2 threads on
+    2 loaded cores). Set the environment variable ``SEWERPLAN_ML_THREADS`` to another number
+    (or ``0`` for the libraries' own default) to change it.
+    """
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    raw = os.environ.get(THREADS_ENV, "1").strip()
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 1
+    return nullcontext() if n <= 0 else threadpool_limits(limits=n)
+
+
+def _bounded_threads(func):
+    """Run ``func`` inside :func:`ml_threads`."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with ml_threads():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def make_estimator(learner: str, seed: int = 0, max_iter: int = 250) -> Pipeline:
@@ -183,6 +219,7 @@ def _prepare(df: pd.DataFrame, observed_column: str):
     return screen, obs, used
 
 
+@_bounded_threads
 def grouped_cv_predictions(
     df: pd.DataFrame,
     district_column: str = "district",
@@ -338,6 +375,11 @@ class TrainedModel:
         District-total conformal ln-ratio bounds.
     card : dict
         The model card (see :mod:`sewerplan.model.model_card`).
+    cv_predictions : DataFrame or None
+        Set by :func:`train_model` only (not saved in the model file): the out-of-fold,
+        held-out-district predictions the learner choice and the intervals were calibrated
+        on, as returned by :func:`grouped_cv_predictions`, indexed like the training table.
+        Use it for the observed-vs-methods comparison instead of running the CV again.
     """
 
     estimator: Pipeline
@@ -347,6 +389,7 @@ class TrainedModel:
     intervals: dict
     district_intervals: dict
     card: dict = field(default_factory=dict)
+    cv_predictions: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def model_id(self) -> str:
@@ -357,6 +400,7 @@ class TrainedModel:
         """'' for a model trained on real Korean data, else a bilingual warning."""
         return self.card.get("prediction_note", "")
 
+    @_bounded_threads
     def predict(self, df: pd.DataFrame) -> pd.DataFrame:
         """Day-average sewage per building [m3/d] with calibrated interval.
 
@@ -412,6 +456,7 @@ def _data_sha256(df: pd.DataFrame, observed_column: str) -> str:
     return hashlib.sha256(df[cols].to_csv(index=False).encode("utf-8")).hexdigest()
 
 
+@_bounded_threads
 def train_model(
     buildings: pd.DataFrame,
     coverage: float = 0.90,
@@ -447,6 +492,11 @@ def train_model(
     Returns
     -------
     TrainedModel
+        With ``cv_predictions``: the held-out-district predictions computed on the way
+        (the table :func:`grouped_cv_predictions` returns), so callers need not run the
+        cross-validation again.
+
+    Native threads are bounded while training (:func:`ml_threads`).
     """
     from .model_card import build_card
 
@@ -483,4 +533,5 @@ def train_model(
         n_districts=int(details["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
         intervals=intervals, district_intervals=district_iv,
     )
-    return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card)
+    out.index = buildings.index
+    return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card, cv_predictions=out)

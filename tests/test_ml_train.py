@@ -157,6 +157,27 @@ def test_grouped_cv_holds_out_whole_districts(town):
     assert out["ml_m3_per_day"].notna().all()
 
 
+def test_trained_model_keeps_its_held_out_predictions(town, tmp_path):
+    """train_model returns the CV table it calibrated on; running the CV again gives the same."""
+    m = train_model(town, max_iter=10, learner="hgb_log")
+    again = grouped_cv_predictions(town, max_iter=10, learner="hgb_log")
+    pd.testing.assert_series_equal(m.cv_predictions["ml_m3_per_day"], again["ml_m3_per_day"])
+    assert m.cv_predictions.index.equals(town.index)
+    assert load_model(save_model(m, tmp_path / "m.skops")).cv_predictions is None  # not saved
+
+
+def test_ml_threads_bounds_openmp(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from sewerplan.model.ml_train import ml_threads
+
+    with ml_threads():
+        assert all(p["num_threads"] == 1 for p in threadpool_info() if p["user_api"] == "openmp")
+    monkeypatch.setenv("SEWERPLAN_ML_THREADS", "0")
+    with ml_threads():
+        pass  # no limit: the libraries' default
+
+
 def test_conformal_bounds_rank():
     lo, hi, exact = conformal_bounds(np.arange(1, 100, dtype=float), 0.90)
     assert (lo, hi, exact) == (5.0, 95.0, True)
