@@ -46,6 +46,13 @@ def test_metadata_lists_every_function_with_korean_description(client):
             assert p["description"] == fx.UDFS[name].__sewerplan_args__[p["name"]]
     optional = [p["name"] for p in by_name["SEWER_CONVENTIONAL"]["parameters"] if p.get("optional")]
     assert optional == ["unit_l_per_person_day", "factor"]
+    sc = by_name["SEWER_SCENARIO_CAPACITY"]
+    assert "필요 처리용량" in sc["description"]
+    assert [p["name"] for p in sc["parameters"]] == ["scenario_file", "year", "confidence", "method"]
+    assert [p["name"] for p in sc["parameters"] if p.get("optional")] == ["confidence", "method"]
+    assert "시나리오 파일" in sc["parameters"][0]["description"]
+    by_year = by_name["SEWER_SCENARIO_CAPACITY_BY_YEAR"]
+    assert "연도별" in by_year["description"] and "신뢰수준" in by_year["parameters"][1]["description"]
 
 
 def test_code_associates_every_function(client):
@@ -111,3 +118,38 @@ def test_app_refuses_to_start_without_tokens(monkeypatch):
     monkeypatch.delenv(TOKENS_ENV, raising=False)
     with pytest.raises(RuntimeError, match=TOKENS_ENV):
         create_app()
+
+
+@pytest.fixture()
+def scenario_file(tmp_path, monkeypatch):
+    from sewerplan.model.scenario import scenario_from_dict, write_scenario_yaml
+    from sewerplan.xl_addin import settings
+
+    from test_xl_scenario import PLAN, STUB
+
+    monkeypatch.setattr(settings, "get_model", lambda: STUB)
+    fx._SCENARIO_CACHE.clear()
+    yield str(write_scenario_yaml(scenario_from_dict(PLAN, source="t"), tmp_path / "town.yaml"))
+    fx._SCENARIO_CACHE.clear()
+
+
+def test_scenario_functions_through_the_server(client, scenario_file):
+    r = call(client, "SEWER_SCENARIO_CAPACITY", [[scenario_file]], [[2031]], [[0.9]], None)
+    assert r.status_code == 200, r.text
+    assert r.json()["result"] == [[fx.SEWER_SCENARIO_CAPACITY(scenario_file, 2031, 0.9)]]
+    r = call(client, "SEWER_SCENARIO_CAPACITY", [[scenario_file]], [[2029], [2030]], None, [["관행"]])
+    assert r.json()["result"] == fx.SEWER_SCENARIO_CAPACITY(scenario_file, [[2029], [2030]], None, "관행")
+    r = call(client, "SEWER_SCENARIO_CAPACITY_BY_YEAR", [[scenario_file]], None, None)
+    assert r.status_code == 200, r.text
+    table = r.json()["result"]
+    assert table == fx.SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file)
+    assert table[0][0] == "연도" and table[-1][0] == 2031
+
+
+def test_scenario_bad_arguments_return_400(client, scenario_file):
+    r = call(client, "SEWER_SCENARIO_CAPACITY", [[scenario_file]], [[2050]], None, None)
+    assert r.status_code == 400 and "연도" in r.text and "not a year" in r.text
+    r = call(client, "SEWER_SCENARIO_CAPACITY", [["/no/such/file.yaml"]], [[2030]], None, None)
+    assert r.status_code == 400 and "시나리오 파일" in r.text and "file not found" in r.text
+    r = call(client, "SEWER_SCENARIO_CAPACITY_BY_YEAR", [[scenario_file]], [[1.5]], None)
+    assert r.status_code == 400 and "신뢰수준" in r.text

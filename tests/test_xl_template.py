@@ -47,6 +47,19 @@ def test_results_use_the_worksheet_functions_as_spilled_formulas(built):
     assert {"PersonsPerHousehold", "ResultsBundle"} <= set(wb.defined_names.keys())
 
 
+def test_scenario_sheet_points_at_the_bundled_sample_and_uses_the_scenario_functions(built):
+    wb = openpyxl.load_workbook(built)
+    ws = wb[template.SHEETS["scenario"]]
+    names = wb.defined_names
+    assert {"ScenarioFile", "ScenarioConfidence", "ScenarioYear", "ScenarioPlant"} <= set(names.keys())
+    assert names["ScenarioFile"].attr_text == "시나리오!$B$4"
+    assert ws["B4"].value == template.SCENARIO_SAMPLE == "sample"  # works on any machine until the user edits it
+    assert ws["B5"].value == 0.9 and ws["B6"].value == 2035
+    formulas = [_text(c.value) for row in ws.iter_rows() for c in row if isinstance(_text(c.value), str)]
+    assert "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,ScenarioConfidence)" in formulas
+    assert "=SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile,ScenarioConfidence,ScenarioPlant)" in formulas
+
+
 def test_vba_project_buttons_and_dynamic_array_metadata(built):
     with zipfile.ZipFile(built) as z:
         names = set(z.namelist())

@@ -32,6 +32,8 @@ __all__ = [
     "SEWER_CAPACITY",
     "SEWER_FEE_IMPACT",
     "SEWER_MODEL_INFO",
+    "SEWER_SCENARIO_CAPACITY",
+    "SEWER_SCENARIO_CAPACITY_BY_YEAR",
     "UDFS",
 ]
 
@@ -407,3 +409,187 @@ def SEWER_MODEL_INFO():
     """ML 모델 정보(모델 ID, 학습 자료, 검증 지표, 작성일; 모델 카드). ML model card: id, training data, metrics, date."""
     model = _model("SEWER_MODEL_INFO")
     return _settings.card_rows(model.card, _settings.model_path_text())
+
+
+# --------------------------------------------------------------------------------------
+# Planning scenarios (docs/scenarios.md)
+# --------------------------------------------------------------------------------------
+
+#: what to type instead of a path for the bundled sample scenarios (works on every machine)
+SAMPLE_WORDS = {"sample": "base", "예시": "base", "표본": "base", "sample_base": "base"}
+
+_SCENARIO_METHODS = {
+    "": "ml", "ml": "ml", "p": "ml", "예측": "ml",
+    "conventional": "conventional", "관행": "conventional", "기존": "conventional", "인구원단위": "conventional",
+    "unit_load": "unit_load", "unitload": "unit_load", "환경부": "unit_load", "원단위": "unit_load",
+    "환경부원단위": "unit_load",
+}
+_SCENARIO_CACHE: dict = {}
+_SCENARIO_CACHE_MAX = 16
+
+
+def _scenario_path(f, scenario_file):
+    """The scenario file cell -> an existing Path (or a bundled sample)."""
+    from pathlib import Path
+
+    from sewerplan.model.scenario import SAMPLE_SCENARIOS, sample_scenario_path
+
+    cells = read_texts(f, "scenario_file", scenario_file).values
+    if cells.size != 1:
+        raise messages.user_error(f, "scenario_file(시나리오 파일)은 셀 하나로 지정하세요.",
+                                  "scenario_file must be a single cell.")
+    text = cells.flat[0]
+    if text is None:
+        raise messages.blank(f, "scenario_file", [(0, 0, (1, 1))],
+                             "시나리오 파일의 전체 경로(.xlsx/.yaml) 또는 sample(번들 예시)을 입력하세요.",
+                             "Enter the full path of a scenario file (.xlsx/.yaml), or sample for the bundled example.")
+    key = text.strip().strip('"').strip()
+    low = key.lower()
+    if low in SAMPLE_WORDS:
+        return sample_scenario_path(SAMPLE_WORDS[low])
+    if low.startswith("sample:") and low[7:] in SAMPLE_SCENARIOS:
+        return sample_scenario_path(low[7:])
+    import os
+
+    path = Path(os.path.expandvars(os.path.expanduser(key)))
+    if not path.is_file():
+        raise messages.user_error(
+            f,
+            f"{messages.label('scenario_file')} 파일을 찾을 수 없습니다: {key}. 전체 경로(예: C:\\계획\\시나리오.xlsx)를 "
+            f"입력하거나, 번들 예시는 sample 을 입력하세요.",
+            f"scenario_file: file not found: {key}. Give the full path (e.g. C:\\plans\\town.xlsx), or sample for "
+            f"the bundled example.",
+        )
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".yaml", ".yml"):
+        raise messages.user_error(
+            f, f"{messages.label('scenario_file')}은 .xlsx 또는 .yaml 파일이어야 합니다: {path.name}",
+            f"scenario_file must be an .xlsx or .yaml file, not {path.name}.")
+    return path
+
+
+def _scenario_result(f, path):
+    """Run the scenario once per file version and model; later calls reuse the result.
+
+    The ML model is the scenario's own ``model`` setting if it has one, else the add-in's
+    (``SEWERPLAN_MODEL`` or the bundled model, loaded lazily). Without any usable model the
+    design methods still work and ``method=ml`` says why it cannot.
+    """
+    from sewerplan.model.scenario import load_scenario
+    from sewerplan.model.scenario_run import run_scenario
+
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, _settings.configured_model_path())
+    hit = _SCENARIO_CACHE.get(key)
+    if hit is not None:
+        return hit
+    try:
+        scenario = load_scenario(path)
+        if scenario.settings.model:
+            model = None  # run_scenario loads the scenario's own model (an error if it cannot)
+        else:
+            try:
+                model = _settings.get_model()
+            except SewerplanError:
+                if _settings.configured_model_path():
+                    raise
+                model = False  # no bundled model: design methods only
+        result = run_scenario(scenario, model=model)
+    except (SewerplanError, ValueError, KeyError) as exc:
+        raise messages.from_model_error(f, exc) from None
+    if len(_SCENARIO_CACHE) >= _SCENARIO_CACHE_MAX:
+        _SCENARIO_CACHE.clear()
+    _SCENARIO_CACHE[key] = result
+    return result
+
+
+def _one_number(f, arg, value, hint_ko, hint_en, **limits):
+    v = read_numbers(f, arg, value, hint_ko, hint_en, **limits).values
+    if v.size != 1:
+        raise messages.user_error(f, f"{messages.label(arg)}은(는) 셀 하나로 지정하세요.", f"{arg} must be a single cell.")
+    return None if np.isnan(v.flat[0]) else float(v.flat[0])
+
+
+def _read_confidence(f, confidence):
+    return read_numbers(f, "confidence", confidence, "신뢰수준을 0과 1 사이 숫자로 입력하세요(예: 0.9 = 90%).",
+                        "Enter the confidence as a number between 0 and 1 (e.g. 0.9 = 90%).",
+                        low=0, low_open=True, high=0.999,
+                        range_ko="0 초과 1 미만이어야 합니다(예: 0.9).", range_en="Must be in (0, 1), e.g. 0.9.")
+
+
+@udf(
+    scenario_file="시나리오 파일 전체 경로(.xlsx/.yaml) 또는 sample(번들 예시). Full path of a scenario file, or sample.",
+    year="연도 [년], 셀 또는 열, 시나리오 기간 안. Year [year], a cell or a column, within the scenario's years.",
+    confidence="신뢰수준 [-], 빈칸=시나리오 값(0.9 = P90). ML만. Confidence [-], blank = the scenario's (0.9). ML only.",
+    method="ml(빈칸), conventional(관행), unit_load(환경부 원단위). Method: ml (blank), conventional or unit_load.",
+)
+def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
+    """시나리오의 연도별 필요 처리용량 [㎥/일] = 일최대(침입수 포함) ÷ 가동률; ML은 신뢰수준 분위. Capacity needed in a year [m3/d] for a scenario, ML at a confidence."""
+    from sewerplan.model.scenario_run import capacity_needed
+
+    f = "SEWER_SCENARIO_CAPACITY"
+    path = _scenario_path(f, scenario_file)
+    yrs = read_numbers(f, "year", year, "연도를 숫자로 입력하세요(예: 2035).", "Enter the year as a number (e.g. 2035).",
+                       low=1900, high=2200, range_ko="1900~2200 사이 연도를 입력하세요.",
+                       range_en="Enter a year between 1900 and 2200.")
+    conf = _read_confidence(f, confidence)
+    m = read_texts(f, "method", method).values
+    if m.size != 1:
+        raise messages.user_error(f, "method(산정식)는 셀 하나로 지정하세요.", "method must be a single cell.")
+    mkey = "" if m.flat[0] is None else str(m.flat[0]).strip().lower().replace(" ", "")
+    if mkey not in _SCENARIO_METHODS:
+        raise messages.unknown_choice(f, "method", m.flat[0], ["ml", "conventional(관행)", "unit_load(환경부 원단위)"])
+    meth = _SCENARIO_METHODS[mkey]
+    lined = line_up(f, [yrs], [conf], hints={"year": ("연도를 입력하세요(예: 2035).", "Enter a year (e.g. 2035).")})
+    a = lined.arrays
+    res = _scenario_result(f, path)
+    default_conf = float(res.scenario.settings.confidence)
+    out = np.zeros(lined.shape)
+    for (r, c), keep in np.ndenumerate(lined.keep):
+        if not keep:
+            continue
+        y = a["year"][r, c]
+        if y != int(y) or int(y) not in res.years:
+            ko, en = messages.where([(r, c, lined.shape)])
+            raise messages.user_error(
+                f,
+                f"{messages.label('year')}의 {ko} 값 {y:g}은(는) 시나리오 '{res.name}'의 연도가 아닙니다. "
+                f"{res.years[0]}~{res.years[-1]} 사이 정수 연도를 입력하세요.",
+                f"year, {en} of the range: {y:g} is not a year of scenario '{res.name}'; "
+                f"enter a whole year {res.years[0]}-{res.years[-1]}.",
+            )
+        cf = a["confidence"][r, c]
+        try:
+            out[r, c] = capacity_needed(res, int(y), default_conf if np.isnan(cf) else float(cf), method=meth)
+        except (SewerplanError, ValueError) as exc:
+            raise messages.from_model_error(f, exc) from None
+    return to_excel(out, lined)
+
+
+@udf(
+    scenario_file="시나리오 파일 전체 경로(.xlsx/.yaml) 또는 sample(번들 예시). Full path of a scenario file, or sample.",
+    confidence="신뢰수준 [-], 빈칸=시나리오 값(0.9). Confidence [-] of the at-confidence column, blank = the scenario's.",
+    plant_capacity_m3_per_day="비교할 처리장 용량 [㎥/일], 빈칸=시나리오 값. Plant capacity to compare [m3/d], blank = the scenario's.",
+)
+def SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file, confidence=None, plant_capacity_m3_per_day=None):
+    """연도별 필요 처리용량 표 [㎥/일]: 관행, 환경부 원단위, ML P10/P50/P90, 신뢰수준, 처리장 초과 확률 (머리글 포함). Capacity needed by year table [m3/d] with headers."""
+    from sewerplan.model.scenario_run import capacity_by_year
+    from sewerplan.model.workbook import column_label
+
+    f = "SEWER_SCENARIO_CAPACITY_BY_YEAR"
+    path = _scenario_path(f, scenario_file)
+    conf = _one_number(f, "confidence", confidence, "신뢰수준을 0과 1 사이 숫자로 입력하세요(예: 0.9 = 90%).",
+                       "Enter the confidence as a number between 0 and 1 (e.g. 0.9 = 90%).",
+                       low=0, low_open=True, high=0.999,
+                       range_ko="0 초과 1 미만이어야 합니다(예: 0.9).", range_en="Must be in (0, 1), e.g. 0.9.")
+    plant = _one_number(f, "plant_capacity_m3_per_day", plant_capacity_m3_per_day,
+                        "처리장 용량(㎥/일)을 숫자로 입력하세요.", "Enter the plant capacity in m3/d as a number.",
+                        low=0, low_open=True, range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
+    res = _scenario_result(f, path)
+    try:
+        tab = capacity_by_year(res, conf if conf is not None else float(res.scenario.settings.confidence), plant)
+    except (SewerplanError, ValueError) as exc:
+        raise messages.from_model_error(f, exc) from None
+    header = [column_label(c)[0] for c in tab.columns]
+    rows = [[("" if (isinstance(v, float) and np.isnan(v)) else (int(v) if c == "year" else float(v)))
+             for c, v in zip(tab.columns, rec)] for rec in tab.itertuples(index=False)]
+    return [header] + rows

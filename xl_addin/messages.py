@@ -30,6 +30,10 @@ ARG_LABELS = {
     "flows": "오수량",
     "basis": "유량 기준",
     "utilisation": "적정 가동률",
+    "scenario_file": "시나리오 파일",
+    "year": "연도",
+    "confidence": "신뢰수준",
+    "plant_capacity_m3_per_day": "처리장 용량",
 }
 
 MAX_LISTED = 5  # how many bad rows one message lists before "... and N more"

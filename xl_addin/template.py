@@ -12,6 +12,9 @@ Sheets
 건축물 (buildings)  the sample new town as the Excel table ``Buildings`` (synthetic data)
 결과 (results)      per-building results as formulas: SEWER_CONVENTIONAL, SEWER_UNITLOAD, SEWER_ML
 구역요약 (districts) district totals (UNIQUE/SUMIFS), peaking factor, plant capacity
+시나리오 (scenario)  capacity needed by year for a planning scenario file (SEWER_SCENARIO_*);
+                    the file cell says ``sample`` (the bundled sample scenario, found on any
+                    machine) until the user types the full path of their own file
 방법 (methods)      method notes, parameters with sources, SEWER_MODEL_INFO, settings cells
 xlwings.conf        xlwings settings (UDF Modules)
 
@@ -37,7 +40,8 @@ UDF_MODULE = "sewerplan.xl_addin.functions"
 TABLE_NAME = "Buildings"
 SAMPLE_FILE = "sample_buildings.csv"
 SHEETS = {"start": "시작", "buildings": "건축물", "results": "결과", "districts": "구역요약",
-          "methods": "방법", "conf": "xlwings.conf"}
+          "scenario": "시나리오", "methods": "방법", "conf": "xlwings.conf"}
+SCENARIO_SAMPLE = "sample"  # what the scenario-file cell holds in the template (the bundled sample)
 XLWINGS_CONF = [
     ["UDF Modules", UDF_MODULE],
     ["Use UDF Server", True],  # one Python process: the ML model loads once
@@ -141,6 +145,7 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     ws_b = wb.add_worksheet(SHEETS["buildings"])
     ws_r = wb.add_worksheet(SHEETS["results"])
     ws_d = wb.add_worksheet(SHEETS["districts"])
+    ws_s = wb.add_worksheet(SHEETS["scenario"])
     ws_m = wb.add_worksheet(SHEETS["methods"])
     ws_c = wb.add_worksheet(SHEETS["conf"])
     for i, ws in enumerate(wb.worksheets()):
@@ -233,6 +238,42 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     ws_d.set_column(0, 5, 18)
     ws_d.set_column(7, 7, 40)
     ws_d.set_column(8, 8, 16)
+
+    # --- 시나리오 (scenario): capacity needed by year for a scenario file
+    ws_s.set_column(0, 0, 34)
+    ws_s.set_column(1, 1, 44)
+    ws_s.set_column(2, 12, 16)
+    ws_s.write(0, 0, "계획 시나리오: 연도별 필요 처리용량 (planning scenario: capacity needed by year) [㎥/일]", title)
+    ws_s.write(1, 0, "시나리오 파일에 우리 시의 파일 전체 경로(예: C:\\계획\\시나리오.xlsx)를 입력하세요. "
+                     "sample = sewerplan에 들어 있는 합성 예시 시나리오. 새 파일: sewerplan scenario template --out 파일.xlsx "
+                     "/ Type the full path of your scenario file; sample = the bundled synthetic example (docs/scenarios.md).", wrap)
+    s_inputs = [
+        ("시나리오 파일 (scenario file)", SCENARIO_SAMPLE, "ScenarioFile", "전체 경로 또는 sample / full path or sample"),
+        ("신뢰수준 (confidence) [-]", 0.9, "ScenarioConfidence", "0.9 = 필요량을 90% 확률로 감당 (P90) / covers the need with 90% probability"),
+        ("연도 (year)", 2035, "ScenarioYear", "아래 한 칸 계산에 쓰는 연도 / year of the single-cell formulas below"),
+        ("비교할 처리장 용량 (plant capacity) [㎥/일]", None, "ScenarioPlant", "빈칸 = 시나리오 파일의 값 / blank = the scenario file's"),
+    ]
+    for i, (lab, value, name, hint) in enumerate(s_inputs):
+        ws_s.write(3 + i, 0, lab, bold)
+        if value is None:
+            ws_s.write_blank(3 + i, 1, None, inp)
+        elif isinstance(value, str):
+            ws_s.write_string(3 + i, 1, value, inp)
+        else:
+            ws_s.write_number(3 + i, 1, value, inp)
+        ws_s.write(3 + i, 2, hint)
+        wb.define_name(name, f"={SHEETS['scenario']}!$B${4 + i}")
+    s_cells = [
+        ("ML 필요 처리용량 (신뢰수준) [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,ScenarioConfidence)"),
+        ("관행 방식 필요 처리용량 [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,,\"conventional\")"),
+        ("환경부 원단위 필요 처리용량 [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,,\"unit_load\")"),
+    ]
+    for i, (lab, formula) in enumerate(s_cells):
+        ws_s.write(8 + i, 0, lab, bold)
+        ws_s.write_formula(8 + i, 1, formula, num)
+    ws_s.write(12, 0, "연도별 표 (by year) = SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile, ScenarioConfidence, ScenarioPlant)", bold)
+    ws_s.write_dynamic_array_formula(
+        13, 0, 13, 0, "=SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile,ScenarioConfidence,ScenarioPlant)", num)
 
     # --- 방법 (methods): notes, settings, parameters, model card
     ws_m.set_column(0, 0, 34)
