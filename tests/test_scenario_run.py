@@ -245,3 +245,22 @@ def test_sample_scenario_runs_with_the_bundled_model():
     r = run_scenario(sample_scenario_path("base"), model=model, n_simulations=1000)
     assert r.ml_available and (r.capacity["ml_capacity_p90_m3_per_day"] >= r.capacity["ml_capacity_p50_m3_per_day"]).all()
     assert r.by_year_town["households"].iloc[-1] == 13871
+
+
+def test_every_scenario_output_column_has_a_korean_label_with_units(base, tmp_path):
+    import openpyxl
+
+    from sewerplan.model.workbook import column_label
+
+    frames = [base.by_year_town, base.by_year_district, base.capacity, base.household_mix,
+              base.scenario.plan, sizing_costs(base)]
+    for df in frames:
+        for c in df.columns:
+            ko, en = column_label(str(c))
+            assert ko != c and any("\uac00" <= ch <= "\ud7a3" for ch in ko), c
+            if str(c).endswith("_m3_per_day"):
+                assert "㎥/일" in ko and "[m3/d]" in en, c
+    paths = write_scenario_outputs(base, tmp_path / "labels")
+    ws = openpyxl.load_workbook(paths["workbook"], read_only=True)["연도별 처리용량 (capacity)"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(max_row=4)]
+    assert ["연도", "기존 방식 필요 처리용량 (㎥/일)"] in [r[:2] for r in rows]
