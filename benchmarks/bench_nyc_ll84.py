@@ -14,6 +14,7 @@ Run: ``.venv/bin/python benchmarks/bench_nyc_ll84.py`` (about 2 minutes on 2 cor
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "data" / "public" / "nyc_ll84_2016_train.csv"
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--location", default="auto", choices=["auto", "yes", "no"],
+                    help="ML location features (latitude/longitude); auto = used (most rows have them)")
+    ap.add_argument("--max-iter", type=int, default=250)
+    args = ap.parse_args(argv)
     from sewerplan.model.ml_intervals import interval_coverage
     from sewerplan.model.ml_train import evaluation_metrics
     from sewerplan.model.nyc_ll84 import METHODS, nyc_to_canonical, run_nyc_benchmark
@@ -36,7 +42,8 @@ def main() -> int:
     districts = nyc_to_canonical(raw)["district"]
     parts, learners = [], []
     for k, (tr, te) in enumerate(GroupKFold(n_splits=5).split(raw, groups=districts)):
-        pred, _, _, model = run_nyc_benchmark(raw.iloc[tr], raw.iloc[te], seed=0)
+        pred, _, _, model = run_nyc_benchmark(raw.iloc[tr], raw.iloc[te], seed=0, location=args.location,
+                                            max_iter=args.max_iter)
         pred["fold"] = k
         parts.append(pred)
         learners.append(model.learner)
@@ -45,6 +52,7 @@ def main() -> int:
     seconds = time.perf_counter() - t0
 
     print(f"NYC LL84 2016, {len(raw):,} properties, {districts.nunique()} districts (borough + community board)")
+    print(f"ML location features: {args.location} (used: {model.uses_location}); max_iter {args.max_iter}")
     print(f"5-fold CV grouped by district; scored {len(ok):,} properties, "
           f"{int(allp['screen_flag'].sum())} screened out; learners chosen per fold: {', '.join(learners)}")
     print(f"{'method':<30}{'WAPE':>8}{'sum bias':>10}{'district median APE':>22}{'districts':>10}")

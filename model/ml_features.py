@@ -17,10 +17,15 @@ feature                   unit      from
 ``mean_household_size``   persons   from the mix (5+ counted as 5.5)
 ``log_design_prior_m3_per_day``  ln(m3/d)  MOE unit-load design flow (day-max) of the
                                             building, default parameters
+``latitude``, ``longitude``  degrees  optional (:data:`LOCATION_FEATURES`): only when the
+                                            training table has them; WGS84
 ========================  ========  ==========================================
 
 The district is deliberately *not* a feature: a new town's districts are never in the
 training data, so a district effect cannot be estimated for them (see docs/ml.md).
+Location (latitude / longitude) is, when given: a point of the new town has coordinates
+even though its district is new. Outside the training area the trees hold the location
+effect of the nearest edge (prediction clips coordinates to the training range).
 """
 
 from __future__ import annotations
@@ -34,7 +39,11 @@ __all__ = [
     "CATEGORICAL_FEATURES",
     "NUMERIC_FEATURES",
     "FEATURES",
+    "LOCATION_FEATURES",
     "FEATURE_UNITS",
+    "has_location",
+    "location_columns",
+    "numeric_features",
     "HH_SHARE_COLUMNS",
     "build_features",
     "design_prior_m3_per_day",
@@ -55,6 +64,8 @@ NUMERIC_FEATURES = [
     "log_design_prior_m3_per_day",
 ]
 FEATURES = CATEGORICAL_FEATURES + NUMERIC_FEATURES
+LOCATION_FEATURES = ["latitude", "longitude"]
+_LOCATION_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 FEATURE_UNITS = {
     "main_use": "- (Building Act main use, 주용도)",
     "category": "- (residential/commercial/industrial/public_other)",
@@ -67,6 +78,8 @@ FEATURE_UNITS = {
     **{c: "- (share of households)" for c in HH_SHARE_COLUMNS},
     "mean_household_size": "persons/household (5+ counted as 5.5)",
     "log_design_prior_m3_per_day": "ln(m3/d), MOE unit-load day-max design flow, default parameters",
+    "latitude": "degrees north (WGS84), optional: used only when the training table has it",
+    "longitude": "degrees east (WGS84), optional: used only when the training table has it",
 }
 _HH_SIZES = np.array([1.0, 2.0, 3.0, 4.0, 5.5])
 
@@ -131,14 +144,36 @@ def design_prior_m3_per_day(df: pd.DataFrame, params: DesignParameters = DEFAULT
     return pd.Series(out, index=df.index, dtype=float)
 
 
-def build_features(df: pd.DataFrame) -> pd.DataFrame:
-    """Feature table (columns :data:`FEATURES`) for a canonical building table.
+def numeric_features(location: bool = False) -> list[str]:
+    """Numeric feature names, with ``latitude`` / ``longitude`` appended when ``location``."""
+    return NUMERIC_FEATURES + (LOCATION_FEATURES if location else [])
+
+
+def location_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """``latitude`` / ``longitude`` [degrees] of the table; NaN where missing or out of range."""
+    out = pd.DataFrame(index=df.index)
+    for c in LOCATION_FEATURES:
+        v = _num(df, c)
+        lo, hi = _LOCATION_RANGE[c]
+        out[c] = v.where((v >= lo) & (v <= hi))
+    return out
+
+
+def has_location(df: pd.DataFrame) -> pd.Series:
+    """True per row where both latitude and longitude are given and in range."""
+    return location_columns(df).notna().all(axis=1)
+
+
+def build_features(df: pd.DataFrame, location: bool = False) -> pd.DataFrame:
+    """Feature table (columns :data:`FEATURES`, plus location) for a canonical building table.
 
     Parameters
     ----------
     df : DataFrame
         Canonical building table (docs/architecture.md); needs ``main_use`` and
         ``floor_area_m2`` [m2], other columns optional.
+    location : bool
+        Append ``latitude`` / ``longitude`` [degrees] (NaN where not given).
 
     Returns
     -------
@@ -172,6 +207,11 @@ def build_features(df: pd.DataFrame) -> pd.DataFrame:
     feats["mean_household_size"] = (shares.to_numpy() @ _HH_SIZES) / total.where(total > 0)
     prior = design_prior_m3_per_day(df)
     feats["log_design_prior_m3_per_day"] = np.log(prior.where(prior > 0))
+    if location:
+        loc = location_columns(df)
+        for c in LOCATION_FEATURES:
+            feats[c] = loc[c]
+        return feats[FEATURES + LOCATION_FEATURES]
     return feats[FEATURES]
 
 

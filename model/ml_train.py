@@ -36,7 +36,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from .errors import InventoryValidationError
-from .ml_features import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES, build_features
+from .ml_features import (CATEGORICAL_FEATURES, LOCATION_FEATURES, build_features, has_location,
+                          numeric_features)
 from .ml_intervals import calibrate_log_residuals, conformal_bounds, interval_coverage
 from .screening import screen_observations
 
@@ -48,10 +49,15 @@ __all__ = [
     "make_estimator",
     "evaluation_metrics",
     "ml_threads",
+    "location_bounds",
+    "clip_location",
+    "LOCATION_CHOICES",
 ]
 
 CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
 MIN_DISTRICT_BUILDINGS = 5
+MIN_LOCATION_SHARE = 0.5  # location='auto' uses coordinates when >= this share of training rows has them
+LOCATION_CHOICES = ("auto", "yes", "no")
 OBSERVED = "observed_m3_per_day"
 THREADS_ENV = "SEWERPLAN_ML_THREADS"
 
@@ -89,8 +95,12 @@ def _bounded_threads(func):
     return wrapper
 
 
-def make_estimator(learner: str, seed: int = 0, max_iter: int = 250) -> Pipeline:
-    """Unfitted sklearn Pipeline for a candidate learner (input: :func:`build_features` table)."""
+def make_estimator(learner: str, seed: int = 0, max_iter: int = 250, location: bool = False) -> Pipeline:
+    """Unfitted sklearn Pipeline for a candidate learner (input: :func:`build_features` table).
+
+    ``location`` adds ``latitude`` / ``longitude`` to the numeric features.
+    """
+    num = numeric_features(location)
     if learner in ("hgb_log", "hgb_poisson"):
         pre = ColumnTransformer(
             [
@@ -104,7 +114,7 @@ def make_estimator(learner: str, seed: int = 0, max_iter: int = 250) -> Pipeline
                 ),
                 # all-empty columns (e.g. no floors in the table) are dropped: the HGB binner
                 # cannot handle them; the indicator keeps "was missing" as information
-                ("num", SimpleImputer(strategy="median", add_indicator=True), NUMERIC_FEATURES),
+                ("num", SimpleImputer(strategy="median", add_indicator=True), num),
             ]
         )
         hgb = HistGradientBoostingRegressor(
@@ -124,7 +134,7 @@ def make_estimator(learner: str, seed: int = 0, max_iter: int = 250) -> Pipeline
                 ("num", Pipeline([
                     ("impute", SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)),
                     ("scale", StandardScaler()),
-                ]), NUMERIC_FEATURES),
+                ]), num),
             ]
         )
         return Pipeline([("features", pre), ("learner", RidgeCV(alphas=np.logspace(-2, 3, 11)))])
@@ -135,8 +145,50 @@ def _is_log(learner: str) -> bool:
     return learner.endswith("_log")
 
 
+def _uses_location(X: pd.DataFrame) -> bool:
+    return LOCATION_FEATURES[0] in X.columns
+
+
+def location_bounds(X: pd.DataFrame) -> dict | None:
+    """Training range of the coordinates {column: [min, max]} (None without location features)."""
+    if not _uses_location(X):
+        return None
+    return {c: [float(X[c].min()), float(X[c].max())] for c in LOCATION_FEATURES}
+
+
+def clip_location(X: pd.DataFrame, bounds: dict | None) -> pd.DataFrame:
+    """Coordinates clipped to the training range: outside it, the location effect of the edge.
+
+    Trees do this by themselves; clipping makes the linear learner (ridge) do the same instead
+    of extrapolating a linear trend across a country.
+    """
+    if not bounds or not _uses_location(X):
+        return X
+    X = X.copy()
+    for c, (lo, hi) in bounds.items():
+        X[c] = X[c].clip(lo, hi)
+    return X
+
+
+def _resolve_location(df: pd.DataFrame, location, idx_used) -> bool:
+    """Use latitude / longitude as features? ('auto': when most training rows have them)."""
+    if location in (False, "no"):
+        return False
+    if location not in (True, "yes", "auto"):
+        raise ValueError(f"location must be one of {LOCATION_CHOICES}, not {location!r}")
+    present = all(c in df.columns for c in LOCATION_FEATURES)
+    share = float(has_location(df).iloc[idx_used].mean()) if present and len(idx_used) else 0.0
+    if location in (True, "yes"):
+        if share == 0.0:
+            raise InventoryValidationError(
+                ["location features requested but no training row has both latitude and longitude "
+                 "[degrees] / 위치 변수를 요청했지만 위도·경도가 있는 학습 행이 없습니다"], source="building table")
+        return True
+    return share >= MIN_LOCATION_SHARE
+
+
 def _fit(learner, X, y, seed, max_iter):
-    est = make_estimator(learner, seed, max_iter)
+    est = make_estimator(learner, seed, max_iter, location=_uses_location(X))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         if _is_log(learner):
@@ -230,6 +282,7 @@ def grouped_cv_predictions(
     max_iter: int = 250,
     observed_column: str = OBSERVED,
     min_calibration: int = 30,
+    location="auto",
     _return_details: bool = False,
 ):
     """Out-of-fold predictions with whole districts held out (the honest comparison table).
@@ -245,11 +298,16 @@ def grouped_cv_predictions(
         ``screen_flag``, ``screen_reason``, ``cv_fold``, ``ml_m3_per_day``,
         ``ml_lower_m3_per_day``, ``ml_upper_m3_per_day``, ``ml_learner`` and one
         ``cv_<learner>_m3_per_day`` column per candidate tried.
+
+    ``location``: 'auto' uses ``latitude`` / ``longitude`` as features when at least
+    :data:`MIN_LOCATION_SHARE` of the usable rows have both; 'yes' / 'no' force it. Held-out
+    coordinates are clipped to the range of the fold's training rows, as in prediction.
     """
     screen, obs, used = _prepare(df, observed_column)
     groups = _groups(df, district_column)
-    X = build_features(df)
     idx_used = np.flatnonzero(used.to_numpy())
+    use_location = _resolve_location(df, location, idx_used)
+    X = build_features(df, location=use_location)
     if len(idx_used) < 10:
         raise InventoryValidationError(
             [f"only {len(idx_used)} usable training rows (observed > 0, not screened); at least 10 are needed / "
@@ -265,9 +323,10 @@ def grouped_cv_predictions(
         # every row of the held-out districts (screened ones too) is predicted by this fold
         te_rows = np.flatnonzero(groups.isin(test_groups).to_numpy())
         fold[te_rows] = k
+        X_te = clip_location(X.iloc[te_rows], location_bounds(X.iloc[tr_rows]))
         for name in learners:
             est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
-            preds[name][te_rows] = _predict(est, name, corr, X.iloc[te_rows])
+            preds[name][te_rows] = _predict(est, name, corr, X_te)
     # rows of districts with no usable row: predict with a model on all used rows
     rest = np.flatnonzero(fold < 0)
     if len(rest):
@@ -318,7 +377,8 @@ def grouped_cv_predictions(
     )
     if _return_details:
         return out, {"metrics": metrics, "chosen": chosen, "scheme": scheme, "n_folds": len(splits),
-                     "idx_used": idx_used, "groups": groups, "resid": resid, "fold": fold}
+                     "idx_used": idx_used, "groups": groups, "resid": resid, "fold": fold,
+                     "location": use_location, "X": X}
     return out
 
 
@@ -380,6 +440,10 @@ class TrainedModel:
         held-out-district predictions the learner choice and the intervals were calibrated
         on, as returned by :func:`grouped_cv_predictions`, indexed like the training table.
         Use it for the observed-vs-methods comparison instead of running the CV again.
+    location : dict or None
+        None for a model without location features. Otherwise ``bounds`` (training range of
+        latitude / longitude [degrees]; prediction clips to it) and ``rows_with`` /
+        ``rows_without`` (training rows with / without coordinates).
     """
 
     estimator: Pipeline
@@ -390,6 +454,12 @@ class TrainedModel:
     district_intervals: dict
     card: dict = field(default_factory=dict)
     cv_predictions: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    location: dict | None = None
+
+    @property
+    def uses_location(self) -> bool:
+        """True when latitude / longitude are features of this model."""
+        return bool(self.location)
 
     @property
     def model_id(self) -> str:
@@ -400,9 +470,39 @@ class TrainedModel:
         """'' for a model trained on real Korean data, else a bilingual warning."""
         return self.card.get("prediction_note", "")
 
+    def _location_notes(self, df: pd.DataFrame, X: pd.DataFrame) -> pd.Series:
+        """Per-row note on the location features ('' when nothing to say); raises when none given."""
+        notes = pd.Series("", index=df.index, dtype=object)
+        if not self.uses_location:
+            return notes
+        have = X[LOCATION_FEATURES].notna().all(axis=1)
+        if not have.any():
+            raise InventoryValidationError(
+                ["this model uses building location as a feature (it was trained with 'latitude' and "
+                 "'longitude'), but the table has no valid coordinates. Add latitude / longitude "
+                 "[degrees, WGS84] columns (headers 위도 / 경도), or use a model trained without "
+                 "location (`sewerplan train --location no`). / 이 모델은 위치(위도·경도)를 변수로 "
+                 "학습했는데 입력 표에 좌표가 없습니다. 위도·경도 열을 추가하거나 위치 없이 학습한 모델"
+                 "(`sewerplan train --location no`)을 쓰세요."], source="building table")
+        b = self.location["bounds"]
+        outside = pd.Series(False, index=df.index)
+        for c, (lo, hi) in b.items():
+            outside |= (X[c] < lo) | (X[c] > hi)
+        how = ("like the training rows without coordinates" if self.location.get("rows_without", 0)
+               else "at the median training location")
+        notes[~have] = f"no coordinates: predicted {how} / 좌표 없음: 위치 효과 미반영"
+        notes[outside] = ("outside the training area: location effect of its nearest edge (not extrapolated) "
+                          "/ 학습 지역 밖: 가장자리의 위치 효과 적용")
+        return notes
+
     @_bounded_threads
     def predict(self, df: pd.DataFrame) -> pd.DataFrame:
         """Day-average sewage per building [m3/d] with calibrated interval.
+
+        A model with location features needs ``latitude`` / ``longitude`` in ``df``
+        (:class:`InventoryValidationError` with a bilingual message when the table has none);
+        rows without coordinates or outside the training area are predicted and say so in
+        ``ml_model_note``.
 
         Returns
         -------
@@ -410,16 +510,21 @@ class TrainedModel:
             Index of ``df``: ``ml_m3_per_day``, ``ml_lower_m3_per_day``,
             ``ml_upper_m3_per_day`` [m3/d], ``ml_model_id``, ``ml_model_note``.
         """
-        X = build_features(df)
+        X = build_features(df, location=self.uses_location)
+        loc_notes = self._location_notes(df, X)
+        X = clip_location(X, self.location["bounds"] if self.uses_location else None)
         point = _predict(self.estimator, self.learner, self.correction, X)
         lo, hi = _bounds_for(self.intervals, X["category"].to_numpy(dtype=object))
+        note = pd.Series(self.note, index=df.index, dtype=object)
+        if loc_notes.ne("").any():
+            note = (note + " | " + loc_notes).where(loc_notes.ne(""), note).str.lstrip(" |")
         return pd.DataFrame(
             {
                 "ml_m3_per_day": point,
                 "ml_lower_m3_per_day": point * np.exp(lo),
                 "ml_upper_m3_per_day": point * np.exp(hi),
                 "ml_model_id": self.model_id,
-                "ml_model_note": self.note,
+                "ml_model_note": note,
             },
             index=df.index,
         )
@@ -471,6 +576,7 @@ def train_model(
     synthetic: bool = False,
     data_sha256: str | None = None,
     min_calibration: int = 30,
+    location="auto",
 ) -> TrainedModel:
     """Train the ML model on a canonical building table with ``observed_m3_per_day``.
 
@@ -488,6 +594,10 @@ def train_model(
         prediction carry a warning note.
     data_sha256 : str, optional
         SHA-256 of the training file (the CLI passes it); default: of the table's CSV form.
+    location : {'auto', 'yes', 'no'}
+        Use ``latitude`` / ``longitude`` [degrees] as features: 'auto' when at least
+        :data:`MIN_LOCATION_SHARE` of the usable rows have both. The model records it
+        (``TrainedModel.location``, card ``location``) and then needs coordinates to predict.
 
     Returns
     -------
@@ -508,11 +618,16 @@ def train_model(
     out, details = grouped_cv_predictions(
         df, district_column=district_column, learner=learner, n_splits=n_splits, coverage=coverage,
         seed=seed, max_iter=max_iter, observed_column=observed_column,
-        min_calibration=min_calibration, _return_details=True,
+        min_calibration=min_calibration, location=location, _return_details=True,
     )
     chosen = details["chosen"]
     iu = details["idx_used"]
-    X = build_features(df)
+    X = details["X"]
+    loc = None
+    if details["location"]:
+        with_loc = X.iloc[iu][LOCATION_FEATURES].notna().all(axis=1)
+        loc = {"bounds": location_bounds(X.iloc[iu]), "rows_with": int(with_loc.sum()),
+               "rows_without": int((~with_loc).sum())}
     obs = out[observed_column].to_numpy()
     est, corr = _fit(chosen, X.iloc[iu], obs[iu], seed, max_iter)
     cats = X["category"].to_numpy(dtype=object)
@@ -520,7 +635,8 @@ def train_model(
     district_iv = _district_calibration(out, details, district_column, observed_column, coverage)
     sha = data_sha256 or _data_sha256(df, observed_column)
     settings = {"learner": chosen, "seed": seed, "max_iter": max_iter, "coverage": coverage,
-                "n_splits": details["n_folds"], "min_calibration": min_calibration}
+                "n_splits": details["n_folds"], "min_calibration": min_calibration,
+                "location": bool(details["location"])}
     model_id = "ml-" + hashlib.sha256(
         json.dumps({"data": sha, **settings}, sort_keys=True).encode()
     ).hexdigest()[:12]
@@ -531,7 +647,8 @@ def train_model(
         screen_reasons=out.loc[out["screen_flag"], "screen_reason"].str.split(":").str[0].value_counts().to_dict(),
         cv_metrics=details["metrics"], chosen=chosen, cv_scheme=details["scheme"], n_folds=details["n_folds"],
         n_districts=int(details["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
-        intervals=intervals, district_intervals=district_iv,
+        intervals=intervals, district_intervals=district_iv, location=loc,
     )
     out.index = buildings.index
-    return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card, cv_predictions=out)
+    return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card, cv_predictions=out,
+                        location=loc)

@@ -31,6 +31,13 @@ LIMITS = [
     "District-total intervals assume districts of a size similar to the training districts. "
     "/ 구역 합계 구간은 학습 구역 규모 기준.",
 ]
+LOCATION_LIMIT = (
+    "Uses building location (latitude/longitude). Trees cannot extrapolate: for a site outside "
+    "the training area (e.g. a new town beyond the existing town's edge) the location effect "
+    "of the nearest edge is applied (coordinates are clipped to the training range), and such "
+    "rows say so in ml_model_note. / 위치(위도·경도)를 변수로 사용: 학습 지역 밖은 가장자리의 "
+    "위치 효과를 그대로 적용하며 외삽하지 않음."
+)
 
 
 def library_versions() -> dict:
@@ -72,8 +79,8 @@ def prediction_note(region: str, synthetic: bool, trained_on: str) -> str:
 
 def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, n_used, n_screened,
                n_no_observation, screen_reasons, cv_metrics, chosen, cv_scheme, n_folds, n_districts,
-               settings, correction, intervals, district_intervals) -> dict:
-    from .ml_features import FEATURE_UNITS
+               settings, correction, intervals, district_intervals, location=None) -> dict:
+    from .ml_features import FEATURE_UNITS, LOCATION_FEATURES
     from .screening import SCREENING_RULE
 
     chosen_m = cv_metrics[chosen]
@@ -91,7 +98,18 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
         "screening": {"rule": SCREENING_RULE, "reasons": {str(k): int(v) for k, v in screen_reasons.items()}},
         "target": {"name": "observed_m3_per_day", "unit": "m3/d",
                    "meaning": "day-average sewage = billed water x return ratio, averaged over billing months"},
-        "features": [{"name": k, "unit": v} for k, v in FEATURE_UNITS.items()],
+        "features": [{"name": k, "unit": v} for k, v in FEATURE_UNITS.items()
+                     if location or k not in LOCATION_FEATURES],
+        "location": (
+            {"used": True, "training_range_deg": location["bounds"],
+             "training_rows_with_coordinates": location["rows_with"],
+             "training_rows_without_coordinates": location["rows_without"],
+             "outside_training_area": "coordinates clipped to the training range (location effect of the edge)",
+             "prediction_without_coordinates": "refused when the table has no coordinates at all; "
+                                               "single rows without coordinates are predicted and flagged"}
+            if location else
+            {"used": False, "why": "no latitude/longitude in most training rows, or location='no'"}
+        ),
         "learner": chosen,
         "learner_selection": "lowest median |error| of held-out district totals (>= 5 buildings)",
         "back_transform_ratio_correction": float(correction),
@@ -112,7 +130,7 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
         "libraries": library_versions(),
         "code_revision": _code_revision(),
         "intended_use": INTENDED_USE,
-        "limits": LIMITS,
+        "limits": LIMITS + ([LOCATION_LIMIT] if location else []),
     }
 
 

@@ -10,7 +10,9 @@ table so the same code that serves Korean tables is tested on real data:
 - households for multifamily housing are not in the file: estimated as gross floor area /
   :data:`NYC_GROSS_M2_PER_DWELLING` (90 m2 gross per dwelling incl. common areas; NYC's
   average apartment is ~70-80 m2 net), at least 1;
-- observed sewage [m3/d] = water [m3/d] x return ratio (DesignParameters, 0.85).
+- observed sewage [m3/d] = water [m3/d] x return ratio (DesignParameters, 0.85);
+- ``latitude`` / ``longitude`` [degrees] as given (missing for almost all Queens rows of the
+  2016 file): the ML model uses them as optional location features.
 
 Methods compared (all per property, [m3/d]):
 
@@ -116,6 +118,9 @@ def nyc_to_canonical(nyc: pd.DataFrame, params: DesignParameters = DEFAULT_PARAM
             "property_type": ptype.to_numpy(),
         }
     )
+    for c in ("latitude", "longitude"):
+        if c in nyc.columns:
+            out[c] = pd.to_numeric(nyc[c], errors="coerce").to_numpy(dtype=float)
     water = None
     if "water_m3_per_day" in nyc.columns:
         water = pd.to_numeric(nyc["water_m3_per_day"], errors="coerce")
@@ -156,8 +161,11 @@ METHODS = ["design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_pe
 
 def run_nyc_benchmark(train_nyc: pd.DataFrame, test_nyc: pd.DataFrame, coverage: float = 0.90,
                       seed: int = 0, max_iter: int = 250, train_label: str = "NYC LL84 2016 TRAIN",
-                      train_sha256: str | None = None):
+                      train_sha256: str | None = None, location: str = "auto"):
     """Train on TRAIN, predict TEST with the three methods.
+
+    ``location`` is passed to :func:`~sewerplan.model.ml_train.train_model` ('auto': the ML
+    model uses latitude / longitude, which most LL84 rows have).
 
     Returns
     -------
@@ -174,7 +182,7 @@ def run_nyc_benchmark(train_nyc: pd.DataFrame, test_nyc: pd.DataFrame, coverage:
         raise InventoryValidationError(
             ["TRAIN needs 'water_m3_per_day' or 'water_use_kgal_per_year' / TRAIN 에 물 사용량 열이 필요합니다"], "TRAIN")
     model = train_model(
-        train, coverage=coverage, seed=seed, max_iter=max_iter, region="US-NYC", synthetic=False,
+        train, coverage=coverage, seed=seed, max_iter=max_iter, region="US-NYC", synthetic=False, location=location,
         trained_on=f"{train_label}: {len(train)} New York City properties, 2016 (real public data, "
                    "NYC Local Law 84 disclosure)", data_sha256=train_sha256,
     )

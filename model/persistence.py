@@ -90,6 +90,7 @@ def save_model(model, path, force: bool = False) -> Path:
         "coverage": model.coverage,
         "intervals": model.intervals,
         "district_intervals": model.district_intervals,
+        "location": model.location,
         "libraries": library_versions(),
     }
     payload = {"format": FORMAT, "estimator": model.estimator, "meta": json.dumps(meta, default=float)}
@@ -192,5 +193,5 @@ def load_model(path=None):
     return TrainedModel(
         estimator=payload["estimator"], learner=meta["learner"], correction=float(meta["correction"]),
         coverage=float(meta["coverage"]), intervals=meta["intervals"],
-        district_intervals=meta["district_intervals"], card=card,
+        district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
     )

@@ -36,6 +36,16 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
         raise InputFileError(f"{path}: not a readable CSV ({exc}) / CSV 파일을 읽을 수 없습니다") from exc
 
 
+def _location_choice(value: str) -> str:
+    from sewerplan.model.ml_train import LOCATION_CHOICES
+
+    v = value.strip().lower()
+    if v not in LOCATION_CHOICES:
+        raise InputFileError(f"--location must be one of {', '.join(LOCATION_CHOICES)}, not '{value}' "
+                             f"/ --location 값은 {', '.join(LOCATION_CHOICES)} 중 하나")
+    return v
+
+
 def _attach_billing(buildings: pd.DataFrame, billing_path: Path) -> pd.DataFrame:
     from sewerplan.model.ml_features import observed_from_billing
 
@@ -70,6 +80,7 @@ def train(
     trained_on: Optional[str] = typer.Option(None, help="Plain description for the model card / 학습 자료 설명"),
     seed: int = typer.Option(0, help="Random seed"),
     max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests) / 부스팅 반복 수"),
+    location: str = typer.Option("auto", "--location", help="Use latitude/longitude as features: auto (when most rows have them) | yes | no / 위치 변수 사용"),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop invalid building rows and go on / 오류 행 제외"),
     force: bool = typer.Option(False, "--force", help="Replace MODEL if it exists / 덮어쓰기"),
 ) -> None:
@@ -99,6 +110,7 @@ def train(
         with console.status(f"{len(valid):,}동 학습 중 (training, grouped CV)..."):
             model = train_model(
                 valid, coverage=coverage, learner=learner, seed=seed, max_iter=max_iter, region=region, synthetic=synthetic,
+                location=_location_choice(location),
                 trained_on=trained_on or f"{buildings.name}: {len(valid)} buildings", data_sha256=sha,
             )
         save_model(model, out, force=force)
@@ -114,7 +126,8 @@ def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
         f"CV {cv['scheme']}, {cv['folds']} folds, {cv['districts']} districts\n"
         f"  building WAPE {m['wape']:.3f}, sum bias {m['sum_bias']:+.3f}, district-total median APE "
         f"{m['district_median_ape']:.3f}, {card['intervals']['nominal_coverage']:.0%} interval coverage "
-        f"{m.get('interval_coverage', float('nan')):.3f}",
+        f"{m.get('interval_coverage', float('nan')):.3f}\n"
+        f"  location features (latitude/longitude): {'yes' if card.get('location', {}).get('used') else 'no'}",
         highlight=False,
     )
     for name, c in cv["candidates"].items():
@@ -167,6 +180,14 @@ def predict(
             f"({m.coverage:.0%} interval per building)", highlight=False)
         if m.note:
             console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
+        if m.uses_location:
+            notes = pred["ml_model_note"].astype(str)
+            far = int(notes.str.contains("outside the training area", regex=False).sum())
+            none = int(notes.str.contains("no coordinates", regex=False).sum())
+            if far or none:
+                console.print(f"[yellow]location / 위치: {far:,} building(s) outside the training area "
+                              f"(edge effect, not extrapolated / 학습 지역 밖), {none:,} without coordinates "
+                              f"(좌표 없음); see ml_model_note[/]")
 
 
 def nyc_ll84(
@@ -176,6 +197,7 @@ def nyc_ll84(
     coverage: float = typer.Option(0.90, help="Interval coverage [-]"),
     seed: int = typer.Option(0, help="Random seed"),
     max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests)"),
+    location: str = typer.Option("auto", "--location", help="ML uses latitude/longitude: auto | yes | no"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 덮어쓰기"),
 ) -> None:
     """Compare design standard, calibrated unit load and ML on NYC Local Law 84 data.
@@ -198,7 +220,7 @@ def nyc_ll84(
         te = _read_csv(test, "TEST")
         with console.status("학습·예측 중 (training and predicting)..."):
             pred, metrics, districts, model = run_nyc_benchmark(
-                tr, te, coverage=coverage, seed=seed, max_iter=max_iter, train_label=train.name, train_sha256=_sha256(train))
+                tr, te, coverage=coverage, seed=seed, max_iter=max_iter, location=_location_choice(location), train_label=train.name, train_sha256=_sha256(train))
         write_csv_atomic(pred, files["predictions.csv"])
         with atomic_path(files["model_card.json"]) as tmp:
             Path(tmp).write_text(json.dumps(model.card, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -224,3 +224,53 @@ def test_predict_on_korean_canonical_table_with_default_model():
     assert p["ml_model_note"].str.contains("Korea").all()  # trained on NYC: says so
     tot = m.predict_district_totals(valid)
     assert tot["ml_total"].sum() == pytest.approx(p["ml_m3_per_day"].sum())
+
+
+def _located_town(n=300, seed=2):
+    """Generated town whose intensity rises to the east (a location effect to learn)."""
+    t = make_town(n=n, n_districts=10, seed=seed, sigma=0.2)
+    rng = np.random.default_rng(seed)
+    t["latitude"] = 37.60 + rng.uniform(0, 0.05, n)
+    t["longitude"] = 126.80 + rng.uniform(0, 0.10, n)
+    t["observed_m3_per_day"] *= np.exp(8.0 * (t["longitude"] - 126.85))
+    return t
+
+
+def test_location_features_are_used_recorded_and_required(tmp_path):
+    t = _located_town()
+    m = train_model(t, max_iter=20, learner="hgb_log")
+    assert m.uses_location and m.card["location"]["used"] is True
+    assert m.card["settings"]["location"] is True
+    assert {"latitude", "longitude"} <= {f["name"] for f in m.card["features"]}
+    lo, hi = m.location["bounds"]["longitude"]
+    assert 126.80 <= lo < hi <= 126.90
+    again = load_model(save_model(m, tmp_path / "loc.skops"))
+    assert again.uses_location
+    pd.testing.assert_frame_equal(m.predict(t), again.predict(t))
+    # the east side is predicted higher than the west side for the same building
+    one = t.head(1)
+    west, east = one.assign(longitude=126.801), one.assign(longitude=126.899)
+    assert m.predict(east)["ml_m3_per_day"].iloc[0] > m.predict(west)["ml_m3_per_day"].iloc[0]
+    # outside the training area: the edge's effect, no extrapolation, and the note says so
+    far = one.assign(longitude=127.5)
+    p_far = m.predict(far)
+    assert p_far["ml_m3_per_day"].iloc[0] == pytest.approx(m.predict(one.assign(longitude=hi))["ml_m3_per_day"].iloc[0])
+    assert "outside the training area" in p_far["ml_model_note"].iloc[0]
+    # a row without coordinates is predicted and flagged; a table without any is refused, in both languages
+    part = t.head(3).copy()
+    part.loc[part.index[0], "latitude"] = np.nan
+    assert "no coordinates" in m.predict(part)["ml_model_note"].iloc[0]
+    from sewerplan.model.errors import InventoryValidationError
+
+    with pytest.raises(InventoryValidationError, match=r"latitude.*--location no.*위도"):
+        m.predict(t.drop(columns=["latitude", "longitude"]))
+
+
+def test_location_auto_off_without_coordinates_and_no_forces_off(town):
+    t = _located_town(n=120)
+    assert not train_model(t, max_iter=10, learner="ridge_log", location="no").uses_location
+    assert train_model(t.drop(columns=["latitude"]), max_iter=10, learner="ridge_log").card["location"]["used"] is False
+    sparse = t.copy()
+    sparse.loc[sparse.index[:80], "latitude"] = np.nan  # only a third has coordinates: auto leaves them out
+    assert not train_model(sparse, max_iter=10, learner="ridge_log").uses_location
+    assert train_model(sparse, max_iter=10, learner="ridge_log", location="yes").uses_location

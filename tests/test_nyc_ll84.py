@@ -73,3 +73,9 @@ def test_benchmark_without_water_columns_writes_predictions_only(nyc, tmp_path):
                                       "--max-iter", "20"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "o" / "predictions.csv").is_file() and not (tmp_path / "o" / "metrics.json").exists()
+
+
+def test_canonical_table_carries_coordinates(nyc):
+    c = nyc_to_canonical(nyc.head(50))
+    assert {"latitude", "longitude"} <= set(c.columns)
+    assert c["latitude"].iloc[1] == pytest.approx(nyc["latitude"].iloc[1])
