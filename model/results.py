@@ -12,7 +12,10 @@ Public API
 ----------
 - :class:`ResultsBundle` and its parts (:class:`Metadata`, :class:`ModelCard`,
   :class:`ParameterUsed`, :class:`Flows`, :class:`DistrictComparison`,
-  :class:`DistrictForecast`, :class:`CapacityRecommendation`, :class:`Attachment`),
+  :class:`DistrictForecast`, :class:`CapacityRecommendation`, :class:`Attachment`, and the
+  optional planning-scenario part :class:`ScenarioSection` / :class:`ScenarioCapacityYear`),
+- :func:`scenario_section_from_result` turns a scenario run
+  (:func:`sewerplan.model.scenario_run.run_scenario`) into a :class:`ScenarioSection`,
 - ``ResultsBundle.to_json(path)`` / ``ResultsBundle.from_json(path)`` /
   ``ResultsBundle.from_dict(d)`` with schema validation,
 - :func:`example_bundle` builds a small, realistic, clearly synthetic bundle for tests.
@@ -44,7 +47,11 @@ __all__ = [
     "DistrictForecast",
     "CapacityRecommendation",
     "Attachment",
+    "ScenarioCapacityYear",
+    "ScenarioSection",
     "ResultsBundle",
+    "scenario_section_from_result",
+    "example_scenario_section",
     "example_bundle",
 ]
 
@@ -176,6 +183,72 @@ class Attachment:
 
 
 @dataclass
+class ScenarioCapacityYear:
+    """Treatment capacity needed in one year of a scenario's build-out [m3/d].
+
+    Capacity needed = day-max incl. infiltration / plant utilisation. The ML fields are
+    quantiles of the simulated need (docs/scenarios.md, "Uncertainty") and ``None`` when the
+    run had no ML model; the probabilities are ``None`` without a plant capacity.
+    """
+
+    year: int
+    conventional_m3_per_day: float
+    unit_load_m3_per_day: float
+    ml_p10_m3_per_day: float | None = None
+    ml_p50_m3_per_day: float | None = None
+    ml_p90_m3_per_day: float | None = None
+    ml_at_confidence_m3_per_day: float | None = None  # at ScenarioSection.confidence
+    probability_exceeded: float | None = None  # P(ML need > plant) in this year [-]
+    probability_exceeded_by_year: float | None = None  # ... in this year or earlier [-]
+
+
+@dataclass
+class ScenarioSection:
+    """A planning scenario's capacity needed by year, for the briefing's scenario section."""
+
+    name: str
+    capacity_by_year: list[ScenarioCapacityYear]
+    confidence: float = 0.9  # [-] of ml_at_confidence_m3_per_day
+    plant_capacity_m3_per_day: float | None = None  # existing or planned plant compared with
+    utilisation: float = 0.8  # [-] capacity = day-max / utilisation
+    description: str = ""
+    source: str = ""  # scenario file name
+    n_simulations: int = 0
+    ml_available: bool = True
+    synthetic: bool = False
+
+    def validate(self, source: str = "results bundle", path: str = "scenario") -> None:
+        """Years increasing, P10 <= P50 <= P90, probabilities in [0, 1]; errors name the field."""
+        if not self.capacity_by_year:
+            raise ResultsBundleError("no years / 연도별 자료가 없습니다", source, f"{path}.capacity_by_year")
+        if not 0 < self.confidence < 1:
+            raise ResultsBundleError(f"{self.confidence} outside (0, 1)", source, f"{path}.confidence")
+        if not 0 < self.utilisation <= 1:
+            raise ResultsBundleError(f"{self.utilisation} outside (0, 1]", source, f"{path}.utilisation")
+        ml_fields = ("ml_p10_m3_per_day", "ml_p50_m3_per_day", "ml_p90_m3_per_day", "ml_at_confidence_m3_per_day")
+        prev = None
+        for i, r in enumerate(self.capacity_by_year):
+            where = f"{path}.capacity_by_year[{i}]"
+            if prev is not None and r.year <= prev:
+                raise ResultsBundleError(f"year {r.year} not after {prev} (years must increase)", source, f"{where}.year")
+            prev = r.year
+            given = [getattr(r, k) is not None for k in ml_fields]
+            if self.ml_available and not all(given):
+                missing = [k for k, g in zip(ml_fields, given) if not g][0]
+                raise ResultsBundleError("missing (ml_available is true) / ML 값 누락", source, f"{where}.{missing}")
+            if all(given):
+                lo, mid, hi = r.ml_p10_m3_per_day, r.ml_p50_m3_per_day, r.ml_p90_m3_per_day
+                tol = 1e-6 * max(1.0, abs(mid))
+                if not lo - tol <= mid <= hi + tol:
+                    raise ResultsBundleError(f"P10 {lo} <= P50 {mid} <= P90 {hi} expected", source,
+                                             f"{where}.ml_p50_m3_per_day")
+            for k in ("probability_exceeded", "probability_exceeded_by_year"):
+                v = getattr(r, k)
+                if v is not None and not 0 <= v <= 1:
+                    raise ResultsBundleError(f"{v} outside [0, 1]", source, f"{where}.{k}")
+
+
+@dataclass
 class ResultsBundle:
     """Everything the reports need from one sewerplan run.
 
@@ -198,6 +271,9 @@ class ResultsBundle:
         Day-average billed sewage volume of the tariff area the fee is spread over [m3/d];
         0 = use the planned town's ML day-average.
     attachments : list of Attachment
+    scenario : ScenarioSection or None
+        Optional planning scenario (capacity needed by year with P10/P50/P90); the council
+        briefing prints a scenario section when present. Bundles without it stay valid.
     """
 
     metadata: Metadata
@@ -209,6 +285,7 @@ class ResultsBundle:
     households_by_size: dict[str, float] = field(default_factory=dict)
     billed_volume_m3_per_day: float = 0.0
     attachments: list[Attachment] = field(default_factory=list)
+    scenario: ScenarioSection | None = None
     schema: str = SCHEMA
     # directory the bundle was read from (relative attachment paths resolve against it)
     base_dir: str = field(default="", compare=False, repr=False)
@@ -285,6 +362,8 @@ class ResultsBundle:
             raise ResultsBundleError("p50 above upper", source, "capacity.p50_m3_per_day")
         if not 0 < c.utilisation <= 1:
             raise ResultsBundleError(f"{c.utilisation} outside (0, 1]", source, "capacity.utilisation")
+        if self.scenario is not None:
+            self.scenario.validate(source)
 
     # ---------------- convenience ----------------
     @property
@@ -341,7 +420,10 @@ def _build(tp, value, path: str, source: str):
             raise ResultsBundleError(f"expected an object, got {type(value).__name__}", source, path)
         return {str(k): _build(val_tp, v, f"{path}.{k}", source) for k, v in value.items()}
     if origin in (typing.Union, types.UnionType):
-        raise TypeError("unions are not used in the bundle schema")
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError("only optional (X | None) unions are used in the bundle schema")
+        return None if value is None else _build(args[0], value, path, source)
     if tp is bool:
         if not isinstance(value, bool):
             raise ResultsBundleError(f"expected true/false, got {value!r}", source, path)
@@ -364,6 +446,109 @@ def _build(tp, value, path: str, source: str):
 
 
 # --------------------------------------------------------------------------------------
+# Scenario section from a scenario run
+# --------------------------------------------------------------------------------------
+
+
+def _opt(v, digits=1):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if not math.isfinite(v) else round(v, digits)
+
+
+def scenario_section_from_result(result, confidence: float | None = None,
+                                 plant_capacity_m3_per_day: float | None = None) -> ScenarioSection:
+    """The briefing's scenario section from a scenario run.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        From :func:`sewerplan.model.scenario_run.run_scenario`.
+    confidence : float, optional
+        Confidence [-] of the "at confidence" capacity; default the scenario's setting (0.9).
+    plant_capacity_m3_per_day : float, optional
+        Plant to compare with [m3/d]; default the scenario's ``plant_capacity_m3_per_day``.
+
+    Returns
+    -------
+    ScenarioSection
+        Capacities rounded to 0.1 m3/d, probabilities to 0.001.
+    """
+    from .scenario_run import capacity_by_year
+
+    st = result.scenario.settings
+    conf = float(confidence if confidence is not None else st.confidence)
+    tab = capacity_by_year(result, conf, plant_capacity_m3_per_day)
+    ml = bool(result.ml_available)
+
+    def col(row, name, digits=1):
+        return _opt(row[name], digits) if name in row.index else None
+
+    rows = []
+    for _, r in tab.iterrows():
+        rows.append(ScenarioCapacityYear(
+            year=int(r["year"]),
+            conventional_m3_per_day=_opt(r["conventional_capacity_m3_per_day"]),
+            unit_load_m3_per_day=_opt(r["unit_load_capacity_m3_per_day"]),
+            ml_p10_m3_per_day=col(r, "ml_capacity_p10_m3_per_day"),
+            ml_p50_m3_per_day=col(r, "ml_capacity_p50_m3_per_day"),
+            ml_p90_m3_per_day=col(r, "ml_capacity_p90_m3_per_day"),
+            ml_at_confidence_m3_per_day=col(r, "ml_capacity_at_confidence_m3_per_day"),
+            probability_exceeded=col(r, "probability_exceeded", 3),
+            probability_exceeded_by_year=col(r, "probability_exceeded_by_year", 3),
+        ))
+    plant = _opt(tab["plant_capacity_m3_per_day"].iloc[0]) if len(tab) else None
+    source = result.scenario.source
+    section = ScenarioSection(
+        name=result.name,
+        description=result.scenario.description or "",
+        source=Path(source).name if source else "",
+        capacity_by_year=rows,
+        confidence=conf,
+        plant_capacity_m3_per_day=plant,
+        utilisation=float(result.utilisation),
+        n_simulations=int(result.town_day_max_samples.shape[1]) if ml else 0,
+        ml_available=ml,
+        synthetic=bool(st.synthetic),
+    )
+    section.validate("scenario run")
+    return section
+
+
+def example_scenario_section(final_p50: float = 9170.0, plant: float | None = 10000.0,
+                             years: range = range(2027, 2035)) -> ScenarioSection:
+    """A synthetic scenario section consistent with :func:`example_bundle` (tests, previews).
+
+    Build-out shares per year, ML P10/P90 at /1.26 and x1.26 of P50 (log-normal), conventional
+    and unit-load capacities 1.6x and 1.07x the P50 (the ratios of the example bundle).
+    """
+    from statistics import NormalDist
+
+    shares = [0.1, 0.25, 0.45, 0.65, 0.8, 0.92, 1.0, 1.0, 1.0, 1.0][: len(years)]
+    sigma = math.log(1.26) / NormalDist().inv_cdf(0.9)
+    rows, p_by = [], 0.0
+    for y, sh in zip(years, shares):
+        p50 = final_p50 * sh
+        p_ex = None
+        if plant is not None:
+            p_ex = round(1 - NormalDist().cdf(math.log(plant / p50) / sigma), 3)
+            p_by = max(p_by, p_ex)
+        rows.append(ScenarioCapacityYear(
+            year=y, conventional_m3_per_day=round(1.6 * p50, 1), unit_load_m3_per_day=round(1.07 * p50, 1),
+            ml_p10_m3_per_day=round(p50 / 1.26, 1), ml_p50_m3_per_day=round(p50, 1),
+            ml_p90_m3_per_day=round(p50 * 1.26, 1), ml_at_confidence_m3_per_day=round(p50 * 1.26, 1),
+            probability_exceeded=p_ex, probability_exceeded_by_year=None if plant is None else round(p_by, 3),
+        ))
+    return ScenarioSection(
+        name="기본안 (base plan)", description="합성 예시 단계별 준공 / synthetic sample build-out",
+        source="sample_town_base.yaml", capacity_by_year=rows, confidence=0.9, plant_capacity_m3_per_day=plant,
+        utilisation=0.8, n_simulations=4000, ml_available=True, synthetic=True,
+    )
+
+
+# --------------------------------------------------------------------------------------
 # Example bundle (synthetic) for tests and previews
 # --------------------------------------------------------------------------------------
 
@@ -377,7 +562,8 @@ def _flows_from_day_max(day_max: float, day_average_to_day_max: float = 0.75, ho
     return Flows(round(day_max * day_average_to_day_max, 1), round(day_max, 1), round(day_max * hourly_max_factor, 1))
 
 
-def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15") -> ResultsBundle:
+def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15",
+                   scenario: bool | ScenarioSection = False) -> ResultsBundle:
     """A small, realistic results bundle built from synthetic numbers (for tests and previews).
 
     Labelled ``synthetic=True``; the numbers are of the size the 2023 pilot reported
@@ -389,6 +575,8 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         Names for the four planned-town districts (tests pass hostile names here).
     created : str
         ISO date printed on the report.
+    scenario : bool or ScenarioSection
+        True adds :func:`example_scenario_section` (a synthetic build-out); a section is used as given.
     """
     names = district_names or ["A-1 주거지구", "A-2 주거지구", "B 상업지구", "C 산업지구"]
     if len(names) != 4:
@@ -518,4 +706,6 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         households_by_size={k: float(v) for k, v in households_by_size.items()},
         billed_volume_m3_per_day=0.0,
         attachments=attachments,
+        scenario=(scenario if isinstance(scenario, ScenarioSection)
+                  else example_scenario_section(capacity.p50_m3_per_day) if scenario else None),
     )

@@ -17,9 +17,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; set before pyplot is imported
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-__all__ = ["FONT_FAMILY", "font_path", "capacity_chart", "existing_town_chart", "bill_chart"]
+__all__ = ["FONT_FAMILY", "font_path", "capacity_chart", "existing_town_chart", "bill_chart", "scenario_chart"]
 
 FONT_FAMILY = "NanumSquare"
 _FONT_FILES = {"regular": "NanumSquareR.ttf", "bold": "NanumSquareB.ttf"}
@@ -115,4 +116,35 @@ def bill_chart(labels, values, *, xlabel: str, width_in: float = 6.0, height_in:
         ax.set_xlim(0, vmax * 1.25)
         ax.spines["bottom"].set_visible(False)
         ax.set_xticks([])
+        return _to_svg(fig)
+
+
+def scenario_chart(years, conventional, unit_load, p10=None, p50=None, p90=None, plant=None, *, labels: dict,
+                   ylabel: str, width_in: float = 6.4, height_in: float = 2.3) -> str:
+    """Capacity needed by year [m3/d]: ML P50 line in a P10-P90 band, P90 dashed, conventional,
+    unit-load and the plant capacity as a horizontal line.
+
+    ``labels`` keys: conventional, unit_load, p50, p90, band, plant. ML series may be None
+    (no model); ``plant`` None draws no line.
+    """
+    with matplotlib.rc_context(_rc()):
+        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        x = list(years)
+        if p50 is not None:
+            if p10 is not None and p90 is not None:
+                ax.fill_between(x, p10, p90, color=_COLORS["ml"], alpha=0.18, lw=0, label=labels["band"])
+            ax.plot(x, p50, color=_COLORS["ml"], lw=2, marker="o", ms=3, label=labels["p50"])
+            if p90 is not None:
+                ax.plot(x, p90, color=_COLORS["ml"], lw=1.2, ls="--", label=labels["p90"])
+        ax.plot(x, conventional, color="#555555", lw=1.5, label=labels["conventional"])
+        ax.plot(x, unit_load, color=_COLORS["unit_load"], lw=1.3, ls=":", label=labels["unit_load"])
+        if plant is not None:
+            ax.axhline(plant, color="#b00020", lw=1.2, ls="-.", label=labels["plant"])
+        ax.set_ylabel(ylabel)
+        ax.set_xticks(x, [str(y) for y in x])
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         return _to_svg(fig)

@@ -233,6 +233,9 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     level_pct = pct(money["level"])
     tot = bundle.planned_total
 
+    has_scenario = bundle.scenario is not None
+    ctx["sec"] = {"scenario": 4, "funding": 5 if has_scenario else 4,
+                  "assumptions": 6 if has_scenario else 5}
     ctx["title"] = (
         f"{ctx['town']} 하수처리시설 용량 및 예산 검토 (의회 보고)" if ko
         else f"{ctx['town']}: sewage treatment capacity and budget (council briefing)"
@@ -265,7 +268,8 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
         )
         ctx["decision"] = (
             f"Decision asked: approve about {f.money(money['per_method']['recommended']['capex'])} for {f.flow(rec)} "
-            f"of treatment capacity, funded as set out in section 4 (causer charge about {f.money(money['causer_charge'])})."
+            f"of treatment capacity, funded as set out in section {ctx['sec']['funding']} "
+            f"(causer charge about {f.money(money['causer_charge'])})."
         )
 
     # 1. Existing town: does each method match what was observed?
@@ -422,6 +426,8 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
         highlight=len(labels) - 1,
     ))
 
+    # 4. Planning scenario (optional): capacity needed by year with the P10-P90 band
+    ctx["scenario"] = _scenario_context(bundle.scenario, lang) if bundle.scenario is not None else None
     ctx["numbers"] = {
         "recommended_capacity_m3_per_day": rec,
         "conventional_capacity_m3_per_day": cap.conventional_m3_per_day,
@@ -432,6 +438,140 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
         "causer_charge_krw": money["causer_charge"],
     }
     return ctx
+
+
+# ------------------------------------------------------------------------------------------
+# Council briefing: planning-scenario section
+# ------------------------------------------------------------------------------------------
+
+MAX_SCENARIO_COLUMNS = 11  # years shown in the table; longer runs show every k-th year and the last
+
+
+def _prob(p) -> str:
+    """A probability for the table: '<1%' / '>99%' rather than a misleading 0% / 100%."""
+    if p is None:
+        return "–"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
+    return pct(p)
+
+
+def _first_year(rows, values, limit):
+    for r, v in zip(rows, values):
+        if v is not None and v > limit:
+            return r.year
+    return None
+
+
+def _scenario_context(sc, lang: str) -> dict:
+    """Strings, table and chart of the scenario section (``ScenarioSection`` -> plain data)."""
+    f = _Fmt(lang)
+    ko = lang == "ko"
+    rows = sc.capacity_by_year
+    last = rows[-1]
+    plant = sc.plant_capacity_m3_per_day
+    conf = pct(sc.confidence)
+    unit = _COMMON[lang]["flow_unit"]
+    ml = sc.ml_available and last.ml_p50_m3_per_day is not None
+    at_conf_is_p90 = abs(sc.confidence - 0.9) < 1e-9
+
+    # table: years as columns (compact for a 2-4 page briefing)
+    shown = list(range(len(rows)))
+    if len(rows) > MAX_SCENARIO_COLUMNS:
+        step = -(-len(rows) // (MAX_SCENARIO_COLUMNS - 1))
+        shown = sorted(set(range(0, len(rows), step)) | {len(rows) - 1})
+    sel = [rows[i] for i in shown]
+
+    def line(label, values, cls="", digits=0):
+        return {"label": label, "cls": cls,
+                "cells": ["–" if v is None else thousands(v, digits) for v in values]}
+
+    table = []
+    if ml:
+        table.append(line("ML P50" + (" (중앙값)" if ko else " (central)"), [r.ml_p50_m3_per_day for r in sel]))
+        table.append(line("ML P90", [r.ml_p90_m3_per_day for r in sel], "rec" if at_conf_is_p90 else ""))
+        if not at_conf_is_p90:
+            table.append(line(f"ML {conf}" + (" 신뢰수준" if ko else " confidence"),
+                              [r.ml_at_confidence_m3_per_day for r in sel], "rec"))
+    table.append(line(_COMMON[lang]["methods"]["conventional"], [r.conventional_m3_per_day for r in sel]))
+    table.append(line(_COMMON[lang]["methods"]["unit_load"], [r.unit_load_m3_per_day for r in sel]))
+    if ml and plant is not None:
+        table.append({"label": ("처리장 용량 초과 확률" if ko else "P(plant exceeded)"), "cls": "prob",
+                      "cells": [_prob(r.probability_exceeded) for r in sel]})
+
+    # lead: the final year and when the plant is exceeded
+    y = last.year
+    if ko:
+        parts = [f"{y}년 필요 처리용량은 관행 방식 {f.flow(last.conventional_m3_per_day)}"]
+        if ml:
+            parts.append(f"ML 중앙값(P50) {f.flow(last.ml_p50_m3_per_day)}, "
+                         f"신뢰수준 {conf} 기준 {f.flow(last.ml_at_confidence_m3_per_day)}")
+        lead = ", ".join(parts) + "입니다."
+    else:
+        parts = [f"In {y} the capacity needed is {f.flow(last.conventional_m3_per_day)} by the conventional method"]
+        if ml:
+            parts.append(f"{f.flow(last.ml_p50_m3_per_day)} at the ML central estimate (P50) and "
+                         f"{f.flow(last.ml_at_confidence_m3_per_day)} at {conf} confidence")
+        lead = ", ".join(parts) + "."
+    if plant is not None:
+        yc = _first_year(rows, [r.conventional_m3_per_day for r in rows], plant)
+        y50 = _first_year(rows, [r.ml_p50_m3_per_day for r in rows], plant) if ml else None
+        yq = _first_year(rows, [r.ml_at_confidence_m3_per_day for r in rows], plant) if ml else None
+
+        def when(year):
+            if ko:
+                return f"{year}년" if year else "넘지 않음"
+            return str(year) if year else "not exceeded"
+
+        if ko:
+            lead += (f" 처리장 용량 {f.flow(plant)}을 넘는 해: 관행 방식 {when(yc)}"
+                     + (f", ML P50 {when(y50)}, ML 신뢰수준 {conf} {when(yq)}" if ml else "") + ".")
+            if ml and last.probability_exceeded_by_year is not None:
+                lead += f" {y}년까지 처리장 용량을 넘을 확률은 {_prob(last.probability_exceeded_by_year)}입니다."
+        else:
+            lead += (f" Plant capacity {f.flow(plant)} is exceeded in: conventional {when(yc)}"
+                     + (f", ML P50 {when(y50)}, ML at {conf} confidence {when(yq)}" if ml else "") + ".")
+            if ml and last.probability_exceeded_by_year is not None:
+                lead += f" The chance the plant is exceeded by {y} is {_prob(last.probability_exceeded_by_year)}."
+    sims = thousands(sc.n_simulations) if sc.n_simulations else ""
+    if ko:
+        note = (f"필요 처리용량 = 일최대 오수량(침입수 포함) ÷ 가동률 {sc.utilisation:g} [{unit}]. "
+                + (f"띠: ML P10–P90 (모의 {sims}회, 도시 전체 공통 오차와 건축물별 오차 반영). " if ml else
+                   "ML 모델 없이 계산한 시나리오입니다. ")
+                + "이 절은 단계별 준공과 가구원수 추세를 반영한 시나리오 계산이므로 3절의 권고 용량과 다를 수 있습니다.")
+        title = f"계획 시나리오: 연도별 필요 처리용량 ({sc.name})"
+    else:
+        note = (f"Capacity needed = day-max sewage incl. infiltration / utilisation {sc.utilisation:g} [{unit}]. "
+                + (f"Band: ML P10–P90 ({sims} simulations; shared town-wide error plus building errors). " if ml else
+                   "Computed without an ML model. ")
+                + "A scenario run with build-out phasing and the household-size trend, so it can differ from "
+                  "the recommendation in section 3.")
+        title = f"Planning scenario: capacity needed by year ({sc.name})"
+    labels = ({"conventional": _COMMON[lang]["methods"]["conventional"], "unit_load": _COMMON[lang]["methods"]["unit_load"],
+               "p50": "ML P50", "p90": "ML P90", "band": "ML P10–P90",
+               "plant": "처리장 용량" if ko else "plant capacity"})
+    chart = charts.scenario_chart(
+        [r.year for r in rows], [r.conventional_m3_per_day for r in rows], [r.unit_load_m3_per_day for r in rows],
+        [r.ml_p10_m3_per_day for r in rows] if ml else None, [r.ml_p50_m3_per_day for r in rows] if ml else None,
+        [r.ml_p90_m3_per_day for r in rows] if ml else None, plant, labels=labels,
+        ylabel=("필요 처리용량 " if ko else "capacity needed ") + f"[{unit}]",
+    )
+    return {
+        "title": title,
+        "name": sc.name,
+        "description": sc.description,
+        "lead": lead,
+        "note": note,
+        "years": [str(r.year) for r in sel],
+        "table": table,
+        "chart": _svg_uri(chart),
+        "synthetic": sc.synthetic,
+        "numbers": {"final_year": y, "final_p90_m3_per_day": last.ml_p90_m3_per_day,
+                    "final_p50_m3_per_day": last.ml_p50_m3_per_day,
+                    "final_conventional_m3_per_day": last.conventional_m3_per_day},
+    }
 
 
 # ------------------------------------------------------------------------------------------
