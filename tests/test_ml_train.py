@@ -221,7 +221,9 @@ def test_predict_on_korean_canonical_table_with_default_model():
     p = m.predict(valid)
     assert len(p) == len(valid) and p["ml_m3_per_day"].gt(0).all()
     assert (p["ml_lower_m3_per_day"] <= p["ml_m3_per_day"]).all()
-    assert p["ml_model_note"].str.contains("Korea").all()  # trained on NYC: says so
+    assert p["ml_model_note"].str.contains("SYNTHETIC").all()  # trained on the synthetic sample town: says so
+    assert m.card["synthetic"] is True and m.card["region"] == "KR"
+    assert "synthetic" in m.card["trained_on"].lower()
     tot = m.predict_district_totals(valid)
     assert tot["ml_total"].sum() == pytest.approx(p["ml_m3_per_day"].sum())
 
