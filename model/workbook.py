@@ -92,6 +92,24 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "expected_expansion_krw": ("추후 증설 기대 비용 (원)", "expected later expansion [KRW]"),
     "expected_undersizing_extra_krw": ("증설 추가 부담 기대값 (원)", "expected extra cost of expanding later [KRW]"),
     "cost_curve": ("비용곡선", "cost curve"),
+    # demo: existing-town comparison on held-out districts (day average, no infiltration)
+    "n_buildings": ("건축물 수 (동)", "buildings"),
+    "observed": ("관측 일평균 (㎥/일)", "observed, day average [m3/d]"),
+    "conventional": ("기존 방식 일평균 (㎥/일)", "conventional, day average [m3/d]"),
+    "unit_load": ("환경부 원단위 일평균 (㎥/일)", "MOE unit load, day average [m3/d]"),
+    "ml": ("ML 일평균 (교차검증) (㎥/일)", "ML held-out, day average [m3/d]"),
+    "conventional_error": ("기존 방식 오차 (㎥/일)", "conventional error [m3/d]"),
+    "unit_load_error": ("환경부 원단위 오차 (㎥/일)", "MOE unit load error [m3/d]"),
+    "ml_error": ("ML 오차 (㎥/일)", "ML error [m3/d]"),
+    "conventional_error_pct": ("기존 방식 오차 (%)", "conventional error [%]"),
+    "unit_load_error_pct": ("환경부 원단위 오차 (%)", "MOE unit load error [%]"),
+    "ml_error_pct": ("ML 오차 (%)", "ML error [%]"),
+    "item": ("항목", "item"),
+    "value": ("값", "value"),
+    "ml_model_id": ("ML 모델 ID", "ML model id"),
+    "ml_model_note": ("ML 모델 참고", "ML model note"),
+    "screen_flag": ("검토 대상 여부", "screening flag"),
+    "screen_reason": ("검토 사유", "screening reason"),
 }
 _METHOD_KO = {"conventional": "기존 방식", "unit_load": "환경부 원단위", "ml": "ML", "observed": "관측"}
 _BASIS_KO = {"day_average": "일평균", "day_max": "일최대", "hour_max": "시간최대"}
