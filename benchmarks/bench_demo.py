@@ -5,7 +5,7 @@
 Prints the wall time per step and in total; exits 1 when the total exceeds the budget.
 Native threads of the ML step follow ``SEWERPLAN_ML_THREADS`` (default 1; 0 = libraries' default).
 
-Measured (2 shared cores): 5.0-6.2 s quiet (load ~1.6); 7.7-10.1 s with three CPU-bound
+Measured (2 shared cores): 5.0-6.2 s quiet (load ~1.6); 7.7-10.6 s with three CPU-bound
 processes running beside it (load ~3) - 23.7 s there with ``SEWERPLAN_ML_THREADS=0``.
 Before the held-out predictions were reused and threads bounded: 7.5 s quiet, 57.6 s busy.
 """
