@@ -12,7 +12,9 @@
 3. **forecast the planned town** per building and district: conventional, unit-load and ML
    with its interval; day-average, day-max and hour-max (with infiltration); treatment
    capacity = day-max / plant utilisation.
-4. **write** the results workbook, results.json (the reports' input), the match report, the
+4. **scenario**: the planned town's build-out by year (phasing, household-size trend) with
+   P50/P90 capacity, run with the model just trained (the sample scenario for the sample).
+5. **write** the results workbook, results.json (the reports' input), the match report, the
    model and card, and the council / hearing PDFs when the reporting package can render.
 
 Every output is labelled synthetic when the inputs are the bundled sample.
@@ -54,6 +56,7 @@ DEMO_FILES = {
     "hearing_pdf": "public_hearing.pdf",
 }
 TRAINING_DIR = "training"
+SCENARIO_DIR = "scenario"
 # census 2023 mean household size (model/data/kr_household_size_distribution.csv)
 CENSUS_2023_MEAN_HOUSEHOLD = 2.21
 CENSUS_2023_SHARES = {"1": 0.355, "2": 0.288, "3": 0.190, "4": 0.133, "5+": 0.035}
@@ -210,6 +213,22 @@ def _bundle(comparison, districts, town, planned_est, model, params, synthetic, 
     return bundle, note
 
 
+def _scenario_summary(result) -> dict | None:
+    """The few scenario numbers the demo prints: final-year capacities and first year exceeded."""
+    if result is None:
+        return None
+    final = result.summary["final_year"]
+    return {
+        "name": result.summary["scenario"],
+        "final_year": result.summary["years"][-1],
+        "plant_capacity_m3_per_day": final.get("plant_capacity_m3_per_day"),
+        "ml_p50_capacity_m3_per_day": round(float(final["ml_capacity_p50_m3_per_day"]), -1),
+        "ml_p90_capacity_m3_per_day": round(float(final["ml_capacity_p90_m3_per_day"]), -1),
+        "conventional_capacity_m3_per_day": round(float(final["conventional_capacity_m3_per_day"]), -1),
+        "year_exceeded": result.summary.get("year_exceeded", {}),
+    }
+
+
 def _check_out(out: Path, force: bool) -> None:
     targets = [out / v for v in DEMO_FILES.values()] + [out / TRAINING_DIR / v for v in PREPARE_FILES.values()]
     existing = [str(p) for p in targets if p.exists()]
@@ -222,7 +241,7 @@ def _check_out(out: Path, force: bool) -> None:
 
 def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, register=None, billing=None,
              planned=None, synthetic: bool | None = None, learner: str = "auto", reports: bool = True,
-             params: DesignParameters = DEFAULT_PARAMETERS, seed: int = 0) -> DemoResult:
+             params: DesignParameters = DEFAULT_PARAMETERS, seed: int = 0, scenario=None) -> DemoResult:
     """Run the recipe end to end and write every output into ``out_dir``.
 
     Parameters
@@ -236,6 +255,10 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
         synthetic sample (then ``synthetic`` defaults to True).
     learner : str
         ML learner ('auto' chooses by grouped CV; a fixed learner is faster).
+    scenario : path, optional
+        Build-out scenario file run with the trained model (P50/P90 capacity by year, into
+        ``scenario/`` and the council briefing); default the sample scenario when the planned
+        town is the bundled sample, none otherwise.
     reports : bool
         Render the council and hearing PDFs when the reporting package can.
 
@@ -243,10 +266,11 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     -------
     DemoResult
     """
-    n_steps = 6
+    n_steps = 7
     say = progress or (lambda i, n, msg: None)
     if synthetic is None:
         synthetic = register is None and billing is None and planned is None
+    planned_is_sample = planned is None
     register = register or sample_file("register")
     billing = billing or sample_file("billing")
     planned = planned or sample_file("planned")
@@ -263,7 +287,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
         t0 = now
 
     # 1. prepare
-    say(0, n_steps, "1/6 prepare: register + billing -> observed sewage / 관측 오수량 산정")
+    say(0, n_steps, "1/7 prepare: register + billing -> observed sewage / 관측 오수량 산정")
     prep = prepare_training_table(register, billing, params=params, synthetic=synthetic)
     paths.update({f"training_{k}": v for k, v in
                   write_prepared(prep, out / TRAINING_DIR, force=True, inputs=(register, billing)).items()})
@@ -274,7 +298,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     from .ml_train import train_model
     from .persistence import save_model
 
-    say(1, n_steps, "2/6 train the ML model (grouped by district) / ML 모델 학습")
+    say(1, n_steps, "2/7 train the ML model (grouped by district) / ML 모델 학습")
     trained_on = (f"synthetic existing town of 가온시 ({len(table)} buildings, "
                   f"{table['district'].nunique()} districts, billing {prep.report['billing']['months'][0]}-"
                   f"{prep.report['billing']['months'][-1]})") if synthetic else f"{register}"
@@ -284,7 +308,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     lap("train")
 
     # 3. held-out comparison
-    say(2, n_steps, "3/6 held-out district comparison / 배수구역 교차검증 비교")
+    say(2, n_steps, "3/7 held-out district comparison / 배수구역 교차검증 비교")
     cv = model.cv_predictions  # computed while training: no second cross-validation
     comparison = comparison_table(table, cv, params=params)
     paths["comparison"] = write_csv_atomic(comparison, out / DEMO_FILES["comparison"])
@@ -292,7 +316,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     lap("compare")
 
     # 4. forecast the planned town
-    say(3, n_steps, "4/6 forecast the planned town / 계획 신도시 예측")
+    say(3, n_steps, "4/7 forecast the planned town / 계획 신도시 예측")
     plan, plan_rejected = load_buildings(planned, skip_invalid=True)
     if len(plan_rejected):
         warnings.append(f"{len(plan_rejected)} planned-town rows rejected (see planned_town_rejected_rows.csv)")
@@ -305,11 +329,30 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
                                                    out / DEMO_FILES["forecast_districts"])
     lap("forecast")
 
+    # 5. build-out scenario (phasing, household trend, P50/P90 capacity by year)
+    say(4, n_steps, "5/7 build-out scenario by year / 연도별 단계 개발 시나리오")
+    scenario_result = None
+    if scenario is None and planned_is_sample:  # the sample scenario describes the sample planned town
+        from .scenario import sample_scenario_path
+
+        scenario = sample_scenario_path("base")
+    if scenario:
+        from .scenario_run import run_scenario, write_scenario_outputs
+
+        scenario_result = run_scenario(scenario, model=model)
+        for key, p in write_scenario_outputs(scenario_result, out / SCENARIO_DIR, force=True, inputs=(scenario,)).items():
+            paths[f"scenario_{key}"] = p
+    lap("scenario")
+
     # 5. workbook + results.json
-    say(4, n_steps, "5/6 results workbook and results.json / 결과 통합문서")
+    say(5, n_steps, "6/7 results workbook and results.json / 결과 통합문서")
     from .workbook import write_results_workbook
 
     bundle, note = _bundle(comparison, districts, town, est, model, params, synthetic, prep.report["match"])
+    if scenario_result is not None:
+        from .results import scenario_section_from_result
+
+        bundle.scenario = scenario_section_from_result(scenario_result)
     paths["results_json"] = bundle.to_json(out / DEMO_FILES["results_json"], force=True)
     match_flat = pd.DataFrame(
         [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in prep.report["match"].items()],
@@ -331,17 +374,16 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     lap("write")
 
     # 6. PDFs
-    say(5, n_steps, "6/6 council and hearing PDFs / 의회·공청회 보고서")
+    say(6, n_steps, "7/7 council and hearing PDFs / 의회·공청회 보고서")
     if reports:
         try:
             from sewerplan.reporting import write_report
 
             paths["council_pdf"] = write_report("council", bundle, out / DEMO_FILES["council_pdf"], force=True)
             paths["hearing_pdf"] = write_report("hearing", bundle, out / DEMO_FILES["hearing_pdf"], force=True)
-        except ImportError as exc:
-            warnings.append(f"PDF briefings skipped: reporting not available ({exc})")
-        except Exception as exc:  # noqa: BLE001 - the rest of the demo is still valid; say why
-            warnings.append(f"PDF briefings failed: {type(exc).__name__}: {exc}")
+        except (ImportError, OSError) as exc:  # WeasyPrint without Pango on this machine
+            warnings.append(f"PDF briefings skipped: WeasyPrint cannot run here ({exc}); install Pango "
+                            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0) / PDF 생략: Pango 설치 필요")
     lap("reports")
 
     tot = comparison.iloc[-1]
@@ -364,6 +406,7 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
                          "conventional_day_max_m3_per_day": round(float(t["conventional_day_max_m3_per_day"]), 1)},
         "capacity_m3_per_day": {"ml_p50": cap.p50_m3_per_day, "ml_upper": cap.upper_m3_per_day,
                                 "conventional": cap.conventional_m3_per_day},
+        "scenario": _scenario_summary(scenario_result),
         "timings_s": timings,
         "warnings": warnings,
     }

@@ -86,7 +86,7 @@ def demo(
     with user_errors():
         start = time.perf_counter()
         with _progress() as bar:
-            task = bar.add_task("demo", total=6)
+            task = bar.add_task("demo", total=7)
 
             def step(i, n, msg):
                 bar.update(task, description=msg, completed=i, total=n)
@@ -108,6 +108,15 @@ def demo(
             f"Planned town / 계획 신도시: {s['planned_town']['buildings']:,} buildings, "
             f"{s['planned_town']['districts']} districts. Treatment capacity / 처리용량: ML {c['ml_p50']:,.0f} "
             f"(upper 상한 {c['ml_upper']:,.0f}) vs conventional 기존방식 {c['conventional']:,.0f} m3/d")
+        sc = s.get("scenario")
+        if sc:
+            exceeded = sc["year_exceeded"].get("conventional")
+            out_console.print(
+                f"Build-out scenario / 단계 개발 시나리오 ({sc['final_year']}): capacity needed ML P50 "
+                f"{sc['ml_p50_capacity_m3_per_day']:,.0f}, P90 {sc['ml_p90_capacity_m3_per_day']:,.0f} vs conventional "
+                f"{sc['conventional_capacity_m3_per_day']:,.0f} m3/d"
+                + (f"; plant {sc['plant_capacity_m3_per_day']:,.0f} m3/d" if sc["plant_capacity_m3_per_day"] else "")
+                + (f", exceeded by the conventional estimate in {exceeded}" if exceeded else ""))
         for w in result.warnings:
             console.print(f"[yellow]warning:[/] {w}")
         out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")

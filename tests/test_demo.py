@@ -28,7 +28,7 @@ def test_demo_writes_every_output(small_demo):
                 "card", "summary"):
         assert (out / DEMO_FILES[key]).is_file(), key
     assert (out / "training" / "match_report.json").is_file()
-    assert steps[-1] == 6 and steps == sorted(steps)
+    assert steps[-1] == 7 and steps == sorted(steps)
     bundle = ResultsBundle.from_json(out / DEMO_FILES["results_json"])
     assert bundle.metadata.synthetic is True
     assert bundle.capacity.p50_m3_per_day <= bundle.capacity.upper_m3_per_day
@@ -55,3 +55,19 @@ def test_demo_refuses_to_overwrite_without_force(small_demo):
     result, _, town = small_demo
     with pytest.raises(InputFileError, match="--force"):
         run_demo(result.out_dir, register=town["register"], billing=town["billing"], planned=town["planned"])
+
+
+def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory, small_demo):
+    from sewerplan.model.scenario import sample_scenario_path
+
+    _, _, town = small_demo
+    out = tmp_path_factory.mktemp("demo_scenario")
+    result = run_demo(out, register=town["register"], billing=town["billing"], planned=town["planned"],
+                      synthetic=True, learner="ridge_log", reports=False, scenario=sample_scenario_path("base"))
+    sc = result.summary["scenario"]
+    assert sc["ml_p50_capacity_m3_per_day"] <= sc["ml_p90_capacity_m3_per_day"]
+    assert (out / "scenario" / "capacity_by_year.csv").is_file()
+    bundle = ResultsBundle.from_json(out / DEMO_FILES["results_json"])
+    final = bundle.scenario.capacity_by_year[-1]
+    assert final.year == sc["final_year"]
+    assert final.ml_p90_m3_per_day == pytest.approx(sc["ml_p90_capacity_m3_per_day"], rel=0.01)
