@@ -155,7 +155,6 @@ def _write_frame(ws, df: pd.DataFrame, banner: str | None) -> None:
                        alignment=Alignment(wrap_text=True, vertical="center")) for ko, _ in labels])
     ws.append([_styled(ws, en, font=Font(italic=True, color="555555", size=9), fill=_HEADER_FILL) for _, en in labels])
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-    fmt_cache = {}
     for values in df.itertuples(index=False):
         row = []
         for j, v in enumerate(values):

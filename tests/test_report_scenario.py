@@ -13,7 +13,6 @@ from sewerplan.model.results import (
     ResultsBundle,
     ResultsBundleError,
     ScenarioCapacityYear,
-    ScenarioSection,
     example_bundle,
     example_scenario_section,
     scenario_section_from_result,

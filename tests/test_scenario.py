@@ -1,15 +1,12 @@
 """Scenario format (YAML / xlsx), checks with clear errors, and expansion into buildings."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from sewerplan.model.inventory import validate_buildings, CANONICAL_COLUMNS
 from sewerplan.model.scenario import (
     SAMPLE_SCENARIOS,
-    Scenario,
     ScenarioFileError,
-    ScenarioSettings,
     expand_scenario,
     load_scenario,
     sample_scenario_path,

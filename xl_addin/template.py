@@ -223,7 +223,7 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     ws_d.write_dynamic_array_formula(
         r0, 4, dlast, 4, f"=SUMIFS({ml_rng},ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", num)
     ws_d.write_dynamic_array_formula(
-        r0, 5, dlast, 5, f"=SEWER_PEAK(ANCHORARRAY(B4)*PersonsPerHousehold,\"harmon\")", num3)
+        r0, 5, dlast, 5, "=SEWER_PEAK(ANCHORARRAY(B4)*PersonsPerHousehold,\"harmon\")", num3)
     ws_d.write(2, 7, "처리장 시설용량 (plant capacity) [㎥/일]", bold)
     ws_d.write(2, 8, "값 (value)", bold)
     cap = [
