@@ -63,7 +63,7 @@ def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory
     _, _, town = small_demo
     out = tmp_path_factory.mktemp("demo_scenario")
     result = run_demo(out, register=town["register"], billing=town["billing"], planned=town["planned"],
-                      synthetic=True, learner="ridge_log", reports=False, scenario=sample_scenario_path("base"))
+                      synthetic=True, learner="ridge_log", scenario=sample_scenario_path("base"))
     sc = result.summary["scenario"]
     assert sc["ml_p50_capacity_m3_per_day"] <= sc["ml_p90_capacity_m3_per_day"]
     assert (out / "scenario" / "capacity_by_year.csv").is_file()
@@ -71,3 +71,8 @@ def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory
     final = bundle.scenario.capacity_by_year[-1]
     assert final.year == sc["final_year"]
     assert final.ml_p90_m3_per_day == pytest.approx(sc["ml_p90_capacity_m3_per_day"], rel=0.01)
+    # the briefing with every section (8 districts, scenario) keeps to its page budget
+    from pypdf import PdfReader
+
+    assert 2 <= len(PdfReader(result.paths["council_pdf"]).pages) <= 4
+    assert 1 <= len(PdfReader(result.paths["hearing_pdf"]).pages) <= 2
