@@ -5,8 +5,6 @@ import zipfile
 import openpyxl
 import pytest
 
-pytest.importorskip("xlsxwriter")
-
 from sewerplan.xl_addin import template
 
 
