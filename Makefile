@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test venv lint bench clean
+.PHONY: demo test venv bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ demo: $(STAMP_RUN)
 	$(BIN)/sewerplan demo --out sewerplan-output --force
 
 test: $(STAMP_TEST)
+	$(BIN)/python -m ruff check model xl_addin reporting sewerplan tests benchmarks scripts
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP_TEST)
