@@ -348,6 +348,18 @@ def validate_buildings(
         code_errors = lookup_errors(df["moe_code"], lookup_use)
         flag(df["moe_code"].isin(list(code_errors)), "moe_code", lambda v: code_errors[v])
 
+    # multi-unit housing is counted by dwellings: one of households / dwelling units is needed
+    from .uses import HOUSING_MULTI
+
+    multi = df["main_use"].map(lambda u: u not in use_errors and u != "" and _main_use(u).default_moe_code == HOUSING_MULTI)
+    if "moe_code" in df.columns:
+        multi &= df["moe_code"].isin(["", HOUSING_MULTI])
+    counts = [numeric[c].fillna(0) for c in ("households", "dwelling_units", "families") if c in numeric]
+    has_count = sum(counts) > 0 if counts else pd.Series(False, index=df.index)
+    flag(multi & ~has_count, "households" if "households" in df.columns else "main_use",
+         "multi-unit housing needs households (세대수) or dwelling units (호수) greater than 0 / "
+         "공동주택은 세대수 또는 호수가 있어야 합니다")
+
     # years
     if "approval_year" in df.columns:
         text = df["approval_year"]

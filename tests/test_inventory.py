@@ -133,7 +133,7 @@ def test_household_shares_must_add_up(tmp_path):
 
 
 def test_district_column_option_and_missing_columns(tmp_path):
-    df = pd.DataFrame({"building_id": ["x"], "처리분구": ["P1"], "main_use": ["아파트"], "floor_area_m2": ["900"]})
+    df = pd.DataFrame({"building_id": ["x"], "처리분구": ["P1"], "main_use": ["업무시설"], "floor_area_m2": ["900"]})
     p = _write(tmp_path, "d.csv", df)
     with pytest.raises(InputFileError, match="district"):
         load_buildings(p)
@@ -175,3 +175,12 @@ def test_a_users_own_source_row_column_is_kept_not_clobbered(tmp_path):
                        "source_row": ["77"]})
     valid, _ = load_buildings(_write(tmp_path, "s.csv", df))
     assert valid.loc[0, "source_row"] == 2
+
+
+def test_multi_unit_housing_without_households_or_dwellings_is_an_error(tmp_path):
+    df = pd.DataFrame({"building_id": ["a", "b", "c"], "district": ["A"] * 3, "main_use": ["아파트", "아파트", "단독주택"],
+                       "floor_area_m2": ["5000", "5000", "120"], "households": ["", "40", ""]})
+    with pytest.raises(InventoryValidationError) as info:
+        load_buildings(_write(tmp_path, "h.csv", df))
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "households")]
+    assert "세대수" in info.value.problems[0].message
