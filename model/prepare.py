@@ -18,6 +18,12 @@ Output files (in the output folder)
 ``rejected_register_rows.csv``   register rows that failed validation, with reasons
 ``rejected_billing_rows.csv``    billing rows that could not be used, with reasons
 ``flagged_meter_months.csv``     suspected misread months left out of the averages
+
+With a household composition file (``household_mix``, :mod:`.household_composition`), also
+``rejected_household_mix_rows.csv`` (rows that failed validation, with file/row/column/value)
+and ``unmatched_household_mix.csv`` (rows joined to no residential building); the training
+table then carries ``hh_share_1`` .. ``hh_share_5plus`` on residential rows (NaN where no
+row matched) and ``household_mix_match``.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from .inventory import load_buildings
 from .matching import SPLIT_RULES, match_meters
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
 
-__all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES"]
+__all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES", "HOUSEHOLD_MIX_FILES"]
 
 PREPARE_FILES = {
     "training_table": "training_table.csv",
@@ -46,6 +52,11 @@ PREPARE_FILES = {
     "rejected_register": "rejected_register_rows.csv",
     "rejected_billing": "rejected_billing_rows.csv",
     "flagged_months": "flagged_meter_months.csv",
+}
+#: Written only when a household composition file was given.
+HOUSEHOLD_MIX_FILES = {
+    "rejected_household_mix": "rejected_household_mix_rows.csv",
+    "unmatched_household_mix": "unmatched_household_mix.csv",
 }
 
 
@@ -62,11 +73,13 @@ class PreparedData:
     rejected_billing: pd.DataFrame
     flagged_months: pd.DataFrame
     meters: pd.DataFrame = field(repr=False, default=None)
+    rejected_household_mix: pd.DataFrame | None = None
+    unmatched_household_mix: pd.DataFrame | None = None
 
 
 def prepare_training_table(register, billing, district_column: str | None = None,
                            params: DesignParameters = DEFAULT_PARAMETERS, synthetic: bool = False,
-                           misread_ratio: float = 4.0, progress=None) -> PreparedData:
+                           misread_ratio: float = 4.0, progress=None, household_mix=None) -> PreparedData:
     """Build the training table with observed day-average sewage per building.
 
     Parameters
@@ -84,6 +97,10 @@ def prepare_training_table(register, billing, district_column: str | None = None
         Label the report as made from synthetic data.
     progress : callable, optional
         Called with a short message at each step.
+    household_mix : path or DataFrame, optional
+        Household-size composition per building or parcel (counts or shares of 1..5+ person
+        households, :func:`household_composition.read_household_mix`); joined to the
+        residential buildings as ``hh_share_1`` .. ``hh_share_5plus``.
 
     Returns
     -------
@@ -105,11 +122,26 @@ def prepare_training_table(register, billing, district_column: str | None = None
     result = match_meters(buildings, meters)
     # 'source_row' would clash when the table is read back by load_buildings; keep it by another name
     table = result.buildings.rename(columns={"source_row": "register_row"})
+    mix_rejected = mix_unmatched = None
+    mix_report = None
+    if household_mix is not None:
+        from .household_composition import join_household_mix, read_household_mix
+
+        say("joining household composition / 가구원수 구성 연계 중")
+        mix_records, mix_rejected = read_household_mix(household_mix)
+        table, mix_unmatched, mix_counts = join_household_mix(table, mix_records)
+        mix_report = {"rows_read": int(len(mix_records) + len(mix_rejected)),
+                      "rows_rejected": int(len(mix_rejected)), **mix_counts,
+                      "rule": "building id, then PNU, then lot address; a parcel row gives its mix to every "
+                              "residential building of the parcel; residential buildings without a row keep "
+                              "no mix (the ML model fills it from the census trend) / 건축물PK, PNU, 지번 순 연계"}
     report = {
         "synthetic": bool(synthetic),
         "note": ("Synthetic sample data, not a real town / 합성 예시 자료 (실제 도시 아님)" if synthetic else ""),
         "inputs": {"register": str(register) if not isinstance(register, pd.DataFrame) else "table",
-                   "billing": str(billing) if not isinstance(billing, pd.DataFrame) else "table"},
+                   "billing": str(billing) if not isinstance(billing, pd.DataFrame) else "table",
+                   **({"household_mix": str(household_mix) if not isinstance(household_mix, pd.DataFrame)
+                       else "table"} if household_mix is not None else {})},
         "return_ratio": params.return_ratio,
         "register": {"rows_read": int(len(buildings) + len(rejected_register)),
                      "rows_rejected": int(len(rejected_register)), "buildings": int(len(buildings))},
@@ -121,6 +153,7 @@ def prepare_training_table(register, billing, district_column: str | None = None
                     "months": sorted(kept["billing_month"].unique().tolist()) if len(kept) else []},
         "match": result.counts,
         "training_rows_with_observed": int(table["observed_m3_per_day"].notna().sum()),
+        **({"household_mix": mix_report} if mix_report is not None else {}),
         "rules": {
             "observed": "observed_m3_per_day = sum of billed m3 over usable months / sum of their days x "
                         "return ratio, added over the building's meters (share-weighted) / "
@@ -132,7 +165,7 @@ def prepare_training_table(register, billing, district_column: str | None = None
         },
     }
     return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
-                        rejected_register, rejected_billing, flagged, meters)
+                        rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
 
 
 def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=()) -> dict[str, Path]:
@@ -143,6 +176,8 @@ def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {k: out / v for k, v in PREPARE_FILES.items()}
+    if prepared.rejected_household_mix is not None:
+        paths.update({k: out / v for k, v in HOUSEHOLD_MIX_FILES.items()})
     resolved_inputs = {Path(p).resolve() for p in inputs if p is not None and not isinstance(p, pd.DataFrame)}
     for p in paths.values():
         if p.resolve() in resolved_inputs:
@@ -159,6 +194,9 @@ def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=
         "rejected_register": prepared.rejected_register, "rejected_billing": prepared.rejected_billing,
         "flagged_months": prepared.flagged_months,
     }
+    if prepared.rejected_household_mix is not None:
+        frames["rejected_household_mix"] = prepared.rejected_household_mix
+        frames["unmatched_household_mix"] = prepared.unmatched_household_mix
     for key, df in frames.items():
         write_csv_atomic(df, paths[key])
     report = dict(prepared.report)

@@ -27,6 +27,10 @@ def prepare(
     out: Path = typer.Option(Path("sewerplan-prepared"), "--out", help="Output folder / 출력 폴더"),
     district_column: Optional[str] = typer.Option(None, "--district-column",
                                                   help="Register column to use as district / 배수구역 열 이름"),
+    household_mix: Optional[Path] = typer.Option(
+        None, "--household-mix",
+        help="Household-size composition per building (counts or shares of 1..5+ person households; "
+             "Statistics Korea / 주민등록) / 건축물별 가구원수 구성"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
 ):
     """Join billing to buildings: training table with observed sewage + match report.
@@ -36,18 +40,21 @@ def prepare(
     from sewerplan.model.prepare import prepare_training_table, write_prepared
 
     with user_errors():
-        for p, what in ((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료")):
-            if not p.is_file():
+        for p, what in ((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
+                        (household_mix, "household composition / 가구원수 구성")):
+            if p is not None and not p.is_file():
                 raise InputFileError(f"{what} file not found: {p} / 파일이 없습니다: {p}")
         with _progress() as bar:
-            task = bar.add_task("prepare", total=4)
+            n_steps = 4 if household_mix is None else 5
+            task = bar.add_task("prepare", total=n_steps)
 
             def step(msg):
                 bar.update(task, description=msg, advance=1)
 
-            prepared = prepare_training_table(register, billing, district_column=district_column, progress=step)
-            paths = write_prepared(prepared, out, force=force, inputs=(register, billing))
-            bar.update(task, description="done / 완료", completed=4)
+            prepared = prepare_training_table(register, billing, district_column=district_column, progress=step,
+                                              household_mix=household_mix)
+            paths = write_prepared(prepared, out, force=force, inputs=(register, billing, household_mix))
+            bar.update(task, description="done / 완료", completed=n_steps)
         r = prepared.report
         m = r["match"]
         t = Table(title="Match report / 연계 결과", show_header=False)
@@ -63,6 +70,18 @@ def prepare(
             ("short records (<12 months) / 12개월 미만", f"{m['buildings_short_record']:,}"),
             ("matched volume share / 연계 수량 비율", f"{(m['matched_volume_share'] or 0) * 100:.1f}%"),
         ]
+        hm = r.get("household_mix")
+        if hm is not None:
+            rows += [
+                ("household mix rows / 가구원수 구성 행", f"{hm['rows_read']:,} (rejected 제외 {hm['rows_rejected']:,} -> "
+                                                      f"{paths['rejected_household_mix'].name})"),
+                ("household mix matched / 구성 연계", f"{hm['rows_matched']:,} (unmatched 미연계 "
+                                                   f"{hm['rows_unmatched'] + hm['rows_matching_only_nonresidential']:,} -> "
+                                                   f"{paths['unmatched_household_mix'].name})"),
+                ("residential without mix / 구성 없는 주거 건축물",
+                 f"{hm['residential_buildings_without_mix']:,} of {hm['residential_buildings']:,} "
+                 "(filled from census trend by the model / 추세로 보완)"),
+            ]
         for k, v in rows:
             t.add_row(k, v)
         out_console.print(t)
