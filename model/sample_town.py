@@ -12,6 +12,10 @@ What is generated
   24 months (2023-01 .. 2024-12) of water billing (상수도 요금 부과자료) per meter, and a
   "truth" file with each building's true day-average water use (known only because the town
   is synthetic; used to show how close billing-derived observations are).
+* **Household composition** of the existing residential buildings (가구원수별 가구수, the
+  columns a Statistics Korea / 주민등록 extract gives): counts of 1..5+ person households per
+  building from the generator's own household sizes; ~2% of residential buildings are left out
+  (not in the extract), so the "no composition" path of the ML model runs.
 * **Planned town** (6 planning districts / 생활권, ~900 planned buildings): a register-style
   plan with planned completion dates 2027..2033 (phased by district), no billing.
 
@@ -52,6 +56,10 @@ Meters and billing
     buildings have 1-6 tenant meters (the many-meters-one-building case). 60% of meters
     carry the parcel id (PNU); the others only an address, written in the varied ways
     billing systems do ("123-4번지", "0123-0004", "산12", with or without the province).
+Small industry outside the industrial estate (assumption)
+    바다동 (mixed area) has 14 small workshops (공장) and 8 small storage buildings (창고시설),
+    다솜동 6 and 4, of 150-1,500 m2 with the factory / warehouse intensities, so every category
+    is in at least 2 districts and a model validated with 산단동 held out has seen industry.
 Errors for the screening to catch (counts scale with the town)
     ~0.3% of meter-months are misread x10, ~0.3% are blank, ~0.1% negative (refunds);
     a few meters carry an address not in the register (a typo in the 동 name, or a parcel
@@ -97,6 +105,7 @@ SAMPLE_FILES = {
     "truth": "synthetic_existing_truth.csv",
     "planned": "synthetic_planned_town.csv",
     "sample_buildings": "sample_buildings.csv",
+    "household_mix": "synthetic_existing_household_mix.csv",
     "manifest": "synthetic_manifest.json",
 }
 
@@ -134,13 +143,15 @@ _EXISTING_DISTRICTS = [
     ("나래동", "10200", (2008, 2019), {"apt": (9, (36, 59)), "제1종근린생활시설": 50,
                                       "제2종근린생활시설": 35, "업무시설": 8, "교육연구시설": 2}),
     ("다솜동", "10300", (1982, 2005), {"단독주택": 330, "다가구주택": 170, "다세대주택": 80,
-                                      "제1종근린생활시설": 45, "제2종근린생활시설": 30, "교육연구시설": 2}),
+                                      "제1종근린생활시설": 45, "제2종근린생활시설": 30, "교육연구시설": 2,
+                                      "소규모공장": 6, "소규모창고": 4}),
     ("라온동", "10400", (1990, 2018), {"단독주택": 60, "다세대주택": 70, "제1종근린생활시설": 140,
                                       "제2종근린생활시설": 140, "업무시설": 45}),
     ("마루동", "10500", (1998, 2012), {"apt": (7, (59, 85)), "연립주택": 40, "제1종근린생활시설": 40,
                                       "제2종근린생활시설": 20, "교육연구시설": 3}),
     ("바다동", "10600", (1988, 2010), {"apt": (5, (45, 110)), "단독주택": 220, "다가구주택": 110,
-                                      "제1종근린생활시설": 55, "제2종근린생활시설": 35, "교육연구시설": 2}),
+                                      "제1종근린생활시설": 55, "제2종근린생활시설": 35, "교육연구시설": 2,
+                                      "소규모공장": 14, "소규모창고": 8}),
     ("새솔동", "10700", (2016, 2024), {"apt": (5, (59, 100)), "단독주택": 130, "다세대주택": 100,
                                       "제1종근린생활시설": 45, "제2종근린생활시설": 35, "업무시설": 10,
                                       "교육연구시설": 2}),
@@ -169,6 +180,12 @@ REGISTER_COLUMNS = [
 ]
 BILLING_COLUMNS = ["수용가번호", "수용가주소", "필지고유번호(PNU)", "업종", "구경(mm)", "가구수",
                    "부과년월", "사용량(㎥)"]
+HOUSEHOLD_MIX_COLUMNS = ["관리건축물대장PK", "대지위치", "1인가구", "2인가구", "3인가구", "4인가구", "5인이상가구"]
+# Small workshops and storage in mixed districts (register main use 공장 / 창고시설, smaller floor area).
+_SMALL_INDUSTRY = {"소규모공장": "공장", "소규모창고": "창고시설"}
+# Share of residential buildings left out of the household-composition extract (not found in the
+# census / resident register extract), so the "no composition" path is exercised (assumption).
+HOUSEHOLD_MIX_MISSING_SHARE = 0.02
 PLANNED_COLUMNS = ["관리건축물대장PK", "배수구역", "대지위치", "건물명", "주용도코드명", "연면적(㎡)",
                    "세대수(세대)", "호수(호)", "지상층수", "사용승인일"]
 
@@ -181,6 +198,7 @@ class SampleTown:
     billing: pd.DataFrame
     truth: pd.DataFrame
     planned: pd.DataFrame
+    household_mix: pd.DataFrame
     seed: int
     scale: float
     stats: dict = field(default_factory=dict)
@@ -349,8 +367,10 @@ def _non_residential(b, rng, seq, dong, bjdong, bun, ji, d_index, use, approval,
         "제1종근린생활시설": (250, 2500, 2, 6), "제2종근린생활시설": (400, 3500, 3, 7),
         "업무시설": (2000, 20000, 6, 20), "교육연구시설": (7000, 16000, 4, 6),
         "공장": (900, 9000, 1, 4), "창고시설": (600, 6000, 1, 3),
+        "소규모공장": (150, 1200, 1, 3), "소규모창고": (150, 1500, 1, 2),
     }
     lo, hi, f_lo, f_hi = ranges[use]
+    use = _SMALL_INDUSTRY.get(use, use)
     area = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
     median, sigma = NON_RESIDENTIAL_INTENSITY[use]
     intensity = median * rng.lognormal(0.0, sigma)
@@ -533,6 +553,16 @@ def generate_sample_town(seed: int = DEFAULT_SEED, scale: float = 1.0) -> Sample
         })
     planned = pd.DataFrame(plan_rows, columns=PLANNED_COLUMNS)
 
+    # ---- household composition of the existing residential buildings (as a census extract gives it)
+    mrng = np.random.default_rng(seed + 2)
+    mix_rows = []
+    for bld, reg in zip(town.buildings, reg_rows):
+        c = bld["hh_counts"]
+        if bld["households"] <= 0 or c.sum() <= 0 or mrng.random() < HOUSEHOLD_MIX_MISSING_SHARE:
+            continue
+        mix_rows.append([reg["관리건축물대장PK"], reg["대지위치"], *(str(int(v)) for v in c)])
+    household_mix = pd.DataFrame(mix_rows, columns=HOUSEHOLD_MIX_COLUMNS)
+
     hh = truth[[f"true_households_{k}" for k in ("1", "2", "3", "4", "5plus")]].sum()
     stats = {
         "existing_buildings": int(len(register)),
@@ -542,10 +572,25 @@ def generate_sample_town(seed: int = DEFAULT_SEED, scale: float = 1.0) -> Sample
         "planned_buildings": int(len(planned)),
         "planned_districts": int(planned["배수구역"].nunique()),
         "household_size_shares": [round(float(x), 3) for x in (hh / hh.sum())],
+        "household_mix_rows": int(len(household_mix)),
+        "districts_by_category": _districts_by_category(register),
         "households": int(hh.sum()),
         "true_water_m3_per_day": round(float(truth["true_water_m3_per_day"].sum()), 1),
     }
-    return SampleTown(register, billing, truth, planned, seed, scale, stats)
+    return SampleTown(register, billing, truth, planned, household_mix, seed, scale, stats)
+
+
+def _districts_by_category(register: pd.DataFrame) -> dict:
+    """Number of districts in which each pilot category has at least one building."""
+    from .uses import main_use
+
+    cats = {}
+    for use, dong in zip(register["주용도코드명"], register["법정동코드"]):
+        try:
+            cats.setdefault(main_use(use).category, set()).add(dong)
+        except KeyError:  # the blanked main uses
+            continue
+    return {k: len(v) for k, v in sorted(cats.items())}
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -575,6 +620,7 @@ def write_sample_town(out_dir, seed: int = DEFAULT_SEED, scale: float = 1.0,
         "truth": _csv_bytes(town.truth),
         "planned": _csv_bytes(town.planned),
         "sample_buildings": _csv_bytes(town.planned),
+        "household_mix": _csv_bytes(town.household_mix),
     }
     manifest = {
         "synthetic": True,

@@ -44,3 +44,17 @@ def test_town_shape_and_grounding():
     assert years.min() >= 2027 and years.max() <= 2033
     uses = set(pd.read_csv(sample_file("register"), dtype=str)["주용도코드명"].dropna())
     assert {"아파트", "단독주택", "제1종근린생활시설", "업무시설", "교육연구시설", "공장"} <= uses
+
+
+def test_every_category_in_two_districts_and_household_mix_file():
+    s = json.loads(sample_file("manifest").read_text(encoding="utf-8"))["stats"]
+    assert all(n >= 2 for n in s["districts_by_category"].values()), s["districts_by_category"]
+    reg = pd.read_csv(sample_file("register"), dtype=str)
+    mix = pd.read_csv(sample_file("household_mix"), dtype=str)
+    assert list(mix.columns) == ["관리건축물대장PK", "대지위치", "1인가구", "2인가구", "3인가구", "4인가구", "5인이상가구"]
+    housing = reg[reg["주용도코드명"].isin(["아파트", "단독주택", "다가구주택", "다세대주택", "연립주택"])]
+    assert len(set(mix["관리건축물대장PK"]) - set(housing["관리건축물대장PK"])) <= 4  # rows with a blanked main use
+    assert 0.95 < len(mix) / len(housing) < 1.0  # ~2% not in the extract (the NaN path)
+    truth = pd.read_csv(sample_file("truth"), dtype={"building_id": str}).set_index("building_id")
+    row = mix.iloc[0]
+    assert int(row["1인가구"]) == truth.loc[row["관리건축물대장PK"], "true_households_1"]
