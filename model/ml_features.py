@@ -15,11 +15,20 @@ feature                   unit      from
 ``approval_year``         year      사용승인 year (planned year for plans)
 ``hh_share_1`` .. ``hh_share_5plus``  -  household-size mix
 ``mean_household_size``   persons   from the mix (5+ counted as 5.5)
+``log_mix_water_prior_m3_per_day``  ln(m3/d)  households x mix-weighted measured water
+                                            use per household (Seoul 2021), NaN without mix
 ``log_design_prior_m3_per_day``  ln(m3/d)  MOE unit-load design flow (day-max) of the
                                             building, default parameters
 ``latitude``, ``longitude``  degrees  optional (:data:`LOCATION_FEATURES`): only when the
                                             training table has them; WGS84
 ========================  ========  ==========================================
+
+Household mix fill (``household_fill=True``, set by a model trained with household shares):
+a residential row without all five ``hh_share_*`` gets the mix of the census trend
+(:func:`sewerplan.model.household_trend.household_mix`) for the year it is occupied from:
+its approval (completion) year, but not before the latest census year (an existing building's
+residents are today's, not those of its completion year); no year -> the latest census year.
+:func:`household_mix_fill` returns the filled shares and the year used per row.
 
 The district is deliberately *not* a feature: a new town's districts are never in the
 training data, so a district effect cannot be estimated for them (see docs/ml.md).
@@ -46,6 +55,7 @@ __all__ = [
     "numeric_features",
     "HH_SHARE_COLUMNS",
     "build_features",
+    "household_mix_fill",
     "design_prior_m3_per_day",
     "observed_from_billing",
 ]
@@ -61,6 +71,7 @@ NUMERIC_FEATURES = [
     "approval_year",
     *HH_SHARE_COLUMNS,
     "mean_household_size",
+    "log_mix_water_prior_m3_per_day",
     "log_design_prior_m3_per_day",
 ]
 FEATURES = CATEGORICAL_FEATURES + NUMERIC_FEATURES
@@ -77,11 +88,17 @@ FEATURE_UNITS = {
     "approval_year": "year",
     **{c: "- (share of households)" for c in HH_SHARE_COLUMNS},
     "mean_household_size": "persons/household (5+ counted as 5.5)",
+    "log_mix_water_prior_m3_per_day": "ln(m3/d), households x mix-weighted measured water use per household "
+                                      "(Seoul 2021: 276/420/522/610/700 L for 1..5+ persons); NaN without mix",
     "log_design_prior_m3_per_day": "ln(m3/d), MOE unit-load day-max design flow, default parameters",
     "latitude": "degrees north (WGS84), optional: used only when the training table has it",
     "longitude": "degrees east (WGS84), optional: used only when the training table has it",
 }
 _HH_SIZES = np.array([1.0, 2.0, 3.0, 4.0, 5.5])
+#: Measured water use per household by size [L/(household d)], Seoul Water Institute 2021
+#: (model/data/seoul_household_water_use_by_size_2021.csv; 5+ = 5-person 687 and 6-person 764
+#: weighted toward 5). Turns a household mix into a prior of housing water use.
+HOUSEHOLD_WATER_L_PER_DAY = np.array([276.0, 420.0, 522.0, 610.0, 700.0])
 
 
 def _num(df: pd.DataFrame, column: str) -> pd.Series:
@@ -164,7 +181,48 @@ def has_location(df: pd.DataFrame) -> pd.Series:
     return location_columns(df).notna().all(axis=1)
 
 
-def build_features(df: pd.DataFrame, location: bool = False) -> pd.DataFrame:
+def household_mix_fill(df: pd.DataFrame, category: pd.Series | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Household shares with residential rows that lack them filled from the census trend.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Canonical building table (``hh_share_*``, ``approval_year``, ``main_use`` / ``category``).
+    category : Series, optional
+        Pilot category per row (default: from ``main_use``).
+
+    Returns
+    -------
+    shares : DataFrame
+        ``hh_share_1`` .. ``hh_share_5plus`` [-]: as given where all five are given, the trend's
+        mix for residential rows without them, NaN for other rows.
+    fill_year : Series
+        Year of the trend used per row (NaN where nothing was filled).
+
+    Notes
+    -----
+    Year = approval year, but at least the latest census year; no year -> latest census year.
+    """
+    from .household_trend import census_household_shares, household_mix
+
+    shares = pd.DataFrame({c: _num(df, c) for c in HH_SHARE_COLUMNS}, index=df.index)
+    if category is None:
+        category = _normalised_use(df)[1]
+    given = shares.notna().all(axis=1)
+    need = (category.astype(str) == "residential") & ~given
+    fill_year = pd.Series(np.nan, index=df.index, dtype=float)
+    if need.any():
+        latest = float(census_household_shares()["year"].max())
+        year = _num(df, "approval_year").round()
+        year = year.where(year.notna() & (year >= latest), latest)
+        rows = year[need].astype(int)
+        mix = household_mix(sorted(rows.unique())).set_index("year")
+        shares.loc[need, HH_SHARE_COLUMNS] = mix.loc[rows.to_numpy(), HH_SHARE_COLUMNS].to_numpy()
+        fill_year[need] = rows.astype(float)
+    return shares, fill_year
+
+
+def build_features(df: pd.DataFrame, location: bool = False, household_fill: bool = False) -> pd.DataFrame:
     """Feature table (columns :data:`FEATURES`, plus location) for a canonical building table.
 
     Parameters
@@ -174,6 +232,9 @@ def build_features(df: pd.DataFrame, location: bool = False) -> pd.DataFrame:
         ``floor_area_m2`` [m2], other columns optional.
     location : bool
         Append ``latitude`` / ``longitude`` [degrees] (NaN where not given).
+    household_fill : bool
+        Fill the household shares of residential rows without them from the census trend
+        (:func:`household_mix_fill`); a model trained with shares sets it at both ends.
 
     Returns
     -------
@@ -200,11 +261,16 @@ def build_features(df: pd.DataFrame, location: bool = False) -> pd.DataFrame:
     feats["floor_area_per_household_m2"] = (area / hh).where(hh > 0)
     feats["floors_above"] = _num(df, "floors_above")
     feats["approval_year"] = _num(df, "approval_year")
-    shares = pd.DataFrame({c: _num(df, c) for c in HH_SHARE_COLUMNS}, index=df.index)
+    if household_fill:
+        shares, _ = household_mix_fill(df, feats["category"])
+    else:
+        shares = pd.DataFrame({c: _num(df, c) for c in HH_SHARE_COLUMNS}, index=df.index)
     for c in HH_SHARE_COLUMNS:
         feats[c] = shares[c]
     total = shares.sum(axis=1, min_count=len(HH_SHARE_COLUMNS))
     feats["mean_household_size"] = (shares.to_numpy() @ _HH_SIZES) / total.where(total > 0)
+    mix_water = hh * (shares.to_numpy() @ HOUSEHOLD_WATER_L_PER_DAY) / total.where(total > 0) / 1000.0
+    feats["log_mix_water_prior_m3_per_day"] = np.log(mix_water.where(mix_water > 0))
     prior = design_prior_m3_per_day(df)
     feats["log_design_prior_m3_per_day"] = np.log(prior.where(prior > 0))
     if location:

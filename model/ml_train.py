@@ -36,7 +36,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from .errors import InventoryValidationError
-from .ml_features import (CATEGORICAL_FEATURES, LOCATION_FEATURES, build_features, has_location,
+from .ml_features import (CATEGORICAL_FEATURES, HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location,
+                          household_mix_fill,
                           numeric_features)
 from .ml_intervals import calibrate_log_residuals, conformal_bounds, interval_coverage
 from .screening import screen_observations
@@ -187,6 +188,20 @@ def _resolve_location(df: pd.DataFrame, location, idx_used) -> bool:
     return share >= MIN_LOCATION_SHARE
 
 
+def _resolve_household_fill(df: pd.DataFrame, household_mix, idx_used) -> bool:
+    """True when the household shares are features worth filling (see ``train_model``)."""
+    if household_mix in (True, "yes"):
+        return True
+    if household_mix in (False, "no"):
+        return False
+    if household_mix != "auto":
+        raise ValueError(f"household_mix must be 'auto', 'yes' or 'no', got {household_mix!r}")
+    if not all(c in df.columns for c in HH_SHARE_COLUMNS):
+        return False
+    shares = df.iloc[idx_used][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce")
+    return bool(shares.notna().all(axis=1).any())
+
+
 def _fit(learner, X, y, seed, max_iter):
     est = make_estimator(learner, seed, max_iter, location=_uses_location(X))
     with warnings.catch_warnings():
@@ -283,6 +298,7 @@ def grouped_cv_predictions(
     observed_column: str = OBSERVED,
     min_calibration: int = 30,
     location="auto",
+    household_mix="auto",
     _return_details: bool = False,
 ):
     """Out-of-fold predictions with whole districts held out (the honest comparison table).
@@ -307,7 +323,8 @@ def grouped_cv_predictions(
     groups = _groups(df, district_column)
     idx_used = np.flatnonzero(used.to_numpy())
     use_location = _resolve_location(df, location, idx_used)
-    X = build_features(df, location=use_location)
+    hh_fill = _resolve_household_fill(df, household_mix, idx_used)
+    X = build_features(df, location=use_location, household_fill=hh_fill)
     if len(idx_used) < 10:
         raise InventoryValidationError(
             [f"only {len(idx_used)} usable training rows (observed > 0, not screened); at least 10 are needed / "
@@ -378,7 +395,7 @@ def grouped_cv_predictions(
     if _return_details:
         return out, {"metrics": metrics, "chosen": chosen, "scheme": scheme, "n_folds": len(splits),
                      "idx_used": idx_used, "groups": groups, "resid": resid, "fold": fold,
-                     "location": use_location, "X": X}
+                     "location": use_location, "household_fill": hh_fill, "X": X}
     return out
 
 
@@ -455,6 +472,7 @@ class TrainedModel:
     card: dict = field(default_factory=dict)
     cv_predictions: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     location: dict | None = None
+    household_fill: bool = False
 
     @property
     def uses_location(self) -> bool:
@@ -510,8 +528,14 @@ class TrainedModel:
             Index of ``df``: ``ml_m3_per_day``, ``ml_lower_m3_per_day``,
             ``ml_upper_m3_per_day`` [m3/d], ``ml_model_id``, ``ml_model_note``.
         """
-        X = build_features(df, location=self.uses_location)
+        X = build_features(df, location=self.uses_location, household_fill=self.household_fill)
         loc_notes = self._location_notes(df, X)
+        if self.household_fill:
+            _, fill_year = household_mix_fill(df, X["category"])
+            hh_notes = fill_year.map(lambda y: "" if np.isnan(y) else
+                                     f"household mix from census trend for {int(y)} / 가구원수 구성: {int(y)}년 "
+                                     "인구총조사 추세로 보완")
+            loc_notes = (loc_notes + " | " + hh_notes).where(hh_notes.ne(""), loc_notes).str.strip(" |")
         X = clip_location(X, self.location["bounds"] if self.uses_location else None)
         point = _predict(self.estimator, self.learner, self.correction, X)
         lo, hi = _bounds_for(self.intervals, X["category"].to_numpy(dtype=object))
@@ -577,6 +601,7 @@ def train_model(
     data_sha256: str | None = None,
     min_calibration: int = 30,
     location="auto",
+    household_mix="auto",
 ) -> TrainedModel:
     """Train the ML model on a canonical building table with ``observed_m3_per_day``.
 
@@ -598,6 +623,11 @@ def train_model(
         Use ``latitude`` / ``longitude`` [degrees] as features: 'auto' when at least
         :data:`MIN_LOCATION_SHARE` of the usable rows have both. The model records it
         (``TrainedModel.location``, card ``location``) and then needs coordinates to predict.
+    household_mix : {'auto', 'yes', 'no'}
+        Fill missing household shares of residential rows from the census trend
+        (:func:`ml_features.household_mix_fill`) in training and prediction: 'auto' when at
+        least one usable training row has all five ``hh_share_*``. Without it the shares stay
+        NaN (a model trained on a table without any mix cannot use one).
 
     Returns
     -------
@@ -618,7 +648,7 @@ def train_model(
     out, details = grouped_cv_predictions(
         df, district_column=district_column, learner=learner, n_splits=n_splits, coverage=coverage,
         seed=seed, max_iter=max_iter, observed_column=observed_column,
-        min_calibration=min_calibration, location=location, _return_details=True,
+        min_calibration=min_calibration, location=location, household_mix=household_mix, _return_details=True,
     )
     chosen = details["chosen"]
     iu = details["idx_used"]
@@ -637,6 +667,13 @@ def train_model(
     settings = {"learner": chosen, "seed": seed, "max_iter": max_iter, "coverage": coverage,
                 "n_splits": details["n_folds"], "min_calibration": min_calibration,
                 "location": bool(details["location"])}
+    hh_fill = bool(details["household_fill"])
+    hh_record = None
+    if hh_fill:
+        settings["household_fill"] = True
+        res = (X["category"].iloc[iu].astype(str) == "residential").to_numpy()
+        given = df.iloc[iu][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce").notna().all(axis=1).to_numpy()
+        hh_record = {"rows_with_mix": int((res & given).sum()), "rows_filled_from_trend": int((res & ~given).sum())}
     model_id = "ml-" + hashlib.sha256(
         json.dumps({"data": sha, **settings}, sort_keys=True).encode()
     ).hexdigest()[:12]
@@ -647,8 +684,8 @@ def train_model(
         screen_reasons=out.loc[out["screen_flag"], "screen_reason"].str.split(":").str[0].value_counts().to_dict(),
         cv_metrics=details["metrics"], chosen=chosen, cv_scheme=details["scheme"], n_folds=details["n_folds"],
         n_districts=int(details["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
-        intervals=intervals, district_intervals=district_iv, location=loc,
+        intervals=intervals, district_intervals=district_iv, location=loc, household_mix=hh_record,
     )
     out.index = buildings.index
     return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card, cv_predictions=out,
-                        location=loc)
+                        location=loc, household_fill=hh_fill)

@@ -79,7 +79,8 @@ def prediction_note(region: str, synthetic: bool, trained_on: str) -> str:
 
 def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, n_used, n_screened,
                n_no_observation, screen_reasons, cv_metrics, chosen, cv_scheme, n_folds, n_districts,
-               settings, correction, intervals, district_intervals, location=None) -> dict:
+               settings, correction, intervals, district_intervals, location=None,
+               household_mix=None) -> dict:
     from .ml_features import FEATURE_UNITS, LOCATION_FEATURES
     from .screening import SCREENING_RULE
 
@@ -109,6 +110,16 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
                                                "single rows without coordinates are predicted and flagged"}
             if location else
             {"used": False, "why": "no latitude/longitude in most training rows, or location='no'"}
+        ),
+        "household_mix": (
+            {"used": True, "training_residential_rows_with_mix": household_mix["rows_with_mix"],
+             "training_residential_rows_filled_from_trend": household_mix["rows_filled_from_trend"],
+             "fill_rule": "a residential row without hh_share_1..5plus gets the census-trend mix "
+                          "(household_trend.household_mix) of its approval year, at least the latest "
+                          "census year; no year -> latest census year; same rule in training and "
+                          "prediction, and such predictions say so in ml_model_note"}
+            if household_mix else
+            {"used": False, "why": "no training row carried a household-size mix"}
         ),
         "learner": chosen,
         "learner_selection": "lowest median |error| of held-out district totals (>= 5 buildings)",

@@ -91,6 +91,7 @@ def save_model(model, path, force: bool = False) -> Path:
         "intervals": model.intervals,
         "district_intervals": model.district_intervals,
         "location": model.location,
+        "household_fill": bool(model.household_fill),
         "libraries": library_versions(),
     }
     payload = {"format": FORMAT, "estimator": model.estimator, "meta": json.dumps(meta, default=float)}
@@ -194,4 +195,5 @@ def load_model(path=None):
         estimator=payload["estimator"], learner=meta["learner"], correction=float(meta["correction"]),
         coverage=float(meta["coverage"]), intervals=meta["intervals"],
         district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
+        household_fill=bool(meta.get("household_fill", False)),
     )
