@@ -241,7 +241,8 @@ def _check_out(out: Path, force: bool) -> None:
 
 def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, register=None, billing=None,
              planned=None, synthetic: bool | None = None, learner: str = "auto", reports: bool = True,
-             params: DesignParameters = DEFAULT_PARAMETERS, seed: int = 0, scenario=None) -> DemoResult:
+             params: DesignParameters = DEFAULT_PARAMETERS, seed: int = 0, scenario=None,
+             household_mix=None) -> DemoResult:
     """Run the recipe end to end and write every output into ``out_dir``.
 
     Parameters
@@ -253,6 +254,9 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     register, billing, planned : path, optional
         Existing-town register, billing extract and planned-town table; default the bundled
         synthetic sample (then ``synthetic`` defaults to True).
+    household_mix : path, optional
+        Household-size composition per building of the existing town (``sewerplan prepare
+        --household-mix``); default the bundled sample's when the register is the sample's.
     learner : str
         ML learner ('auto' chooses by grouped CV; a fixed learner is faster).
     scenario : path, optional
@@ -271,6 +275,8 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     if synthetic is None:
         synthetic = register is None and billing is None and planned is None
     planned_is_sample = planned is None
+    if household_mix is None and register is None:
+        household_mix = sample_file("household_mix")
     register = register or sample_file("register")
     billing = billing or sample_file("billing")
     planned = planned or sample_file("planned")
@@ -288,9 +294,11 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
 
     # 1. prepare
     say(0, n_steps, "1/7 prepare: register + billing -> observed sewage / 관측 오수량 산정")
-    prep = prepare_training_table(register, billing, params=params, synthetic=synthetic)
+    prep = prepare_training_table(register, billing, params=params, synthetic=synthetic,
+                                  household_mix=household_mix)
     paths.update({f"training_{k}": v for k, v in
-                  write_prepared(prep, out / TRAINING_DIR, force=True, inputs=(register, billing)).items()})
+                  write_prepared(prep, out / TRAINING_DIR, force=True,
+                                 inputs=(register, billing, household_mix)).items()})
     table = prep.training_table
     lap("prepare")
 

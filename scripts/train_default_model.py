@@ -39,15 +39,16 @@ def train_synthetic_town():
     from sewerplan.model.prepare import prepare_training_table
     from sewerplan.model.sample_town import sample_file
 
-    register, billing = sample_file("register"), sample_file("billing")
-    prep = prepare_training_table(register, billing, synthetic=True)
+    register, billing, mix = sample_file("register"), sample_file("billing"), sample_file("household_mix")
+    prep = prepare_training_table(register, billing, synthetic=True, household_mix=mix)
     table = prep.training_table
     months = prep.report["billing"]["months"]
-    sha = hashlib.sha256((_sha(register) + _sha(billing)).encode()).hexdigest()  # as `sewerplan train --billing`
+    # register + billing as `sewerplan train --billing`, plus the household composition file
+    sha = hashlib.sha256((_sha(register) + _sha(billing) + _sha(mix)).encode()).hexdigest()
     trained_on = (
         f"SYNTHETIC sample town bundled with sewerplan (not a real town): existing town of 가온시, "
         f"{len(table)} buildings in {table['district'].nunique()} districts, billing {months[0]}-{months[-1]}; "
-        f"{register.name} + {billing.name}, joined by sewerplan prepare / 합성 예시 자료로 학습"
+        f"{register.name} + {billing.name} + {mix.name}, joined by sewerplan prepare / 합성 예시 자료로 학습"
     )
     return train_model(table, coverage=0.90, seed=SEED, region="KR", synthetic=True,
                        data_sha256=sha, trained_on=trained_on)

@@ -17,7 +17,8 @@ def small_demo(tmp_path_factory):
     town = write_sample_town(base / "town", seed=11, scale=0.2)
     steps = []
     result = run_demo(base / "out", register=town["register"], billing=town["billing"], planned=town["planned"],
-                      synthetic=True, learner="ridge_log", progress=lambda i, n, m: steps.append(i))
+                      synthetic=True, learner="ridge_log", progress=lambda i, n, m: steps.append(i),
+                      household_mix=town["household_mix"])
     return result, steps, town
 
 
@@ -76,3 +77,10 @@ def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory
 
     assert 2 <= len(PdfReader(result.paths["council_pdf"]).pages) <= 4
     assert 1 <= len(PdfReader(result.paths["hearing_pdf"]).pages) <= 2
+
+
+def test_demo_trains_with_the_household_mix(small_demo):
+    result, _, _ = small_demo
+    card = json.loads((result.out_dir / DEMO_FILES["card"]).read_text(encoding="utf-8"))
+    assert card["household_mix"]["used"] and card["household_mix"]["training_residential_rows_with_mix"] > 0
+    assert (result.out_dir / "training" / "unmatched_household_mix.csv").is_file()
