@@ -58,7 +58,7 @@ Meters and billing
     billing systems do ("123-4번지", "0123-0004", "산12", with or without the province).
 Small industry outside the industrial estate (assumption)
     바다동 (mixed area) has 14 small workshops (공장) and 8 small storage buildings (창고시설),
-    다솜동 6 and 4, of 150-1,500 m2 with the factory / warehouse intensities, so every category
+    다솜동 6 and 4, of 300-3,000 m2 with the factory / warehouse intensities, so every category
     is in at least 2 districts and a model validated with 산단동 held out has seen industry.
 Errors for the screening to catch (counts scale with the town)
     ~0.3% of meter-months are misread x10, ~0.3% are blank, ~0.1% negative (refunds);
@@ -367,7 +367,7 @@ def _non_residential(b, rng, seq, dong, bjdong, bun, ji, d_index, use, approval,
         "제1종근린생활시설": (250, 2500, 2, 6), "제2종근린생활시설": (400, 3500, 3, 7),
         "업무시설": (2000, 20000, 6, 20), "교육연구시설": (7000, 16000, 4, 6),
         "공장": (900, 9000, 1, 4), "창고시설": (600, 6000, 1, 3),
-        "소규모공장": (150, 1200, 1, 3), "소규모창고": (150, 1500, 1, 2),
+        "소규모공장": (300, 3000, 1, 3), "소규모창고": (300, 3000, 1, 2),
     }
     lo, hi, f_lo, f_hi = ranges[use]
     use = _SMALL_INDUSTRY.get(use, use)
