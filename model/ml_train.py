@@ -333,7 +333,6 @@ def grouped_cv_predictions(
     learners = list(CANDIDATES) if learner == "auto" else [learner]
     fold = np.full(len(df), -1)
     preds = {name: np.full(len(df), np.nan) for name in learners}
-    used_groups = set(groups.iloc[idx_used])
     for k, (tr, te) in enumerate(splits):
         tr_rows = idx_used[tr]
         test_groups = set(groups.iloc[idx_used[te]])
