@@ -1,20 +1,22 @@
 """Training, cross-validation and prediction of the per-building ML model.
 
 Pipeline (docs/ml.md): screen observed rows -> grouped cross-validation by district of
-every candidate learner -> pick the learner with the lowest median error of held-out
-district totals -> calibrate building and district intervals on the out-of-fold
+every candidate learner -> pick the learner with the lowest held-out district-total median
+error plus |town sum bias| -> calibrate building and district intervals on the out-of-fold
 residuals -> refit the chosen learner on all kept rows.
 
-Candidates
+Candidates (each models the ratio observed / MOE design flow: the design flow is an offset)
 ----------
-``hgb_log``      HistGradientBoostingRegressor on ln(observed), ratio-corrected back-transform.
-``ridge_log``    RidgeCV on ln(observed) (one-hot uses, imputed + scaled numerics),
+``hgb_log``      HistGradientBoostingRegressor on ln(observed / design), ratio-corrected back-transform.
+``ridge_log``    RidgeCV on ln(observed / design) (one-hot uses, imputed + scaled numerics),
                  ratio-corrected back-transform.
-``hgb_poisson``  HistGradientBoostingRegressor, Poisson loss on the raw scale (unbiased sums).
+``hgb_poisson``  HistGradientBoostingRegressor, Poisson loss on observed / design weighted by design.
 
-The ratio correction multiplies exp(prediction) by sum(observed) / sum(exp(fit)) on the
-training rows, so predicted totals match observed totals where the model was fitted
-(a log-scale fit alone predicts medians, ~10-15% below the mean).
+The ratio correction multiplies the back-transformed prediction by sum(observed) /
+sum(fitted) on the training rows of the building's category (overall for categories with
+fewer than 30 rows), so predicted totals match observed totals by category where the model
+was fitted (a log-scale fit alone predicts medians, below the mean by a factor that grows
+with the category's spread).
 """
 
 from __future__ import annotations
@@ -202,25 +204,63 @@ def _resolve_household_fill(df: pd.DataFrame, household_mix, idx_used) -> bool:
     return bool(shares.notna().all(axis=1).any())
 
 
+OFFSET_FEATURE = "log_design_prior_m3_per_day"
+MIN_CATEGORY_CORRECTION_ROWS = 30  # fewer training rows in a category: the overall correction is used
+
+
+def _offset(X: pd.DataFrame, fill: float) -> np.ndarray:
+    """ln of the MOE design flow [ln(m3/d)] per row; rows without one take ``fill``."""
+    o = X[OFFSET_FEATURE].to_numpy(dtype=float) if OFFSET_FEATURE in X.columns else np.full(len(X), np.nan)
+    return np.where(np.isfinite(o), o, fill)
+
+
 def _fit(learner, X, y, seed, max_iter):
+    """Fit a learner on the ratio observed / design flow; return (estimator, correction).
+
+    The MOE design flow is an offset: each learner models ln(observed / design) (or the rate
+    observed / design under Poisson loss, weighted by the design flow), so a predicted flow
+    grows with the building's size even beyond the sizes seen in training (a tree on ln flow
+    cannot extrapolate: a held-out industrial estate of larger factories was under-predicted
+    by half or more).
+
+    ``correction`` holds the back-transform ratio corrections sum(observed) / sum(fitted) per
+    building category (overall ``"_all"`` for small categories) and the offset fill value.
+    A ln-scale fit predicts the conditional median; the gap to the mean grows with the
+    spread, which differs by category (housing is tight, industry wide), so a single overall
+    correction left industry and commerce biased low while over-correcting housing.
+    """
+    y = np.asarray(y, dtype=float)
     est = make_estimator(learner, seed, max_iter, location=_uses_location(X))
+    raw_offset = X[OFFSET_FEATURE].to_numpy(dtype=float) if OFFSET_FEATURE in X.columns else np.array([np.nan])
+    fill = float(np.nanmedian(raw_offset)) if np.isfinite(raw_offset).any() else 0.0
+    off = _offset(X, fill)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         if _is_log(learner):
-            est.fit(X, np.log(y))
-            fitted = np.exp(est.predict(X))
-            correction = float(np.sum(y) / np.sum(fitted))
+            est.fit(X, np.log(y) - off)
+            fitted = np.exp(est.predict(X) + off)
         else:
-            est.fit(X, y)
-            correction = 1.0
+            base = np.exp(off)
+            est.fit(X, y / base, learner__sample_weight=base)
+            fitted = np.asarray(est.predict(X), dtype=float) * base
+    correction = {"offset_fill": fill, "_all": float(np.sum(y) / np.sum(fitted))}
+    cats = X["category"].astype(str).to_numpy() if "category" in X.columns else np.full(len(X), "_all")
+    for c in np.unique(cats):
+        m = cats == c
+        if m.sum() >= MIN_CATEGORY_CORRECTION_ROWS and fitted[m].sum() > 0:
+            correction[c] = float(np.sum(y[m]) / np.sum(fitted[m]))
     return est, correction
 
 
 def _predict(est, learner, correction, X):
+    off = _offset(X, correction["offset_fill"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        raw = est.predict(X)
-    return (np.exp(raw) if _is_log(learner) else np.asarray(raw, dtype=float)) * correction
+        raw = np.asarray(est.predict(X), dtype=float)
+    point = np.exp(raw + off) if _is_log(learner) else raw * np.exp(off)
+    cats = X["category"].astype(str) if "category" in X.columns else pd.Series("_all", index=X.index)
+    factor = cats.map(lambda c: correction.get(c, correction["_all"])).to_numpy(dtype=float)
+    return point * factor
 
 
 def _groups(df: pd.DataFrame, district_column: str) -> pd.Series:
@@ -399,10 +439,16 @@ def grouped_cv_predictions(
 
 
 def _choose(metrics: dict) -> str:
-    """Lowest held-out district-total median APE; WAPE when fewer than 3 districts qualify."""
+    """Lowest held-out district-total median APE plus |town sum bias|; WAPE when < 3 districts.
+
+    Both parts matter for sizing a plant: the median district error says how well a typical
+    district total is forecast, the sum bias whether the town total (what the plant is built
+    for) is off in one direction; a learner that is good on typical districts but misses a
+    whole kind of district (an industrial estate) shows up in the second term.
+    """
     def key(name):
         m = metrics[name]
-        d = m["district_median_ape"] if m["n_districts"] >= 3 else np.nan
+        d = m["district_median_ape"] + abs(m["sum_bias"]) if m["n_districts"] >= 3 else np.nan
         return (np.nan_to_num(d, nan=np.inf), m["wape"])
     return min(metrics, key=key)
 
@@ -443,8 +489,9 @@ class TrainedModel:
         Maps :func:`build_features` output to ln flow (``*_log``) or flow (Poisson).
     learner : str
         One of :data:`CANDIDATES`.
-    correction : float
-        Ratio correction of the back-transform [-].
+    correction : dict
+        Back-transform ratio corrections [-] per building category (``"_all"`` overall) and
+        the offset fill value (``"offset_fill"``, ln(m3/d)); see ``_fit``.
     intervals : dict
         Building-level conformal ln-residual bounds (pooled and by category).
     district_intervals : dict
@@ -464,7 +511,7 @@ class TrainedModel:
 
     estimator: Pipeline
     learner: str
-    correction: float
+    correction: dict
     coverage: float
     intervals: dict
     district_intervals: dict

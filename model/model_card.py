@@ -123,7 +123,7 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
         ),
         "learner": chosen,
         "learner_selection": "lowest median |error| of held-out district totals (>= 5 buildings)",
-        "back_transform_ratio_correction": float(correction),
+        "back_transform_ratio_correction": {k: round(float(v), 6) for k, v in correction.items()},
         "settings": settings,
         "cross_validation": {
             "scheme": cv_scheme, "folds": int(n_folds), "districts": int(n_districts),

@@ -28,7 +28,7 @@ from .model_card import card_path_for, library_versions, read_card, write_card
 
 __all__ = ["ALLOWED_TYPES", "FORMAT", "save_model", "load_model", "default_model_path", "types_in_file"]
 
-FORMAT = "sewerplan-ml/1"
+FORMAT = "sewerplan-ml/2"  # 2: per-category back-transform correction and design-flow offset
 DEFAULT_MODEL_FILE = "default_model.skops"
 
 # Reviewed list: every type the sewerplan ML pipelines (ml_train.make_estimator) put in a file.
@@ -192,7 +192,7 @@ def load_model(path=None):
             f"(model {meta.get('model_id')}). / 모델 카드와 모델 파일이 맞지 않습니다. {_RETRAIN}"
         )
     return TrainedModel(
-        estimator=payload["estimator"], learner=meta["learner"], correction=float(meta["correction"]),
+        estimator=payload["estimator"], learner=meta["learner"], correction={k: float(v) for k, v in meta["correction"].items()},
         coverage=float(meta["coverage"]), intervals=meta["intervals"],
         district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
         household_fill=bool(meta.get("household_fill", False)),

@@ -248,7 +248,7 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
 
     districts = np.array(sorted(est["district"].unique()))
     d_index = pd.Categorical(est["district"], categories=districts).codes
-    n_d, n_y = len(districts), len(years)
+    n_d = len(districts)
     completion = est["completion_year"].to_numpy(int)
     conv = est["conventional_m3_per_day"].to_numpy(float)
     unit = est["unit_load_m3_per_day"].to_numpy(float)

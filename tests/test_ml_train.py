@@ -14,7 +14,7 @@ from sewerplan.model.ml_features import build_features, observed_from_billing
 from sewerplan.model.ml_intervals import conformal_bounds
 from sewerplan.model.ml_train import grouped_cv_predictions, train_model
 from sewerplan.model.model_card import card_path_for
-from sewerplan.model.persistence import ALLOWED_TYPES, load_model, save_model
+from sewerplan.model.persistence import ALLOWED_TYPES, FORMAT, load_model, save_model
 from sewerplan.model.screening import screen_observations
 
 INTENSITY = {"아파트": 5.0, "업무시설": 2.0, "제1종근린생활시설": 6.0, "공장": 1.0}  # [L/(m2 d)]
@@ -93,7 +93,7 @@ def test_allow_list_refuses_a_type_outside_the_list(model, tmp_path):
     assert "sklearn.neighbors._regression.KNeighborsRegressor" not in ALLOWED_TYPES
     meta = json.dumps({"model_id": model.model_id, "libraries": model.card["libraries"]})
     evil = tmp_path / "evil.skops"
-    payload = {"format": "sewerplan-ml/1", "estimator": KNeighborsRegressor().fit([[0.0], [1.0]], [0.0, 1.0]),
+    payload = {"format": FORMAT, "estimator": KNeighborsRegressor().fit([[0.0], [1.0]], [0.0, 1.0]),
                "meta": meta}
     sio.dump(payload, evil)
     shutil.copy(card_path_for(good), card_path_for(evil))
@@ -108,7 +108,7 @@ def test_allow_list_refuses_a_type_skops_does_not_trust(model, tmp_path):
 
     good = save_model(model, tmp_path / "good.skops")
     evil = tmp_path / "evil2.skops"
-    sio.dump({"format": "sewerplan-ml/1", "x": collections.OrderedDict(a=1)}, evil)
+    sio.dump({"format": FORMAT, "x": collections.OrderedDict(a=1)}, evil)
     shutil.copy(card_path_for(good), card_path_for(evil))
     with pytest.raises(ModelLoadError, match="allow-list"):
         load_model(evil)
