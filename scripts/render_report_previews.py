@@ -1,9 +1,10 @@
 """Render the first page of each briefing to PNG under docs/ (for the README).
 
-Uses the synthetic example bundle, WeasyPrint for the PDF and ``pdftoppm`` (Debian
-package poppler-utils) for the PNG:
+Renders what ``make demo`` produces: the demo's results bundle on the bundled synthetic
+sample town (run into a temporary folder), or a given ``results.json``. WeasyPrint makes
+the PDF and ``pdftoppm`` (Debian package poppler-utils) the PNG:
 
-    .venv/bin/python scripts/render_report_previews.py
+    .venv/bin/python scripts/render_report_previews.py [path/to/results.json]
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sewerplan.model.results import example_bundle
+from sewerplan.model.results import ResultsBundle
 from sewerplan.reporting import render_pdf_bytes
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -26,8 +27,14 @@ def main() -> int:
     if shutil.which("pdftoppm") is None:
         print("pdftoppm not found: apt-get install poppler-utils / pdftoppm 이 필요합니다", file=sys.stderr)
         return 1
-    bundle = example_bundle()
     with tempfile.TemporaryDirectory() as tmp:
+        if len(sys.argv) > 1:
+            bundle = ResultsBundle.from_json(sys.argv[1])
+        else:
+            from sewerplan.model.demo import run_demo
+
+            result = run_demo(Path(tmp) / "demo", reports=False)
+            bundle = ResultsBundle.from_json(result.paths["results_json"])
         for kind, lang in REPORTS:
             pdf = Path(tmp) / f"{kind}.pdf"
             pdf.write_bytes(render_pdf_bytes(kind, bundle, lang, attach=False))
