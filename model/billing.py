@@ -33,7 +33,7 @@ import pandas as pd
 
 from .errors import InputFileError
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
-from .inventory import read_table
+from .inventory import map_headers, read_table, text_cells
 
 __all__ = [
     "BILLING_HEADER_ALIASES",
@@ -77,9 +77,6 @@ _REQUIRED = ("customer_id", "billing_month", "billed_m3", "use_class")
 
 def _norm(h) -> str:
     return re.sub(r"\s+", "", str(h)).lower()
-
-
-_LOOKUP = {_norm(a): c for c, aliases in BILLING_HEADER_ALIASES.items() for a in aliases}
 
 
 def read_billing_table(path, sheet=None) -> pd.DataFrame:
@@ -134,14 +131,8 @@ def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.
         raw, source = path_or_df.copy(), source or "billing table"
     else:
         raw, source = read_billing_table(path_or_df, sheet=sheet), source or str(path_or_df)
-    raw = raw.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
-    rename, original = {}, {}
-    for col in raw.columns:
-        canon = _LOOKUP.get(_norm(col))
-        if canon and canon not in original:
-            rename[col] = canon
-            original[canon] = col
-    df = raw.rename(columns=rename)
+    raw = text_cells(raw)
+    df, original = map_headers(raw, BILLING_HEADER_ALIASES)
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
         wanted = {c: BILLING_HEADER_ALIASES[c][:4] for c in missing}

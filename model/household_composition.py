@@ -38,13 +38,12 @@ Rules
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
-from .inventory import Problem, read_table
+from .inventory import Problem, map_headers, read_table, text_cells
 from .matching import lot_address_key, normalise_pnu
 
 __all__ = [
@@ -83,11 +82,6 @@ for _k in _SIZES:
     HOUSEHOLD_MIX_HEADER_ALIASES[f"hh_share_{_k}"] = _s
 
 
-def _norm(h) -> str:
-    return re.sub(r"\s+", "", str(h)).lower()
-
-
-_LOOKUP = {_norm(a): c for c, aliases in HOUSEHOLD_MIX_HEADER_ALIASES.items() for a in aliases}
 _COUNT_COLS = [f"hh_{k}" for k in _SIZES]
 _MASKED = {"x", "*", "…", "..."}
 
@@ -115,14 +109,8 @@ def read_household_mix(path_or_df, source: str | None = None, sheet=None) -> tup
         raw, source = path_or_df.copy(), source or "household composition table"
     else:
         raw, source = read_table(path_or_df, sheet=sheet), source or str(path_or_df)
-    raw = raw.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
-    rename, original = {}, {}
-    for col in raw.columns:
-        canon = _LOOKUP.get(_norm(col))
-        if canon and canon not in original:
-            rename[col] = canon
-            original[canon] = col
-    df = raw.rename(columns=rename)
+    raw = text_cells(raw)
+    df, original = map_headers(raw, HOUSEHOLD_MIX_HEADER_ALIASES)
     if not any(c in df.columns for c in ("building_id", "pnu", "address")):
         raise InputFileError(
             f"{source}: the household composition file needs a building key: 관리건축물대장PK (building_id), "

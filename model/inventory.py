@@ -34,6 +34,7 @@ __all__ = [
     "Problem",
     "read_table",
     "map_headers",
+    "text_cells",
     "validate_buildings",
     "load_buildings",
     "district_from_address",
@@ -164,14 +165,22 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     return df
 
 
-def map_headers(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+def text_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as stripped text, with blanks ('' / nan / None) as ''."""
+    return df.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
+
+
+def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rename known headers to canonical names; return the table and canonical -> original header.
 
-    Unknown columns are kept as they are (passed through to outputs).
+    ``aliases`` maps canonical name -> accepted headers (compared without spaces,
+    case-insensitive); default the building-table headers (:data:`HEADER_ALIASES`). Unknown
+    columns are kept as they are (passed through to outputs).
     """
+    lookup = _ALIAS_LOOKUP if aliases is None else {_norm_header(a): c for c, al in aliases.items() for a in al}
     rename, original = {}, {}
     for col in df.columns:
-        canon = _ALIAS_LOOKUP.get(_norm_header(col))
+        canon = lookup.get(_norm_header(col))
         if canon and canon not in original:
             rename[col] = canon
             original[canon] = col
@@ -248,7 +257,7 @@ def validate_buildings(
     for reserved in ("source_row", "rejected_reason", "category"):
         if reserved in raw.columns:  # sewerplan writes these itself; keep the user's under a new name
             raw = raw.rename(columns={reserved: f"input_{reserved}"})
-    raw = raw.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
+    raw = text_cells(raw)
     if district_column is not None:
         if district_column not in raw.columns:
             raise InputFileError(
