@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from sewerplan import cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_scenario
 
 app = typer.Typer(
     name="sewerplan",
@@ -14,17 +14,15 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-# Area modules, each exposing ``register(app)``. Listed explicitly so a reader sees every command's home.
-AREA_MODULES = ["cli_estimate", "cli_ml", "cli_recipe", "cli_report", "cli_excel", "cli_scenario"]
-
-for _name in AREA_MODULES:
-    try:
-        _module = importlib.import_module(f"sewerplan.{_name}")
-    except ModuleNotFoundError as exc:  # area not built yet during development
-        if exc.name != f"sewerplan.{_name}":
-            raise
-        continue
-    _module.register(app)
+# One module per area, each exposing ``register(app)``:
+#   estimate, uses                 design methods on a building table (cli_estimate)
+#   train, predict, benchmark      the ML model (cli_ml)
+#   prepare, demo, sample          municipality recipe and the synthetic sample town (cli_recipe)
+#   report                         PDF briefings (cli_report)
+#   excel                          template workbook and Office.js server (cli_excel)
+#   scenario                       planning scenarios (cli_scenario)
+for _area in (cli_estimate, cli_ml, cli_recipe, cli_report, cli_excel, cli_scenario):
+    _area.register(app)
 
 
 def main() -> None:
