@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .parameters import DEFAULT_PARAMETERS
 from .units import DAYS_PER_MONTH, DAYS_PER_YEAR, KRW_PER_100M, LITRES_PER_M3
 
 __all__ = [
@@ -74,21 +75,16 @@ FINANCE_DEFAULTS: dict[str, dict] = {
         "value": 0.045,
         "unit": "-/yr",
         "label_ko": "사회적 할인율",
-        "source": "KDI PIMAC, 예비타당성조사 수행 총괄지침 (2017-): social discount rate 4.5% real",
+        "source": "KDI PIMAC, 예비타당성조사 수행 총괄지침 (2017-): social discount rate 4.5% real "
+        "(secondary: the widely reported figure, not checked against the guideline's text)",
     },
     "asset_life_years": {
         "value": 30.0,
         "unit": "yr",
         "label_ko": "자산 내용연수 (분석기간)",
         "source": "KDI PIMAC preliminary feasibility guideline: 30-year analysis period after "
-        "construction; civil works last 40+ yr, equipment 15-20 yr, so 30 yr is a blend",
-    },
-    "return_ratio": {
-        "value": 0.85,
-        "unit": "-",
-        "label_ko": "오수 전환율",
-        "source": "Sewage / billed water 0.8-0.9, Korean design standard (secondary); "
-        "sewage fees are billed on metered water use",
+        "construction; civil works last 40+ yr, equipment 15-20 yr, so 30 yr is a blend "
+        "(secondary: not checked against the guideline's text)",
     },
     "interval_level": {
         "value": 0.9,
@@ -494,7 +490,7 @@ def billed_volume_from_sewage(sewage_m3_per_day, return_ratio=None):
 
     Sewage fees in Korea are charged on metered water use, so the fee base is water.
     """
-    r = _default("return_ratio") if return_ratio is None else return_ratio
+    r = DEFAULT_PARAMETERS.return_ratio if return_ratio is None else return_ratio  # sewage fees bill metered water
     _check_positive("return_ratio", r)
     return sewage_m3_per_day / r
 

@@ -20,3 +20,13 @@ def test_every_main_use_default_row_is_documented():
     text = SOURCES.read_text(encoding="utf-8")
     for u in MAIN_USES.values():
         assert f"| {u.name} | {u.english} | {u.category}" in text and u.default_moe_code in text, u.name
+
+
+def test_every_finance_default_is_documented_with_its_value():
+    from sewerplan.model.finance import FINANCE_DEFAULTS
+
+    text = SOURCES.read_text(encoding="utf-8")
+    for name, d in FINANCE_DEFAULTS.items():
+        line = next((l for l in text.splitlines() if l.startswith(f"| `{name}`")), None)
+        assert line is not None, name
+        assert f"| {d['value']} |" in line and d["source"] in line, (name, line)
