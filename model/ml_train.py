@@ -7,6 +7,7 @@ residuals -> refit the chosen learner on all kept rows.
 
 Candidates (each models the ratio observed / MOE design flow: the design flow is an offset)
 ----------
+``blend``        the mean of the three below (often steadier than any one of them).
 ``hgb_log``      HistGradientBoostingRegressor on ln(observed / design), ratio-corrected back-transform.
 ``ridge_log``    RidgeCV on ln(observed / design) (one-hot uses, imputed + scaled numerics),
                  ratio-corrected back-transform.
@@ -46,6 +47,8 @@ from .screening import screen_observations
 
 __all__ = [
     "CANDIDATES",
+    "BLEND",
+    "LEARNERS",
     "TrainedModel",
     "train_model",
     "grouped_cv_predictions",
@@ -58,6 +61,8 @@ __all__ = [
 ]
 
 CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
+BLEND = "blend"  # the mean of the three candidates' predictions, itself a candidate
+LEARNERS = (*CANDIDATES, BLEND)
 MIN_DISTRICT_BUILDINGS = 5
 MIN_LOCATION_SHARE = 0.5  # location='auto' uses coordinates when >= this share of training rows has them
 LOCATION_CHOICES = ("auto", "yes", "no")
@@ -141,7 +146,7 @@ def make_estimator(learner: str, seed: int = 0, max_iter: int = 250, location: b
             ]
         )
         return Pipeline([("features", pre), ("learner", RidgeCV(alphas=np.logspace(-2, 3, 11)))])
-    raise ValueError(f"unknown learner '{learner}'; choose one of {CANDIDATES} or 'auto'")
+    raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
 
 
 def _is_log(learner: str) -> bool:
@@ -215,6 +220,27 @@ def _offset(X: pd.DataFrame, fill: float) -> np.ndarray:
 
 
 def _fit(learner, X, y, seed, max_iter):
+    """Fit a learner (see :func:`_fit_one`); the blend fits each candidate.
+
+    For the blend the estimator is the list of the candidates' estimators and the correction
+    holds each candidate's corrections under ``"<candidate>:<key>"``.
+    """
+    if learner != BLEND:
+        return _fit_one(learner, X, y, seed, max_iter)
+    estimators, correction = [], {}
+    for name in CANDIDATES:
+        est, corr = _fit_one(name, X, y, seed, max_iter)
+        estimators.append(est)
+        correction.update({f"{name}:{k}": v for k, v in corr.items()})
+    return estimators, correction
+
+
+def _member_correction(correction: dict, name: str) -> dict:
+    prefix = f"{name}:"
+    return {k[len(prefix):]: v for k, v in correction.items() if k.startswith(prefix)}
+
+
+def _fit_one(learner, X, y, seed, max_iter):
     """Fit a learner on the ratio observed / design flow; return (estimator, correction).
 
     The MOE design flow is an offset: each learner models ln(observed / design) (or the rate
@@ -253,6 +279,9 @@ def _fit(learner, X, y, seed, max_iter):
 
 
 def _predict(est, learner, correction, X):
+    if learner == BLEND:
+        return np.mean([_predict(e, name, _member_correction(correction, name), X)
+                        for e, name in zip(est, CANDIDATES)], axis=0)
     off = _offset(X, correction["offset_fill"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
@@ -370,7 +399,9 @@ def grouped_cv_predictions(
             [f"only {len(idx_used)} usable training rows (observed > 0, not screened); at least 10 are needed / "
              f"학습 가능한 행이 {len(idx_used)}개뿐입니다 (최소 10개)"], source="building table")
     splits, scheme = _splits(groups.iloc[idx_used], n_splits, seed)
-    learners = list(CANDIDATES) if learner == "auto" else [learner]
+    if learner not in ("auto", *LEARNERS):
+        raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
+    learners = list(CANDIDATES) if learner in ("auto", BLEND) else [learner]
     fold = np.full(len(df), -1)
     preds = {name: np.full(len(df), np.nan) for name in learners}
     for k, (tr, te) in enumerate(splits):
@@ -390,6 +421,9 @@ def grouped_cv_predictions(
             est, corr = _fit(name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), seed, max_iter)
             preds[name][rest] = _predict(est, name, corr, X.iloc[rest])
 
+    if learner in ("auto", BLEND):  # the blend's held-out predictions need no extra fitting
+        preds[BLEND] = np.mean([preds[name] for name in CANDIDATES], axis=0)
+        learners = [*learners, BLEND] if learner == "auto" else [BLEND]
     cats = X["category"].to_numpy(dtype=object)
     y_used = obs.iloc[idx_used].to_numpy()
     metrics = {
@@ -488,7 +522,7 @@ class TrainedModel:
     estimator : sklearn Pipeline
         Maps :func:`build_features` output to ln flow (``*_log``) or flow (Poisson).
     learner : str
-        One of :data:`CANDIDATES`.
+        One of :data:`LEARNERS`.
     correction : dict
         Back-transform ratio corrections [-] per building category (``"_all"`` overall) and
         the offset fill value (``"offset_fill"``, ln(m3/d)); see ``_fit``.
@@ -659,7 +693,8 @@ def train_model(
     coverage : float
         Nominal coverage of the intervals [-], default 0.90.
     learner : str
-        'auto' (choose by grouped CV) or one of :data:`CANDIDATES`.
+        'auto' (choose by grouped CV) or one of :data:`LEARNERS` (a candidate or ``blend``,
+        the mean of the three candidates' predictions).
     trained_on, region, synthetic
         Description for the card; ``region`` other than 'KR' or ``synthetic`` makes every
         prediction carry a warning note.

@@ -73,7 +73,7 @@ def train(
     out: Path = typer.Option(..., "--out", "-o", help="Model file to write, MODEL.skops (card: MODEL.card.json) / 모델 파일"),
     billing: Optional[Path] = typer.Option(None, "--billing", help="Bills joined to buildings: building_id, billing_month, billed_m3 [m3/month] / 건물별 상수도 부과자료"),
     coverage: float = typer.Option(0.90, help="Interval coverage [-] / 예측구간 포함확률"),
-    learner: str = typer.Option("auto", help="auto | hgb_log | ridge_log | hgb_poisson"),
+    learner: str = typer.Option("auto", help="auto | hgb_log | ridge_log | hgb_poisson | blend"),
     district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
     region: str = typer.Option("KR", help="Region of the training data (KR = Korea) / 학습 자료 지역"),
     synthetic: bool = typer.Option(False, "--synthetic", help="Training data are synthetic / 합성 자료"),

@@ -93,7 +93,7 @@ def demo(
     out: Path = typer.Option(Path("sewerplan-output"), "--out", help="Output folder / 출력 폴더"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
     seed: int = typer.Option(0, "--seed", help="Random seed of the ML training / 학습 난수 시드"),
-    learner: str = typer.Option("auto", "--learner", help="auto, hgb_log, ridge_log or hgb_poisson"),
+    learner: str = typer.Option("auto", "--learner", help="auto, hgb_log, ridge_log, hgb_poisson or blend"),
     no_reports: bool = typer.Option(False, "--no-reports", help="Skip the PDF briefings / PDF 생략"),
 ):
     """Run the whole recipe on the bundled synthetic sample town.

@@ -74,7 +74,7 @@ def test_card_contents(model):
                 "intervals", "created", "intended_use", "limits", "trained_on"):
         assert key in card
     assert set(card["libraries"]) >= {"scikit-learn", "skops", "numpy", "pandas", "python"}
-    assert set(card["cross_validation"]["candidates"]) == {"hgb_log", "ridge_log", "hgb_poisson"}
+    assert set(card["cross_validation"]["candidates"]) == {"hgb_log", "ridge_log", "hgb_poisson", "blend"}
     assert "by_category" in card["cross_validation"]["chosen"]
     assert card["rows"]["used"] + card["rows"]["screened_out"] == card["rows"]["total"]
     json.dumps(card)  # plain JSON
@@ -276,3 +276,17 @@ def test_location_auto_off_without_coordinates_and_no_forces_off(town):
     sparse.loc[sparse.index[:80], "latitude"] = np.nan  # only a third has coordinates: auto leaves them out
     assert not train_model(sparse, max_iter=10, learner="ridge_log").uses_location
     assert train_model(sparse, max_iter=10, learner="ridge_log", location="yes").uses_location
+
+
+def test_blend_learner_is_the_mean_of_the_candidates_and_survives_save_load(tmp_path):
+    from sewerplan.model.ml_train import CANDIDATES
+
+    df = make_town(seed=3)
+    blend = train_model(df, learner="blend", max_iter=20)
+    assert blend.learner == "blend" and isinstance(blend.estimator, list) and len(blend.estimator) == 3
+    members = [train_model(df, learner=name, max_iter=20) for name in CANDIDATES]
+    expected = np.mean([m.predict(df)["ml_m3_per_day"].to_numpy() for m in members], axis=0)
+    np.testing.assert_allclose(blend.predict(df)["ml_m3_per_day"].to_numpy(), expected, rtol=1e-9)
+    path = tmp_path / "blend.skops"
+    save_model(blend, path)
+    np.testing.assert_allclose(load_model(path).predict(df)["ml_m3_per_day"].to_numpy(), expected, rtol=1e-9)
