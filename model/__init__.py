@@ -16,23 +16,34 @@ from .errors import (
 )
 from .estimate import district_summary, estimate_buildings, town_total
 from .inventory import CANONICAL_COLUMNS, load_buildings, read_table, validate_buildings
-from .ml_train import TrainedModel, grouped_cv_predictions, train_model
-from .persistence import ALLOWED_TYPES, default_model_path, load_model, save_model
-from .screening import SCREENING_RULE, screen_observations
-from .household_trend import default_household_trend, household_mix
-from .scenario import Scenario, expand_scenario, load_scenario, sample_scenario_path
-from .scenario_run import (
-    ScenarioResult,
-    capacity_by_year,
-    capacity_needed,
-    capacity_needed_by_year,
-    compare_scenarios,
-    run_scenario,
-)
 from .parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
 from .peaking import babbitt, gifft_max_day, harmon, korean_hourly, peaking_factor, ten_states
 from .unit_loads import lookup_use, persons_per_dwelling, unit_load_flow, unit_load_table
 from .uses import CATEGORIES, category_of, default_moe_code
+
+# The ML and scenario parts import scikit-learn (about a second); they load on first use so
+# that `sewerplan --help`, the design methods and the Excel functions start quickly.
+_LAZY = {
+    "TrainedModel": "ml_train", "grouped_cv_predictions": "ml_train", "train_model": "ml_train",
+    "ALLOWED_TYPES": "persistence", "default_model_path": "persistence", "load_model": "persistence",
+    "save_model": "persistence",
+    "SCREENING_RULE": "screening", "screen_observations": "screening",
+    "default_household_trend": "household_trend", "household_mix": "household_trend",
+    "Scenario": "scenario", "expand_scenario": "scenario", "load_scenario": "scenario",
+    "sample_scenario_path": "scenario",
+    "ScenarioResult": "scenario_run", "capacity_by_year": "scenario_run", "capacity_needed": "scenario_run",
+    "capacity_needed_by_year": "scenario_run", "compare_scenarios": "scenario_run", "run_scenario": "scenario_run",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "ALLOWED_TYPES",
