@@ -4,11 +4,10 @@ import dataclasses
 import io
 import re
 
-import numpy as np
-import pandas as pd
 import pypdf
 import pytest
 
+from stubs import StubModel
 from sewerplan.model.results import (
     ResultsBundle,
     ResultsBundleError,
@@ -29,18 +28,6 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-class StubModel:
-    coverage = 0.9
-    model_id = "stub-report"
-    note = ""
-    district_intervals = {"log_ratio_bounds": [-0.25, 0.20], "n_districts": 8}
-
-    def predict(self, df):
-        p = 0.5 * df["unit_load_m3_per_day"].to_numpy(float)
-        return pd.DataFrame({"ml_m3_per_day": p, "ml_lower_m3_per_day": p * np.exp(-0.6),
-                             "ml_upper_m3_per_day": p * np.exp(0.5)}, index=df.index)
-
-
 PLAN = {
     "name": "보고 시험안",
     "plan": [
@@ -56,7 +43,7 @@ def run():
     from sewerplan.model.scenario import scenario_from_dict
     from sewerplan.model.scenario_run import run_scenario
 
-    return run_scenario(scenario_from_dict(PLAN, source="/plans/test_town.yaml"), model=StubModel())
+    return run_scenario(scenario_from_dict(PLAN, source="/plans/test_town.yaml"), model=StubModel("stub-report"))
 
 
 @pytest.fixture(scope="module")

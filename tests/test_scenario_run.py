@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from stubs import StubModel
 from sewerplan.model.scenario import load_scenario, sample_scenario_path, scenario_from_dict
 from sewerplan.model.scenario_run import (
     OUTPUT_FILES,
@@ -19,23 +20,6 @@ from sewerplan.model.scenario_run import (
     sizing_costs,
     write_scenario_outputs,
 )
-
-
-class StubModel:
-    """A deterministic stand-in for TrainedModel: half the MOE design flow, less for 1-person mixes."""
-
-    coverage = 0.9
-    model_id = "stub-0"
-    note = ""
-    district_intervals = {"log_ratio_bounds": [-0.25, 0.20], "n_districts": 8}
-
-    def predict(self, df):
-        ul = df["unit_load_m3_per_day"].to_numpy(float)
-        s1 = df["hh_share_1"].fillna(0.3).to_numpy(float)
-        p = 0.5 * ul * (1.15 - 0.5 * s1)
-        return pd.DataFrame({"ml_m3_per_day": p, "ml_lower_m3_per_day": p * np.exp(-0.6),
-                             "ml_upper_m3_per_day": p * np.exp(0.5), "ml_model_id": self.model_id,
-                             "ml_model_note": self.note}, index=df.index)
 
 
 def plan(dwellings=400, office=20000, **settings):
@@ -54,7 +38,7 @@ def plan(dwellings=400, office=20000, **settings):
 
 
 def run(d, **kw):
-    return run_scenario(scenario_from_dict(d, source="t"), model=StubModel(), **kw)
+    return run_scenario(scenario_from_dict(d, source="t"), model=StubModel("stub-0", mix_sensitive=True), **kw)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +186,7 @@ def test_worksheet_api_caches_a_file(tmp_path):
     from sewerplan.model.scenario import write_scenario_yaml
 
     path = write_scenario_yaml(scenario_from_dict(plan(), source="t"), tmp_path / "s.yaml")
-    tab = capacity_needed_by_year(path, 0.9, model=StubModel())
+    tab = capacity_needed_by_year(path, 0.9, model=StubModel("stub-0", mix_sensitive=True))
     assert list(tab["year"]) == list(range(2028, 2034))
 
 
@@ -235,13 +219,9 @@ def test_cli_run_and_compare(tmp_path):
 
 
 def test_sample_scenario_runs_with_the_bundled_model():
-    from sewerplan.model.errors import ModelLoadError
     from sewerplan.model.persistence import load_model
 
-    try:
-        model = load_model()
-    except ModelLoadError:
-        pytest.skip("no bundled ML model in this checkout")
+    model = load_model()  # the package ships a model; failing to load it is a failure
     r = run_scenario(sample_scenario_path("base"), model=model, n_simulations=1000)
     assert r.ml_available and (r.capacity["ml_capacity_p90_m3_per_day"] >= r.capacity["ml_capacity_p50_m3_per_day"]).all()
     assert r.by_year_town["households"].iloc[-1] == 13871

@@ -1,10 +1,9 @@
 """Scenario worksheet functions (SEWER_SCENARIO_CAPACITY, _BY_YEAR) called directly, as xlwings calls them."""
 
-import numpy as np
-import pandas as pd
 import pytest
 from xlwings import XlwingsError
 
+from stubs import StubModel
 from sewerplan.model.scenario import scenario_from_dict, write_scenario_yaml
 from sewerplan.model.scenario_run import capacity_by_year, capacity_needed, run_scenario
 from sewerplan.model.workbook import column_label
@@ -12,21 +11,7 @@ from sewerplan.xl_addin import functions as fx
 from sewerplan.xl_addin import settings
 
 
-class StubModel:
-    """Deterministic stand-in for the ML model (half the MOE unit-load flow)."""
-
-    coverage = 0.9
-    model_id = "stub-xl"
-    note = ""
-    district_intervals = {"log_ratio_bounds": [-0.25, 0.20], "n_districts": 8}
-
-    def predict(self, df):
-        p = 0.5 * df["unit_load_m3_per_day"].to_numpy(float)
-        return pd.DataFrame({"ml_m3_per_day": p, "ml_lower_m3_per_day": p * np.exp(-0.6),
-                             "ml_upper_m3_per_day": p * np.exp(0.5)}, index=df.index)
-
-
-STUB = StubModel()
+STUB = StubModel("stub-xl")
 PLAN = {
     "name": "xl-test",
     "plan": [
