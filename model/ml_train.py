@@ -472,19 +472,34 @@ def grouped_cv_predictions(
     return out
 
 
+BLEND_PREFERENCE = 0.8  # another learner is kept only when its score is below 0.8 x the blend's
+
+
 def _choose(metrics: dict) -> str:
-    """Lowest held-out district-total median APE plus |town sum bias|; WAPE when < 3 districts.
+    """The learner to keep, by held-out district-total median APE plus |town sum bias|.
 
     Both parts matter for sizing a plant: the median district error says how well a typical
     district total is forecast, the sum bias whether the town total (what the plant is built
     for) is off in one direction; a learner that is good on typical districts but misses a
-    whole kind of district (an industrial estate) shows up in the second term.
+    whole kind of district (an industrial estate) shows up in the second term. WAPE is used
+    when fewer than 3 districts qualify.
+
+    The blend is kept unless another learner scores clearly better (below
+    :data:`BLEND_PREFERENCE` x the blend's score): with a few dozen districts the differences
+    between learners are mostly noise, and picking the noisy winner cost accuracy on new
+    districts (NYC nested CV: district median APE 12.3% choosing freely vs 10.7% always
+    blending; on the sample town ridge wins clearly and is kept).
     """
-    def key(name):
+    def score(name):
         m = metrics[name]
-        d = m["district_median_ape"] + abs(m["sum_bias"]) if m["n_districts"] >= 3 else np.nan
-        return (np.nan_to_num(d, nan=np.inf), m["wape"])
-    return min(metrics, key=key)
+        if m["n_districts"] >= 3:
+            return m["district_median_ape"] + abs(m["sum_bias"])
+        return m["wape"]
+
+    best = min(metrics, key=lambda name: (score(name), metrics[name]["wape"]))
+    if BLEND in metrics and best != BLEND and not score(best) < BLEND_PREFERENCE * score(BLEND):
+        return BLEND
+    return best
 
 
 def _bounds_for(q: dict, cats) -> tuple[np.ndarray, np.ndarray]:
