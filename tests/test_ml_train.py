@@ -290,3 +290,17 @@ def test_blend_learner_is_the_mean_of_the_candidates_and_survives_save_load(tmp_
     path = tmp_path / "blend.skops"
     save_model(blend, path)
     np.testing.assert_allclose(load_model(path).predict(df)["ml_m3_per_day"].to_numpy(), expected, rtol=1e-9)
+
+
+def test_learner_choice_keeps_the_blend_unless_another_is_clearly_better():
+    from sewerplan.model.ml_train import _choose
+
+    def m(dape, bias, wape=0.4):
+        return {"district_median_ape": dape, "sum_bias": bias, "wape": wape, "n_districts": 8}
+
+    close = {"hgb_log": m(0.09, 0.01), "ridge_log": m(0.12, 0.0), "hgb_poisson": m(0.11, 0.02), "blend": m(0.10, 0.01)}
+    assert _choose(close) == "blend"  # 0.10 is not below 0.8 x 0.11
+    clear = {"hgb_log": m(0.10, 0.07), "ridge_log": m(0.06, 0.02), "hgb_poisson": m(0.05, 0.10), "blend": m(0.06, 0.06)}
+    assert _choose(clear) == "ridge_log"  # 0.08 < 0.8 x 0.12
+    biased = {"hgb_log": m(0.03, 0.20), "ridge_log": m(0.09, 0.0), "hgb_poisson": m(0.10, 0.0), "blend": m(0.08, 0.07)}
+    assert _choose(biased) == "ridge_log"  # the low median error does not hide a 20% town bias
