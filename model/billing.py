@@ -33,14 +33,13 @@ import pandas as pd
 
 from .errors import InputFileError
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
-from .inventory import map_headers, read_table, text_cells
+from .inventory import map_headers, read_input
 
 __all__ = [
     "BILLING_HEADER_ALIASES",
     "USE_CLASSES",
     "USE_CLASS_ALIASES",
     "MIN_MONTHS_FULL_YEAR",
-    "read_billing_table",
     "read_billing",
     "parse_billing_month",
     "screen_meter_months",
@@ -77,11 +76,6 @@ _REQUIRED = ("customer_id", "billing_month", "billed_m3", "use_class")
 
 def _norm(h) -> str:
     return re.sub(r"\s+", "", str(h)).lower()
-
-
-def read_billing_table(path, sheet=None) -> pd.DataFrame:
-    """Read a billing file as text (every cell a string): .csv / .csv.gz (UTF-8 or CP949) or .xlsx."""
-    return read_table(path, sheet=sheet)
 
 
 def parse_billing_month(text) -> str | None:
@@ -127,11 +121,7 @@ def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.
     InputFileError
         When the file cannot be read or a required column is missing.
     """
-    if isinstance(path_or_df, pd.DataFrame):
-        raw, source = path_or_df.copy(), source or "billing table"
-    else:
-        raw, source = read_billing_table(path_or_df, sheet=sheet), source or str(path_or_df)
-    raw = text_cells(raw)
+    raw, source = read_input(path_or_df, sheet=sheet, source=source, default_source="billing table")
     df, original = map_headers(raw, BILLING_HEADER_ALIASES)
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
-from .inventory import Problem, map_headers, read_table, text_cells
+from .inventory import Problem, map_headers, read_input
 from .matching import lot_address_key, normalise_pnu
 
 __all__ = [
@@ -105,11 +105,7 @@ def read_household_mix(path_or_df, source: str | None = None, sheet=None) -> tup
     InputFileError
         Unreadable file, no key column, or neither all five count nor all five share columns.
     """
-    if isinstance(path_or_df, pd.DataFrame):
-        raw, source = path_or_df.copy(), source or "household composition table"
-    else:
-        raw, source = read_table(path_or_df, sheet=sheet), source or str(path_or_df)
-    raw = text_cells(raw)
+    raw, source = read_input(path_or_df, sheet=sheet, source=source, default_source="household composition table")
     df, original = map_headers(raw, HOUSEHOLD_MIX_HEADER_ALIASES)
     if not any(c in df.columns for c in ("building_id", "pnu", "address")):
         raise InputFileError(

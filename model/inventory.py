@@ -34,6 +34,7 @@ __all__ = [
     "Problem",
     "read_table",
     "map_headers",
+    "read_input",
     "text_cells",
     "validate_buildings",
     "load_buildings",
@@ -168,6 +169,19 @@ def read_table(path, sheet=None) -> pd.DataFrame:
 def text_cells(df: pd.DataFrame) -> pd.DataFrame:
     """Every cell as stripped text, with blanks ('' / nan / None) as ''."""
     return df.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
+
+
+def read_input(path_or_df, sheet=None, source: str | None = None, default_source: str = "table"):
+    """(table as stripped text, name for messages) from a file path or a DataFrame.
+
+    A path is read with :func:`read_table` and named by its path; a DataFrame (e.g. cells
+    from Excel) is copied and named ``source`` or ``default_source``.
+    """
+    if isinstance(path_or_df, pd.DataFrame):
+        raw, name = path_or_df.copy(), source or default_source
+    else:
+        raw, name = read_table(path_or_df, sheet=sheet), source or str(path_or_df)
+    return text_cells(raw), name
 
 
 def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -448,10 +462,7 @@ def load_buildings(path_or_df, district_column=None, skip_invalid=False, sheet=N
     InventoryValidationError
         When a value is bad and ``skip_invalid`` is False, or when no row is valid.
     """
-    if isinstance(path_or_df, pd.DataFrame):
-        raw, source = path_or_df, source or "table"
-    else:
-        raw, source = read_table(path_or_df, sheet=sheet), source or str(path_or_df)
+    raw, source = read_input(path_or_df, sheet=sheet, source=source)
     if len(raw) == 0:
         raise InputFileError(f"{source}: the table has no rows / 표에 행이 없습니다.")
     valid, rejected, problems = validate_buildings(raw, source=source, district_column=district_column)
