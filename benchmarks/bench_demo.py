@@ -22,7 +22,7 @@ BUDGET_S = 60.0
 
 
 def main(argv=None) -> int:
-    from sewerplan.model.demo import run_demo
+    from sewerplan.recipe.demo import run_demo
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=1)

@@ -32,9 +32,9 @@ def main(argv=None) -> int:
                     help="ML location features (latitude/longitude); auto = used (most rows have them)")
     ap.add_argument("--max-iter", type=int, default=250)
     args = ap.parse_args(argv)
-    from sewerplan.model.ml_intervals import interval_coverage
-    from sewerplan.model.ml_train import evaluation_metrics
-    from sewerplan.model.nyc_ll84 import METHODS, nyc_to_canonical, run_nyc_benchmark
+    from sewerplan.model.ml.intervals import interval_coverage
+    from sewerplan.model.ml.train import evaluation_metrics
+    from sewerplan.model.ml.nyc_ll84 import METHODS, nyc_to_canonical, run_nyc_benchmark
 
     t0 = time.perf_counter()
     raw = pd.read_csv(TRAIN)

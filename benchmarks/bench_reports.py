@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from sewerplan.model.results import example_bundle
+from sewerplan.model.outputs.results import example_bundle
 from sewerplan.reporting import render_pdf_bytes
 
 TARGETS_S = {"council": 3.0, "hearing": 2.0}

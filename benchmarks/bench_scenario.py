@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from sewerplan.model.scenario import expand_scenario, load_scenario, sample_scenario_path
-from sewerplan.model.scenario_run import run_scenario
+from sewerplan.model.planning.scenario import expand_scenario, load_scenario, sample_scenario_path
+from sewerplan.model.planning.scenario_run import run_scenario
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     args = ap.parse_args()
     model = False
     if not args.no_ml:
-        from sewerplan.model.persistence import load_model
+        from sewerplan.model.ml.persistence import load_model
 
         t = time.perf_counter()
         model = load_model()

@@ -1,7 +1,7 @@
 """Plain data contexts for the two briefings (numbers, strings, lists; no HTML).
 
 ``council_context(bundle, lang)`` and ``hearing_context(bundle, lang)`` call the money model
-(``sewerplan.model.finance``) and format the results with ``reporting.filters``; the
+(``sewerplan.model.planning.finance``) and format the results with ``reporting.filters``; the
 templates only lay them out. Raw numbers are kept under ``numbers`` so tests can compare
 what is printed with what the model computed.
 """
@@ -12,8 +12,8 @@ import base64
 import datetime as _dt
 from dataclasses import dataclass
 
-from sewerplan.model import finance
-from sewerplan.model.results import ResultsBundle
+from sewerplan.model.planning import finance
+from sewerplan.model.outputs.results import ResultsBundle
 
 from . import charts
 from .filters import eok, eok_range, krw, pct, thousands

@@ -25,7 +25,7 @@ import jinja2
 
 from sewerplan.model.errors import SewerplanError
 from sewerplan.model.fileio import check_output_path, write_bytes_atomic
-from sewerplan.model.results import ResultsBundle
+from sewerplan.model.outputs.results import ResultsBundle
 
 from .context import FinanceOptions, council_context, hearing_context
 from .filters import FILTERS

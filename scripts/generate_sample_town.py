@@ -4,7 +4,7 @@
     .venv/bin/python scripts/generate_sample_town.py --check    # verify they match the generator
     .venv/bin/python scripts/generate_sample_town.py --nyc      # print the NYC LL84 intensities
 
-The generator itself (``sewerplan.model.sample_town``) reads no files. ``--nyc`` shows where
+The generator itself (``sewerplan.recipe.sample_town``) reads no files. ``--nyc`` shows where
 its baked-in non-residential intensities come from: NYC Local Law 84 2016 benchmarking
 (``data/public/nyc_ll84_2016_train.csv``), water_m3_per_day / gross_floor_area_m2 in
 [L/(m2 d)] by largest property use; median and sigma = (ln q75 - ln q25) / 1.349.
@@ -38,7 +38,7 @@ def nyc_intensities() -> None:
 
 
 def main(argv=None) -> int:
-    from sewerplan.model.sample_town import DEFAULT_SEED, write_sample_town
+    from sewerplan.recipe.sample_town import DEFAULT_SEED, write_sample_town
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sewerplan.model.results import ResultsBundle
+from sewerplan.model.outputs.results import ResultsBundle
 from sewerplan.reporting import render_pdf_bytes
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -31,7 +31,7 @@ def main() -> int:
         if len(sys.argv) > 1:
             bundle = ResultsBundle.from_json(sys.argv[1])
         else:
-            from sewerplan.model.demo import run_demo
+            from sewerplan.recipe.demo import run_demo
 
             result = run_demo(Path(tmp) / "demo", reports=False)
             bundle = ResultsBundle.from_json(result.paths["results_json"])

@@ -4,7 +4,7 @@ Issue 3: the shipped model is the one trained on the bundled **synthetic** Korea
 town (the existing town of 가온시: building register + water-billing extract in
 ``sewerplan/sample_data/``), labelled synthetic, so every prediction made with it says so.
 The training table is built exactly as ``sewerplan prepare`` builds it
-(:func:`sewerplan.model.prepare.prepare_training_table`). Deterministic: seed 0, the
+(:func:`sewerplan.model.intake.prepare.prepare_training_table`). Deterministic: seed 0, the
 bundled files' SHA-256 are in the card.
 
     .venv/bin/python scripts/train_default_model.py            # the shipped model
@@ -35,9 +35,9 @@ def _sha(path: Path) -> str:
 
 
 def train_synthetic_town():
-    from sewerplan.model.ml_train import train_model
-    from sewerplan.model.prepare import prepare_training_table
-    from sewerplan.model.sample_town import sample_file
+    from sewerplan.model.ml.train import train_model
+    from sewerplan.model.intake.prepare import prepare_training_table
+    from sewerplan.recipe.sample_town import sample_file
 
     register, billing, mix = sample_file("register"), sample_file("billing"), sample_file("household_mix")
     prep = prepare_training_table(register, billing, synthetic=True, household_mix=mix)
@@ -55,8 +55,8 @@ def train_synthetic_town():
 
 
 def train_nyc():
-    from sewerplan.model.ml_train import train_model
-    from sewerplan.model.nyc_ll84 import nyc_to_canonical
+    from sewerplan.model.ml.train import train_model
+    from sewerplan.model.ml.nyc_ll84 import nyc_to_canonical
 
     canon = nyc_to_canonical(pd.read_csv(NYC_TRAIN), source=str(NYC_TRAIN))
     return train_model(
@@ -67,7 +67,7 @@ def train_nyc():
 
 
 def main(argv=None) -> int:
-    from sewerplan.model.persistence import save_model
+    from sewerplan.model.ml.persistence import save_model
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--nyc", action="store_true", help="train the NYC LL84 variant instead (not shipped)")

@@ -10,11 +10,11 @@ import typer
 
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
-from sewerplan.model.estimate import district_summary, estimate_buildings, town_total
+from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
 from sewerplan.model.fileio import check_output_path, write_csv_atomic
-from sewerplan.model.inventory import load_buildings
-from sewerplan.model.parameters import DesignParameters
-from sewerplan.model.workbook import write_results_workbook
+from sewerplan.model.intake.inventory import load_buildings
+from sewerplan.model.design.parameters import DesignParameters
+from sewerplan.model.outputs.workbook import write_results_workbook
 
 BUILDING_OUTPUT_COLUMNS = [
     "building_id", "district", "main_use", "category", "moe_code_used", "floor_area_m2", "households",
@@ -89,8 +89,8 @@ def estimate(
 
 def uses(query: Optional[str] = typer.Argument(None, help="Part of a name or code / 검색어")) -> None:
     """List the building uses and MOE codes the tool knows / 사용 가능한 용도·코드 목록."""
-    from sewerplan.model.unit_loads import unit_load_table
-    from sewerplan.model.uses import CATEGORY_LABELS_KO, MAIN_USES
+    from sewerplan.model.design.unit_loads import unit_load_table
+    from sewerplan.model.design.uses import CATEGORY_LABELS_KO, MAIN_USES
 
     if query is None or any(query in u for u in MAIN_USES):
         out_console.print("[bold]건축법 주용도 (Building Act main uses)[/]")

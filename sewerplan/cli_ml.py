@@ -37,7 +37,7 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
 
 
 def _location_choice(value: str) -> str:
-    from sewerplan.model.ml_train import LOCATION_CHOICES
+    from sewerplan.model.ml.train import LOCATION_CHOICES
 
     v = value.strip().lower()
     if v not in LOCATION_CHOICES:
@@ -47,7 +47,7 @@ def _location_choice(value: str) -> str:
 
 
 def _attach_billing(buildings: pd.DataFrame, billing_path: Path) -> pd.DataFrame:
-    from sewerplan.model.ml_features import observed_from_billing
+    from sewerplan.model.ml.features import observed_from_billing
 
     bill = _read_csv(billing_path, "billing")
     if "building_id" not in bill.columns:
@@ -89,10 +89,10 @@ def train(
     관측 오수량(상수도 사용량 x 오수전환율)으로 건축물별 ML 모델을 학습하고 저장합니다.
     """
     from sewerplan.model.fileio import check_output_path
-    from sewerplan.model.inventory import load_buildings
-    from sewerplan.model.ml_train import train_model
-    from sewerplan.model.model_card import card_path_for
-    from sewerplan.model.persistence import save_model
+    from sewerplan.model.intake.inventory import load_buildings
+    from sewerplan.model.ml.train import train_model
+    from sewerplan.model.ml.card import card_path_for
+    from sewerplan.model.ml.persistence import save_model
 
     with user_errors():
         if out.suffix.lower() != ".skops":
@@ -150,9 +150,9 @@ def predict(
     Writes OUT and OUT.districts.csv.
     """
     from sewerplan.model.fileio import check_output_path, write_csv_atomic
-    from sewerplan.model.inventory import load_buildings
-    from sewerplan.model.persistence import load_model
-    from sewerplan.model.screening import screen_observations
+    from sewerplan.model.intake.inventory import load_buildings
+    from sewerplan.model.ml.persistence import load_model
+    from sewerplan.model.intake.screening import screen_observations
 
     with user_errors():
         if out.suffix.lower() != ".csv":
@@ -207,7 +207,7 @@ def nyc_ll84(
     DIR/districts.csv (borough + community board).
     """
     from sewerplan.model.fileio import atomic_path, check_output_path, write_csv_atomic
-    from sewerplan.model.nyc_ll84 import run_nyc_benchmark
+    from sewerplan.model.ml.nyc_ll84 import run_nyc_benchmark
 
     with user_errors():
         if out.exists() and not out.is_dir():

@@ -37,7 +37,7 @@ def prepare(
 
     요금 부과자료를 건축물대장에 연계해 건축물별 관측 오수량(학습 자료)과 연계 보고서를 만듭니다.
     """
-    from sewerplan.model.prepare import prepare_training_table, write_prepared
+    from sewerplan.model.intake.prepare import prepare_training_table, write_prepared
 
     with user_errors():
         for p, what in ((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
@@ -100,7 +100,7 @@ def demo(
 
     번들된 합성 예시 도시로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 보고서)을 실행합니다.
     """
-    from sewerplan.model.demo import run_demo
+    from sewerplan.recipe.demo import run_demo
 
     with user_errors():
         start = time.perf_counter()
@@ -148,7 +148,7 @@ def sample_generate(
     force: bool = typer.Option(False, "--force", help="Replace existing files / 덮어쓰기"),
 ):
     """Write a synthetic sample town (register, billing, planned town) / 합성 예시 도시 자료 생성."""
-    from sewerplan.model.sample_town import write_sample_town
+    from sewerplan.recipe.sample_town import write_sample_town
 
     with user_errors():
         try:

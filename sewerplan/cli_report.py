@@ -36,7 +36,7 @@ def report(
     결과 파일로 의회 보고서 또는 주민설명회 안내문 PDF를 만듭니다.
     """
     with user_errors():
-        from sewerplan.model.results import ResultsBundle
+        from sewerplan.model.outputs.results import ResultsBundle
         from sewerplan.reporting import write_report
 
         if out.suffix.lower() != ".pdf":

@@ -38,8 +38,9 @@ def run(
 
     연도별 배수구역·도시 전체 오수량(일평균·일최대·시간최대, ML P50/P90)과 필요 처리용량을 계산합니다.
     """
-    from sewerplan.model.scenario import load_scenario
-    from sewerplan.model.scenario_run import run_scenario, write_scenario_outputs
+    from sewerplan.model.planning.scenario import load_scenario
+    from sewerplan.model.outputs.scenario_outputs import write_scenario_outputs
+    from sewerplan.model.planning.scenario_run import run_scenario
 
     with user_errors():
         scenario = load_scenario(file)
@@ -82,9 +83,10 @@ def compare(
     시나리오별 필요 처리용량, 처리장 초과 연도와 확률, 과대·과소 설계 비용을 비교합니다.
     """
     from sewerplan.model.fileio import check_output_path
-    from sewerplan.model.persistence import load_model
-    from sewerplan.model.scenario import load_scenario
-    from sewerplan.model.scenario_run import compare_scenarios, run_scenario, write_comparison
+    from sewerplan.model.ml.persistence import load_model
+    from sewerplan.model.planning.scenario import load_scenario
+    from sewerplan.model.outputs.scenario_outputs import write_comparison
+    from sewerplan.model.planning.scenario_run import compare_scenarios, run_scenario
 
     with user_errors():
         if out is not None:
@@ -131,7 +133,7 @@ def template(
     표본 신도시 시나리오를 엑셀/YAML 양식으로 저장합니다 (시트마다 표 하나).
     """
     from sewerplan.model.errors import InputFileError
-    from sewerplan.model.scenario import load_scenario, sample_scenario_path, write_scenario_workbook, write_scenario_yaml
+    from sewerplan.model.planning.scenario import load_scenario, sample_scenario_path, write_scenario_workbook, write_scenario_yaml
 
     with user_errors():
         s = load_scenario(sample_scenario_path("base"))

@@ -5,7 +5,7 @@ import gzip
 import pandas as pd
 import pytest
 
-from sewerplan.model.billing import (meter_day_averages, parse_billing_month, read_billing,
+from sewerplan.model.intake.billing import (meter_day_averages, parse_billing_month, read_billing,
                                      screen_meter_months)
 from sewerplan.model.errors import InputFileError
 

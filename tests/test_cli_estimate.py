@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sewerplan.cli import app
-from sewerplan.model.workbook import SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS
+from sewerplan.model.outputs.workbook import SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS
 
 REGISTER = Path(__file__).parent / "data" / "register_sample.csv"
 runner = CliRunner()

@@ -5,10 +5,10 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from sewerplan.model.demo import DEMO_FILES, run_demo
+from sewerplan.recipe.demo import DEMO_FILES, run_demo
 from sewerplan.model.errors import InputFileError
-from sewerplan.model.results import ResultsBundle
-from sewerplan.model.sample_town import write_sample_town
+from sewerplan.model.outputs.results import ResultsBundle
+from sewerplan.recipe.sample_town import write_sample_town
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_demo_refuses_to_overwrite_without_force(small_demo):
 
 
 def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory, small_demo):
-    from sewerplan.model.scenario import sample_scenario_path
+    from sewerplan.model.planning.scenario import sample_scenario_path
 
     _, _, town = small_demo
     out = tmp_path_factory.mktemp("demo_scenario")

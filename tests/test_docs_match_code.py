@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from sewerplan.model.parameters import parameter_table
-from sewerplan.model.uses import MAIN_USES
+from sewerplan.model.design.parameters import parameter_table
+from sewerplan.model.design.uses import MAIN_USES
 
 SOURCES = Path(__file__).resolve().parents[1] / "docs" / "sources.md"
 
@@ -23,7 +23,7 @@ def test_every_main_use_default_row_is_documented():
 
 
 def test_every_finance_default_is_documented_with_its_value():
-    from sewerplan.model.finance import FINANCE_DEFAULTS
+    from sewerplan.model.planning.finance import FINANCE_DEFAULTS
 
     text = SOURCES.read_text(encoding="utf-8")
     for name, d in FINANCE_DEFAULTS.items():

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from sewerplan.cli import app
 from sewerplan.model.errors import InputFileError
-from sewerplan.model.household_composition import join_household_mix, read_household_mix
-from sewerplan.model.prepare import prepare_training_table, write_prepared
+from sewerplan.model.intake.household_composition import join_household_mix, read_household_mix
+from sewerplan.model.intake.prepare import prepare_training_table, write_prepared
 
 from test_prepare import BILLING, REGISTER_KO
 

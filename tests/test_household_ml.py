@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sewerplan.model.household_trend import HH_SHARE_COLUMNS, household_mix
-from sewerplan.model.ml_features import build_features, household_mix_fill
-from sewerplan.model.ml_train import _resolve_household_fill
+from sewerplan.model.intake.household_trend import HH_SHARE_COLUMNS, household_mix
+from sewerplan.model.ml.features import build_features, household_mix_fill
+from sewerplan.model.ml.train import _resolve_household_fill
 
 FLAT = dict(district="d", main_use="아파트", floor_area_m2=6000.0, households=60, floors_above=15)
 
@@ -43,7 +43,7 @@ def test_fill_only_when_training_rows_carry_a_mix():
 
 @pytest.fixture(scope="module")
 def shipped():
-    from sewerplan.model.persistence import load_model
+    from sewerplan.model.ml.persistence import load_model
 
     return load_model()
 
@@ -71,8 +71,8 @@ def test_shipped_model_fills_a_planned_flat_from_the_trend_and_says_so(shipped):
 
 
 def test_scenario_ml_responds_to_the_household_mix(shipped):
-    from sewerplan.model.scenario import sample_scenario_path
-    from sewerplan.model.scenario_run import run_scenario
+    from sewerplan.model.planning.scenario import sample_scenario_path
+    from sewerplan.model.planning.scenario_run import run_scenario
 
     base = run_scenario(sample_scenario_path("base"), model=shipped, n_simulations=200)
     held = run_scenario(sample_scenario_path("mix_held_2023"), model=shipped, n_simulations=200)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sewerplan.model.household_trend import (
+from sewerplan.model.intake.household_trend import (
     HH_SHARE_COLUMNS,
     census_household_shares,
     default_household_trend,

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from sewerplan.model import InputFileError, InventoryValidationError, load_buildings, read_table
-from sewerplan.model.inventory import district_from_address
+from sewerplan.model.intake.inventory import district_from_address
 
 DATA = Path(__file__).parent / "data"
 REGISTER = DATA / "register_sample.csv"

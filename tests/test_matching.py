@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sewerplan.model.matching import lot_address_key, match_meters, normalise_pnu
+from sewerplan.model.intake.matching import lot_address_key, match_meters, normalise_pnu
 
 
 @pytest.mark.parametrize("address", [

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from sewerplan.model.errors import ModelLoadError
-from sewerplan.model.ml_features import build_features, observed_from_billing
-from sewerplan.model.ml_intervals import conformal_bounds
-from sewerplan.model.ml_train import grouped_cv_predictions, train_model
-from sewerplan.model.model_card import card_path_for
-from sewerplan.model.persistence import ALLOWED_TYPES, FORMAT, load_model, save_model
-from sewerplan.model.screening import screen_observations
+from sewerplan.model.ml.features import build_features, observed_from_billing
+from sewerplan.model.ml.intervals import conformal_bounds
+from sewerplan.model.ml.train import grouped_cv_predictions, train_model
+from sewerplan.model.ml.card import card_path_for
+from sewerplan.model.ml.persistence import ALLOWED_TYPES, FORMAT, load_model, save_model
+from sewerplan.model.intake.screening import screen_observations
 
 INTENSITY = {"아파트": 5.0, "업무시설": 2.0, "제1종근린생활시설": 6.0, "공장": 1.0}  # [L/(m2 d)]
 
@@ -169,7 +169,7 @@ def test_trained_model_keeps_its_held_out_predictions(town, tmp_path):
 def test_ml_threads_bounds_openmp(monkeypatch):
     from threadpoolctl import threadpool_info
 
-    from sewerplan.model.ml_train import ml_threads
+    from sewerplan.model.ml.train import ml_threads
 
     with ml_threads():
         assert all(p["num_threads"] == 1 for p in threadpool_info() if p["user_api"] == "openmp")
@@ -213,7 +213,7 @@ def test_features_do_not_include_district(town):
 def test_predict_on_korean_canonical_table_with_default_model():
     from importlib import resources
 
-    from sewerplan.model.inventory import load_buildings
+    from sewerplan.model.intake.inventory import load_buildings
 
     sample = resources.files("sewerplan").joinpath("sample_data", "sample_buildings.csv")
     valid, _ = load_buildings(str(sample))
@@ -279,7 +279,7 @@ def test_location_auto_off_without_coordinates_and_no_forces_off(town):
 
 
 def test_blend_learner_is_the_mean_of_the_candidates_and_survives_save_load(tmp_path):
-    from sewerplan.model.ml_train import CANDIDATES
+    from sewerplan.model.ml.train import CANDIDATES
 
     df = make_town(seed=3)
     blend = train_model(df, learner="blend", max_iter=20)
@@ -293,7 +293,7 @@ def test_blend_learner_is_the_mean_of_the_candidates_and_survives_save_load(tmp_
 
 
 def test_learner_choice_keeps_the_blend_unless_another_is_clearly_better():
-    from sewerplan.model.ml_train import _choose
+    from sewerplan.model.ml.train import _choose
 
     def m(dape, bias, wape=0.4):
         return {"district_median_ape": dape, "sum_bias": bias, "wape": wape, "n_districts": 8}

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from sewerplan.cli import app
 from sewerplan.model.errors import InventoryValidationError
-from sewerplan.model.nyc_ll84 import NYC_TYPE_TO_MAIN_USE, nyc_to_canonical
-from sewerplan.model.uses import is_known_main_use
+from sewerplan.model.ml.nyc_ll84 import NYC_TYPE_TO_MAIN_USE, nyc_to_canonical
+from sewerplan.model.design.uses import is_known_main_use
 
 NYC = Path(__file__).resolve().parents[1] / "data" / "public" / "nyc_ll84_2016_train.csv"
 

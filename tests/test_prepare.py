@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from sewerplan.cli import app
 from sewerplan.model.errors import InputFileError
-from sewerplan.model.prepare import prepare_training_table, write_prepared
+from sewerplan.model.intake.prepare import prepare_training_table, write_prepared
 
 REGISTER_API = (
     "mgmBldrgstPk,platPlc,sigunguCd,bjdongCd,platGbCd,bun,ji,mainPurpsCdNm,totArea,hhldCnt,hoCnt,grndFlrCnt,useAprDay\n"

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sewerplan.model.results import ResultsBundle, ResultsBundleError, example_bundle
+from sewerplan.model.outputs.results import ResultsBundle, ResultsBundleError, example_bundle
 from sewerplan.reporting import ReportRenderError, build_context, render_html, render_pdf_bytes
 from sewerplan.reporting import filters
 from sewerplan.reporting import render as render_mod

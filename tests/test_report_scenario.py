@@ -8,7 +8,7 @@ import pypdf
 import pytest
 
 from stubs import StubModel
-from sewerplan.model.results import (
+from sewerplan.model.outputs.results import (
     ResultsBundle,
     ResultsBundleError,
     ScenarioCapacityYear,
@@ -40,8 +40,8 @@ PLAN = {
 
 @pytest.fixture(scope="module")
 def run():
-    from sewerplan.model.scenario import scenario_from_dict
-    from sewerplan.model.scenario_run import run_scenario
+    from sewerplan.model.planning.scenario import scenario_from_dict
+    from sewerplan.model.planning.scenario_run import run_scenario
 
     return run_scenario(scenario_from_dict(PLAN, source="/plans/test_town.yaml"), model=StubModel("stub-report"))
 
@@ -59,7 +59,7 @@ def council_pdfs(bundle):
 # --- results bundle ------------------------------------------------------------------------
 
 def test_section_from_a_scenario_run_matches_capacity_by_year(run):
-    from sewerplan.model.scenario_run import capacity_by_year
+    from sewerplan.model.planning.scenario_run import capacity_by_year
 
     sec = scenario_section_from_result(run)
     tab = capacity_by_year(run, 0.9)
@@ -77,8 +77,8 @@ def test_section_from_a_scenario_run_matches_capacity_by_year(run):
 
 
 def test_section_without_ml_or_plant(run):
-    from sewerplan.model.scenario import scenario_from_dict
-    from sewerplan.model.scenario_run import run_scenario
+    from sewerplan.model.planning.scenario import scenario_from_dict
+    from sewerplan.model.planning.scenario_run import run_scenario
 
     d = {**PLAN, "settings": {k: v for k, v in PLAN["settings"].items() if k != "plant_capacity_m3_per_day"}}
     sec = scenario_section_from_result(run_scenario(scenario_from_dict(d, source="t"), model=False))
@@ -158,8 +158,8 @@ def test_scenario_context_numbers_chart_and_long_runs():
 
 
 def test_scenario_section_without_ml_renders(run):
-    from sewerplan.model.scenario import scenario_from_dict
-    from sewerplan.model.scenario_run import run_scenario
+    from sewerplan.model.planning.scenario import scenario_from_dict
+    from sewerplan.model.planning.scenario_run import run_scenario
 
     sec = scenario_section_from_result(run_scenario(scenario_from_dict(PLAN, source="t"), model=False))
     html = render_html("council", example_bundle(scenario=sec), "ko")

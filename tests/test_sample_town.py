@@ -5,7 +5,7 @@ import json
 
 import pandas as pd
 
-from sewerplan.model.sample_town import (SAMPLE_FILES, generate_sample_town, sample_file,
+from sewerplan.recipe.sample_town import (SAMPLE_FILES, generate_sample_town, sample_file,
                                          write_sample_town)
 
 

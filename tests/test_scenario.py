@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from sewerplan.model.inventory import validate_buildings, CANONICAL_COLUMNS
-from sewerplan.model.scenario import (
+from sewerplan.model.intake.inventory import validate_buildings, CANONICAL_COLUMNS
+from sewerplan.model.planning.scenario import (
     SAMPLE_SCENARIOS,
     ScenarioFileError,
     expand_scenario,

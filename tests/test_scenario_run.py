@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from stubs import StubModel
-from sewerplan.model.scenario import load_scenario, sample_scenario_path, scenario_from_dict
-from sewerplan.model.scenario_run import (
-    OUTPUT_FILES,
+from sewerplan.model.planning.scenario import load_scenario, sample_scenario_path, scenario_from_dict
+from sewerplan.model.outputs.scenario_outputs import OUTPUT_FILES, write_scenario_outputs
+from sewerplan.model.planning.scenario_run import (
     capacity_by_year,
     capacity_needed,
     capacity_needed_by_year,
@@ -18,7 +18,6 @@ from sewerplan.model.scenario_run import (
     exceedance,
     run_scenario,
     sizing_costs,
-    write_scenario_outputs,
 )
 
 
@@ -183,7 +182,7 @@ def test_outputs_written_atomically_and_not_overwritten(base, tmp_path):
 
 
 def test_worksheet_api_caches_a_file(tmp_path):
-    from sewerplan.model.scenario import write_scenario_yaml
+    from sewerplan.model.planning.scenario import write_scenario_yaml
 
     path = write_scenario_yaml(scenario_from_dict(plan(), source="t"), tmp_path / "s.yaml")
     tab = capacity_needed_by_year(path, 0.9, model=StubModel("stub-0", mix_sensitive=True))
@@ -219,7 +218,7 @@ def test_cli_run_and_compare(tmp_path):
 
 
 def test_sample_scenario_runs_with_the_bundled_model():
-    from sewerplan.model.persistence import load_model
+    from sewerplan.model.ml.persistence import load_model
 
     model = load_model()  # the package ships a model; failing to load it is a failure
     r = run_scenario(sample_scenario_path("base"), model=model, n_simulations=1000)
@@ -230,7 +229,7 @@ def test_sample_scenario_runs_with_the_bundled_model():
 def test_every_scenario_output_column_has_a_korean_label_with_units(base, tmp_path):
     import openpyxl
 
-    from sewerplan.model.workbook import column_label
+    from sewerplan.model.outputs.workbook import column_label
 
     frames = [base.by_year_town, base.by_year_district, base.capacity, base.household_mix,
               base.scenario.plan, sizing_costs(base)]

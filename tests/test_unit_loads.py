@@ -1,7 +1,7 @@
 import pytest
 
 from sewerplan.model import UnknownBuildingUse, lookup_use, persons_per_dwelling, unit_load_flow, unit_load_table
-from sewerplan.model.unit_loads import rooms_from_area
+from sewerplan.model.design.unit_loads import rooms_from_area
 
 
 def test_moe_table_ships_all_254_rows():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from xlwings import XlwingsError
 
-from sewerplan.model import conventional, peaking, unit_loads
+from sewerplan.model.design import conventional, peaking, unit_loads
 from sewerplan.xl_addin import functions as fx
 from sewerplan.xl_addin import settings
 
@@ -103,7 +103,7 @@ def test_capacity_sums_flows_adds_infiltration_and_divides_by_utilisation():
 # --- SEWER_FEE_IMPACT -------------------------------------------------------------------
 
 def test_fee_impact_matches_finance_model():
-    from sewerplan.model import finance
+    from sewerplan.model.planning import finance
 
     expected = finance.fee_impact(1e10, 50000, household_sizes=(4,)).households[0]["krw_per_month"]
     assert fx.SEWER_FEE_IMPACT(1e10, 50000) == pytest.approx(expected)
@@ -128,7 +128,7 @@ def sample_table():
 
 
 def test_ml_spills_header_and_three_columns_matching_model(sample_table):
-    from sewerplan.model.inventory import load_buildings
+    from sewerplan.model.intake.inventory import load_buildings
 
     df, rows = sample_table
     out = fx.SEWER_ML(rows)

@@ -4,9 +4,9 @@ import pytest
 from xlwings import XlwingsError
 
 from stubs import StubModel
-from sewerplan.model.scenario import scenario_from_dict, write_scenario_yaml
-from sewerplan.model.scenario_run import capacity_by_year, capacity_needed, run_scenario
-from sewerplan.model.workbook import column_label
+from sewerplan.model.planning.scenario import scenario_from_dict, write_scenario_yaml
+from sewerplan.model.planning.scenario_run import capacity_by_year, capacity_needed, run_scenario
+from sewerplan.model.outputs.workbook import column_label
 from sewerplan.xl_addin import functions as fx
 from sewerplan.xl_addin import settings
 
@@ -84,7 +84,7 @@ def test_no_plant_capacity_gives_blank_cells_not_nan(stub_model, tmp_path):
 
 def test_the_scenario_runs_once_per_file_version(stub_model, scenario_file, monkeypatch):
     calls = []
-    import sewerplan.model.scenario_run as sr
+    import sewerplan.model.planning.scenario_run as sr
 
     real = sr.run_scenario
     monkeypatch.setattr(sr, "run_scenario", lambda *a, **k: calls.append(1) or real(*a, **k))

@@ -119,7 +119,7 @@ def test_app_refuses_to_start_without_tokens(monkeypatch):
 
 @pytest.fixture()
 def scenario_file(tmp_path, monkeypatch):
-    from sewerplan.model.scenario import scenario_from_dict, write_scenario_yaml
+    from sewerplan.model.planning.scenario import scenario_from_dict, write_scenario_yaml
     from sewerplan.xl_addin import settings
 
     from test_xl_scenario import PLAN, STUB

@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import xlwings as xw
 
-from sewerplan.model import capacity, conventional, peaking, unit_loads
+from sewerplan.model.design import capacity, conventional, peaking, unit_loads
 from sewerplan.model.errors import ParameterError, SewerplanError, UnknownBuildingUse
-from sewerplan.model.parameters import DEFAULT_PARAMETERS
+from sewerplan.model.design.parameters import DEFAULT_PARAMETERS
 
 from . import messages
 from .cells import fill_blank, line_up, read_numbers, read_texts, to_excel
@@ -278,7 +278,7 @@ def SEWER_CAPACITY(flows, basis=None, utilisation=None):
 def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, discount_rate=None,
                      asset_life_years=None):
     """하수도 요금 영향 [원/가구·월] = 시설비 연등가 ÷ 연간 부과량 × 가구 월 사용량. Sewage fee impact [KRW per household per month]."""
-    from sewerplan.model import finance
+    from sewerplan.model.planning import finance
 
     f = "SEWER_FEE_IMPACT"
     capex = read_numbers(f, "capex_krw", capex_krw, "시설비(원)를 숫자로 입력하세요.", "Enter the cost in KRW as a number.",
@@ -371,7 +371,7 @@ def _table_frame(f, value):
 def SEWER_ML(building_table, coverage=None):
     """ML 일평균 오수량 예측 [㎥/일]: 추정값, 하한, 상한 (머리글 포함, 표 옆에 펼쳐짐). ML day-average sewage [m3/d]: estimate, lower, upper, spilled with a header row."""
     from sewerplan.model.errors import InventoryValidationError
-    from sewerplan.model.inventory import validate_buildings
+    from sewerplan.model.intake.inventory import validate_buildings
 
     f = "SEWER_ML"
     parsed = _table_frame(f, building_table)
@@ -432,7 +432,7 @@ def _scenario_path(f, scenario_file):
     """The scenario file cell -> an existing Path (or a bundled sample)."""
     from pathlib import Path
 
-    from sewerplan.model.scenario import SAMPLE_SCENARIOS, sample_scenario_path
+    from sewerplan.model.planning.scenario import SAMPLE_SCENARIOS, sample_scenario_path
 
     cells = read_texts(f, "scenario_file", scenario_file).values
     if cells.size != 1:
@@ -474,8 +474,8 @@ def _scenario_result(f, path):
     (``SEWERPLAN_MODEL`` or the bundled model, loaded lazily). Without any usable model the
     design methods still work and ``method=ml`` says why it cannot.
     """
-    from sewerplan.model.scenario import load_scenario
-    from sewerplan.model.scenario_run import run_scenario
+    from sewerplan.model.planning.scenario import load_scenario
+    from sewerplan.model.planning.scenario_run import run_scenario
 
     st = path.stat()
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size, _settings.configured_model_path())
@@ -524,7 +524,7 @@ def _read_confidence(f, confidence):
 )
 def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
     """시나리오의 연도별 필요 처리용량 [㎥/일] = 일최대(침입수 포함) ÷ 가동률; ML은 신뢰수준 분위. Capacity needed in a year [m3/d] for a scenario, ML at a confidence."""
-    from sewerplan.model.scenario_run import capacity_needed
+    from sewerplan.model.planning.scenario_run import capacity_needed
 
     f = "SEWER_SCENARIO_CAPACITY"
     path = _scenario_path(f, scenario_file)
@@ -572,8 +572,8 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
 )
 def SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file, confidence=None, plant_capacity_m3_per_day=None):
     """연도별 필요 처리용량 표 [㎥/일]: 관행, 환경부 원단위, ML P10/P50/P90, 신뢰수준, 처리장 초과 확률 (머리글 포함). Capacity needed by year table [m3/d] with headers."""
-    from sewerplan.model.scenario_run import capacity_by_year
-    from sewerplan.model.workbook import column_label
+    from sewerplan.model.planning.scenario_run import capacity_by_year
+    from sewerplan.model.outputs.workbook import column_label
 
     f = "SEWER_SCENARIO_CAPACITY_BY_YEAR"
     path = _scenario_path(f, scenario_file)

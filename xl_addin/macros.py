@@ -48,7 +48,7 @@ def _bundle_path(book) -> Path:
 
 def report_pdf(kind: str, bundle_path, out=None, lang: str = "ko") -> Path:
     """Render the council or hearing PDF from a results bundle; return the PDF path."""
-    from sewerplan.model.results import ResultsBundle
+    from sewerplan.model.outputs.results import ResultsBundle
     from sewerplan.reporting.render import write_report
 
     bundle_path = Path(bundle_path)

@@ -7,7 +7,7 @@ The model path is taken from, in this order:
 2. the key ``SEWERPLAN_MODEL`` in the user's xlwings config file
    (``%USERPROFILE%\\.xlwings\\xlwings.conf``, lines ``"KEY","value"``, the file the xlwings
    add-in's settings write to), or in ``xlwings.conf`` shipped beside this module;
-3. otherwise the model bundled with sewerplan (``sewerplan.model.persistence.load_model()``).
+3. otherwise the model bundled with sewerplan (``sewerplan.model.ml.persistence.load_model()``).
 
 The model is loaded on first use (lazily) and kept for the life of the Python process;
 when the configured path changes, the next call loads the new one.
@@ -64,7 +64,7 @@ def get_model():
     with _lock:
         model = _cache.get(path)
         if model is None:
-            from sewerplan.model.persistence import load_model
+            from sewerplan.model.ml.persistence import load_model
 
             model = load_model(path)
             _cache.clear()  # keep only the model in use

@@ -101,7 +101,7 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     """
     import xlsxwriter
 
-    from sewerplan.model.parameters import parameter_table
+    from sewerplan.model.design.parameters import parameter_table
 
     out = Path(out)
     if out.suffix.lower() != ".xlsm":

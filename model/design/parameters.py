@@ -1,0 +1,138 @@
+"""Design parameters with their defaults, units, allowed ranges and sources.
+
+Every default that drives a number in sewerplan is declared here once, with the unit it
+is in and where it comes from (see ``docs/sources.md``). Callers override any of them by
+name: ``DesignParameters(persons_per_household=2.21)`` or ``params.replace(...)``.
+The workbook's "methods" sheet and the reports print this table, so what the user reads
+is what the code used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+
+from ..errors import ParameterError
+
+__all__ = ["DesignParameters", "parameter_table", "DEFAULT_PARAMETERS"]
+
+
+def _p(default, unit, low, high, source, label_ko):
+    return field(
+        default=default,
+        metadata={"unit": unit, "range": (low, high), "source": source, "label_ko": label_ko},
+    )
+
+
+@dataclass(frozen=True)
+class DesignParameters:
+    """Parameters of the conventional and unit-load methods.
+
+    Flows in sewerplan are held in [m3/d]; per-capita units here are in [L/(person d)]
+    because that is how the standard states them, and are converted once when used.
+    """
+
+    persons_per_household: float = _p(
+        2.6, "persons/household", 0.5, 8.0,
+        "Planning constant of the conventional method, Statistics Korea 2023 pilot report "
+        "worked example (census mean was 2.34 in 2020 and 2.21 in 2023).",
+        "세대당 인구",
+    )
+    per_capita_l_per_day: float = _p(
+        300.0, "L/(person d)", 50.0, 1000.0,
+        "Per-capita daily max sewage unit of the worked example; equals national water supply "
+        "per person (302 L 2021, 306 L 2022, 304 L 2023; MOE water statistics).",
+        "1인1일 오수량 원단위",
+    )
+    design_factor: float = _p(
+        1.1, "-", 0.5, 3.0,
+        "The x1.1 of the Statistics Korea 2023 worked example; no published source defines it, "
+        "so it is a user parameter.",
+        "설계 계수",
+    )
+    infiltration_ratio: float = _p(
+        0.10, "-", 0.0, 0.5,
+        "Groundwater infiltration as a share of the day-max domestic flow: <= 20% by the "
+        "Korean sewerage design standard, 10% common practice for new towns (secondary: "
+        "Ajou Univ. thesis).",
+        "지하수 침입수 비율",
+    )
+    day_average_to_day_max: float = _p(
+        0.75, "-", 0.5, 1.0,
+        "Day-average / day-max ratio, 0.7-0.8 by the Korean design standard (secondary); "
+        "midpoint used.",
+        "일평균/일최대 비",
+    )
+    hourly_max_factor: float = _p(
+        1.5, "-", 1.0, 3.0,
+        "Hourly max = factor x day-max / 24, 1.3-1.8 by the Korean design standard "
+        "(secondary); 1.5 used.",
+        "시간최대 계수",
+    )
+    housing_l_per_person_day: float = _p(
+        200.0, "L/(person d)", 50.0, 500.0,
+        "MOE notice on sewage by building use (고시 2025-165): housing 200 L/(person d) "
+        "in 동 areas.",
+        "주거 1인1일 오수발생량 (동 지역)",
+    )
+    housing_l_per_person_day_rural: float = _p(
+        170.0, "L/(person d)", 50.0, 500.0,
+        "MOE notice on sewage by building use: housing 170 L/(person d) in 읍·면 areas.",
+        "주거 1인1일 오수발생량 (읍·면 지역)",
+    )
+    return_ratio: float = _p(
+        0.85, "-", 0.5, 1.0,
+        "Sewage / billed water, 0.8-0.9 by the Korean design standard (secondary); "
+        "international practice agrees. Used to turn water bills into observed sewage.",
+        "오수 전환율",
+    )
+    plant_utilisation: float = _p(
+        0.80, "-", 0.3, 1.0,
+        "Appropriate utilisation of a treatment plant, 80% of capacity (news citing the "
+        "Korean standard); capacity = day-max flow / utilisation.",
+        "처리장 적정 가동률",
+    )
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            low, high = f.metadata["range"]
+            try:
+                ok = low <= float(value) <= high
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise ParameterError(f.name, value, f"[{low}, {high}] {f.metadata['unit']}")
+
+    def replace(self, **changes) -> "DesignParameters":
+        """Return a copy with some parameters changed (validated again)."""
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ParameterError(
+                ", ".join(sorted(unknown)), "unknown", f"one of {[f.name for f in fields(self)]}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+DEFAULT_PARAMETERS = DesignParameters()
+
+
+def parameter_table(params: DesignParameters = DEFAULT_PARAMETERS) -> list[dict]:
+    """One row per parameter: name, Korean label, value, unit, default, range and source."""
+    rows = []
+    for f in fields(params):
+        rows.append(
+            {
+                "name": f.name,
+                "label_ko": f.metadata["label_ko"],
+                "value": getattr(params, f.name),
+                "default": f.default,
+                "unit": f.metadata["unit"],
+                "range": f.metadata["range"],
+                "source": f.metadata["source"],
+            }
+        )
+    return rows

@@ -1,0 +1,206 @@
+"""Prepare a training table from a building register and a water-billing extract.
+
+``prepare_training_table`` = read and check the register (:func:`inventory.load_buildings`,
+bad rows set aside) -> read and check the billing (:func:`billing.read_billing`) -> screen
+misread months -> observed sewage per meter -> join meters to buildings
+(:func:`matching.match_meters`) -> the canonical building table with
+``observed_m3_per_day`` plus a match report. ``write_prepared`` writes it all atomically;
+``sewerplan prepare`` is the command-line front end.
+
+Output files (in the output folder)
+-----------------------------------
+``training_table.csv``           canonical building table + observed_m3_per_day, n_meters, billing_months,
+                                 short_record, meter_match
+``match_report.json``            counts, rules and file list
+``unmatched_meters.csv``         meters joined to no building, with the reason
+``buildings_without_meters.csv`` buildings no meter was joined to
+``meter_building_links.csv``     every meter-building pair with its share and split rule
+``rejected_register_rows.csv``   register rows that failed validation, with reasons
+``rejected_billing_rows.csv``    billing rows that could not be used, with reasons
+``flagged_meter_months.csv``     suspected misread months left out of the averages
+
+With a household composition file (``household_mix``, :mod:`.household_composition`), also
+``rejected_household_mix_rows.csv`` (rows that failed validation, with file/row/column/value)
+and ``unmatched_household_mix.csv`` (rows joined to no residential building); the training
+table then carries ``hh_share_1`` .. ``hh_share_5plus`` on residential rows (NaN where no
+row matched) and ``household_mix_match``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .billing import meter_day_averages, read_billing, screen_meter_months
+from ..errors import InputFileError
+from ..fileio import atomic_path, write_csv_atomic
+from .inventory import load_buildings
+from .matching import SPLIT_RULES, match_meters
+from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
+
+__all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES", "HOUSEHOLD_MIX_FILES"]
+
+PREPARE_FILES = {
+    "training_table": "training_table.csv",
+    "match_report": "match_report.json",
+    "unmatched_meters": "unmatched_meters.csv",
+    "buildings_without_meters": "buildings_without_meters.csv",
+    "links": "meter_building_links.csv",
+    "rejected_register": "rejected_register_rows.csv",
+    "rejected_billing": "rejected_billing_rows.csv",
+    "flagged_months": "flagged_meter_months.csv",
+}
+#: Written only when a household composition file was given.
+HOUSEHOLD_MIX_FILES = {
+    "rejected_household_mix": "rejected_household_mix_rows.csv",
+    "unmatched_household_mix": "unmatched_household_mix.csv",
+}
+
+
+@dataclass
+class PreparedData:
+    """Everything :func:`prepare_training_table` produces (tables in memory)."""
+
+    training_table: pd.DataFrame
+    report: dict
+    unmatched_meters: pd.DataFrame
+    buildings_without_meters: pd.DataFrame
+    links: pd.DataFrame
+    rejected_register: pd.DataFrame
+    rejected_billing: pd.DataFrame
+    flagged_months: pd.DataFrame
+    meters: pd.DataFrame = field(repr=False, default=None)
+    rejected_household_mix: pd.DataFrame | None = None
+    unmatched_household_mix: pd.DataFrame | None = None
+
+
+def prepare_training_table(register, billing, district_column: str | None = None,
+                           params: DesignParameters = DEFAULT_PARAMETERS, synthetic: bool = False,
+                           misread_ratio: float = 4.0, progress=None, household_mix=None) -> PreparedData:
+    """Build the training table with observed day-average sewage per building.
+
+    Parameters
+    ----------
+    register : path or DataFrame
+        Building register title section (CSV/xlsx; Korean headers or API names).
+    billing : path or DataFrame
+        Water-billing extract, one row per meter and month.
+    district_column : str, optional
+        Register column to use as district; default 배수구역/district if present, else the
+        법정동 of the lot address.
+    params : DesignParameters
+        ``return_ratio`` [-] turns billed water into sewage.
+    synthetic : bool
+        Label the report as made from synthetic data.
+    progress : callable, optional
+        Called with a short message at each step.
+    household_mix : path or DataFrame, optional
+        Household-size composition per building or parcel (counts or shares of 1..5+ person
+        households, :func:`household_composition.read_household_mix`); joined to the
+        residential buildings as ``hh_share_1`` .. ``hh_share_5plus``.
+
+    Returns
+    -------
+    PreparedData
+    """
+    say = progress or (lambda msg: None)
+    say("reading the building register / 건축물대장 읽는 중")
+    buildings, rejected_register = load_buildings(register, district_column=district_column, skip_invalid=True)
+    say("reading the billing records / 요금 부과자료 읽는 중")
+    records, rejected_billing = read_billing(billing)
+    if len(records) == 0:
+        raise InputFileError(
+            f"No usable billing rows in {billing}: all {len(rejected_billing)} rows were rejected; see the reasons "
+            "in rejected_billing_rows.csv / 쓸 수 있는 요금 부과 행이 없습니다."
+        )
+    kept, flagged = screen_meter_months(records, misread_ratio=misread_ratio)
+    meters = meter_day_averages(kept, params=params)
+    say("joining meters to buildings / 계량기-건축물 연계 중")
+    result = match_meters(buildings, meters)
+    # 'source_row' would clash when the table is read back by load_buildings; keep it by another name
+    table = result.buildings.rename(columns={"source_row": "register_row"})
+    mix_rejected = mix_unmatched = None
+    mix_report = None
+    if household_mix is not None:
+        from .household_composition import join_household_mix, read_household_mix
+
+        say("joining household composition / 가구원수 구성 연계 중")
+        mix_records, mix_rejected = read_household_mix(household_mix)
+        table, mix_unmatched, mix_counts = join_household_mix(table, mix_records)
+        mix_report = {"rows_read": int(len(mix_records) + len(mix_rejected)),
+                      "rows_rejected": int(len(mix_rejected)), **mix_counts,
+                      "rule": "building id, then PNU, then lot address; a parcel row gives its mix to every "
+                              "residential building of the parcel; residential buildings without a row keep "
+                              "no mix (the ML model fills it from the census trend) / 건축물PK, PNU, 지번 순 연계"}
+    report = {
+        "synthetic": bool(synthetic),
+        "note": ("Synthetic sample data, not a real town / 합성 예시 자료 (실제 도시 아님)" if synthetic else ""),
+        "inputs": {"register": str(register) if not isinstance(register, pd.DataFrame) else "table",
+                   "billing": str(billing) if not isinstance(billing, pd.DataFrame) else "table",
+                   **({"household_mix": str(household_mix) if not isinstance(household_mix, pd.DataFrame)
+                       else "table"} if household_mix is not None else {})},
+        "return_ratio": params.return_ratio,
+        "register": {"rows_read": int(len(buildings) + len(rejected_register)),
+                     "rows_rejected": int(len(rejected_register)), "buildings": int(len(buildings))},
+        "billing": {"rows_read": int(len(records) + len(rejected_billing)),
+                    "rows_rejected": int(len(rejected_billing)),
+                    "meter_months_used": int(len(kept)),
+                    "meter_months_flagged_misread": int(len(flagged)),
+                    "meters": int(len(meters)),
+                    "months": sorted(kept["billing_month"].unique().tolist()) if len(kept) else []},
+        "match": result.counts,
+        "training_rows_with_observed": int(table["observed_m3_per_day"].notna().sum()),
+        **({"household_mix": mix_report} if mix_report is not None else {}),
+        "rules": {
+            "observed": "observed_m3_per_day = sum of billed m3 over usable months / sum of their days x "
+                        "return ratio, added over the building's meters (share-weighted) / "
+                        "관측오수량 = 사용량 합 / 일수 합 x 오수전환율",
+            "short_record": "fewer than 12 usable months on a meter of the building / 12개월 미만",
+            "misread": f"month > {misread_ratio:g} x meter median and >= 10 m3 above it is left out / 검침 오류 의심 월 제외",
+            "split": SPLIT_RULES,
+            "join": "PNU first, then normalised lot address (시군구+법정동+본번-부번) / PNU 우선, 다음 지번주소",
+        },
+    }
+    return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
+                        rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
+
+
+def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=()) -> dict[str, Path]:
+    """Write the prepared tables and the match report into ``out_dir`` (atomically).
+
+    Refuses to overwrite existing files unless ``force``; never writes over an input file.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {k: out / v for k, v in PREPARE_FILES.items()}
+    if prepared.rejected_household_mix is not None:
+        paths.update({k: out / v for k, v in HOUSEHOLD_MIX_FILES.items()})
+    resolved_inputs = {Path(p).resolve() for p in inputs if p is not None and not isinstance(p, pd.DataFrame)}
+    for p in paths.values():
+        if p.resolve() in resolved_inputs:
+            raise InputFileError(f"Output {p} is an input file; choose another --out / 출력 파일이 입력 파일과 같습니다.")
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not force:
+        raise InputFileError(
+            f"Output files already exist: {existing[:3]}{' ...' if len(existing) > 3 else ''}. Use --force to "
+            f"replace them / 출력 파일이 이미 있습니다. 바꾸려면 --force 를 쓰세요."
+        )
+    frames = {
+        "training_table": prepared.training_table, "unmatched_meters": prepared.unmatched_meters,
+        "buildings_without_meters": prepared.buildings_without_meters, "links": prepared.links,
+        "rejected_register": prepared.rejected_register, "rejected_billing": prepared.rejected_billing,
+        "flagged_months": prepared.flagged_months,
+    }
+    if prepared.rejected_household_mix is not None:
+        frames["rejected_household_mix"] = prepared.rejected_household_mix
+        frames["unmatched_household_mix"] = prepared.unmatched_household_mix
+    for key, df in frames.items():
+        write_csv_atomic(df, paths[key])
+    report = dict(prepared.report)
+    report["files"] = {k: v.name for k, v in paths.items()}
+    with atomic_path(paths["match_report"]) as tmp:
+        Path(tmp).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return paths

@@ -1,0 +1,174 @@
+"""The model card: a JSON document saved beside every model file (``MODEL.card.json``).
+
+It says what the model was trained on (region, real or synthetic, data SHA-256, row
+counts), which features with which units, the library versions it needs, the grouped
+cross-validation metrics overall and by building category, the interval coverage, the
+date, the intended use and the limits.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+__all__ = ["build_card", "library_versions", "card_path_for", "prediction_note", "write_card", "read_card"]
+
+INTENDED_USE = (
+    "Planning-stage estimate of day-average sewage per building [m3/d] and per district from "
+    "plan / building-register attributes, to compare with the conventional and MOE unit-load "
+    "design methods. 계획 단계 건축물별 일평균 오수량 추정 (기존 방법과 비교용)."
+)
+LIMITS = [
+    "Day-average flow, not a design day-max or hour-max: convert with the ratios of "
+    "DesignParameters before sizing. / 일평균 값이며 설계 일최대·시간최대가 아님.",
+    "Valid for building uses, sizes and years like those in the training data; uses not in "
+    "training rely on the MOE design-load prior feature only. / 학습 자료에 없는 용도는 참고용.",
+    "Intervals are calibrated on held-out districts of the training region; a new region "
+    "can behave differently. / 구간은 학습 지역 기준으로 보정됨.",
+    "District-total intervals assume districts of a size similar to the training districts. "
+    "/ 구역 합계 구간은 학습 구역 규모 기준.",
+]
+LOCATION_LIMIT = (
+    "Uses building location (latitude/longitude). Trees cannot extrapolate: for a site outside "
+    "the training area (e.g. a new town beyond the existing town's edge) the location effect "
+    "of the nearest edge is applied (coordinates are clipped to the training range), and such "
+    "rows say so in ml_model_note. / 위치(위도·경도)를 변수로 사용: 학습 지역 밖은 가장자리의 "
+    "위치 효과를 그대로 적용하며 외삽하지 않음."
+)
+
+
+def library_versions() -> dict:
+    import numpy
+    import pandas
+    import sklearn
+    import skops
+
+    return {
+        "scikit-learn": sklearn.__version__,
+        "skops": skops.__version__,
+        "numpy": numpy.__version__,
+        "pandas": pandas.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def _code_revision() -> str:
+    try:
+        here = Path(__file__).resolve().parent
+        rev = subprocess.run(["git", "-C", str(here), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=5)
+        return rev.stdout.strip() or "unknown"
+    except Exception:  # noqa: BLE001 - no git in an installed package
+        return "unknown"
+
+
+def prediction_note(region: str, synthetic: bool, trained_on: str) -> str:
+    """Warning carried by every prediction of a model not trained on real Korean data."""
+    if region == "KR" and not synthetic:
+        return ""
+    parts = []
+    if synthetic:
+        parts.append("trained on SYNTHETIC data / 합성 자료로 학습")
+    if region != "KR":
+        parts.append(f"trained on data from region {region}, not Korea / 한국 외 지역({region}) 자료로 학습")
+    return f"Indicative only: model {'; '.join(parts)} ({trained_on}). / 참고용 예측."
+
+
+def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, n_used, n_screened,
+               n_no_observation, screen_reasons, cv_metrics, chosen, cv_scheme, n_folds, n_districts,
+               settings, correction, intervals, district_intervals, location=None,
+               household_mix=None) -> dict:
+    from .features import FEATURE_UNITS, LOCATION_FEATURES
+    from ..intake.screening import SCREENING_RULE
+
+    chosen_m = cv_metrics[chosen]
+    return {
+        "card_format": "sewerplan-model-card/1",
+        "model_id": model_id,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "trained_on": trained_on,
+        "region": region,
+        "synthetic": bool(synthetic),
+        "prediction_note": prediction_note(region, synthetic, trained_on),
+        "training_data_sha256": data_sha256,
+        "rows": {"total": int(n_rows), "used": int(n_used), "screened_out": int(n_screened),
+                 "without_observation": int(n_no_observation)},
+        "screening": {"rule": SCREENING_RULE, "reasons": {str(k): int(v) for k, v in screen_reasons.items()}},
+        "target": {"name": "observed_m3_per_day", "unit": "m3/d",
+                   "meaning": "day-average sewage = billed water x return ratio, averaged over billing months"},
+        "features": [{"name": k, "unit": v} for k, v in FEATURE_UNITS.items()
+                     if location or k not in LOCATION_FEATURES],
+        "location": (
+            {"used": True, "training_range_deg": location["bounds"],
+             "training_rows_with_coordinates": location["rows_with"],
+             "training_rows_without_coordinates": location["rows_without"],
+             "outside_training_area": "coordinates clipped to the training range (location effect of the edge)",
+             "prediction_without_coordinates": "refused when the table has no coordinates at all; "
+                                               "single rows without coordinates are predicted and flagged"}
+            if location else
+            {"used": False, "why": "no latitude/longitude in most training rows, or location='no'"}
+        ),
+        "household_mix": (
+            {"used": True, "training_residential_rows_with_mix": household_mix["rows_with_mix"],
+             "training_residential_rows_filled_from_trend": household_mix["rows_filled_from_trend"],
+             "fill_rule": "a residential row without hh_share_1..5plus gets the census-trend mix "
+                          "(household_trend.household_mix) of its approval year, at least the latest "
+                          "census year; no year -> latest census year; same rule in training and "
+                          "prediction, and such predictions say so in ml_model_note"}
+            if household_mix else
+            {"used": False, "why": "no training row carried a household-size mix"}
+        ),
+        "learner": chosen,
+        "learner_selection": "lowest median |error| of held-out district totals (>= 5 buildings)",
+        "back_transform_ratio_correction": {k: round(float(v), 6) for k, v in correction.items()},
+        "settings": settings,
+        "cross_validation": {
+            "scheme": cv_scheme, "folds": int(n_folds), "districts": int(n_districts),
+            "chosen": chosen_m, "candidates": cv_metrics,
+        },
+        "intervals": {
+            "method": "cross-conformal on ln residuals of held-out-district predictions, "
+                      "Mondrian by category (pooled for categories with few rows)",
+            "nominal_coverage": settings["coverage"],
+            "cv_coverage": chosen_m.get("interval_coverage"),
+            "building": intervals,
+            "district_total": {**district_intervals,
+                               "method": "split conformal on ln(observed/predicted) of held-out district totals"},
+        },
+        "libraries": library_versions(),
+        "code_revision": _code_revision(),
+        "intended_use": INTENDED_USE,
+        "limits": LIMITS + ([LOCATION_LIMIT] if location else []),
+    }
+
+
+def card_path_for(model_path) -> Path:
+    """``X.skops`` -> ``X.card.json`` (same folder)."""
+    p = Path(model_path)
+    return p.with_name(p.stem + ".card.json")
+
+
+def write_card(card: dict, path) -> None:
+    from ..fileio import atomic_path
+
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(card, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8")
+
+
+def read_card(path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _json_default(o):
+    import numpy as np
+
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)

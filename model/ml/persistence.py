@@ -1,0 +1,199 @@
+"""Safe saving and loading of ML models: skops with a pinned allow-list, never pickle.
+
+A model is two files side by side:
+
+- ``MODEL.skops``: a skops archive holding ``{"format", "estimator", "meta"}`` where
+  ``meta`` is a JSON string (learner, ratio correction, interval bounds, library versions);
+- ``MODEL.card.json``: the model card (:mod:`sewerplan.model.ml.card`).
+
+Loading refuses (with :class:`~sewerplan.model.errors.ModelLoadError` telling the user to
+retrain with ``sewerplan train``):
+
+- a file that contains any type outside :data:`ALLOWED_TYPES` (every type named in the
+  archive's schema is checked, not only those skops itself distrusts);
+- a model saved with another scikit-learn version (card or inner metadata);
+- a missing or mismatching card.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ModelLoadError
+from .card import card_path_for, library_versions, read_card, write_card
+
+__all__ = ["ALLOWED_TYPES", "FORMAT", "save_model", "load_model", "default_model_path", "types_in_file"]
+
+FORMAT = "sewerplan-ml/2"  # 2: per-category back-transform correction and design-flow offset
+DEFAULT_MODEL_FILE = "default_model.skops"
+
+# Reviewed list: every type the sewerplan ML pipelines (ml_train.make_estimator) put in a file.
+ALLOWED_TYPES = frozenset(
+    {
+        "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.int",
+        "builtins.float", "builtins.bool", "builtins.NoneType", "builtins.slice",
+        "functools.partial",
+        "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.float32", "numpy.int64",
+        "numpy.int32", "numpy.uint8", "numpy.uint32", "numpy.uint64", "numpy.bool_",
+        "numpy.random._generator.Generator", "numpy.random._pcg64.PCG64",
+        "numpy.random.mtrand.RandomState",
+        "sklearn._loss._loss.CyHalfPoissonLoss", "sklearn._loss._loss.CyHalfSquaredError",
+        "sklearn._loss.link.IdentityLink", "sklearn._loss.link.Interval", "sklearn._loss.link.LogLink",
+        "sklearn._loss.loss.HalfPoissonLoss", "sklearn._loss.loss.HalfSquaredError",
+        "sklearn.compose._column_transformer.ColumnTransformer",
+        "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+        "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.impute._base.MissingIndicator", "sklearn.impute._base.SimpleImputer",
+        "sklearn.linear_model._ridge.RidgeCV", "sklearn.linear_model._ridge.Ridge",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.preprocessing._data.StandardScaler",
+        "sklearn.preprocessing._encoders.OneHotEncoder", "sklearn.preprocessing._encoders.OrdinalEncoder",
+        "sklearn.preprocessing._function_transformer.FunctionTransformer",
+        "sklearn.utils.validation.check_array",
+    }
+)
+
+_RETRAIN = (
+    "Retrain the model with `sewerplan train --buildings FILE --out MODEL.skops` / "
+    "`sewerplan train` 으로 모델을 다시 학습하세요."
+)
+
+
+def default_model_path() -> Path:
+    """Path of the model shipped with the package (``sewerplan/model/data/default_model.skops``)."""
+    return Path(str(resources.files("sewerplan.model").joinpath("data", DEFAULT_MODEL_FILE)))
+
+
+def save_model(model, path, force: bool = False) -> Path:
+    """Save a :class:`~sewerplan.model.ml.train.TrainedModel` as skops + card JSON (atomic).
+
+    Refuses to replace an existing file unless ``force``.
+    """
+    import skops.io as sio
+
+    from ..fileio import atomic_path, check_output_path
+
+    path = check_output_path(path, force=force)
+    card_path = card_path_for(path)
+    if card_path.exists() and not force:
+        check_output_path(card_path, force=False)
+    meta = {
+        "format": FORMAT,
+        "model_id": model.model_id,
+        "learner": model.learner,
+        "correction": model.correction,
+        "coverage": model.coverage,
+        "intervals": model.intervals,
+        "district_intervals": model.district_intervals,
+        "location": model.location,
+        "household_fill": bool(model.household_fill),
+        "libraries": library_versions(),
+    }
+    payload = {"format": FORMAT, "estimator": model.estimator, "meta": json.dumps(meta, default=float)}
+    with atomic_path(path) as tmp:
+        sio.dump(payload, tmp)
+    write_card(model.card, card_path)
+    for p in (path, card_path):  # temp files are created 0600; a model is meant to be shared
+        os.chmod(p, 0o644)
+    return path
+
+
+def types_in_file(path) -> set[str]:
+    """Every ``module.Class`` named in a skops archive's schema."""
+    found: set[str] = set()
+
+    def walk(o):
+        if isinstance(o, dict):
+            if "__module__" in o and "__class__" in o:
+                found.add(f"{o['__module__']}.{o['__class__']}")
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            walk(json.loads(z.read("schema.json")))
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+        raise ModelLoadError(
+            f"{path} is not a sewerplan model file (skops archive): {exc}. "
+            f"/ {path} 은(는) sewerplan 모델 파일이 아닙니다. {_RETRAIN}"
+        ) from exc
+    return found
+
+
+def _check_versions(where: str, saved: dict, path) -> None:
+    import sklearn
+
+    got = (saved or {}).get("scikit-learn")
+    if got != sklearn.__version__:
+        raise ModelLoadError(
+            f"Model {path} was saved with scikit-learn {got} ({where}); this installation has "
+            f"scikit-learn {sklearn.__version__}. Models are only loaded with the version they were "
+            f"made with. / 이 모델은 scikit-learn {got} 으로 저장되었고 현재 버전은 "
+            f"{sklearn.__version__} 입니다. {_RETRAIN}"
+        )
+
+
+def load_model(path=None):
+    """Load a model saved by :func:`save_model`; ``None`` loads the bundled default model.
+
+    Raises
+    ------
+    ModelLoadError
+        Missing file or card, types outside :data:`ALLOWED_TYPES`, another scikit-learn
+        version, or a card that does not belong to the file. The message says to retrain.
+    """
+    import skops.io as sio
+
+    from .train import TrainedModel
+
+    path = default_model_path() if path is None else Path(path)
+    if not path.is_file():
+        raise ModelLoadError(f"Model file not found: {path} / 모델 파일이 없습니다: {path}. {_RETRAIN}")
+    card_path = card_path_for(path)
+    if not card_path.is_file():
+        raise ModelLoadError(
+            f"Model card {card_path} is missing beside {path}; a model is only used with its card. "
+            f"/ 모델 카드 {card_path} 가 없습니다. {_RETRAIN}"
+        )
+    try:
+        card = read_card(card_path)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelLoadError(f"Model card {card_path} cannot be read: {exc}. {_RETRAIN}") from exc
+    _check_versions("model card", card.get("libraries"), path)
+
+    outside = types_in_file(path) - ALLOWED_TYPES
+    untrusted = set(sio.get_untrusted_types(file=path))
+    outside |= untrusted - ALLOWED_TYPES
+    if outside:
+        raise ModelLoadError(
+            f"Model {path} contains types outside sewerplan's allow-list and was not loaded: "
+            f"{sorted(outside)}. Only models made by `sewerplan train` can be used. "
+            f"/ 허용되지 않은 형식이 들어 있어 모델을 불러오지 않았습니다. {_RETRAIN}"
+        )
+    try:
+        payload = sio.load(path, trusted=sorted(untrusted))
+    except Exception as exc:  # noqa: BLE001 - any failure inside skops is a load failure
+        raise ModelLoadError(f"Model {path} could not be loaded: {exc}. {_RETRAIN}") from exc
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise ModelLoadError(f"{path} is not a {FORMAT} model file. {_RETRAIN}")
+    meta = json.loads(payload["meta"])
+    _check_versions("file metadata", meta.get("libraries"), path)
+    if meta.get("model_id") != card.get("model_id"):
+        raise ModelLoadError(
+            f"Card {card_path} (model {card.get('model_id')}) does not belong to {path} "
+            f"(model {meta.get('model_id')}). / 모델 카드와 모델 파일이 맞지 않습니다. {_RETRAIN}"
+        )
+    return TrainedModel(
+        estimator=payload["estimator"], learner=meta["learner"], correction={k: float(v) for k, v in meta["correction"].items()},
+        coverage=float(meta["coverage"]), intervals=meta["intervals"],
+        district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
+        household_fill=bool(meta.get("household_fill", False)),
+    )

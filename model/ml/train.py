@@ -1,0 +1,787 @@
+"""Training, cross-validation and prediction of the per-building ML model.
+
+Pipeline (docs/ml.md): screen observed rows -> grouped cross-validation by district of
+every candidate learner -> pick the learner with the lowest held-out district-total median
+error plus |town sum bias| -> calibrate building and district intervals on the out-of-fold
+residuals -> refit the chosen learner on all kept rows.
+
+Candidates (each models the ratio observed / MOE design flow: the design flow is an offset)
+----------
+``blend``        the mean of the three below (often steadier than any one of them).
+``hgb_log``      HistGradientBoostingRegressor on ln(observed / design), ratio-corrected back-transform.
+``ridge_log``    RidgeCV on ln(observed / design) (one-hot uses, imputed + scaled numerics),
+                 ratio-corrected back-transform.
+``hgb_poisson``  HistGradientBoostingRegressor, Poisson loss on observed / design weighted by design.
+
+The ratio correction multiplies the back-transformed prediction by sum(observed) /
+sum(fitted) on the training rows of the building's category (overall for categories with
+fewer than 30 rows), so predicted totals match observed totals by category where the model
+was fitted (a log-scale fit alone predicts medians, below the mean by a factor that grows
+with the category's spread).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import RidgeCV
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from ..errors import InventoryValidationError
+from .features import (CATEGORICAL_FEATURES, HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location,
+                          household_mix_fill,
+                          numeric_features)
+from .intervals import calibrate_log_residuals, conformal_bounds, interval_coverage
+from ..intake.screening import screen_observations
+
+__all__ = [
+    "CANDIDATES",
+    "BLEND",
+    "LEARNERS",
+    "TrainedModel",
+    "train_model",
+    "grouped_cv_predictions",
+    "make_estimator",
+    "evaluation_metrics",
+    "ml_threads",
+    "location_bounds",
+    "clip_location",
+    "LOCATION_CHOICES",
+]
+
+CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
+BLEND = "blend"  # the mean of the three candidates' predictions, itself a candidate
+LEARNERS = (*CANDIDATES, BLEND)
+MIN_DISTRICT_BUILDINGS = 5
+MIN_LOCATION_SHARE = 0.5  # location='auto' uses coordinates when >= this share of training rows has them
+LOCATION_CHOICES = ("auto", "yes", "no")
+OBSERVED = "observed_m3_per_day"
+THREADS_ENV = "SEWERPLAN_ML_THREADS"
+
+
+def ml_threads():
+    """Context manager bounding native (OpenMP / BLAS) threads while the ML code runs.
+
+    Default one thread: the tables are small (thousands of rows), so threading buys little
+    even on an idle machine, and on a shared, busy machine OpenMP's spinning threads made one
+    training run 10-150x slower (measured: 0.7 s with 1 thread vs 3-114 s with 2 threads on
+    2 loaded cores). Set the environment variable ``SEWERPLAN_ML_THREADS`` to another number
+    (or ``0`` for the libraries' own default) to change it.
+    """
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    raw = os.environ.get(THREADS_ENV, "1").strip()
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 1
+    return nullcontext() if n <= 0 else threadpool_limits(limits=n)
+
+
+def _bounded_threads(func):
+    """Run ``func`` inside :func:`ml_threads`."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with ml_threads():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def make_estimator(learner: str, seed: int = 0, max_iter: int = 250, location: bool = False) -> Pipeline:
+    """Unfitted sklearn Pipeline for a candidate learner (input: :func:`build_features` table).
+
+    ``location`` adds ``latitude`` / ``longitude`` to the numeric features.
+    """
+    num = numeric_features(location)
+    if learner in ("hgb_log", "hgb_poisson"):
+        pre = ColumnTransformer(
+            [
+                (
+                    "cat",
+                    OrdinalEncoder(
+                        handle_unknown="use_encoded_value", unknown_value=np.nan,
+                        encoded_missing_value=np.nan, dtype=np.float64,
+                    ),
+                    CATEGORICAL_FEATURES,
+                ),
+                # all-empty columns (e.g. no floors in the table) are dropped: the HGB binner
+                # cannot handle them; the indicator keeps "was missing" as information
+                ("num", SimpleImputer(strategy="median", add_indicator=True), num),
+            ]
+        )
+        hgb = HistGradientBoostingRegressor(
+            loss="poisson" if learner == "hgb_poisson" else "squared_error",
+            learning_rate=0.05, max_iter=max_iter, max_leaf_nodes=15, min_samples_leaf=20,
+            l2_regularization=1.0, categorical_features=list(range(len(CATEGORICAL_FEATURES))),
+            early_stopping=False, random_state=seed,
+        )
+        return Pipeline([("features", pre), ("learner", hgb)])
+    if learner == "ridge_log":
+        pre = ColumnTransformer(
+            [
+                ("cat", Pipeline([
+                    ("fill", SimpleImputer(strategy="constant", fill_value="(missing)")),
+                    ("onehot", OneHotEncoder(handle_unknown="ignore", min_frequency=3)),
+                ]), CATEGORICAL_FEATURES),
+                ("num", Pipeline([
+                    ("impute", SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)),
+                    ("scale", StandardScaler()),
+                ]), num),
+            ]
+        )
+        return Pipeline([("features", pre), ("learner", RidgeCV(alphas=np.logspace(-2, 3, 11)))])
+    raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
+
+
+def _is_log(learner: str) -> bool:
+    return learner.endswith("_log")
+
+
+def _uses_location(X: pd.DataFrame) -> bool:
+    return LOCATION_FEATURES[0] in X.columns
+
+
+def location_bounds(X: pd.DataFrame) -> dict | None:
+    """Training range of the coordinates {column: [min, max]} (None without location features)."""
+    if not _uses_location(X):
+        return None
+    return {c: [float(X[c].min()), float(X[c].max())] for c in LOCATION_FEATURES}
+
+
+def clip_location(X: pd.DataFrame, bounds: dict | None) -> pd.DataFrame:
+    """Coordinates clipped to the training range: outside it, the location effect of the edge.
+
+    Trees do this by themselves; clipping makes the linear learner (ridge) do the same instead
+    of extrapolating a linear trend across a country.
+    """
+    if not bounds or not _uses_location(X):
+        return X
+    X = X.copy()
+    for c, (lo, hi) in bounds.items():
+        X[c] = X[c].clip(lo, hi)
+    return X
+
+
+def _resolve_location(df: pd.DataFrame, location, idx_used) -> bool:
+    """Use latitude / longitude as features? ('auto': when most training rows have them)."""
+    if location in (False, "no"):
+        return False
+    if location not in (True, "yes", "auto"):
+        raise ValueError(f"location must be one of {LOCATION_CHOICES}, not {location!r}")
+    present = all(c in df.columns for c in LOCATION_FEATURES)
+    share = float(has_location(df).iloc[idx_used].mean()) if present and len(idx_used) else 0.0
+    if location in (True, "yes"):
+        if share == 0.0:
+            raise InventoryValidationError(
+                ["location features requested but no training row has both latitude and longitude "
+                 "[degrees] / 위치 변수를 요청했지만 위도·경도가 있는 학습 행이 없습니다"], source="building table")
+        return True
+    return share >= MIN_LOCATION_SHARE
+
+
+def _resolve_household_fill(df: pd.DataFrame, household_mix, idx_used) -> bool:
+    """True when the household shares are features worth filling (see ``train_model``)."""
+    if household_mix in (True, "yes"):
+        return True
+    if household_mix in (False, "no"):
+        return False
+    if household_mix != "auto":
+        raise ValueError(f"household_mix must be 'auto', 'yes' or 'no', got {household_mix!r}")
+    if not all(c in df.columns for c in HH_SHARE_COLUMNS):
+        return False
+    shares = df.iloc[idx_used][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce")
+    return bool(shares.notna().all(axis=1).any())
+
+
+OFFSET_FEATURE = "log_design_prior_m3_per_day"
+MIN_CATEGORY_CORRECTION_ROWS = 30  # fewer training rows in a category: the overall correction is used
+
+
+def _offset(X: pd.DataFrame, fill: float) -> np.ndarray:
+    """ln of the MOE design flow [ln(m3/d)] per row; rows without one take ``fill``."""
+    o = X[OFFSET_FEATURE].to_numpy(dtype=float) if OFFSET_FEATURE in X.columns else np.full(len(X), np.nan)
+    return np.where(np.isfinite(o), o, fill)
+
+
+def _fit(learner, X, y, seed, max_iter):
+    """Fit a learner (see :func:`_fit_one`); the blend fits each candidate.
+
+    For the blend the estimator is the list of the candidates' estimators and the correction
+    holds each candidate's corrections under ``"<candidate>:<key>"``.
+    """
+    if learner != BLEND:
+        return _fit_one(learner, X, y, seed, max_iter)
+    estimators, correction = [], {}
+    for name in CANDIDATES:
+        est, corr = _fit_one(name, X, y, seed, max_iter)
+        estimators.append(est)
+        correction.update({f"{name}:{k}": v for k, v in corr.items()})
+    return estimators, correction
+
+
+def _member_correction(correction: dict, name: str) -> dict:
+    prefix = f"{name}:"
+    return {k[len(prefix):]: v for k, v in correction.items() if k.startswith(prefix)}
+
+
+def _fit_one(learner, X, y, seed, max_iter):
+    """Fit a learner on the ratio observed / design flow; return (estimator, correction).
+
+    The MOE design flow is an offset: each learner models ln(observed / design) (or the rate
+    observed / design under Poisson loss, weighted by the design flow), so a predicted flow
+    grows with the building's size even beyond the sizes seen in training (a tree on ln flow
+    cannot extrapolate: a held-out industrial estate of larger factories was under-predicted
+    by half or more).
+
+    ``correction`` holds the back-transform ratio corrections sum(observed) / sum(fitted) per
+    building category (overall ``"_all"`` for small categories) and the offset fill value.
+    A ln-scale fit predicts the conditional median; the gap to the mean grows with the
+    spread, which differs by category (housing is tight, industry wide), so a single overall
+    correction left industry and commerce biased low while over-correcting housing.
+    """
+    y = np.asarray(y, dtype=float)
+    est = make_estimator(learner, seed, max_iter, location=_uses_location(X))
+    raw_offset = X[OFFSET_FEATURE].to_numpy(dtype=float) if OFFSET_FEATURE in X.columns else np.array([np.nan])
+    fill = float(np.nanmedian(raw_offset)) if np.isfinite(raw_offset).any() else 0.0
+    off = _offset(X, fill)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        if _is_log(learner):
+            est.fit(X, np.log(y) - off)
+            fitted = np.exp(est.predict(X) + off)
+        else:
+            base = np.exp(off)
+            est.fit(X, y / base, learner__sample_weight=base)
+            fitted = np.asarray(est.predict(X), dtype=float) * base
+    correction = {"offset_fill": fill, "_all": float(np.sum(y) / np.sum(fitted))}
+    cats = X["category"].astype(str).to_numpy() if "category" in X.columns else np.full(len(X), "_all")
+    for c in np.unique(cats):
+        m = cats == c
+        if m.sum() >= MIN_CATEGORY_CORRECTION_ROWS and fitted[m].sum() > 0:
+            correction[c] = float(np.sum(y[m]) / np.sum(fitted[m]))
+    return est, correction
+
+
+def _predict(est, learner, correction, X):
+    if learner == BLEND:
+        return np.mean([_predict(e, name, _member_correction(correction, name), X)
+                        for e, name in zip(est, CANDIDATES)], axis=0)
+    off = _offset(X, correction["offset_fill"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        raw = np.asarray(est.predict(X), dtype=float)
+    point = np.exp(raw + off) if _is_log(learner) else raw * np.exp(off)
+    cats = X["category"].astype(str) if "category" in X.columns else pd.Series("_all", index=X.index)
+    factor = cats.map(lambda c: correction.get(c, correction["_all"])).to_numpy(dtype=float)
+    return point * factor
+
+
+def _groups(df: pd.DataFrame, district_column: str) -> pd.Series:
+    if district_column not in df.columns:
+        raise InventoryValidationError(
+            [f"column '{district_column}' is missing; grouped cross-validation needs districts / "
+             f"구역 열 '{district_column}' 이(가) 없습니다"], source="building table")
+    return df[district_column].astype(str).fillna("(none)")
+
+
+def _splits(groups: pd.Series, n_splits: int, seed: int):
+    n_groups = groups.nunique()
+    if n_groups >= 2:
+        return list(GroupKFold(n_splits=min(n_splits, n_groups)).split(groups, groups=groups)), "grouped by district"
+    k = min(n_splits, len(groups))
+    return list(KFold(k, shuffle=True, random_state=seed).split(groups)), "by building (only one district)"
+
+
+def evaluation_metrics(observed, predicted, districts, categories=None, lower=None, upper=None) -> dict:
+    """Building WAPE, sum bias, district-total median APE (>= 5 buildings), coverage, by category."""
+    y = np.asarray(observed, dtype=float)
+    p = np.asarray(predicted, dtype=float)
+    out = {
+        "n_buildings": int(len(y)),
+        "wape": float(np.sum(np.abs(p - y)) / np.sum(y)) if np.sum(y) > 0 else float("nan"),
+        "sum_bias": float(np.sum(p) / np.sum(y) - 1) if np.sum(y) > 0 else float("nan"),
+    }
+    t = pd.DataFrame({"y": y, "p": p, "d": np.asarray(districts, dtype=object)})
+    s = t.groupby("d").agg(y=("y", "sum"), p=("p", "sum"), n=("y", "size"))
+    s = s[(s.n >= MIN_DISTRICT_BUILDINGS) & (s.y > 0)]
+    ape = (s.p / s.y - 1).abs()
+    out["n_districts"] = int(len(s))
+    out["district_median_ape"] = float(ape.median()) if len(s) else float("nan")
+    out["district_median_bias"] = float((s.p / s.y - 1).median()) if len(s) else float("nan")
+    if lower is not None:
+        out["interval_coverage"] = interval_coverage(y, lower, upper)
+    if categories is not None:
+        cats = np.asarray(categories, dtype=object)
+        by = {}
+        for c in sorted({c for c in cats if isinstance(c, str)}):
+            m = cats == c
+            sub = {
+                "n_buildings": int(m.sum()),
+                "wape": float(np.sum(np.abs(p[m] - y[m])) / np.sum(y[m])) if np.sum(y[m]) > 0 else float("nan"),
+                "sum_bias": float(np.sum(p[m]) / np.sum(y[m]) - 1) if np.sum(y[m]) > 0 else float("nan"),
+            }
+            if lower is not None:
+                sub["interval_coverage"] = interval_coverage(y[m], np.asarray(lower)[m], np.asarray(upper)[m])
+            by[c] = sub
+        out["by_category"] = by
+    return out
+
+
+def _prepare(df: pd.DataFrame, observed_column: str):
+    if observed_column not in df.columns:
+        raise InventoryValidationError(
+            [f"column '{observed_column}' is missing; training needs observed sewage [m3/d] "
+             f"(or billing data: sewerplan train --billing) / 관측 오수량 열 '{observed_column}' 이(가) 없습니다"],
+            source="building table")
+    screen = screen_observations(df, observed_column=observed_column)
+    obs = pd.to_numeric(df[observed_column], errors="coerce")
+    used = (~screen["screen_flag"]) & obs.notna() & (obs > 0)
+    return screen, obs, used
+
+
+@_bounded_threads
+def grouped_cv_predictions(
+    df: pd.DataFrame,
+    district_column: str = "district",
+    learner: str = "auto",
+    n_splits: int = 5,
+    coverage: float = 0.90,
+    seed: int = 0,
+    max_iter: int = 250,
+    observed_column: str = OBSERVED,
+    min_calibration: int = 30,
+    location="auto",
+    household_mix="auto",
+    _return_details: bool = False,
+):
+    """Out-of-fold predictions with whole districts held out (the honest comparison table).
+
+    Each building is predicted by a model that never saw its district. Screened rows are
+    predicted too but never used for fitting. Intervals are cross-conformal: the quantiles
+    applied to fold k come from the out-of-fold residuals of the other folds.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``df``: ``building_id`` (if present), the district, ``observed_m3_per_day``,
+        ``screen_flag``, ``screen_reason``, ``cv_fold``, ``ml_m3_per_day``,
+        ``ml_lower_m3_per_day``, ``ml_upper_m3_per_day``, ``ml_learner`` and one
+        ``cv_<learner>_m3_per_day`` column per candidate tried.
+
+    ``location``: 'auto' uses ``latitude`` / ``longitude`` as features when at least
+    :data:`MIN_LOCATION_SHARE` of the usable rows have both; 'yes' / 'no' force it. Held-out
+    coordinates are clipped to the range of the fold's training rows, as in prediction.
+    """
+    screen, obs, used = _prepare(df, observed_column)
+    groups = _groups(df, district_column)
+    idx_used = np.flatnonzero(used.to_numpy())
+    use_location = _resolve_location(df, location, idx_used)
+    hh_fill = _resolve_household_fill(df, household_mix, idx_used)
+    X = build_features(df, location=use_location, household_fill=hh_fill)
+    if len(idx_used) < 10:
+        raise InventoryValidationError(
+            [f"only {len(idx_used)} usable training rows (observed > 0, not screened); at least 10 are needed / "
+             f"학습 가능한 행이 {len(idx_used)}개뿐입니다 (최소 10개)"], source="building table")
+    splits, scheme = _splits(groups.iloc[idx_used], n_splits, seed)
+    if learner not in ("auto", *LEARNERS):
+        raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
+    learners = list(CANDIDATES) if learner in ("auto", BLEND) else [learner]
+    fold = np.full(len(df), -1)
+    preds = {name: np.full(len(df), np.nan) for name in learners}
+    for k, (tr, te) in enumerate(splits):
+        tr_rows = idx_used[tr]
+        test_groups = set(groups.iloc[idx_used[te]])
+        # every row of the held-out districts (screened ones too) is predicted by this fold
+        te_rows = np.flatnonzero(groups.isin(test_groups).to_numpy())
+        fold[te_rows] = k
+        X_te = clip_location(X.iloc[te_rows], location_bounds(X.iloc[tr_rows]))
+        for name in learners:
+            est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
+            preds[name][te_rows] = _predict(est, name, corr, X_te)
+    # rows of districts with no usable row: predict with a model on all used rows
+    rest = np.flatnonzero(fold < 0)
+    if len(rest):
+        for name in learners:
+            est, corr = _fit(name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), seed, max_iter)
+            preds[name][rest] = _predict(est, name, corr, X.iloc[rest])
+
+    if learner in ("auto", BLEND):  # the blend's held-out predictions need no extra fitting
+        preds[BLEND] = np.mean([preds[name] for name in CANDIDATES], axis=0)
+        learners = [*learners, BLEND] if learner == "auto" else [BLEND]
+    cats = X["category"].to_numpy(dtype=object)
+    y_used = obs.iloc[idx_used].to_numpy()
+    metrics = {
+        name: evaluation_metrics(y_used, preds[name][idx_used], groups.iloc[idx_used], cats[idx_used])
+        for name in learners
+    }
+    chosen = _choose(metrics)
+    point = preds[chosen]
+    lower = np.full(len(df), np.nan)
+    upper = np.full(len(df), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.log(obs.to_numpy() / point)
+    for k in range(len(splits)):
+        cal = idx_used[fold[idx_used] != k]
+        q = calibrate_log_residuals(resid[cal], cats[cal], coverage, min_calibration)
+        rows = np.flatnonzero(fold == k)
+        lo, hi = _bounds_for(q, cats[rows])
+        lower[rows], upper[rows] = point[rows] * np.exp(lo), point[rows] * np.exp(hi)
+    if len(rest):
+        q = calibrate_log_residuals(resid[idx_used], cats[idx_used], coverage, min_calibration)
+        lo, hi = _bounds_for(q, cats[rest])
+        lower[rest], upper[rest] = point[rest] * np.exp(lo), point[rest] * np.exp(hi)
+
+    out = pd.DataFrame(index=df.index)
+    if "building_id" in df.columns:
+        out["building_id"] = df["building_id"]
+    out[district_column] = df[district_column]
+    out["category"] = X["category"]
+    out[observed_column] = obs
+    out["screen_flag"] = screen["screen_flag"]
+    out["screen_reason"] = screen["screen_reason"]
+    out["cv_fold"] = fold
+    out["ml_m3_per_day"] = point
+    out["ml_lower_m3_per_day"] = lower
+    out["ml_upper_m3_per_day"] = upper
+    out["ml_learner"] = chosen
+    for name in learners:
+        out[f"cv_{name}_m3_per_day"] = preds[name]
+    metrics[chosen] = evaluation_metrics(
+        y_used, point[idx_used], groups.iloc[idx_used], cats[idx_used], lower[idx_used], upper[idx_used]
+    )
+    if _return_details:
+        return out, {"metrics": metrics, "chosen": chosen, "scheme": scheme, "n_folds": len(splits),
+                     "idx_used": idx_used, "groups": groups, "resid": resid, "fold": fold,
+                     "location": use_location, "household_fill": hh_fill, "X": X}
+    return out
+
+
+BLEND_PREFERENCE = 0.8  # another learner is kept only when its score is below 0.8 x the blend's
+
+
+def _choose(metrics: dict) -> str:
+    """The learner to keep, by held-out district-total median APE plus |town sum bias|.
+
+    Both parts matter for sizing a plant: the median district error says how well a typical
+    district total is forecast, the sum bias whether the town total (what the plant is built
+    for) is off in one direction; a learner that is good on typical districts but misses a
+    whole kind of district (an industrial estate) shows up in the second term. WAPE is used
+    when fewer than 3 districts qualify.
+
+    The blend is kept unless another learner scores clearly better (below
+    :data:`BLEND_PREFERENCE` x the blend's score): with a few dozen districts the differences
+    between learners are mostly noise, and picking the noisy winner cost accuracy on new
+    districts (NYC nested CV: district median APE 12.3% choosing freely vs 10.7% always
+    blending; on the sample town ridge wins clearly and is kept).
+    """
+    def score(name):
+        m = metrics[name]
+        if m["n_districts"] >= 3:
+            return m["district_median_ape"] + abs(m["sum_bias"])
+        return m["wape"]
+
+    best = min(metrics, key=lambda name: (score(name), metrics[name]["wape"]))
+    if BLEND in metrics and best != BLEND and not score(best) < BLEND_PREFERENCE * score(BLEND):
+        return BLEND
+    return best
+
+
+def _bounds_for(q: dict, cats) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.array([q["by_group"].get(c, q["pooled"])[0] if isinstance(c, str) else q["pooled"][0] for c in cats])
+    hi = np.array([q["by_group"].get(c, q["pooled"])[1] if isinstance(c, str) else q["pooled"][1] for c in cats])
+    return lo, hi
+
+
+def _district_calibration(out, details, district_column, observed_column, coverage):
+    iu = details["idx_used"]
+    t = pd.DataFrame({
+        "d": out[district_column].astype(str).to_numpy()[iu],
+        "y": out[observed_column].to_numpy()[iu],
+        "p": out["ml_m3_per_day"].to_numpy()[iu],
+    })
+    s = t.groupby("d").agg(y=("y", "sum"), p=("p", "sum"), n=("y", "size"))
+    s = s[s.n >= MIN_DISTRICT_BUILDINGS]
+    scores = np.log(s.y / s.p).to_numpy()
+    lo, hi, exact = conformal_bounds(scores, coverage)
+    return {
+        "log_ratio_bounds": [lo, hi],
+        "n_districts": int(len(s)),
+        "exact": exact,
+        "median_buildings_per_district": float(s.n.median()) if len(s) else float("nan"),
+        "coverage": coverage,
+    }
+
+
+@dataclass
+class TrainedModel:
+    """A fitted model with calibrated intervals and its card.
+
+    Attributes
+    ----------
+    estimator : sklearn Pipeline
+        Maps :func:`build_features` output to ln flow (``*_log``) or flow (Poisson).
+    learner : str
+        One of :data:`LEARNERS`.
+    correction : dict
+        Back-transform ratio corrections [-] per building category (``"_all"`` overall) and
+        the offset fill value (``"offset_fill"``, ln(m3/d)); see ``_fit``.
+    intervals : dict
+        Building-level conformal ln-residual bounds (pooled and by category).
+    district_intervals : dict
+        District-total conformal ln-ratio bounds.
+    card : dict
+        The model card (see :mod:`sewerplan.model.ml.card`).
+    cv_predictions : DataFrame or None
+        Set by :func:`train_model` only (not saved in the model file): the out-of-fold,
+        held-out-district predictions the learner choice and the intervals were calibrated
+        on, as returned by :func:`grouped_cv_predictions`, indexed like the training table.
+        Use it for the observed-vs-methods comparison instead of running the CV again.
+    location : dict or None
+        None for a model without location features. Otherwise ``bounds`` (training range of
+        latitude / longitude [degrees]; prediction clips to it) and ``rows_with`` /
+        ``rows_without`` (training rows with / without coordinates).
+    """
+
+    estimator: Pipeline
+    learner: str
+    correction: dict
+    coverage: float
+    intervals: dict
+    district_intervals: dict
+    card: dict = field(default_factory=dict)
+    cv_predictions: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    location: dict | None = None
+    household_fill: bool = False
+
+    @property
+    def uses_location(self) -> bool:
+        """True when latitude / longitude are features of this model."""
+        return bool(self.location)
+
+    @property
+    def model_id(self) -> str:
+        return self.card["model_id"]
+
+    @property
+    def note(self) -> str:
+        """'' for a model trained on real Korean data, else a bilingual warning."""
+        return self.card.get("prediction_note", "")
+
+    def _location_notes(self, df: pd.DataFrame, X: pd.DataFrame) -> pd.Series:
+        """Per-row note on the location features ('' when nothing to say); raises when none given."""
+        notes = pd.Series("", index=df.index, dtype=object)
+        if not self.uses_location:
+            return notes
+        have = X[LOCATION_FEATURES].notna().all(axis=1)
+        if not have.any():
+            raise InventoryValidationError(
+                ["this model uses building location as a feature (it was trained with 'latitude' and "
+                 "'longitude'), but the table has no valid coordinates. Add latitude / longitude "
+                 "[degrees, WGS84] columns (headers 위도 / 경도), or use a model trained without "
+                 "location (`sewerplan train --location no`). / 이 모델은 위치(위도·경도)를 변수로 "
+                 "학습했는데 입력 표에 좌표가 없습니다. 위도·경도 열을 추가하거나 위치 없이 학습한 모델"
+                 "(`sewerplan train --location no`)을 쓰세요."], source="building table")
+        b = self.location["bounds"]
+        outside = pd.Series(False, index=df.index)
+        for c, (lo, hi) in b.items():
+            outside |= (X[c] < lo) | (X[c] > hi)
+        how = ("like the training rows without coordinates" if self.location.get("rows_without", 0)
+               else "at the median training location")
+        notes[~have] = f"no coordinates: predicted {how} / 좌표 없음: 위치 효과 미반영"
+        notes[outside] = ("outside the training area: location effect of its nearest edge (not extrapolated) "
+                          "/ 학습 지역 밖: 가장자리의 위치 효과 적용")
+        return notes
+
+    @_bounded_threads
+    def predict(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Day-average sewage per building [m3/d] with calibrated interval.
+
+        A model with location features needs ``latitude`` / ``longitude`` in ``df``
+        (:class:`InventoryValidationError` with a bilingual message when the table has none);
+        rows without coordinates or outside the training area are predicted and say so in
+        ``ml_model_note``.
+
+        Returns
+        -------
+        DataFrame
+            Index of ``df``: ``ml_m3_per_day``, ``ml_lower_m3_per_day``,
+            ``ml_upper_m3_per_day`` [m3/d], ``ml_model_id``, ``ml_model_note``.
+        """
+        X = build_features(df, location=self.uses_location, household_fill=self.household_fill)
+        loc_notes = self._location_notes(df, X)
+        if self.household_fill:
+            _, fill_year = household_mix_fill(df, X["category"])
+            hh_notes = fill_year.map(lambda y: "" if np.isnan(y) else
+                                     f"household mix from census trend for {int(y)} / 가구원수 구성: {int(y)}년 "
+                                     "인구총조사 추세로 보완")
+            loc_notes = (loc_notes + " | " + hh_notes).where(hh_notes.ne(""), loc_notes).str.strip(" |")
+        X = clip_location(X, self.location["bounds"] if self.uses_location else None)
+        point = _predict(self.estimator, self.learner, self.correction, X)
+        lo, hi = _bounds_for(self.intervals, X["category"].to_numpy(dtype=object))
+        note = pd.Series(self.note, index=df.index, dtype=object)
+        if loc_notes.ne("").any():
+            note = (note + " | " + loc_notes).where(loc_notes.ne(""), note).str.lstrip(" |")
+        return pd.DataFrame(
+            {
+                "ml_m3_per_day": point,
+                "ml_lower_m3_per_day": point * np.exp(lo),
+                "ml_upper_m3_per_day": point * np.exp(hi),
+                "ml_model_id": self.model_id,
+                "ml_model_note": note,
+            },
+            index=df.index,
+        )
+
+    def predict_district_totals(self, df: pd.DataFrame, district_column: str = "district") -> pd.DataFrame:
+        """District totals [m3/d] with a district-level calibrated interval.
+
+        Returns
+        -------
+        DataFrame
+            One row per district: ``district``, ``n_buildings``, ``ml_total``,
+            ``ml_total_lower``, ``ml_total_upper`` [m3/d], ``ml_model_id``, ``ml_model_note``.
+        """
+        pred = self.predict(df)
+        d = _groups(df, district_column)
+        s = pred.groupby(d.to_numpy())["ml_m3_per_day"].agg(["sum", "size"])
+        lo, hi = self.district_intervals["log_ratio_bounds"]
+        return pd.DataFrame(
+            {
+                "district": s.index.astype(str),
+                "n_buildings": s["size"].to_numpy(),
+                "ml_total": s["sum"].to_numpy(),
+                "ml_total_lower": s["sum"].to_numpy() * np.exp(lo),
+                "ml_total_upper": s["sum"].to_numpy() * np.exp(hi),
+                "ml_model_id": self.model_id,
+                "ml_model_note": self.note,
+            }
+        )
+
+
+def _data_sha256(df: pd.DataFrame, observed_column: str) -> str:
+    cols = [c for c in ["building_id", "district", *df.columns] if c in df.columns]
+    cols = list(dict.fromkeys(cols))
+    return hashlib.sha256(df[cols].to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+@_bounded_threads
+def train_model(
+    buildings: pd.DataFrame,
+    coverage: float = 0.90,
+    learner: str = "auto",
+    district_column: str = "district",
+    n_splits: int = 5,
+    seed: int = 0,
+    max_iter: int = 250,
+    observed_column: str = OBSERVED,
+    trained_on: str = "unspecified building table",
+    region: str = "KR",
+    synthetic: bool = False,
+    data_sha256: str | None = None,
+    min_calibration: int = 30,
+    location="auto",
+    household_mix="auto",
+) -> TrainedModel:
+    """Train the ML model on a canonical building table with ``observed_m3_per_day``.
+
+    Parameters
+    ----------
+    buildings : DataFrame
+        Canonical building table (docs/architecture.md) with observed day-average sewage
+        [m3/d] and a district column (the cross-validation groups).
+    coverage : float
+        Nominal coverage of the intervals [-], default 0.90.
+    learner : str
+        'auto' (choose by grouped CV) or one of :data:`LEARNERS` (a candidate or ``blend``,
+        the mean of the three candidates' predictions).
+    trained_on, region, synthetic
+        Description for the card; ``region`` other than 'KR' or ``synthetic`` makes every
+        prediction carry a warning note.
+    data_sha256 : str, optional
+        SHA-256 of the training file (the CLI passes it); default: of the table's CSV form.
+    location : {'auto', 'yes', 'no'}
+        Use ``latitude`` / ``longitude`` [degrees] as features: 'auto' when at least
+        :data:`MIN_LOCATION_SHARE` of the usable rows have both. The model records it
+        (``TrainedModel.location``, card ``location``) and then needs coordinates to predict.
+    household_mix : {'auto', 'yes', 'no'}
+        Fill missing household shares of residential rows from the census trend
+        (:func:`ml_features.household_mix_fill`) in training and prediction: 'auto' when at
+        least one usable training row has all five ``hh_share_*``. Without it the shares stay
+        NaN (a model trained on a table without any mix cannot use one).
+
+    Returns
+    -------
+    TrainedModel
+        With ``cv_predictions``: the held-out-district predictions computed on the way
+        (the table :func:`grouped_cv_predictions` returns), so callers need not run the
+        cross-validation again.
+
+    Native threads are bounded while training (:func:`ml_threads`).
+    """
+    from .card import build_card
+
+    if not 0.5 <= coverage < 1.0:
+        from ..errors import ParameterError
+
+        raise ParameterError("coverage", coverage, "[0.5, 1.0)")
+    df = buildings.reset_index(drop=True)
+    out, details = grouped_cv_predictions(
+        df, district_column=district_column, learner=learner, n_splits=n_splits, coverage=coverage,
+        seed=seed, max_iter=max_iter, observed_column=observed_column,
+        min_calibration=min_calibration, location=location, household_mix=household_mix, _return_details=True,
+    )
+    chosen = details["chosen"]
+    iu = details["idx_used"]
+    X = details["X"]
+    loc = None
+    if details["location"]:
+        with_loc = X.iloc[iu][LOCATION_FEATURES].notna().all(axis=1)
+        loc = {"bounds": location_bounds(X.iloc[iu]), "rows_with": int(with_loc.sum()),
+               "rows_without": int((~with_loc).sum())}
+    obs = out[observed_column].to_numpy()
+    est, corr = _fit(chosen, X.iloc[iu], obs[iu], seed, max_iter)
+    cats = X["category"].to_numpy(dtype=object)
+    intervals = calibrate_log_residuals(details["resid"][iu], cats[iu], coverage, min_calibration)
+    district_iv = _district_calibration(out, details, district_column, observed_column, coverage)
+    sha = data_sha256 or _data_sha256(df, observed_column)
+    settings = {"learner": chosen, "seed": seed, "max_iter": max_iter, "coverage": coverage,
+                "n_splits": details["n_folds"], "min_calibration": min_calibration,
+                "location": bool(details["location"])}
+    hh_fill = bool(details["household_fill"])
+    hh_record = None
+    if hh_fill:
+        settings["household_fill"] = True
+        res = (X["category"].iloc[iu].astype(str) == "residential").to_numpy()
+        given = df.iloc[iu][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce").notna().all(axis=1).to_numpy()
+        hh_record = {"rows_with_mix": int((res & given).sum()), "rows_filled_from_trend": int((res & ~given).sum())}
+    model_id = "ml-" + hashlib.sha256(
+        json.dumps({"data": sha, **settings}, sort_keys=True).encode()
+    ).hexdigest()[:12]
+    card = build_card(
+        model_id=model_id, data_sha256=sha, trained_on=trained_on, region=region, synthetic=synthetic,
+        n_rows=len(df), n_used=len(iu), n_screened=int(out["screen_flag"].sum()),
+        n_no_observation=int(out[observed_column].isna().sum()),
+        screen_reasons=out.loc[out["screen_flag"], "screen_reason"].str.split(":").str[0].value_counts().to_dict(),
+        cv_metrics=details["metrics"], chosen=chosen, cv_scheme=details["scheme"], n_folds=details["n_folds"],
+        n_districts=int(details["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
+        intervals=intervals, district_intervals=district_iv, location=loc, household_mix=hh_record,
+    )
+    out.index = buildings.index
+    return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card, cv_predictions=out,
+                        location=loc, household_fill=hh_fill)

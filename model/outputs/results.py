@@ -1,0 +1,711 @@
+"""The results bundle: what a sewerplan run hands to the reports.
+
+The demo (and any user workflow) writes one JSON file with everything a council briefing
+or a public-hearing handout needs; the reports read nothing else. The schema is written
+down in ``docs/reports.md``; this module is its executable form.
+
+All flows are in [m3/d]. Day-average, day-max and hour-max are all expressed as daily
+rates in [m3/d] (hour-max = hourly peak flow x 24), so they can be compared directly.
+Money is in [KRW].
+
+Public API
+----------
+- :class:`ResultsBundle` and its parts (:class:`Metadata`, :class:`ModelCard`,
+  :class:`ParameterUsed`, :class:`Flows`, :class:`DistrictComparison`,
+  :class:`DistrictForecast`, :class:`CapacityRecommendation`, :class:`Attachment`, and the
+  optional planning-scenario part :class:`ScenarioSection` / :class:`ScenarioCapacityYear`),
+- :func:`scenario_section_from_result` turns a scenario run
+  (:func:`sewerplan.model.planning.scenario_run.run_scenario`) into a :class:`ScenarioSection`,
+- ``ResultsBundle.to_json(path)`` / ``ResultsBundle.from_json(path)`` /
+  ``ResultsBundle.from_dict(d)`` with schema validation,
+- :func:`example_bundle` builds a small, realistic, clearly synthetic bundle for tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import json
+import math
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ResultsBundleError
+from ..fileio import write_text_atomic
+
+__all__ = [
+    "SCHEMA",
+    "ResultsBundleError",
+    "ParameterUsed",
+    "ModelCard",
+    "Metadata",
+    "Flows",
+    "DistrictComparison",
+    "DistrictForecast",
+    "CapacityRecommendation",
+    "Attachment",
+    "ScenarioCapacityYear",
+    "ScenarioSection",
+    "ResultsBundle",
+    "scenario_section_from_result",
+    "example_scenario_section",
+    "example_bundle",
+]
+
+SCHEMA = "sewerplan.results/1"
+
+
+# --------------------------------------------------------------------------------------
+# Parts of the bundle
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParameterUsed:
+    """One parameter the run used, as printed in the reports' assumptions table."""
+
+    name: str
+    value: float
+    unit: str
+    source: str
+    label_ko: str = ""
+
+
+@dataclass
+class ModelCard:
+    """Summary of the ML model card (the full card stays with the model file)."""
+
+    model_id: str
+    trained_on: str  # plain description: town, years, number of buildings, data holder
+    n_training_buildings: int
+    metrics: dict[str, float]  # e.g. {"mae_m3_per_day": .., "r2": .., "interval_coverage": ..}
+    limits: list[str]  # plain-language limits, one sentence each
+    interval_level: float = 0.9  # nominal coverage of ml_lower..ml_upper [-]
+    trained_on_ko: str = ""
+    limits_ko: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Metadata:
+    town_name: str  # the planned town
+    existing_town_name: str  # the town with observed data the model was checked against
+    created: str  # ISO date, YYYY-MM-DD
+    synthetic: bool  # True when the input is the bundled synthetic sample
+    data_source: str  # one line printed in the report footer
+    model_card: ModelCard
+    parameters: list[ParameterUsed] = field(default_factory=list)
+    sewerplan_version: str = ""
+    municipality: str = ""  # who decides (e.g. 가상시); printed in the summary
+    town_name_en: str = ""
+    existing_town_name_en: str = ""
+
+
+@dataclass
+class Flows:
+    """One method's flow for one district or the town [m3/d] (all as daily rates)."""
+
+    day_average_m3_per_day: float
+    day_max_m3_per_day: float
+    hour_max_m3_per_day: float
+
+
+@dataclass
+class DistrictComparison:
+    """Existing town: observed vs each method, day-average [m3/d].
+
+    ``ml_m3_per_day`` is the held-out (cross-validated) prediction, never a fit to the
+    same rows.
+    """
+
+    district: str
+    n_buildings: int
+    observed_m3_per_day: float
+    conventional_m3_per_day: float
+    unit_load_m3_per_day: float
+    ml_m3_per_day: float
+
+
+@dataclass
+class DistrictForecast:
+    """Planned town: each method's forecast for one district (or the town total)."""
+
+    district: str
+    n_buildings: int
+    households: float
+    population: float
+    conventional: Flows
+    unit_load: Flows
+    ml: Flows
+    ml_lower: Flows
+    ml_upper: Flows
+
+
+@dataclass
+class CapacityRecommendation:
+    """Treatment capacity for the planned town [m3/d] (day-max / utilisation)."""
+
+    p50_m3_per_day: float  # from the ML central day-max
+    upper_m3_per_day: float  # from the ML upper day-max (the interval's top)
+    conventional_m3_per_day: float  # what the conventional method would build
+    lower_m3_per_day: float = 0.0  # from the ML lower day-max (0 = not given)
+    unit_load_m3_per_day: float = 0.0  # MOE unit-load method (0 = not given)
+    utilisation: float = 0.8  # [-] plant_capacity = day_max / utilisation
+    basis: str = "day-max / utilisation (0.8)"
+    recommended_m3_per_day: float = 0.0  # what the briefing asks for; 0 = use upper
+
+
+@dataclass
+class Attachment:
+    """An input file to attach to the PDF/A-3 (the briefing carries its own evidence).
+
+    Give ``path`` (absolute, or relative to the bundle JSON file) or ``content_base64``.
+    """
+
+    name: str  # file name shown in the PDF viewer
+    description: str = ""
+    path: str = ""
+    content_base64: str = ""
+
+    def read_bytes(self, base_dir: Path | None = None) -> bytes:
+        if self.content_base64:
+            return base64.b64decode(self.content_base64)
+        if not self.path:
+            raise ResultsBundleError("attachment has neither path nor content_base64", field_path=self.name)
+        p = Path(self.path)
+        if not p.is_absolute() and base_dir is not None:
+            p = base_dir / p
+        if not p.is_file():
+            raise ResultsBundleError(f"attachment file not found: {p}", field_path=f"attachments.{self.name}")
+        return p.read_bytes()
+
+
+@dataclass
+class ScenarioCapacityYear:
+    """Treatment capacity needed in one year of a scenario's build-out [m3/d].
+
+    Capacity needed = day-max incl. infiltration / plant utilisation. The ML fields are
+    quantiles of the simulated need (docs/scenarios.md, "Uncertainty") and ``None`` when the
+    run had no ML model; the probabilities are ``None`` without a plant capacity.
+    """
+
+    year: int
+    conventional_m3_per_day: float
+    unit_load_m3_per_day: float
+    ml_p10_m3_per_day: float | None = None
+    ml_p50_m3_per_day: float | None = None
+    ml_p90_m3_per_day: float | None = None
+    ml_at_confidence_m3_per_day: float | None = None  # at ScenarioSection.confidence
+    probability_exceeded: float | None = None  # P(ML need > plant) in this year [-]
+    probability_exceeded_by_year: float | None = None  # ... in this year or earlier [-]
+
+
+@dataclass
+class ScenarioSection:
+    """A planning scenario's capacity needed by year, for the briefing's scenario section."""
+
+    name: str
+    capacity_by_year: list[ScenarioCapacityYear]
+    confidence: float = 0.9  # [-] of ml_at_confidence_m3_per_day
+    plant_capacity_m3_per_day: float | None = None  # existing or planned plant compared with
+    utilisation: float = 0.8  # [-] capacity = day-max / utilisation
+    description: str = ""
+    source: str = ""  # scenario file name
+    n_simulations: int = 0
+    ml_available: bool = True
+    synthetic: bool = False
+
+    def validate(self, source: str = "results bundle", path: str = "scenario") -> None:
+        """Years increasing, P10 <= P50 <= P90, probabilities in [0, 1]; errors name the field."""
+        if not self.capacity_by_year:
+            raise ResultsBundleError("no years / 연도별 자료가 없습니다", source, f"{path}.capacity_by_year")
+        if not 0 < self.confidence < 1:
+            raise ResultsBundleError(f"{self.confidence} outside (0, 1)", source, f"{path}.confidence")
+        if not 0 < self.utilisation <= 1:
+            raise ResultsBundleError(f"{self.utilisation} outside (0, 1]", source, f"{path}.utilisation")
+        ml_fields = ("ml_p10_m3_per_day", "ml_p50_m3_per_day", "ml_p90_m3_per_day", "ml_at_confidence_m3_per_day")
+        prev = None
+        for i, r in enumerate(self.capacity_by_year):
+            where = f"{path}.capacity_by_year[{i}]"
+            if prev is not None and r.year <= prev:
+                raise ResultsBundleError(f"year {r.year} not after {prev} (years must increase)", source, f"{where}.year")
+            prev = r.year
+            given = [getattr(r, k) is not None for k in ml_fields]
+            if self.ml_available and not all(given):
+                missing = [k for k, g in zip(ml_fields, given) if not g][0]
+                raise ResultsBundleError("missing (ml_available is true) / ML 값 누락", source, f"{where}.{missing}")
+            if all(given):
+                lo, mid, hi = r.ml_p10_m3_per_day, r.ml_p50_m3_per_day, r.ml_p90_m3_per_day
+                tol = 1e-6 * max(1.0, abs(mid))
+                if not lo - tol <= mid <= hi + tol:
+                    raise ResultsBundleError(f"P10 {lo} <= P50 {mid} <= P90 {hi} expected", source,
+                                             f"{where}.ml_p50_m3_per_day")
+            for k in ("probability_exceeded", "probability_exceeded_by_year"):
+                v = getattr(r, k)
+                if v is not None and not 0 <= v <= 1:
+                    raise ResultsBundleError(f"{v} outside [0, 1]", source, f"{where}.{k}")
+
+
+@dataclass
+class ResultsBundle:
+    """Everything the reports need from one sewerplan run.
+
+    Attributes
+    ----------
+    metadata : Metadata
+    existing : list of DistrictComparison
+        Existing-town districts, observed vs methods, day-average [m3/d].
+    existing_total : DistrictComparison
+        Existing-town total (district name e.g. "합계").
+    planned : list of DistrictForecast
+        Planned-town forecast per district [m3/d].
+    planned_total : DistrictForecast
+        Planned-town total. The ML interval of the total is supplied by the producer
+        (quantiles do not add), not summed here.
+    capacity : CapacityRecommendation
+    households_by_size : dict
+        Planned-town households by size {"1": n, "2": n, "3": n, "4": n, "5+": n} [households].
+    billed_volume_m3_per_day : float
+        Day-average billed sewage volume of the tariff area the fee is spread over [m3/d];
+        0 = use the planned town's ML day-average.
+    attachments : list of Attachment
+    scenario : ScenarioSection or None
+        Optional planning scenario (capacity needed by year with P10/P50/P90); the council
+        briefing prints a scenario section when present. Bundles without it stay valid.
+    """
+
+    metadata: Metadata
+    existing: list[DistrictComparison]
+    existing_total: DistrictComparison
+    planned: list[DistrictForecast]
+    planned_total: DistrictForecast
+    capacity: CapacityRecommendation
+    households_by_size: dict[str, float] = field(default_factory=dict)
+    billed_volume_m3_per_day: float = 0.0
+    attachments: list[Attachment] = field(default_factory=list)
+    scenario: ScenarioSection | None = None
+    schema: str = SCHEMA
+    # directory the bundle was read from (relative attachment paths resolve against it)
+    base_dir: str = field(default="", compare=False, repr=False)
+    source_path: str = field(default="", compare=False, repr=False)
+
+    # ---------------- serialisation ----------------
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d.pop("base_dir", None)
+        d.pop("source_path", None)
+        return d
+
+    def to_json(self, path, *, force: bool = True) -> Path:
+        """Write the bundle as UTF-8 JSON atomically (temp file + os.replace)."""
+        path = Path(path)
+        if path.exists() and not force:
+            raise FileExistsError(
+                f"{path} exists; pass force=True to overwrite / {path} 파일이 이미 있습니다."
+            )
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+        write_text_atomic(path, text)
+        return path
+
+    @classmethod
+    def from_json(cls, path) -> "ResultsBundle":
+        """Read and validate a bundle; errors name the file and the field."""
+        path = Path(path)
+        if not path.is_file():
+            raise ResultsBundleError("file not found / 파일이 없습니다", source=str(path))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ResultsBundleError(f"not valid UTF-8 JSON ({exc})", source=str(path)) from exc
+        bundle = cls.from_dict(data, source=str(path))
+        bundle.base_dir = str(path.resolve().parent)
+        bundle.source_path = str(path.resolve())
+        return bundle
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "results bundle") -> "ResultsBundle":
+        if not isinstance(data, dict):
+            raise ResultsBundleError("top level must be a JSON object", source=source)
+        schema = data.get("schema", SCHEMA)
+        if schema != SCHEMA:
+            raise ResultsBundleError(f"unsupported schema {schema!r}, expected {SCHEMA!r}", source, "schema")
+        bundle = _build(cls, data, "", source)
+        bundle.validate(source)
+        return bundle
+
+    # ---------------- checks beyond types ----------------
+    def validate(self, source: str = "results bundle") -> None:
+        """Check consistency: non-negative flows, lower <= central <= upper, a valid date."""
+        try:
+            _dt.date.fromisoformat(self.metadata.created)
+        except ValueError:
+            raise ResultsBundleError(
+                f"{self.metadata.created!r} is not an ISO date YYYY-MM-DD", source, "metadata.created"
+            ) from None
+        if not self.planned:
+            raise ResultsBundleError("no planned-town districts", source, "planned")
+        rows = [(f"planned[{i}]", r) for i, r in enumerate(self.planned)] + [("planned_total", self.planned_total)]
+        for where, r in rows:
+            for level in ("day_average_m3_per_day", "day_max_m3_per_day", "hour_max_m3_per_day"):
+                lo, mid, hi = (getattr(getattr(r, m), level) for m in ("ml_lower", "ml", "ml_upper"))
+                tol = 1e-6 * max(1.0, abs(mid))
+                if not (lo - tol <= mid <= hi + tol):
+                    raise ResultsBundleError(
+                        f"ML interval not ordered: lower {lo} <= central {mid} <= upper {hi} expected",
+                        source,
+                        f"{where}.ml.{level}",
+                    )
+        c = self.capacity
+        if not (c.p50_m3_per_day <= c.upper_m3_per_day * (1 + 1e-9)):
+            raise ResultsBundleError("p50 above upper", source, "capacity.p50_m3_per_day")
+        if not 0 < c.utilisation <= 1:
+            raise ResultsBundleError(f"{c.utilisation} outside (0, 1]", source, "capacity.utilisation")
+        if self.scenario is not None:
+            self.scenario.validate(source)
+
+    # ---------------- convenience ----------------
+    @property
+    def recommended_capacity_m3_per_day(self) -> float:
+        c = self.capacity
+        return c.recommended_m3_per_day or c.upper_m3_per_day
+
+    def attachment_files(self) -> list[tuple[str, str, bytes]]:
+        """(name, description, bytes) for each attachment, read now."""
+        base = Path(self.base_dir) if self.base_dir else None
+        return [(a.name, a.description, a.read_bytes(base)) for a in self.attachments]
+
+
+# --------------------------------------------------------------------------------------
+# Typed construction from plain JSON with field paths in errors
+# --------------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _build(tp, value, path: str, source: str):
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ResultsBundleError(f"expected an object, got {type(value).__name__}", source, path or "<top>")
+        hints = typing.get_type_hints(tp)
+        kwargs = {}
+        known = set()
+        for f in dataclasses.fields(tp):
+            if f.name in ("base_dir", "source_path"):
+                continue
+            known.add(f.name)
+            sub = f"{path}.{f.name}" if path else f.name
+            raw = value.get(f.name, _MISSING)
+            if raw is _MISSING:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ResultsBundleError("missing required field / 필수 필드 누락", source, sub)
+                continue
+            kwargs[f.name] = _build(hints[f.name], raw, sub, source)
+        unknown = set(value) - known
+        if unknown:
+            raise ResultsBundleError(
+                f"unknown field(s) {sorted(unknown)}; valid: {sorted(known)}", source, path or "<top>"
+            )
+        return tp(**kwargs)
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            raise ResultsBundleError(f"expected a list, got {type(value).__name__}", source, path)
+        return [_build(item_tp, v, f"{path}[{i}]", source) for i, v in enumerate(value)]
+    if origin is dict:
+        _, val_tp = typing.get_args(tp)
+        if not isinstance(value, dict):
+            raise ResultsBundleError(f"expected an object, got {type(value).__name__}", source, path)
+        return {str(k): _build(val_tp, v, f"{path}.{k}", source) for k, v in value.items()}
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError("only optional (X | None) unions are used in the bundle schema")
+        return None if value is None else _build(args[0], value, path, source)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ResultsBundleError(f"expected true/false, got {value!r}", source, path)
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
+            raise ResultsBundleError(f"expected a whole number, got {value!r}", source, path)
+        return int(value)
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ResultsBundleError(f"expected a finite number, got {value!r}", source, path)
+        if value < 0 and not path.endswith("metrics") and ".metrics." not in path:
+            raise ResultsBundleError(f"expected a number >= 0, got {value!r}", source, path)
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ResultsBundleError(f"expected text, got {value!r}", source, path)
+        return value
+    raise TypeError(f"unsupported type in schema: {tp!r}")
+
+
+# --------------------------------------------------------------------------------------
+# Scenario section from a scenario run
+# --------------------------------------------------------------------------------------
+
+
+def _opt(v, digits=1):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if not math.isfinite(v) else round(v, digits)
+
+
+def scenario_section_from_result(result, confidence: float | None = None,
+                                 plant_capacity_m3_per_day: float | None = None) -> ScenarioSection:
+    """The briefing's scenario section from a scenario run.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        From :func:`sewerplan.model.planning.scenario_run.run_scenario`.
+    confidence : float, optional
+        Confidence [-] of the "at confidence" capacity; default the scenario's setting (0.9).
+    plant_capacity_m3_per_day : float, optional
+        Plant to compare with [m3/d]; default the scenario's ``plant_capacity_m3_per_day``.
+
+    Returns
+    -------
+    ScenarioSection
+        Capacities rounded to 0.1 m3/d, probabilities to 0.001.
+    """
+    from ..planning.scenario_run import capacity_by_year
+
+    st = result.scenario.settings
+    conf = float(confidence if confidence is not None else st.confidence)
+    tab = capacity_by_year(result, conf, plant_capacity_m3_per_day)
+    ml = bool(result.ml_available)
+
+    def col(row, name, digits=1):
+        return _opt(row[name], digits) if name in row.index else None
+
+    rows = []
+    for _, r in tab.iterrows():
+        rows.append(ScenarioCapacityYear(
+            year=int(r["year"]),
+            conventional_m3_per_day=_opt(r["conventional_capacity_m3_per_day"]),
+            unit_load_m3_per_day=_opt(r["unit_load_capacity_m3_per_day"]),
+            ml_p10_m3_per_day=col(r, "ml_capacity_p10_m3_per_day"),
+            ml_p50_m3_per_day=col(r, "ml_capacity_p50_m3_per_day"),
+            ml_p90_m3_per_day=col(r, "ml_capacity_p90_m3_per_day"),
+            ml_at_confidence_m3_per_day=col(r, "ml_capacity_at_confidence_m3_per_day"),
+            probability_exceeded=col(r, "probability_exceeded", 3),
+            probability_exceeded_by_year=col(r, "probability_exceeded_by_year", 3),
+        ))
+    plant = _opt(tab["plant_capacity_m3_per_day"].iloc[0]) if len(tab) else None
+    source = result.scenario.source
+    section = ScenarioSection(
+        name=result.name,
+        description=result.scenario.description or "",
+        source=Path(source).name if source else "",
+        capacity_by_year=rows,
+        confidence=conf,
+        plant_capacity_m3_per_day=plant,
+        utilisation=float(result.utilisation),
+        n_simulations=int(result.town_day_max_samples.shape[1]) if ml else 0,
+        ml_available=ml,
+        synthetic=bool(st.synthetic),
+    )
+    section.validate("scenario run")
+    return section
+
+
+def example_scenario_section(final_p50: float = 9170.0, plant: float | None = 10000.0,
+                             years: range = range(2027, 2035)) -> ScenarioSection:
+    """A synthetic scenario section consistent with :func:`example_bundle` (tests, previews).
+
+    Build-out shares per year, ML P10/P90 at /1.26 and x1.26 of P50 (log-normal), conventional
+    and unit-load capacities 1.6x and 1.07x the P50 (the ratios of the example bundle).
+    """
+    from statistics import NormalDist
+
+    shares = [0.1, 0.25, 0.45, 0.65, 0.8, 0.92, 1.0, 1.0, 1.0, 1.0][: len(years)]
+    sigma = math.log(1.26) / NormalDist().inv_cdf(0.9)
+    rows, p_by = [], 0.0
+    for y, sh in zip(years, shares):
+        p50 = final_p50 * sh
+        p_ex = None
+        if plant is not None:
+            p_ex = round(1 - NormalDist().cdf(math.log(plant / p50) / sigma), 3)
+            p_by = max(p_by, p_ex)
+        rows.append(ScenarioCapacityYear(
+            year=y, conventional_m3_per_day=round(1.6 * p50, 1), unit_load_m3_per_day=round(1.07 * p50, 1),
+            ml_p10_m3_per_day=round(p50 / 1.26, 1), ml_p50_m3_per_day=round(p50, 1),
+            ml_p90_m3_per_day=round(p50 * 1.26, 1), ml_at_confidence_m3_per_day=round(p50 * 1.26, 1),
+            probability_exceeded=p_ex, probability_exceeded_by_year=None if plant is None else round(p_by, 3),
+        ))
+    return ScenarioSection(
+        name="기본안 (base plan)", description="합성 예시 단계별 준공 / synthetic sample build-out",
+        source="sample_town_base.yaml", capacity_by_year=rows, confidence=0.9, plant_capacity_m3_per_day=plant,
+        utilisation=0.8, n_simulations=4000, ml_available=True, synthetic=True,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Example bundle (synthetic) for tests and previews
+# --------------------------------------------------------------------------------------
+
+
+def _flows(day_average: float, day_average_to_day_max: float = 0.75, hourly_max_factor: float = 1.5) -> Flows:
+    day_max = day_average / day_average_to_day_max
+    return Flows(round(day_average, 1), round(day_max, 1), round(day_max * hourly_max_factor, 1))
+
+
+def _flows_from_day_max(day_max: float, day_average_to_day_max: float = 0.75, hourly_max_factor: float = 1.5) -> Flows:
+    return Flows(round(day_max * day_average_to_day_max, 1), round(day_max, 1), round(day_max * hourly_max_factor, 1))
+
+
+def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15",
+                   scenario: bool | ScenarioSection = False) -> ResultsBundle:
+    """A small, realistic results bundle built from synthetic numbers (for tests and previews).
+
+    Labelled ``synthetic=True``; the numbers are of the size the 2023 pilot reported
+    (conventional day-max roughly 1.5-2x the observed day-average), not measured data.
+
+    Parameters
+    ----------
+    district_names : list of str, optional
+        Names for the four planned-town districts (tests pass hostile names here).
+    created : str
+        ISO date printed on the report.
+    scenario : bool or ScenarioSection
+        True adds :func:`example_scenario_section` (a synthetic build-out); a section is used as given.
+    """
+    names = district_names or ["A-1 주거지구", "A-2 주거지구", "B 상업지구", "C 산업지구"]
+    if len(names) != 4:
+        raise ValueError("district_names must have 4 names")
+    # households, population, conventional day-max, unit-load day-max, ML day-average, rel. half-width
+    spec = [
+        (5200, 12480, 4950.0, 3020.0, 2180.0, 0.22),
+        (4100, 9430, 3880.0, 2380.0, 1690.0, 0.24),
+        (600, 1320, 1510.0, 1180.0, 760.0, 0.35),
+        (0, 0, 1420.0, 1260.0, 870.0, 0.45),
+    ]
+    n_bldg = [310, 265, 140, 58]
+    planned = []
+    for name, n, (hh, pop, conv, ul, ml, hw) in zip(names, n_bldg, spec):
+        planned.append(
+            DistrictForecast(
+                district=name,
+                n_buildings=n,
+                households=float(hh),
+                population=float(pop),
+                conventional=_flows_from_day_max(conv),
+                unit_load=_flows_from_day_max(ul),
+                ml=_flows(ml),
+                ml_lower=_flows(ml * (1 - hw)),
+                ml_upper=_flows(ml * (1 + hw)),
+            )
+        )
+    tot_conv = sum(s[2] for s in spec)
+    tot_ul = sum(s[3] for s in spec)
+    tot_ml = sum(s[4] for s in spec)
+    # Town interval narrower than the sum of district intervals (errors partly cancel).
+    planned_total = DistrictForecast(
+        district="합계",
+        n_buildings=sum(n_bldg),
+        households=float(sum(s[0] for s in spec)),
+        population=float(sum(s[1] for s in spec)),
+        conventional=_flows_from_day_max(tot_conv),
+        unit_load=_flows_from_day_max(tot_ul),
+        ml=_flows(tot_ml),
+        ml_lower=_flows(tot_ml * 0.86),
+        ml_upper=_flows(tot_ml * 1.15),
+    )
+    util = 0.8
+    capacity = CapacityRecommendation(
+        p50_m3_per_day=round(planned_total.ml.day_max_m3_per_day / util, -1),
+        upper_m3_per_day=round(planned_total.ml_upper.day_max_m3_per_day / util, -1),
+        lower_m3_per_day=round(planned_total.ml_lower.day_max_m3_per_day / util, -1),
+        conventional_m3_per_day=round(planned_total.conventional.day_max_m3_per_day / util, -1),
+        unit_load_m3_per_day=round(planned_total.unit_load.day_max_m3_per_day / util, -1),
+        utilisation=util,
+        basis="day-max / utilisation 0.8 (plant_utilisation)",
+    )
+    existing_rows = [
+        ("1동", 820, 2410.0, 4630.0, 3150.0, 2480.0),
+        ("2동", 640, 1980.0, 3720.0, 2560.0, 1890.0),
+        ("3동", 410, 1130.0, 2050.0, 1540.0, 1210.0),
+        ("4동 산업단지", 95, 940.0, 1310.0, 1120.0, 1010.0),
+    ]
+    existing = [DistrictComparison(d, n, o, c, u, m) for d, n, o, c, u, m in existing_rows]
+    existing_total = DistrictComparison(
+        "합계",
+        sum(r[1] for r in existing_rows),
+        *(round(sum(r[i] for r in existing_rows), 1) for i in range(2, 6)),
+    )
+    card = ModelCard(
+        model_id="sewerplan-ml-synthetic-0001",
+        trained_on="Synthetic existing town (1,965 buildings, 2021-2023 water bills x 0.85), bundled sample",
+        trained_on_ko="합성 기존 도시 (건축물 1,965동, 2021-2023 상수도 요금 자료 x 0.85), 번들 표본",
+        n_training_buildings=1965,
+        metrics={"mae_m3_per_day": 1.9, "r2": 0.81, "interval_coverage": 0.88, "town_total_error_pct": 4.2},
+        limits=[
+            "Trained on one existing town; a planned town with a very different building mix is outside its experience.",
+            "Predicts day-average flow; peaks use the design-standard ratios.",
+            "Synthetic sample data: the numbers illustrate the method, they are not a forecast for a real town.",
+        ],
+        limits_ko=[
+            "한 기존 도시 자료로 학습하였으므로 건축물 구성이 크게 다른 신도시에는 맞지 않을 수 있습니다.",
+            "일평균 유량을 예측하며, 최대값은 설계기준 비율로 환산합니다.",
+            "합성 표본 자료로, 실제 도시의 예측이 아닌 방법 설명용 수치입니다.",
+        ],
+        interval_level=0.9,
+    )
+    params = [
+        ParameterUsed("persons_per_household", 2.6, "persons/household",
+                      "Conventional method planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구"),
+        ParameterUsed("per_capita_l_per_day", 300.0, "L/(person d)",
+                      "Worked example; national water supply per person ~302-306 L (MOE)", "1인1일 오수량 원단위"),
+        ParameterUsed("day_average_to_day_max", 0.75, "-", "Korean design standard 0.7-0.8 (midpoint)", "일평균/일최대 비"),
+        ParameterUsed("hourly_max_factor", 1.5, "-", "Korean design standard 1.3-1.8", "시간최대 계수"),
+        ParameterUsed("plant_utilisation", 0.8, "-", "Appropriate plant utilisation 80%", "처리장 적정 가동률"),
+    ]
+    meta = Metadata(
+        town_name="가상 신도시",
+        town_name_en="Sample New Town",
+        existing_town_name="가상 기존시가지",
+        existing_town_name_en="Sample Existing Town",
+        municipality="가상시",
+        created=created,
+        synthetic=True,
+        data_source="합성 표본 자료 (sewerplan 번들) / synthetic sample data bundled with sewerplan",
+        model_card=card,
+        parameters=params,
+        sewerplan_version="0.1.0",
+    )
+    hh = planned_total.households
+    households_by_size = {
+        "1": round(hh * 0.355), "2": round(hh * 0.288), "3": round(hh * 0.190),
+        "4": round(hh * 0.133), "5+": round(hh * 0.034),
+    }
+    sample_csv = "building_id,district,main_use,floor_area_m2,households\n" + "\n".join(
+        f"P{i:04d},{names[i % 4]},아파트,{8000 + 13 * i},{60 + i % 40}" for i in range(20)
+    ) + "\n"
+    attachments = [
+        Attachment(
+            name="planned_buildings_sample.csv",
+            description="Synthetic planned-town building table (excerpt) / 합성 신도시 건축물 표 (일부)",
+            content_base64=base64.b64encode(sample_csv.encode("utf-8")).decode("ascii"),
+        )
+    ]
+    return ResultsBundle(
+        metadata=meta,
+        existing=existing,
+        existing_total=existing_total,
+        planned=planned,
+        planned_total=planned_total,
+        capacity=capacity,
+        households_by_size={k: float(v) for k, v in households_by_size.items()},
+        billed_volume_m3_per_day=0.0,
+        attachments=attachments,
+        scenario=(scenario if isinstance(scenario, ScenarioSection)
+                  else example_scenario_section(capacity.p50_m3_per_day) if scenario else None),
+    )

@@ -1,0 +1,226 @@
+"""The results workbook (xlsx, openpyxl): buildings, district summary, methods and sources.
+
+Headers are Korean first with the unit, English below; numbers keep full precision and
+are shown with number formats. Synthetic inputs put a banner on every sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..fileio import atomic_path
+from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
+
+__all__ = ["COLUMN_LABELS", "column_label", "write_results_workbook", "SHEET_BUILDINGS", "SHEET_DISTRICTS", "SHEET_METHODS"]
+
+SHEET_BUILDINGS = "건축물별 결과"
+SHEET_DISTRICTS = "배수구역 요약"
+SHEET_METHODS = "방법 및 출처"
+SYNTHETIC_BANNER = "합성 표본 자료 (synthetic sample data): 실제 도시의 자료가 아닙니다 / not a real town's data"
+
+# column -> (Korean label with unit, English label with unit)
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "building_id": ("건축물 ID", "building id"),
+    "district": ("배수구역", "district"),
+    "main_use": ("주용도", "main use"),
+    "category": ("분류", "category"),
+    "moe_code_used": ("환경부 용도코드", "MOE code used"),
+    "unit_load_basis": ("원단위 기준", "unit-load basis"),
+    "floor_area_m2": ("연면적 (㎡)", "floor area [m2]"),
+    "households": ("세대수 (세대)", "households"),
+    "dwelling_units": ("호수 (호)", "dwelling units"),
+    "persons_estimated": ("추정 인구 (인)", "persons estimated"),
+    "approval_year": ("사용승인 연도", "approval year"),
+    "buildings": ("건축물 수 (동)", "buildings"),
+    "conventional_m3_per_day": ("기존 방식 일최대 (㎥/일)", "conventional, day max [m3/d]"),
+    "unit_load_m3_per_day": ("환경부 원단위 일최대 (㎥/일)", "MOE unit load, day max [m3/d]"),
+    "ml_m3_per_day": ("ML 예측 일평균 (㎥/일)", "ML, day average [m3/d]"),
+    "ml_lower_m3_per_day": ("ML 하한 (㎥/일)", "ML lower [m3/d]"),
+    "ml_upper_m3_per_day": ("ML 상한 (㎥/일)", "ML upper [m3/d]"),
+    "observed_m3_per_day": ("관측 오수량 일평균 (㎥/일)", "observed, day average [m3/d]"),
+    # planning scenarios (sewerplan scenario run / compare; docs/scenarios.md)
+    "scenario": ("시나리오", "scenario"),
+    "year": ("연도", "year"),
+    "block": ("블록", "block"),
+    "dwellings": ("세대수 (세대)", "dwellings [households]"),
+    "floor_area_per_dwelling_m2": ("세대당 연면적 (㎡)", "floor area per dwelling [m2]"),
+    "floors_above": ("지상층수 (층)", "floors above ground"),
+    "moe_code": ("환경부 용도코드", "MOE code"),
+    "completion_year": ("준공연도", "completion year"),
+    "rural": ("읍·면 지역", "rural (eup/myeon)"),
+    "source_row": ("입력 행 번호", "source row"),
+    "synthetic": ("합성 자료 여부", "synthetic"),
+    "mean_household_size": ("평균 가구원수 (인/가구)", "mean household size [persons/household]"),
+    "hh_share_1": ("1인 가구 비율 (-)", "1-person household share [-]"),
+    "hh_share_2": ("2인 가구 비율 (-)", "2-person household share [-]"),
+    "hh_share_3": ("3인 가구 비율 (-)", "3-person household share [-]"),
+    "hh_share_4": ("4인 가구 비율 (-)", "4-person household share [-]"),
+    "hh_share_5plus": ("5인 이상 가구 비율 (-)", "5+-person household share [-]"),
+    "ml_day_average_p10_m3_per_day": ("ML 일평균 P10 (㎥/일)", "ML, day average P10 [m3/d]"),
+    "ml_day_average_p50_m3_per_day": ("ML 일평균 P50 (㎥/일)", "ML, day average P50 [m3/d]"),
+    "ml_day_average_p90_m3_per_day": ("ML 일평균 P90 (㎥/일)", "ML, day average P90 [m3/d]"),
+    "ml_day_max_p10_m3_per_day": ("ML 일최대 P10 (㎥/일)", "ML, day max P10 [m3/d]"),
+    "ml_day_max_p50_m3_per_day": ("ML 일최대 P50 (㎥/일)", "ML, day max P50 [m3/d]"),
+    "ml_day_max_p90_m3_per_day": ("ML 일최대 P90 (㎥/일)", "ML, day max P90 [m3/d]"),
+    "ml_hour_max_p10_m3_per_day": ("ML 시간최대 P10 (㎥/일)", "ML, hour max P10 [m3/d]"),
+    "ml_hour_max_p50_m3_per_day": ("ML 시간최대 P50 (㎥/일)", "ML, hour max P50 [m3/d]"),
+    "ml_hour_max_p90_m3_per_day": ("ML 시간최대 P90 (㎥/일)", "ML, hour max P90 [m3/d]"),
+    "conventional_capacity_m3_per_day": ("기존 방식 필요 처리용량 (㎥/일)", "conventional, capacity needed [m3/d]"),
+    "unit_load_capacity_m3_per_day": ("환경부 원단위 필요 처리용량 (㎥/일)", "MOE unit load, capacity needed [m3/d]"),
+    "ml_capacity_p10_m3_per_day": ("ML 필요 처리용량 P10 (㎥/일)", "ML capacity needed P10 [m3/d]"),
+    "ml_capacity_p50_m3_per_day": ("ML 필요 처리용량 P50 (㎥/일)", "ML capacity needed P50 [m3/d]"),
+    "ml_capacity_p90_m3_per_day": ("ML 필요 처리용량 P90 (㎥/일)", "ML capacity needed P90 [m3/d]"),
+    "ml_capacity_at_confidence_m3_per_day": ("ML 필요 처리용량 (신뢰수준) (㎥/일)",
+                                             "ML capacity needed at confidence [m3/d]"),
+    "confidence": ("신뢰수준 (-)", "confidence [-]"),
+    "plant_capacity_m3_per_day": ("처리장 용량 (㎥/일)", "plant capacity [m3/d]"),
+    "probability_exceeded": ("처리장 용량 초과 확률 (-)", "P(plant exceeded) in the year [-]"),
+    "probability_exceeded_by_year": ("그 해까지 초과 확률 (-)", "P(plant exceeded) by the year [-]"),
+    "candidate": ("후보 용량", "candidate"),
+    "design_year": ("설계연도", "design year"),
+    "capacity_m3_per_day": ("처리용량 (㎥/일)", "capacity [m3/d]"),
+    "capex_krw": ("건설비 (원)", "capital cost [KRW]"),
+    "probability_undersized": ("용량 부족 확률 (-)", "P(undersized) [-]"),
+    "expected_oversizing_krw": ("과다 설계 기대 비용 (원)", "expected over-sizing cost [KRW]"),
+    "expected_expansion_krw": ("추후 증설 기대 비용 (원)", "expected later expansion [KRW]"),
+    "expected_undersizing_extra_krw": ("증설 추가 부담 기대값 (원)", "expected extra cost of expanding later [KRW]"),
+    "cost_curve": ("비용곡선", "cost curve"),
+    # demo: existing-town comparison on held-out districts (day average, no infiltration)
+    "n_buildings": ("건축물 수 (동)", "buildings"),
+    "observed": ("관측 일평균 (㎥/일)", "observed, day average [m3/d]"),
+    "conventional": ("기존 방식 일평균 (㎥/일)", "conventional, day average [m3/d]"),
+    "unit_load": ("환경부 원단위 일평균 (㎥/일)", "MOE unit load, day average [m3/d]"),
+    "ml": ("ML 일평균 (교차검증) (㎥/일)", "ML held-out, day average [m3/d]"),
+    "conventional_error": ("기존 방식 오차 (㎥/일)", "conventional error [m3/d]"),
+    "unit_load_error": ("환경부 원단위 오차 (㎥/일)", "MOE unit load error [m3/d]"),
+    "ml_error": ("ML 오차 (㎥/일)", "ML error [m3/d]"),
+    "conventional_error_pct": ("기존 방식 오차 (%)", "conventional error [%]"),
+    "unit_load_error_pct": ("환경부 원단위 오차 (%)", "MOE unit load error [%]"),
+    "ml_error_pct": ("ML 오차 (%)", "ML error [%]"),
+    "item": ("항목", "item"),
+    "value": ("값", "value"),
+    "ml_model_id": ("ML 모델 ID", "ML model id"),
+    "ml_model_note": ("ML 모델 참고", "ML model note"),
+    "screen_flag": ("검토 대상 여부", "screening flag"),
+    "screen_reason": ("검토 사유", "screening reason"),
+}
+_METHOD_KO = {"conventional": "기존 방식", "unit_load": "환경부 원단위", "ml": "ML", "observed": "관측"}
+_BASIS_KO = {"day_average": "일평균", "day_max": "일최대", "hour_max": "시간최대"}
+_BASIS_EN = {"day_average": "day average", "day_max": "day max", "hour_max": "hour max"}
+
+
+def column_label(col: str) -> tuple[str, str]:
+    """Korean and English header (with unit) for a results column."""
+    if col in COLUMN_LABELS:
+        return COLUMN_LABELS[col]
+    for method, ko in _METHOD_KO.items():
+        for basis, bko in _BASIS_KO.items():
+            if col == f"{method}_{basis}_m3_per_day":
+                return f"{ko} {bko} (㎥/일)", f"{method.replace('_', ' ')}, {_BASIS_EN[basis]} [m3/d]"
+    return col, col
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+_BANNER_FILL = PatternFill("solid", fgColor="FFE699")
+
+
+def _styled(ws, value, **style):
+    cell = WriteOnlyCell(ws, value=value)
+    for k, v in style.items():
+        setattr(cell, k, v)
+    return cell
+
+
+def _write_frame(ws, df: pd.DataFrame, banner: str | None) -> None:
+    """Write a frame to a write-only sheet: optional banner, Korean + English headers, rows."""
+    header_row = 1
+    if banner:
+        ws.append([_styled(ws, banner, font=Font(bold=True, color="7F6000"), fill=_BANNER_FILL)])
+        ws.append([])
+        header_row = 3
+    labels = [column_label(str(c)) for c in df.columns]
+    for j, (ko, en) in enumerate(labels, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(len(ko) * 2, len(en), 10) + 2, 40)
+    ws.freeze_panes = f"C{header_row + 2}"
+    if len(df):
+        ws.auto_filter.ref = f"A{header_row + 1}:{get_column_letter(len(df.columns))}{header_row + 1 + len(df)}"
+    ws.append([_styled(ws, ko, font=Font(bold=True), fill=_HEADER_FILL,
+                       alignment=Alignment(wrap_text=True, vertical="center")) for ko, _ in labels])
+    ws.append([_styled(ws, en, font=Font(italic=True, color="555555", size=9), fill=_HEADER_FILL) for _, en in labels])
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    for values in df.itertuples(index=False):
+        row = []
+        for j, v in enumerate(values):
+            if v is None or (isinstance(v, float) and v != v):
+                row.append(None)
+                continue
+            v = v.item() if hasattr(v, "item") else v
+            if numeric[j]:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = "#,##0.00"
+                row.append(cell)
+            else:
+                row.append(v)
+        ws.append(row)
+
+
+def write_results_workbook(
+    path,
+    buildings: pd.DataFrame,
+    districts: pd.DataFrame,
+    params: DesignParameters = DEFAULT_PARAMETERS,
+    extra_sheets: dict[str, pd.DataFrame] | None = None,
+    synthetic: bool = False,
+    notes: list[str] | None = None,
+    source: str = "",
+) -> Path:
+    """Write the results workbook atomically.
+
+    Sheets: 건축물별 결과 (one row per building), 배수구역 요약 (district totals, day-average /
+    day-max / hour-max per method), any ``extra_sheets`` and 방법 및 출처 (methods,
+    parameters with units and sources, notes, rejected-row count).
+    """
+    wb = Workbook(write_only=True)
+    banner = SYNTHETIC_BANNER if synthetic else None
+    _write_frame(wb.create_sheet(SHEET_BUILDINGS), buildings, banner)
+    _write_frame(wb.create_sheet(SHEET_DISTRICTS), districts, banner)
+    for name, frame in (extra_sheets or {}).items():
+        _write_frame(wb.create_sheet(name[:31]), frame, banner)
+
+    m = wb.create_sheet(SHEET_METHODS)
+    for col, width in zip("ABCDEFG", (28, 60, 10, 14, 10, 14, 90)):
+        m.column_dimensions[col].width = width
+    if banner:
+        m.append([_styled(m, banner, font=Font(bold=True, color="7F6000"), fill=_BANNER_FILL)])
+        m.append([])
+    lines = [
+        ("sewerplan 결과 (results)", f"작성일 {_dt.date.today().isoformat()}" + (f", 입력 {source}" if source else "")),
+        ("기존 방식 (conventional)", "주거: 세대수 x 세대당 인구 x 1인1일 원단위 x 계수 (일최대); 비주거: 환경부 원단위. "
+         "Housing: households x persons/household x per-capita unit x factor (day max); non-residential: MOE unit loads."),
+        ("환경부 원단위 (MOE unit load)", "건축물의 용도별 오수발생량 및 정화조 처리대상인원 산정방법 (환경부 고시 2025-165). "
+         "주거: 세대당 인원 x 200 L/인·일 (읍·면 170 L). Housing: persons per dwelling x 200 L/(person d)."),
+        ("일평균·일최대·시간최대", "일평균 = 0.75 x 일최대, 시간최대 = 1.5 x 일최대 (일 환산), 지하수 = 10% x 일최대 오수량을 각각 더함. "
+         "Day average = r x day max, hour max = k x day max, plus infiltration on each basis."),
+        ("단위 (units)", "유량 ㎥/일 (m3/d), 면적 ㎡, 인구 인, 금액 원 (KRW)."),
+    ]
+    lines += [("참고 (note)", note) for note in notes or []]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for key, text in lines:
+        m.append([_styled(m, key, font=Font(bold=True)), _styled(m, text, alignment=wrap)])
+    m.append([])
+    headers = ["매개변수 (parameter)", "항목", "값 (value)", "단위 (unit)", "기본값 (default)", "허용 범위 (range)", "출처 (source)"]
+    m.append([_styled(m, h, font=Font(bold=True), fill=_HEADER_FILL) for h in headers])
+    for p in parameter_table(params):
+        m.append([p["name"], p["label_ko"], p["value"], p["unit"], p["default"],
+                  f"{p['range'][0]}-{p['range'][1]}", _styled(m, p["source"], alignment=wrap)])
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)

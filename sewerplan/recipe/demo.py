@@ -1,0 +1,426 @@
+"""The whole municipality recipe on the bundled synthetic sample (``sewerplan demo``).
+
+:func:`run_demo` runs the four steps of the recipe and writes every output into one folder:
+
+1. **prepare + train**: register + billing of the existing town -> training table with
+   observed day-average sewage (match report) -> ML model trained on it (model + card).
+2. **honest comparison**: for each existing-town district, observed vs conventional vs
+   MOE unit-load vs ML, where each ML value comes from a model that never saw that district
+   (grouped cross-validation). Design methods are day-max; they are compared on a
+   day-average basis (x ``day_average_to_day_max``), all without infiltration, because billed
+   water contains no groundwater.
+3. **forecast the planned town** per building and district: conventional, unit-load and ML
+   with its interval; day-average, day-max and hour-max (with infiltration); treatment
+   capacity = day-max / plant utilisation.
+4. **scenario**: the planned town's build-out by year (phasing, household-size trend) with
+   P50/P90 capacity, run with the model just trained (the sample scenario for the sample).
+5. **write** the results workbook, results.json (the reports' input), the match report, the
+   model and card, and the council / hearing PDFs when the reporting package can render.
+
+Every output is labelled synthetic when the inputs are the bundled sample.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sewerplan.model.design.conventional import design_flows
+from sewerplan.model.errors import InputFileError
+from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
+from sewerplan.model.fileio import atomic_path, write_csv_atomic
+from sewerplan.model.intake.inventory import load_buildings
+from sewerplan.model.design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
+from sewerplan.model.intake.prepare import PREPARE_FILES, prepare_training_table, write_prepared
+from sewerplan.recipe.sample_town import sample_file
+
+__all__ = ["DEMO_FILES", "DemoResult", "run_demo", "comparison_table", "forecast_tables"]
+
+DEMO_FILES = {
+    "workbook": "sewerplan_results.xlsx",
+    "results_json": "results.json",
+    "comparison": "existing_town_comparison.csv",
+    "cv_buildings": "existing_town_heldout_predictions.csv",
+    "forecast_buildings": "planned_town_buildings.csv",
+    "forecast_districts": "planned_town_districts.csv",
+    "model": "model/sewerplan_model.skops",
+    "card": "model/sewerplan_model.card.json",
+    "summary": "demo_summary.json",
+    "council_pdf": "council_briefing.pdf",
+    "hearing_pdf": "public_hearing.pdf",
+}
+TRAINING_DIR = "training"
+SCENARIO_DIR = "scenario"
+# census 2023 mean household size (model/data/kr_household_size_distribution.csv)
+CENSUS_2023_MEAN_HOUSEHOLD = 2.21
+CENSUS_2023_SHARES = {"1": 0.355, "2": 0.288, "3": 0.190, "4": 0.133, "5+": 0.035}
+
+
+@dataclass
+class DemoResult:
+    """Paths written, the key numbers and step timings [s]."""
+
+    out_dir: Path
+    paths: dict
+    summary: dict
+    timings: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+
+def comparison_table(table: pd.DataFrame, cv: pd.DataFrame, params: DesignParameters = DEFAULT_PARAMETERS):
+    """Existing-town district table: observed vs methods, day-average sewage [m3/d].
+
+    Only buildings with an observed value that passed screening are compared, so every
+    column sums over the same buildings.
+    """
+    est = estimate_buildings(table, params=params)
+    r = params.day_average_to_day_max
+    df = pd.DataFrame({
+        "district": table["district"].to_numpy(),
+        "observed": table["observed_m3_per_day"].to_numpy(),
+        "conventional": est["conventional_m3_per_day"].to_numpy() * r,
+        "unit_load": est["unit_load_m3_per_day"].to_numpy() * r,
+        "ml": cv["ml_m3_per_day"].to_numpy(),
+        "ml_lower": cv["ml_lower_m3_per_day"].to_numpy(),
+        "ml_upper": cv["ml_upper_m3_per_day"].to_numpy(),
+    })
+    use = df["observed"].notna().to_numpy() & ~cv["screen_flag"].astype(bool).to_numpy()
+    g = df[use].groupby("district", sort=True)
+    out = g[["observed", "conventional", "unit_load", "ml"]].sum()
+    out.insert(0, "n_buildings", g.size())
+    for m in ("conventional", "unit_load", "ml"):
+        out[f"{m}_error"] = out[m] - out["observed"]
+        out[f"{m}_error_pct"] = 100.0 * out[f"{m}_error"] / out["observed"]
+    out = out.reset_index()
+    total = out[["n_buildings", "observed", "conventional", "unit_load", "ml"]].sum()
+    total_row = {"district": "합계 (total)", **total.to_dict()}
+    for m in ("conventional", "unit_load", "ml"):
+        total_row[f"{m}_error"] = total_row[m] - total_row["observed"]
+        total_row[f"{m}_error_pct"] = 100.0 * total_row[f"{m}_error"] / total_row["observed"]
+    out = pd.concat([out, pd.DataFrame([total_row])], ignore_index=True)
+    out["n_buildings"] = out["n_buildings"].astype(int)
+    return out
+
+
+def forecast_tables(planned_est: pd.DataFrame, model, params: DesignParameters = DEFAULT_PARAMETERS):
+    """Per-district and town forecast with ML intervals (flows incl. infiltration) [m3/d].
+
+    Returns ``(districts, town)``: DataFrames with ``<method>_<basis>_m3_per_day`` columns for
+    conventional, unit_load, ml, ml_lower, ml_upper and basis day_average / day_max / hour_max.
+    """
+    d = district_summary(planned_est, params=params,
+                         methods=["conventional_m3_per_day", "unit_load_m3_per_day", "ml_m3_per_day"])
+    totals = model.predict_district_totals(planned_est, "district").set_index("district")
+    whole = planned_est.assign(_all="town")
+    town_iv = model.predict_district_totals(whole, "_all").iloc[0]
+    for name, col in (("ml_lower", "ml_total_lower"), ("ml_upper", "ml_total_upper")):
+        flows = design_flows(totals[col].reindex(d["district"]).to_numpy(), params=params, basis="day_average")
+        for key in ("day_average", "day_max", "hour_max"):
+            d[f"{name}_{key}_m3_per_day"] = flows[key]
+    town = town_total(d).iloc[[-1]].reset_index(drop=True)
+    for name, value in (("ml_lower", town_iv["ml_total_lower"]), ("ml_upper", town_iv["ml_total_upper"])):
+        flows = design_flows(float(value), params=params, basis="day_average")
+        for key in ("day_average", "day_max", "hour_max"):
+            town[f"{name}_{key}_m3_per_day"] = flows[key]
+    return d, town
+
+
+def _flows(row, method):
+    from sewerplan.model.outputs.results import Flows
+
+    return Flows(*(round(float(row[f"{method}_{k}_m3_per_day"]), 1) for k in ("day_average", "day_max", "hour_max")))
+
+
+def _bundle(comparison, districts, town, planned_est, model, params, synthetic, report_counts):
+    from sewerplan.model.design.capacity import plant_capacity
+    from sewerplan.model.outputs.results import (CapacityRecommendation, DistrictComparison, DistrictForecast, Metadata, ModelCard,
+                          ParameterUsed, ResultsBundle)
+
+    def comp(row):
+        return DistrictComparison(str(row["district"]), int(row["n_buildings"]), round(float(row["observed"]), 1),
+                                  round(float(row["conventional"]), 1), round(float(row["unit_load"]), 1),
+                                  round(float(row["ml"]), 1))
+
+    def fc(row, name):
+        hh = float(row["households"])
+        return DistrictForecast(str(name), int(row["buildings"]), hh, round(hh * CENSUS_2023_MEAN_HOUSEHOLD, 0),
+                                _flows(row, "conventional"), _flows(row, "unit_load"), _flows(row, "ml"),
+                                _flows(row, "ml_lower"), _flows(row, "ml_upper"))
+
+    t = town.iloc[0]
+    cap = CapacityRecommendation(
+        p50_m3_per_day=round(float(plant_capacity(t["ml_day_max_m3_per_day"], params=params)), -1),
+        upper_m3_per_day=round(float(plant_capacity(t["ml_upper_day_max_m3_per_day"], params=params)), -1),
+        lower_m3_per_day=round(float(plant_capacity(t["ml_lower_day_max_m3_per_day"], params=params)), -1),
+        conventional_m3_per_day=round(float(plant_capacity(t["conventional_day_max_m3_per_day"], params=params)), -1),
+        unit_load_m3_per_day=round(float(plant_capacity(t["unit_load_day_max_m3_per_day"], params=params)), -1),
+        utilisation=params.plant_utilisation,
+        basis=f"day-max incl. infiltration / plant utilisation {params.plant_utilisation:g} (plant_utilisation)",
+    )
+    card = model.card
+    chosen = card.get("cross_validation", {}).get("chosen", {}) or {}
+    metrics = {k: float(v) for k, v in chosen.items() if isinstance(v, (int, float)) and np.isfinite(v)}
+    existing_rows = comparison[comparison["district"] != "합계 (total)"]
+    households = float(planned_est["households"].sum())
+    note = "합성 예시 자료 (synthetic sample data, not a real town)" if synthetic else ""
+    meta = Metadata(
+        town_name="가온시 새빛지구 (합성 예시)" if synthetic else "planned town",
+        existing_town_name="가온시 기존 시가지 (합성 예시)" if synthetic else "existing town",
+        created=_dt.date.today().isoformat(),
+        synthetic=bool(synthetic),
+        data_source=("sewerplan 합성 예시 자료: 건축물대장·상수도 요금 부과자료 형식의 가상 데이터 / "
+                     "synthetic register and billing data bundled with sewerplan") if synthetic else "municipal data",
+        model_card=ModelCard(
+            model_id=model.model_id,
+            trained_on=card.get("trained_on", ""),
+            n_training_buildings=int(card.get("rows", {}).get("used", 0)),
+            metrics=metrics,
+            limits=[str(x) for x in card.get("limits", [])][:6] if isinstance(card.get("limits"), list) else [],
+            interval_level=float(model.coverage),
+        ),
+        parameters=[ParameterUsed(p["name"], float(p["value"]), p["unit"], p["source"], p["label_ko"])
+                    for p in parameter_table(params)],
+        municipality="가온시 (가상)" if synthetic else "",
+        town_name_en="Gaon new town, Saebit district (synthetic)" if synthetic else "",
+        existing_town_name_en="Gaon existing town (synthetic)" if synthetic else "",
+    )
+    try:
+        from importlib.metadata import version
+
+        meta.sewerplan_version = version("sewerplan")
+    except Exception:  # noqa: BLE001 - version is decorative
+        pass
+    total_comp = comparison[comparison["district"] == "합계 (total)"].iloc[0]
+    bundle = ResultsBundle(
+        metadata=meta,
+        existing=[comp(r) for _, r in existing_rows.iterrows()],
+        existing_total=DistrictComparison("합계", int(total_comp["n_buildings"]), round(float(total_comp["observed"]), 1),
+                                          round(float(total_comp["conventional"]), 1),
+                                          round(float(total_comp["unit_load"]), 1), round(float(total_comp["ml"]), 1)),
+        planned=[fc(r, r["district"]) for _, r in districts.iterrows()],
+        planned_total=fc(t, "합계"),
+        capacity=cap,
+        households_by_size={k: round(households * v, 0) for k, v in CENSUS_2023_SHARES.items()},
+        billed_volume_m3_per_day=round(float(report_counts.get("sewage_m3_per_day_matched", 0.0)), 1),
+    )
+    bundle.validate()
+    return bundle, note
+
+
+def _scenario_summary(result) -> dict | None:
+    """The few scenario numbers the demo prints: final-year capacities and first year exceeded."""
+    if result is None:
+        return None
+    final = result.summary["final_year"]
+    return {
+        "name": result.summary["scenario"],
+        "final_year": result.summary["years"][-1],
+        "plant_capacity_m3_per_day": final.get("plant_capacity_m3_per_day"),
+        "ml_p50_capacity_m3_per_day": round(float(final["ml_capacity_p50_m3_per_day"]), -1),
+        "ml_p90_capacity_m3_per_day": round(float(final["ml_capacity_p90_m3_per_day"]), -1),
+        "conventional_capacity_m3_per_day": round(float(final["conventional_capacity_m3_per_day"]), -1),
+        "year_exceeded": result.summary.get("year_exceeded", {}),
+    }
+
+
+def _check_out(out: Path, force: bool) -> None:
+    targets = [out / v for v in DEMO_FILES.values()] + [out / TRAINING_DIR / v for v in PREPARE_FILES.values()]
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not force:
+        raise InputFileError(
+            f"{out} already holds demo outputs ({len(existing)} files, e.g. {existing[0]}). Use --force to replace "
+            f"them or choose another --out / 출력 폴더에 결과가 이미 있습니다. --force 또는 다른 --out 을 쓰세요."
+        )
+
+
+def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, register=None, billing=None,
+             planned=None, synthetic: bool | None = None, learner: str = "auto", reports: bool = True,
+             params: DesignParameters = DEFAULT_PARAMETERS, seed: int = 0, scenario=None,
+             household_mix=None) -> DemoResult:
+    """Run the recipe end to end and write every output into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : path
+        Output folder (created). Existing outputs are replaced only with ``force``.
+    progress : callable, optional
+        ``progress(step_index, n_steps, message)`` after each step (the CLI draws a bar).
+    register, billing, planned : path, optional
+        Existing-town register, billing extract and planned-town table; default the bundled
+        synthetic sample (then ``synthetic`` defaults to True).
+    household_mix : path, optional
+        Household-size composition per building of the existing town (``sewerplan prepare
+        --household-mix``); default the bundled sample's when the register is the sample's.
+    learner : str
+        ML learner ('auto' chooses by grouped CV; a fixed learner is faster).
+    scenario : path, optional
+        Build-out scenario file run with the trained model (P50/P90 capacity by year, into
+        ``scenario/`` and the council briefing); default the sample scenario when the planned
+        town is the bundled sample, none otherwise.
+    reports : bool
+        Render the council and hearing PDFs when the reporting package can.
+
+    Returns
+    -------
+    DemoResult
+    """
+    n_steps = 7
+    say = progress or (lambda i, n, msg: None)
+    if synthetic is None:
+        synthetic = register is None and billing is None and planned is None
+    planned_is_sample = planned is None
+    if household_mix is None and register is None:
+        household_mix = sample_file("household_mix")
+    register = register or sample_file("register")
+    billing = billing or sample_file("billing")
+    planned = planned or sample_file("planned")
+    out = Path(out_dir)
+    _check_out(out, force)
+    out.mkdir(parents=True, exist_ok=True)
+    timings, paths, warnings = {}, {}, []
+    t0 = time.perf_counter()
+
+    def lap(name):
+        nonlocal t0
+        now = time.perf_counter()
+        timings[name] = round(now - t0, 2)
+        t0 = now
+
+    # 1. prepare
+    say(0, n_steps, "1/7 prepare: register + billing -> observed sewage / 관측 오수량 산정")
+    prep = prepare_training_table(register, billing, params=params, synthetic=synthetic,
+                                  household_mix=household_mix)
+    paths.update({f"training_{k}": v for k, v in
+                  write_prepared(prep, out / TRAINING_DIR, force=True,
+                                 inputs=(register, billing, household_mix)).items()})
+    table = prep.training_table
+    lap("prepare")
+
+    # 2. train
+    from sewerplan.model.ml.train import train_model
+    from sewerplan.model.ml.persistence import save_model
+
+    say(1, n_steps, "2/7 train the ML model (grouped by district) / ML 모델 학습")
+    trained_on = (f"synthetic existing town of 가온시 ({len(table)} buildings, "
+                  f"{table['district'].nunique()} districts, billing {prep.report['billing']['months'][0]}-"
+                  f"{prep.report['billing']['months'][-1]})") if synthetic else f"{register}"
+    model = train_model(table, learner=learner, synthetic=synthetic, trained_on=trained_on, seed=seed)
+    paths["model"] = save_model(model, out / DEMO_FILES["model"], force=True)
+    paths["card"] = out / DEMO_FILES["card"]
+    lap("train")
+
+    # 3. held-out comparison
+    say(2, n_steps, "3/7 held-out district comparison / 배수구역 교차검증 비교")
+    cv = model.cv_predictions  # computed while training: no second cross-validation
+    comparison = comparison_table(table, cv, params=params)
+    paths["comparison"] = write_csv_atomic(comparison, out / DEMO_FILES["comparison"])
+    paths["cv_buildings"] = write_csv_atomic(cv, out / DEMO_FILES["cv_buildings"])
+    lap("compare")
+
+    # 4. forecast the planned town
+    say(3, n_steps, "4/7 forecast the planned town / 계획 신도시 예측")
+    plan, plan_rejected = load_buildings(planned, skip_invalid=True)
+    if len(plan_rejected):
+        warnings.append(f"{len(plan_rejected)} planned-town rows rejected (see planned_town_rejected_rows.csv)")
+        paths["planned_rejected"] = write_csv_atomic(plan_rejected, out / "planned_town_rejected_rows.csv")
+    est = estimate_buildings(plan, params=params)
+    est = est.join(model.predict(est))
+    districts, town = forecast_tables(est, model, params=params)
+    paths["forecast_buildings"] = write_csv_atomic(est, out / DEMO_FILES["forecast_buildings"])
+    paths["forecast_districts"] = write_csv_atomic(pd.concat([districts, town], ignore_index=True),
+                                                   out / DEMO_FILES["forecast_districts"])
+    lap("forecast")
+
+    # 5. build-out scenario (phasing, household trend, P50/P90 capacity by year)
+    say(4, n_steps, "5/7 build-out scenario by year / 연도별 단계 개발 시나리오")
+    scenario_result = None
+    if scenario is None and planned_is_sample:  # the sample scenario describes the sample planned town
+        from sewerplan.model.planning.scenario import sample_scenario_path
+
+        scenario = sample_scenario_path("base")
+    if scenario:
+        from sewerplan.model.outputs.scenario_outputs import write_scenario_outputs
+        from sewerplan.model.planning.scenario_run import run_scenario
+
+        scenario_result = run_scenario(scenario, model=model)
+        for key, p in write_scenario_outputs(scenario_result, out / SCENARIO_DIR, force=True, inputs=(scenario,)).items():
+            paths[f"scenario_{key}"] = p
+    lap("scenario")
+
+    # 5. workbook + results.json
+    say(5, n_steps, "6/7 results workbook and results.json / 결과 통합문서")
+    from sewerplan.model.outputs.workbook import write_results_workbook
+
+    bundle, note = _bundle(comparison, districts, town, est, model, params, synthetic, prep.report["match"])
+    if scenario_result is not None:
+        from sewerplan.model.outputs.results import scenario_section_from_result
+
+        bundle.scenario = scenario_section_from_result(scenario_result)
+    paths["results_json"] = bundle.to_json(out / DEMO_FILES["results_json"], force=True)
+    match_flat = pd.DataFrame(
+        [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in prep.report["match"].items()],
+        columns=["item", "value"])
+    cap = bundle.capacity
+    capacity_sheet = pd.DataFrame([
+        ("ML 중앙값 (p50)", cap.p50_m3_per_day), ("ML 상한 (upper)", cap.upper_m3_per_day),
+        ("ML 하한 (lower)", cap.lower_m3_per_day), ("기존 방식 (conventional)", cap.conventional_m3_per_day),
+        ("환경부 원단위 (unit load)", cap.unit_load_m3_per_day),
+    ], columns=["처리용량 근거 (basis)", "capacity_m3_per_day"])
+    notes = [note] if note else []
+    notes.append("기존 시가지 비교의 ML 값은 해당 배수구역을 학습에서 제외한 모델의 예측입니다 (held-out districts). "
+                 "설계 방식은 일평균(x0.75)으로 환산해 비교합니다.")
+    paths["workbook"] = write_results_workbook(
+        out / DEMO_FILES["workbook"], est, town_total(districts).iloc[:-1].pipe(lambda d: pd.concat([d, town])),
+        params=params, synthetic=synthetic, notes=notes, source=str(planned),
+        extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": capacity_sheet, "연계 보고서": match_flat},
+    )
+    lap("write")
+
+    # 6. PDFs
+    say(6, n_steps, "7/7 council and hearing PDFs / 의회·공청회 보고서")
+    if reports:
+        try:
+            from sewerplan.reporting import write_report
+
+            paths["council_pdf"] = write_report("council", bundle, out / DEMO_FILES["council_pdf"], force=True)
+            paths["hearing_pdf"] = write_report("hearing", bundle, out / DEMO_FILES["hearing_pdf"], force=True)
+        except (ImportError, OSError) as exc:  # WeasyPrint without Pango on this machine
+            warnings.append(f"PDF briefings skipped: WeasyPrint cannot run here ({exc}); install Pango "
+                            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0) / PDF 생략: Pango 설치 필요")
+    lap("reports")
+
+    tot = comparison.iloc[-1]
+    t = town.iloc[0]
+    summary = {
+        "synthetic": bool(synthetic),
+        "note": note,
+        "training": {"buildings": int(len(table)), "with_observed": prep.report["training_rows_with_observed"],
+                     "meters_unmatched": prep.report["match"]["meters_unmatched"],
+                     "buildings_without_meters": prep.report["match"]["buildings_without_meters"]},
+        "model": {"id": model.model_id, "learner": model.learner},
+        "existing_town_total_m3_per_day": {k: round(float(tot[k]), 1)
+                                           for k in ("observed", "conventional", "unit_load", "ml")},
+        "existing_town_median_abs_district_error_pct": {
+            m: round(float(comparison.iloc[:-1][f"{m}_error_pct"].abs().median()), 1)
+            for m in ("conventional", "unit_load", "ml")},
+        "planned_town": {"buildings": int(len(est)), "districts": int(len(districts)),
+                         "ml_day_max_m3_per_day": round(float(t["ml_day_max_m3_per_day"]), 1),
+                         "ml_upper_day_max_m3_per_day": round(float(t["ml_upper_day_max_m3_per_day"]), 1),
+                         "conventional_day_max_m3_per_day": round(float(t["conventional_day_max_m3_per_day"]), 1)},
+        "capacity_m3_per_day": {"ml_p50": cap.p50_m3_per_day, "ml_upper": cap.upper_m3_per_day,
+                                "conventional": cap.conventional_m3_per_day},
+        "scenario": _scenario_summary(scenario_result),
+        "timings_s": timings,
+        "warnings": warnings,
+    }
+    with atomic_path(out / DEMO_FILES["summary"]) as tmp:
+        Path(tmp).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    paths["summary"] = out / DEMO_FILES["summary"]
+    say(n_steps, n_steps, "done / 완료")
+    return DemoResult(out, paths, summary, timings, warnings)

@@ -1,0 +1,132 @@
+"""The layout keeps itself: every import runs one way (docs/architecture.md, "Rooms").
+
+Layers, lowest first; a module may import its own layer or a lower one, never a higher one:
+
+    model top (units, errors, fileio)  <  design  <  intake  <  ml  <  planning  <  outputs
+    <  reporting  <  xl_addin  <  recipe  <  command line
+
+``model/__init__.py`` is the public facade over all rooms and is exempt, as is the root
+``sewerplan/__init__.py`` (``__version__`` and the workbook buttons' entry point). Every import is read
+with ``ast``, including the ones inside functions.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ["model-top", "design", "intake", "ml", "planning", "outputs", "reporting", "xl_addin", "recipe", "cli"]
+FOLDER_OF_PACKAGE = {"sewerplan.model": "model", "sewerplan.xl_addin": "xl_addin",
+                     "sewerplan.reporting": "reporting", "sewerplan.templates": "templates"}
+
+
+def layer_of_module(dotted: str) -> str | None:
+    parts = dotted.split(".")
+    if parts[0] != "sewerplan":
+        return None
+    if len(parts) == 1 or parts[1].startswith("__"):
+        return None  # the root package: only __version__ and the workbook buttons' entry point
+    if parts[1] == "model":
+        if len(parts) == 2:
+            return "model-top"
+        return parts[2] if parts[2] in LAYERS else "model-top"
+    if parts[1] in ("reporting", "xl_addin", "recipe"):
+        return parts[1]
+    if parts[1] in ("templates", "sample_data"):
+        return None  # package data, no code
+    return "cli"
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    head = {"model": "sewerplan.model", "xl_addin": "sewerplan.xl_addin", "reporting": "sewerplan.reporting",
+            "sewerplan": "sewerplan"}[parts[0]]
+    name = ".".join([head, *parts[1:]])
+    return name.removesuffix(".__init__")
+
+
+def imported_modules(path: Path):
+    me = module_name(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                yield node.lineno, a.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            yield node.lineno, target
+            for a in node.names:  # `from . import finance` imports a module
+                yield node.lineno, f"{target}.{a.name}"
+
+
+def code_files():
+    for folder in ("model", "xl_addin", "reporting", "sewerplan"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path.relative_to(ROOT).as_posix() not in ("model/__init__.py", "sewerplan/__init__.py"):
+                yield path
+
+
+def violations():
+    found = []
+    for path in code_files():
+        mine = layer_of_module(module_name(path))
+        for lineno, target in imported_modules(path):
+            theirs = layer_of_module(target)
+            if theirs is not None and LAYERS.index(theirs) > LAYERS.index(mine):
+                found.append(f"{path.relative_to(ROOT)}:{lineno} ({mine}) imports {target} ({theirs})")
+    return found
+
+
+def test_imports_run_one_way():
+    assert violations() == []
+
+
+def test_the_rule_catches_an_upward_import(tmp_path, monkeypatch):
+    bad = ROOT / "model" / "design" / "_upward_import_probe.py"
+    bad.write_text("from ..outputs.results import ResultsBundle\n", encoding="utf-8")
+    try:
+        assert any("_upward_import_probe" in v and "outputs" in v for v in violations())
+    finally:
+        bad.unlink()
+
+
+@pytest.mark.parametrize("room", ["design", "intake", "ml", "planning", "outputs"])
+def test_each_room_is_a_package_with_a_public_api(room):
+    import importlib
+
+    pkg = importlib.import_module(f"sewerplan.model.{room}")
+    assert pkg.__doc__ and pkg.__all__
+    for name in pkg.__all__:
+        assert getattr(pkg, name) is not None
+
+
+def test_model_top_holds_only_shared_modules():
+    top = {p.name for p in (ROOT / "model").glob("*.py")}
+    assert top == {"__init__.py", "units.py", "errors.py", "fileio.py"}
+
+
+def test_old_module_paths_still_import_with_a_deprecation_warning():
+    import importlib
+    import sys
+
+    sys.modules.pop("sewerplan.model.ml_train", None)
+    with pytest.warns(DeprecationWarning, match="moved to sewerplan.model.ml.train"):
+        old = importlib.import_module("sewerplan.model.ml_train")
+    assert old is importlib.import_module("sewerplan.model.ml.train")
+    with pytest.warns(DeprecationWarning):
+        from sewerplan.model import finance
+    assert finance.sizing_savings
+
+
+def test_public_names_stay_importable_from_sewerplan_model():
+    import sewerplan.model as m
+
+    for name in m.__all__:
+        assert getattr(m, name) is not None, name
