@@ -40,7 +40,6 @@ Capacity needed in a year = day-max / plant utilisation (0.8 by default,
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import os
 import time
