@@ -172,3 +172,92 @@ def test_every_function_has_bilingual_help():
         assert len(f.__doc__) <= 255, name
         for arg, doc in f.__sewerplan_args__.items():
             assert any("\uac00" <= ch <= "\ud7a3" for ch in doc) and len(doc) <= 255, (name, arg)
+
+
+# --- message catalogue ------------------------------------------------------------------
+
+def _catalogue_keys_used_in_the_add_in():
+    """Catalogue keys named in the add-in's code: dotted keys anywhere, and the key argument
+    of ``messages.user_error`` / ``text`` / ``cell_label`` (position 1, 0, 0)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import sewerplan.xl_addin as pkg
+
+    key_arg = {"user_error": 1, "text": 0, "cell_label": 0}
+    used = set()
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(
+                    r"(enter|range|single_cell|choices|card|cell)\.[a-z0-9_]+", node.value):
+                used.add(node.value)
+            name = getattr(node.func, "attr", getattr(node.func, "id", None)) if isinstance(node, ast.Call) else None
+            if name in key_arg and len(node.args) > key_arg[name]:
+                for c in ast.walk(node.args[key_arg[name]]):
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                        used.add(c.value)
+    return used
+
+
+def test_every_message_key_used_by_the_add_in_is_in_the_catalogue():
+    # A misspelt key would surface as a Python KeyError in the cell instead of the message.
+    from sewerplan.xl_addin import messages
+
+    used = _catalogue_keys_used_in_the_add_in()
+    assert len(used) > 60
+    missing = sorted(k for k in used if k not in messages.CATALOGUE)
+    assert missing == []
+
+
+def test_catalogue_entries_are_bilingual_with_the_same_fields():
+    import string
+
+    from sewerplan.xl_addin import messages
+
+    for key, (ko, en) in messages.CATALOGUE.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in (ko, en)]
+        assert fields[0] == fields[1], key
+        if not key.startswith(("choices.", "cell.")):
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in ko), key
+            assert not any("\uac00" <= ch <= "\ud7a3" for ch in en.replace("읍·면", "").replace("업무시설", "")
+                           .replace("일최대", "").replace("일평균", "")), key
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: fx.SEWER_CONVENTIONAL(col(1, None, 3), 2.6),
+     "SEWER_CONVENTIONAL: households(세대수)의 2번째 행: 빈 칸입니다. 세대수를 입력하세요(없으면 0). / "
+     "households, row 2 of the range: blank cell. Enter the number of households (0 if none)."),
+    (lambda: fx.SEWER_FEE_IMPACT(col(*[-1] * 7), 50000),
+     "SEWER_FEE_IMPACT: capex_krw의 1번째 행, 2번째 행, 3번째 행, 4번째 행, 5번째 행 외 2곳 값(-1.0)이 허용 범위를 "
+     "벗어났습니다. 0 이상이어야 합니다. / capex_krw, row 1, row 2, row 3, row 4, row 5 and 2 more of the range: "
+     "-1.0 is out of range. Must be >= 0."),
+    (lambda: fx.SEWER_UNITLOAD("업무시설", 100, None, "maybe"),
+     "SEWER_UNITLOAD: rural(읍·면 지역 여부) 1번째 값 'maybe'을(를) 알 수 없습니다. 읍·면이면 TRUE(예), 동이면 "
+     "FALSE(아니오) 또는 빈칸. / rural, row 1: unknown value 'maybe'; use TRUE for 읍·면 areas, FALSE or blank otherwise."),
+    (lambda: fx.SEWER_CAPACITY(100, None, col(0.8, 0.8)),
+     "SEWER_CAPACITY: utilisation(가동률)은 셀 하나로 지정하세요. / utilisation must be a single cell."),
+    (lambda: fx.SEWER_PEAK(1000, "magic"),
+     "SEWER_PEAK: method(산정식) 값 'magic'을(를) 알 수 없습니다. 다음 중 하나를 쓰세요: harmon, babbitt, gifft, korean "
+     "/ method: unknown value 'magic'; use one of harmon, babbitt, gifft, korean."),
+    (lambda: fx.SEWER_SCENARIO_CAPACITY("/no/such/file.yaml", 2030),
+     "SEWER_SCENARIO_CAPACITY: scenario_file(시나리오 파일) 파일을 찾을 수 없습니다: /no/such/file.yaml. 전체 경로"
+     "(예: C:\\계획\\시나리오.xlsx)를 입력하거나, 번들 예시는 sample 을 입력하세요. / scenario_file: file not found: "
+     "/no/such/file.yaml. Give the full path (e.g. C:\\plans\\town.xlsx), or sample for the bundled example."),
+    (lambda: fx.SEWER_SCENARIO_CAPACITY("sample", 2030, None, col("ml", "ml")),
+     "SEWER_SCENARIO_CAPACITY: method(산정식)는 셀 하나로 지정하세요. / method must be a single cell."),
+])
+def test_messages_read_word_for_word(call, expected):
+    with pytest.raises(XlwingsError) as err:
+        call()
+    assert str(err.value) == expected
+
+
+def test_model_card_labels_and_default_model_text(monkeypatch):
+    rows = settings.card_rows({"model_id": "m1", "synthetic": False, "cross_validation": {"chosen": {"mae": 1.5}}})
+    assert rows[0] == ["항목 (item)", "값 (value)"]
+    assert ["모델 ID (model id)", "m1"] in rows and ["합성 자료 여부 (synthetic)", "아니오 (no)"] in rows
+    assert ["검증 지표 (CV metric) mae", 1.5] in rows
+    monkeypatch.delenv(settings.ENV_VAR, raising=False)
+    monkeypatch.setattr(settings, "_conf_files", lambda: [])
+    assert settings.model_path_text() == "bundled default / 기본 내장 모델"

@@ -109,31 +109,15 @@ def _to_float(v) -> float:
     return out
 
 
-def read_numbers(func: str, arg: str, value, hint_ko: str, hint_en: str,
-                 low: float | None = None, high: float | None = None,
-                 low_open: bool = False, range_ko: str = "", range_en: str = "") -> Cells:
-    """Read a number argument; NaN marks blanks. Text or out-of-range numbers raise."""
+def read_numbers(func: str, arg: str, value, hint: str, *, outside: str,
+                 low: float | None = None, high: float | None = None, low_open: bool = False) -> Cells:
+    """Read a number argument; NaN marks blanks. Text or out-of-range numbers raise.
+
+    ``hint`` (what to enter) and ``outside`` (the allowed range) are keys of
+    :data:`messages.CATALOGUE`.
+    """
     arr, scalar = _grid(value)
-    out = None
-    if arr.dtype != object:
-        if arr.dtype.kind in "fiu":
-            out = arr.astype(float)
-            if np.isinf(out).any():
-                out = None
-    if out is None:
-        try:  # fast path: numbers and None only
-            if any(isinstance(v, (str, bool, np.bool_)) for v in arr.flat):
-                raise TypeError
-            out = arr.astype(float)
-            if np.isinf(out).any():
-                raise TypeError
-        except (TypeError, ValueError):
-            out = np.empty(arr.shape, dtype=float)
-            for (r, c), v in np.ndenumerate(arr):
-                try:
-                    out[r, c] = _to_float(v)
-                except (TypeError, ValueError):
-                    raise messages.not_a_number(func, arg, (r, c, arr.shape), v, hint_ko, hint_en) from None
+    out = _as_floats(func, arg, arr, hint)
     bad = np.zeros(out.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
         if low is not None:
@@ -142,8 +126,32 @@ def read_numbers(func: str, arg: str, value, hint_ko: str, hint_en: str,
             bad |= out > high
     if bad.any():
         pos = [(r, c, out.shape) for r, c in zip(*np.nonzero(bad))]
-        raise messages.out_of_range(func, arg, pos, out[bad][0], range_ko, range_en)
+        raise messages.out_of_range(func, arg, pos, out[bad][0], outside)
     return Cells(arg, out, scalar)
+
+
+def _as_floats(func: str, arg: str, arr: np.ndarray, hint: str) -> np.ndarray:
+    """Cells -> float array (NaN for blanks); the first cell that is not a number raises."""
+    if arr.dtype != object and arr.dtype.kind in "fiu":
+        out = arr.astype(float)
+        if not np.isinf(out).any():
+            return out
+    try:  # fast path: numbers and None only
+        if any(isinstance(v, (str, bool, np.bool_)) for v in arr.flat):
+            raise TypeError
+        out = arr.astype(float)
+        if np.isinf(out).any():
+            raise TypeError
+        return out
+    except (TypeError, ValueError):
+        pass
+    out = np.empty(arr.shape, dtype=float)
+    for (r, c), v in np.ndenumerate(arr):
+        try:
+            out[r, c] = _to_float(v)
+        except (TypeError, ValueError):
+            raise messages.not_a_number(func, arg, (r, c, arr.shape), v, hint) from None
+    return out
 
 
 def read_texts(func: str, arg: str, value) -> Cells:
@@ -172,7 +180,8 @@ def line_up(func: str, required: list[Cells], optional: list[Cells] = (),
             hints: dict | None = None) -> LinedUp:
     """Broadcast the arguments, find trailing blank rows, check required blanks.
 
-    ``hints`` maps an argument name to ``(hint_ko, hint_en)`` for the blank message.
+    ``hints`` maps an argument name to the catalogue key of what to enter when it is blank
+    (default ``enter.value``).
     """
     hints = hints or {}
     every = list(required) + list(optional)
@@ -200,12 +209,10 @@ def line_up(func: str, required: list[Cells], optional: list[Cells] = (),
         missing = blanks[c.name] & keep
         if missing.any():
             pos = [(r, col, shape) for r, col in zip(*np.nonzero(missing))]
-            hint_ko, hint_en = hints.get(c.name, ("값을 입력하세요.", "Enter a value."))
-            raise messages.blank(func, c.name, pos, hint_ko, hint_en)
+            raise messages.blank(func, c.name, pos, hints.get(c.name, "enter.value"))
     if not keep.any():
         c = required[0]
-        hint_ko, hint_en = hints.get(c.name, ("값을 입력하세요.", "Enter a value."))
-        raise messages.blank(func, c.name, [(0, 0, shape)], hint_ko, hint_en)
+        raise messages.blank(func, c.name, [(0, 0, shape)], hints.get(c.name, "enter.value"))
     scalar = all(c.scalar for c in every)
     return LinedUp(arrays, shape, keep, scalar)
 

@@ -3,9 +3,10 @@
 Each function reads cells, calls one function of :mod:`sewerplan.model`, and returns a
 number (single cell) or a spilled column/table (ranges). Expected user errors raise
 :class:`xlwings.XlwingsError` with a Korean + English message naming the argument and
-the row. The docstring and the ``doc=`` of every argument are the help text Excel shows
-(Classic xlwings cuts them at 255 characters, so they are kept short; the manual
-``docs/excel.ko.md`` has the long form).
+the row; the texts are keyed entries of :data:`messages.CATALOGUE`. The docstring and
+the ``doc=`` of every argument are the help text Excel shows (Classic xlwings cuts them
+at 255 characters, so they are kept short; the manual ``docs/excel.ko.md`` has the long
+form).
 
 This module is the ``UDF Modules`` entry of the template workbook (``xlwings.conf``
 sheet): ``sewerplan.xl_addin.functions``. The Office.js route
@@ -61,10 +62,10 @@ def udf(**arg_docs):
     return deco
 
 
-def _wrap_model_error(func, exc, where=""):
-    if isinstance(exc, (SewerplanError, ValueError, KeyError)):
-        return messages.from_model_error(func, exc, where)
-    return exc
+# Limits of number arguments with the catalogue key of their allowed-range text.
+_AT_LEAST_0 = {"low": 0, "outside": "range.ge0"}
+_ABOVE_0 = {"low": 0, "low_open": True, "outside": "range.gt0"}
+_CONFIDENCE = {"low": 0, "low_open": True, "high": 0.999, "outside": "range.confidence"}
 
 
 # --------------------------------------------------------------------------------------
@@ -81,24 +82,14 @@ def _wrap_model_error(func, exc, where=""):
 def SEWER_CONVENTIONAL(households, persons_per_household, unit_l_per_person_day=None, factor=None):
     """일최대 오수량(인구 원단위법) [㎥/일] = 세대수×세대당 인구×원단위×계수÷1000. Conventional day-max sewage [m3/d] (population method; 100×2.6×300×1.1 = 85.8)."""
     f = "SEWER_CONVENTIONAL"
-    hh = read_numbers(f, "households", households, "0 이상의 세대수를 입력하세요.", "Enter households >= 0.",
-                      low=0, range_ko="0 이상이어야 합니다.", range_en="Must be >= 0.")
-    ppl = read_numbers(f, "persons_per_household", persons_per_household,
-                       "세대당 인구를 숫자로 입력하세요(예: 2.6).", "Enter persons per household as a number (e.g. 2.6).",
-                       low=0, low_open=True, range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
-    unit = read_numbers(f, "unit_l_per_person_day", unit_l_per_person_day,
-                        "L/(인·일) 단위 숫자를 입력하세요(예: 300).", "Enter L/(person d) as a number (e.g. 300).",
-                        low=0, low_open=True, range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
-    fac = read_numbers(f, "factor", factor, "계수를 숫자로 입력하세요(예: 1.1).", "Enter the factor as a number (e.g. 1.1).",
-                       low=0, low_open=True, range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
-    lined = line_up(
-        f, [hh, ppl], [unit, fac],
-        hints={
-            "households": ("세대수를 입력하세요(없으면 0).", "Enter the number of households (0 if none)."),
-            "persons_per_household": ("세대당 인구를 입력하세요(예: 2.6 계획 상수, 2.21 2023년 통계).",
-                                      "Enter persons per household (e.g. 2.6 planning constant, 2.21 census 2023)."),
-        },
-    )
+    hh = read_numbers(f, "households", households, "enter.households_ge0", **_AT_LEAST_0)
+    ppl = read_numbers(f, "persons_per_household", persons_per_household, "enter.persons_per_household_number",
+                       **_ABOVE_0)
+    unit = read_numbers(f, "unit_l_per_person_day", unit_l_per_person_day, "enter.unit_l_per_person_day_number",
+                        **_ABOVE_0)
+    fac = read_numbers(f, "factor", factor, "enter.factor_number", **_ABOVE_0)
+    lined = line_up(f, [hh, ppl], [unit, fac], hints={"households": "enter.households_or_0",
+                                                      "persons_per_household": "enter.persons_per_household"})
     a = lined.arrays
     result = conventional.domestic_day_max(
         np.where(lined.keep, a["households"], 0.0),
@@ -127,11 +118,7 @@ def _read_flags(f, arg, value):
         if key in _TRUE:
             out[r, c] = True
         elif key not in _FALSE:
-            raise messages.user_error(
-                f,
-                f"{messages.label(arg)} {r + 1}번째 값 {v!r}을(를) 알 수 없습니다. 읍·면이면 TRUE(예), 동이면 FALSE(아니오) 또는 빈칸.",
-                f"{arg}, row {r + 1}: unknown value {v!r}; use TRUE for 읍·면 areas, FALSE or blank otherwise.",
-            )
+            raise messages.user_error(f, "rural_unknown", label=messages.arg_label(arg), row=r + 1, value=repr(v))
     return out, cells
 
 
@@ -146,23 +133,13 @@ def SEWER_UNITLOAD(main_use_or_moe_code, floor_area_m2, households=None, rural=N
     """일최대 오수량(환경부 건축물 용도별 오수발생량) [㎥/일]. MOE unit-load design sewage [m3/d] by building use (notice 2025-165)."""
     f = "SEWER_UNITLOAD"
     use = read_texts(f, "main_use_or_moe_code", main_use_or_moe_code)
-    area = read_numbers(f, "floor_area_m2", floor_area_m2, "연면적(㎡)을 숫자로 입력하세요.",
-                        "Enter the gross floor area in m2 as a number.",
-                        low=0, range_ko="음수가 아닌 연면적(㎡)을 입력하세요.", range_en="Enter an area >= 0 m2.")
-    hh = read_numbers(f, "households", households, "세대수를 숫자로 입력하세요.", "Enter households as a number.",
-                      low=0, range_ko="0 이상이어야 합니다.", range_en="Must be >= 0.")
-    occ = read_numbers(f, "occupants", occupants, "이용인원을 숫자로 입력하세요.", "Enter occupants as a number.",
-                       low=0, range_ko="0 이상이어야 합니다.", range_en="Must be >= 0.")
+    area = read_numbers(f, "floor_area_m2", floor_area_m2, "enter.floor_area_number", low=0, outside="range.floor_area")
+    hh = read_numbers(f, "households", households, "enter.households_number", **_AT_LEAST_0)
+    occ = read_numbers(f, "occupants", occupants, "enter.occupants_number", **_AT_LEAST_0)
     flags, flag_cells = _read_flags(f, "rural", rural)
     flag_cells.values = np.where(flags, 1.0, 0.0)
-    lined = line_up(
-        f, [use, area], [hh, occ, flag_cells],
-        hints={
-            "main_use_or_moe_code": ("주용도(예: 업무시설) 또는 환경부 용도코드(예: F-01-00)를 입력하세요.",
-                                     "Enter a main use (e.g. 업무시설) or an MOE code (e.g. F-01-00)."),
-            "floor_area_m2": ("연면적(㎡)을 입력하세요.", "Enter the gross floor area in m2."),
-        },
-    )
+    lined = line_up(f, [use, area], [hh, occ, flag_cells], hints={"main_use_or_moe_code": "enter.main_use_or_moe_code",
+                                                                  "floor_area_m2": "enter.floor_area"})
     a = lined.arrays
     out = np.zeros(lined.shape)
     for (r, c), keep in np.ndenumerate(lined.keep):
@@ -177,15 +154,10 @@ def SEWER_UNITLOAD(main_use_or_moe_code, floor_area_m2, households=None, rural=N
                 occupants=None if np.isnan(occupants_rc) else occupants_rc,
                 rural=bool(a["rural"][r, c]),
             )
-        except UnknownBuildingUse as exc:
-            ko, en = messages.where([(r, c, lined.shape)])
-            raise messages.from_model_error(f, exc, f"{ko} / {en}") from None
-        except (ParameterError, ValueError) as exc:
-            ko, en = messages.where([(r, c, lined.shape)])
-            hint = ""
+        except (UnknownBuildingUse, ParameterError, ValueError) as exc:
             if isinstance(exc, ParameterError) and exc.name == "occupants":
-                hint = " 이 용도는 인원 기준이므로 occupants(이용인원)를 입력하세요. / This use is per person: give occupants."
-            raise messages.from_model_error(f, f"{exc}{hint}", f"{ko} / {en}") from None
+                exc = f"{exc} {messages.text('per_person_use')}"
+            raise messages.from_model_error(f, exc, (r, c, lined.shape)) from None
     return to_excel(out, lined)
 
 
@@ -207,16 +179,16 @@ _METHOD_ALIASES = {
 def SEWER_PEAK(population, method=None):
     """첨두율 [-] = 첨두 유량 ÷ 일평균 유량(Harmon, Babbitt, Gifft, 한국 설계기준). Peaking factor [-], peak / average flow."""
     f = "SEWER_PEAK"
-    pop = read_numbers(f, "population", population, "인구를 숫자로 입력하세요.", "Enter the population as a number.",
-                       low=0, low_open=True, range_ko="인구는 0보다 커야 합니다.", range_en="Population must be > 0.")
+    pop = read_numbers(f, "population", population, "enter.population_number", low=0, low_open=True,
+                       outside="range.population")
     meth = read_texts(f, "method", method)
-    lined = line_up(f, [pop], [meth], hints={"population": ("인구를 입력하세요.", "Enter the population.")})
+    lined = line_up(f, [pop], [meth], hints={"population": "enter.population"})
     a = lined.arrays
     names = np.empty(lined.shape, dtype=object)
     for (r, c), v in np.ndenumerate(a["method"]):
         key = "" if v is None else str(v).strip().lower()
         if key not in _METHOD_ALIASES:
-            raise messages.unknown_choice(f, "method", v, ["harmon", "babbitt", "gifft", "korean"])
+            raise messages.unknown_choice(f, "method", v, "choices.peak_method")
         names[r, c] = _METHOD_ALIASES[key]
     pops = np.where(lined.keep, a["population"], 1000.0)
     out = np.zeros(lined.shape)
@@ -241,20 +213,19 @@ _BASIS = {"": "day_max", "day_max": "day_max", "일최대": "day_max", "max": "d
 def SEWER_CAPACITY(flows, basis=None, utilisation=None):
     """처리장 시설용량 [㎥/일] = (일최대 오수량 합계 + 침입수 10%) ÷ 적정 가동률(0.8). Plant capacity [m3/d] = (day-max total + 10% infiltration) / utilisation."""
     f = "SEWER_CAPACITY"
-    q = read_numbers(f, "flows", flows, "오수량(㎥/일)을 숫자로 입력하세요.", "Enter flows in m3/d as numbers.",
-                     low=0, range_ko="오수량은 0 이상이어야 합니다.", range_en="Flows must be >= 0.")
+    q = read_numbers(f, "flows", flows, "enter.flows_number", low=0, outside="range.flows")
     if np.isnan(q.values).all():
-        raise messages.blank(f, "flows", [(0, 0, q.shape)], "오수량이 있는 범위를 지정하세요.", "Select cells with flows.")
+        raise messages.blank(f, "flows", [(0, 0, q.shape)], "enter.flows")
     b = read_texts(f, "basis", basis).values
     if b.size != 1:
-        raise messages.user_error(f, "basis(유량 기준)는 셀 하나로 지정하세요.", "basis must be a single cell.")
+        raise messages.user_error(f, "single_cell.basis")
     key = "" if b.flat[0] is None else str(b.flat[0]).strip().lower()
     if key not in _BASIS:
-        raise messages.unknown_choice(f, "basis", b.flat[0], ["day_max(일최대)", "day_average(일평균)"])
-    u = read_numbers(f, "utilisation", utilisation, "가동률을 숫자로 입력하세요(예: 0.8).", "Enter utilisation as a number (e.g. 0.8).",
-                     low=0, low_open=True, high=1, range_ko="0 초과 1 이하여야 합니다.", range_en="Must be in (0, 1].").values
+        raise messages.unknown_choice(f, "basis", b.flat[0], "choices.basis")
+    u = read_numbers(f, "utilisation", utilisation, "enter.utilisation_number", low=0, low_open=True, high=1,
+                     outside="range.utilisation").values
     if u.size != 1:
-        raise messages.user_error(f, "utilisation(가동률)은 셀 하나로 지정하세요.", "utilisation must be a single cell.")
+        raise messages.user_error(f, "single_cell.utilisation")
     total = float(np.nansum(q.values))
     try:
         day_max = conventional.design_flows(total, basis=_BASIS[key])["day_max"]  # + infiltration
@@ -281,27 +252,18 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, d
     from sewerplan.model.planning import finance
 
     f = "SEWER_FEE_IMPACT"
-    capex = read_numbers(f, "capex_krw", capex_krw, "시설비(원)를 숫자로 입력하세요.", "Enter the cost in KRW as a number.",
-                         low=0, range_ko="0 이상이어야 합니다.", range_en="Must be >= 0.")
-    vol = read_numbers(f, "billed_volume_m3_per_day", billed_volume_m3_per_day, "부과 수량(㎥/일)을 숫자로 입력하세요.",
-                       "Enter the billed volume in m3/d as a number.", low=0, low_open=True,
-                       range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
-    size = read_numbers(f, "household_size", household_size, "가구원수(1~6)를 입력하세요.", "Enter a household size 1-6.",
-                        low=1, high=6, range_ko="1~6인 가구만 실측 사용량이 있습니다.",
-                        range_en="Measured use exists for 1-6 person households.")
-    rate = read_numbers(f, "discount_rate", discount_rate, "할인율을 숫자로 입력하세요(예: 0.045).",
-                        "Enter the discount rate as a number (e.g. 0.045).", low=0, high=0.999,
-                        range_ko="0 이상 1 미만이어야 합니다.", range_en="Must be in [0, 1).")
-    life = read_numbers(f, "asset_life_years", asset_life_years, "내용연수(년)를 숫자로 입력하세요.",
-                        "Enter the asset life in years as a number.", low=0, low_open=True,
-                        range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
+    capex = read_numbers(f, "capex_krw", capex_krw, "enter.capex_number", **_AT_LEAST_0)
+    vol = read_numbers(f, "billed_volume_m3_per_day", billed_volume_m3_per_day, "enter.billed_volume_number",
+                       **_ABOVE_0)
+    size = read_numbers(f, "household_size", household_size, "enter.household_size_number", low=1, high=6,
+                        outside="range.household_size")
+    rate = read_numbers(f, "discount_rate", discount_rate, "enter.discount_rate_number", low=0, high=0.999,
+                        outside="range.discount_rate")
+    life = read_numbers(f, "asset_life_years", asset_life_years, "enter.asset_life_number", **_ABOVE_0)
     if not np.isnan(size.values).all() and not np.all(np.isnan(size.values) | (size.values == np.round(size.values))):
-        raise messages.user_error(f, "household_size(가구원수)는 1~6의 정수여야 합니다.", "household_size must be a whole number 1-6.")
-    lined = line_up(
-        f, [capex, vol], [size, rate, life],
-        hints={"capex_krw": ("시설비(원)를 입력하세요.", "Enter the capital cost in KRW."),
-               "billed_volume_m3_per_day": ("부과 수량(㎥/일)을 입력하세요.", "Enter the billed volume in m3/d.")},
-    )
+        raise messages.user_error(f, "household_size_whole")
+    lined = line_up(f, [capex, vol], [size, rate, life], hints={"capex_krw": "enter.capex",
+                                                                "billed_volume_m3_per_day": "enter.billed_volume"})
     a = lined.arrays
     out = np.zeros(lined.shape)
     for (r, c), keep in np.ndenumerate(lined.keep):
@@ -316,8 +278,7 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, d
                 household_sizes=(s,),
             )
         except (SewerplanError, ValueError) as exc:
-            ko, en = messages.where([(r, c, lined.shape)])
-            raise messages.from_model_error(f, exc, f"{ko} / {en}") from None
+            raise messages.from_model_error(f, exc, (r, c, lined.shape)) from None
         out[r, c] = impact.households[0]["krw_per_month"]
     return to_excel(out, lined)
 
@@ -345,18 +306,10 @@ def _table_frame(f, value):
         return value.reset_index(drop=True)
     rows = value if isinstance(value, (list, tuple)) else None
     if not rows or not isinstance(rows[0], (list, tuple)) or len(rows) < 2:
-        raise messages.user_error(
-            f,
-            "building_table(건축물 표)에는 머리글 행과 건축물 행이 있는 표 전체를 지정하세요(예: 건축물[#모두]).",
-            "building_table must be the whole table with its header row and at least one building "
-            "(e.g. Buildings[#All]).",
-        )
+        raise messages.user_error(f, "table_shape")
     header = ["" if h is None else str(h).strip() for h in rows[0]]
     if any(h == "" for h in header):
-        raise messages.user_error(
-            f, "건축물 표의 머리글에 빈 칸이 있습니다. 표의 첫 행이 머리글인지 확인하세요.",
-            "the table header has blank cells; make sure the first row of the range is the header.",
-        )
+        raise messages.user_error(f, "table_header_blank")
     body = [list(r) for r in rows[1:]]
     # trailing all-blank rows: a range selected longer than the table
     while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
@@ -377,20 +330,14 @@ def SEWER_ML(building_table, coverage=None):
     parsed = _table_frame(f, building_table)
     raw, padding = parsed if isinstance(parsed, tuple) else (parsed, 0)
     if len(raw) == 0:
-        raise messages.user_error(f, "건축물 표에 행이 없습니다.", "the building table has no rows.")
+        raise messages.user_error(f, "table_no_rows")
     model = _model(f)
-    cov = read_numbers(f, "coverage", coverage, "포함확률을 숫자로 입력하세요(예: 0.9).", "Enter coverage as a number (e.g. 0.9).",
-                       low=0, low_open=True, high=0.999, range_ko="0과 1 사이여야 합니다.", range_en="Must be between 0 and 1.").values
+    cov = read_numbers(f, "coverage", coverage, "enter.coverage_number", low=0, low_open=True, high=0.999,
+                       outside="range.coverage").values
     if cov.size != 1:
-        raise messages.user_error(f, "coverage(포함확률)는 셀 하나로 지정하세요.", "coverage must be a single cell.")
+        raise messages.user_error(f, "single_cell.coverage")
     if not np.isnan(cov.flat[0]) and abs(float(cov.flat[0]) - model.coverage) > 1e-9:
-        raise messages.user_error(
-            f,
-            f"이 모델의 예측구간은 포함확률 {model.coverage:g}로 보정되어 있습니다. coverage를 비우거나 "
-            f"{model.coverage:g}로 두세요. 다른 값이 필요하면 `sewerplan train --coverage` 로 다시 학습하세요.",
-            f"this model's intervals are calibrated for coverage {model.coverage:g}; leave coverage blank or "
-            f"set {model.coverage:g}, or retrain with `sewerplan train --coverage`.",
-        )
+        raise messages.user_error(f, "coverage_calibrated", coverage=model.coverage)
     valid, rejected, problems = validate_buildings(raw, source="building_table")
     if problems:
         raise messages.from_model_error(f, InventoryValidationError(problems, "building_table"))
@@ -436,13 +383,10 @@ def _scenario_path(f, scenario_file):
 
     cells = read_texts(f, "scenario_file", scenario_file).values
     if cells.size != 1:
-        raise messages.user_error(f, "scenario_file(시나리오 파일)은 셀 하나로 지정하세요.",
-                                  "scenario_file must be a single cell.")
+        raise messages.user_error(f, "single_cell.scenario_file")
     text = cells.flat[0]
     if text is None:
-        raise messages.blank(f, "scenario_file", [(0, 0, (1, 1))],
-                             "시나리오 파일의 전체 경로(.xlsx/.yaml) 또는 sample(번들 예시)을 입력하세요.",
-                             "Enter the full path of a scenario file (.xlsx/.yaml), or sample for the bundled example.")
+        raise messages.blank(f, "scenario_file", [(0, 0, (1, 1))], "enter.scenario_file")
     key = text.strip().strip('"').strip()
     low = key.lower()
     if low in SAMPLE_WORDS:
@@ -453,17 +397,9 @@ def _scenario_path(f, scenario_file):
 
     path = Path(os.path.expandvars(os.path.expanduser(key)))
     if not path.is_file():
-        raise messages.user_error(
-            f,
-            f"{messages.label('scenario_file')} 파일을 찾을 수 없습니다: {key}. 전체 경로(예: C:\\계획\\시나리오.xlsx)를 "
-            f"입력하거나, 번들 예시는 sample 을 입력하세요.",
-            f"scenario_file: file not found: {key}. Give the full path (e.g. C:\\plans\\town.xlsx), or sample for "
-            f"the bundled example.",
-        )
+        raise messages.user_error(f, "scenario_not_found", label=messages.arg_label("scenario_file"), path=key)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".yaml", ".yml"):
-        raise messages.user_error(
-            f, f"{messages.label('scenario_file')}은 .xlsx 또는 .yaml 파일이어야 합니다: {path.name}",
-            f"scenario_file must be an .xlsx or .yaml file, not {path.name}.")
+        raise messages.user_error(f, "scenario_suffix", label=messages.arg_label("scenario_file"), name=path.name)
     return path
 
 
@@ -502,18 +438,11 @@ def _scenario_result(f, path):
     return result
 
 
-def _one_number(f, arg, value, hint_ko, hint_en, **limits):
-    v = read_numbers(f, arg, value, hint_ko, hint_en, **limits).values
+def _one_number(f, arg, value, hint, **limits):
+    v = read_numbers(f, arg, value, hint, **limits).values
     if v.size != 1:
-        raise messages.user_error(f, f"{messages.label(arg)}은(는) 셀 하나로 지정하세요.", f"{arg} must be a single cell.")
+        raise messages.user_error(f, "single_cell", label=messages.arg_label(arg))
     return None if np.isnan(v.flat[0]) else float(v.flat[0])
-
-
-def _read_confidence(f, confidence):
-    return read_numbers(f, "confidence", confidence, "신뢰수준을 0과 1 사이 숫자로 입력하세요(예: 0.9 = 90%).",
-                        "Enter the confidence as a number between 0 and 1 (e.g. 0.9 = 90%).",
-                        low=0, low_open=True, high=0.999,
-                        range_ko="0 초과 1 미만이어야 합니다(예: 0.9).", range_en="Must be in (0, 1), e.g. 0.9.")
 
 
 @udf(
@@ -528,18 +457,16 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
 
     f = "SEWER_SCENARIO_CAPACITY"
     path = _scenario_path(f, scenario_file)
-    yrs = read_numbers(f, "year", year, "연도를 숫자로 입력하세요(예: 2035).", "Enter the year as a number (e.g. 2035).",
-                       low=1900, high=2200, range_ko="1900~2200 사이 연도를 입력하세요.",
-                       range_en="Enter a year between 1900 and 2200.")
-    conf = _read_confidence(f, confidence)
+    yrs = read_numbers(f, "year", year, "enter.year_number", low=1900, high=2200, outside="range.year")
+    conf = read_numbers(f, "confidence", confidence, "enter.confidence_number", **_CONFIDENCE)
     m = read_texts(f, "method", method).values
     if m.size != 1:
-        raise messages.user_error(f, "method(산정식)는 셀 하나로 지정하세요.", "method must be a single cell.")
+        raise messages.user_error(f, "single_cell.method")
     mkey = "" if m.flat[0] is None else str(m.flat[0]).strip().lower().replace(" ", "")
     if mkey not in _SCENARIO_METHODS:
-        raise messages.unknown_choice(f, "method", m.flat[0], ["ml", "conventional(관행)", "unit_load(환경부 원단위)"])
+        raise messages.unknown_choice(f, "method", m.flat[0], "choices.scenario_method")
     meth = _SCENARIO_METHODS[mkey]
-    lined = line_up(f, [yrs], [conf], hints={"year": ("연도를 입력하세요(예: 2035).", "Enter a year (e.g. 2035).")})
+    lined = line_up(f, [yrs], [conf], hints={"year": "enter.year"})
     a = lined.arrays
     res = _scenario_result(f, path)
     default_conf = float(res.scenario.settings.confidence)
@@ -549,14 +476,9 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
             continue
         y = a["year"][r, c]
         if y != int(y) or int(y) not in res.years:
-            ko, en = messages.where([(r, c, lined.shape)])
-            raise messages.user_error(
-                f,
-                f"{messages.label('year')}의 {ko} 값 {y:g}은(는) 시나리오 '{res.name}'의 연도가 아닙니다. "
-                f"{res.years[0]}~{res.years[-1]} 사이 정수 연도를 입력하세요.",
-                f"year, {en} of the range: {y:g} is not a year of scenario '{res.name}'; "
-                f"enter a whole year {res.years[0]}-{res.years[-1]}.",
-            )
+            raise messages.user_error(f, "year_not_in_scenario", label=messages.arg_label("year"),
+                                      where=messages.where([(r, c, lined.shape)]), year=y, name=res.name,
+                                      first=res.years[0], last=res.years[-1])
         cf = a["confidence"][r, c]
         try:
             out[r, c] = capacity_needed(res, int(y), default_conf if np.isnan(cf) else float(cf), method=meth)
@@ -577,13 +499,9 @@ def SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file, confidence=None, plant_capaci
 
     f = "SEWER_SCENARIO_CAPACITY_BY_YEAR"
     path = _scenario_path(f, scenario_file)
-    conf = _one_number(f, "confidence", confidence, "신뢰수준을 0과 1 사이 숫자로 입력하세요(예: 0.9 = 90%).",
-                       "Enter the confidence as a number between 0 and 1 (e.g. 0.9 = 90%).",
-                       low=0, low_open=True, high=0.999,
-                       range_ko="0 초과 1 미만이어야 합니다(예: 0.9).", range_en="Must be in (0, 1), e.g. 0.9.")
-    plant = _one_number(f, "plant_capacity_m3_per_day", plant_capacity_m3_per_day,
-                        "처리장 용량(㎥/일)을 숫자로 입력하세요.", "Enter the plant capacity in m3/d as a number.",
-                        low=0, low_open=True, range_ko="0보다 커야 합니다.", range_en="Must be > 0.")
+    conf = _one_number(f, "confidence", confidence, "enter.confidence_number", **_CONFIDENCE)
+    plant = _one_number(f, "plant_capacity_m3_per_day", plant_capacity_m3_per_day, "enter.plant_capacity_number",
+                        **_ABOVE_0)
     res = _scenario_result(f, path)
     try:
         tab = capacity_by_year(res, conf if conf is not None else float(res.scenario.settings.confidence), plant)

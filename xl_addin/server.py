@@ -51,6 +51,7 @@ LICENSE_HELP = (
     "institutions are a permitted purpose) set XLWINGS_LICENSE_KEY=noncommercial; commercial users "
     "need an xlwings licence key."
 )
+CALL_PATH = "/xlwings/custom-functions-call"
 _DEFAULT_MANIFEST_ID = "7d3a6a52-6f1e-4d2c-9a55-5e3c0d2b8e11"  # stable so re-deploys replace, not duplicate
 
 
@@ -136,25 +137,35 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
     allow_anonymous : bool
         Accept calls without a token. Only for a server bound to localhost for testing.
     """
-    from fastapi import Body, FastAPI, Header, HTTPException, Request
-    from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-    from xlwings import XlwingsError
+    from fastapi import FastAPI
 
     xlserver = _xlwings_server()
-    import xlwings
+    tokens = _accepted_tokens(tokens, allow_anonymous)
+    module = officejs_module()
 
+    app = FastAPI(title="sewerplan worksheet functions (Office.js)", docs_url=None, redoc_url=None)
+    app.state.functions_module = module
+    _add_error_handlers(app)
+    _add_health_route(app)
+    _add_function_routes(app, xlserver, module, _token_check(tokens, allow_anonymous))
+    _add_office_routes(app, base_url)
+    return app
+
+
+def _accepted_tokens(tokens, allow_anonymous: bool) -> list[str]:
+    """The access tokens (given, or from the environment); none is an error unless anonymous."""
     tokens = list(_tokens_from_env() if tokens is None else tokens)
     if not tokens and not allow_anonymous:
         raise RuntimeError(
             f"접속 토큰이 없습니다. 환경변수 {TOKENS_ENV} 에 쉼표로 구분한 토큰을 설정하세요. / "
             f"No access tokens: set {TOKENS_ENV} (comma-separated), e.g. a random 32-character string per team."
         )
-    module = officejs_module()
-    call_path = "/xlwings/custom-functions-call"
-    manifest_id = os.environ.get(MANIFEST_ID_ENV, _DEFAULT_MANIFEST_ID)
+    return tokens
 
-    app = FastAPI(title="sewerplan worksheet functions (Office.js)", docs_url=None, redoc_url=None)
-    app.state.functions_module = module
+
+def _token_check(tokens: list[str], allow_anonymous: bool):
+    """A function that raises HTTP 401 unless the ``Authorization`` header holds a token."""
+    from fastapi import HTTPException
 
     def check_token(authorization: str | None):
         if allow_anonymous and not tokens:
@@ -168,6 +179,15 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
                 detail="접속 토큰이 없거나 틀렸습니다. 작업창(sewerplan > 설정)에서 토큰을 입력하세요. / "
                        "Missing or wrong access token; enter it in the sewerplan task pane.",
             )
+
+    return check_token
+
+
+def _add_error_handlers(app) -> None:
+    """User errors -> 400 with the message, HTTP errors -> their status, anything else -> 500."""
+    from fastapi import HTTPException, Request
+    from fastapi.responses import PlainTextResponse
+    from xlwings import XlwingsError
 
     @app.exception_handler(XlwingsError)
     async def _user_error(request: Request, exc: XlwingsError):
@@ -183,9 +203,21 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
         logger.exception("custom function failed")
         return PlainTextResponse("서버 오류 / An error occurred on the server.", status_code=500)
 
+
+def _add_health_route(app) -> None:
+    """``GET /health``: liveness check with the xlwings version."""
+    import xlwings
+
     @app.get("/health")
     async def health():
         return {"status": "ok", "xlwings": xlwings.__version__}
+
+
+def _add_function_routes(app, xlserver, module, check_token) -> None:
+    """Custom-function metadata and JavaScript (public), and the call endpoint (token)."""
+    from fastapi import Body, Header, HTTPException
+    from fastapi.responses import JSONResponse, Response
+    import xlwings
 
     @app.get("/xlwings/custom-functions-meta")
     @app.get("/xlwings/custom-functions-meta.json")
@@ -195,16 +227,9 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
     @app.get("/xlwings/custom-functions-code")
     @app.get("/xlwings/custom-functions-code.js")
     async def code():
-        js = _office_file("custom-functions-code.js")
-        js = js.replace("placeholder_xlwings_version", xlwings.__version__).replace(
-            "placeholder_custom_functions_call_path", call_path)
-        for name, obj in inspect.getmembers(module):
-            if hasattr(obj, "__xlfunc__"):
-                js += (f"async function {name}() {{ return await base(\"{name}\", ...arguments); }}\n"
-                       f"CustomFunctions.associate(\"{name.upper()}\", {name});\n")
-        return Response(js, media_type="text/javascript")
+        return Response(_functions_code(module), media_type="text/javascript")
 
-    @app.post(call_path)
+    @app.post(CALL_PATH)
     async def call(data: dict = Body(...), authorization: str | None = Header(default=None)):
         check_token(authorization)
         name = data.get("func_name")
@@ -218,15 +243,33 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
         result = await xlserver.custom_functions_call(data, module)
         return {"result": result}
 
+
+def _functions_code(module) -> str:
+    """xlwings' custom-functions JavaScript plus one forwarding function per worksheet function."""
+    import xlwings
+
+    js = _office_file("custom-functions-code.js")
+    js = js.replace("placeholder_xlwings_version", xlwings.__version__).replace(
+        "placeholder_custom_functions_call_path", CALL_PATH)
+    for name, obj in inspect.getmembers(module):
+        if hasattr(obj, "__xlfunc__"):
+            js += (f"async function {name}() {{ return await base(\"{name}\", ...arguments); }}\n"
+                   f"CustomFunctions.associate(\"{name.upper()}\", {name});\n")
+    return js
+
+
+def _add_office_routes(app, base_url: str | None) -> None:
+    """The static Office add-in files: manifest (with this server's address), task pane, icons."""
+    from fastapi import Request
+    from fastapi.responses import HTMLResponse, Response
+
+    manifest_id = os.environ.get(MANIFEST_ID_ENV, _DEFAULT_MANIFEST_ID)
+
     @app.get("/manifest.xml")
     async def manifest(request: Request):
-        from sewerplan import __version__
-
         base = (base_url or str(request.base_url)).rstrip("/")
-        version = ".".join((__version__.split("+")[0].split(".") + ["0", "0", "0", "0"])[:4])
-        version = ".".join(p if p.isdigit() else "0" for p in version.split("."))
         xml = (_office_file("manifest.xml").replace("BASE_URL", base).replace("MANIFEST_ID", manifest_id)
-               .replace("ADDIN_VERSION", version))
+               .replace("ADDIN_VERSION", _addin_version()))
         return Response(xml, media_type="application/xml")
 
     @app.get("/taskpane.html")
@@ -241,7 +284,13 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
     async def icon64():
         return Response(_png(size=64), media_type="image/png")
 
-    return app
+
+def _addin_version() -> str:
+    """The package version as the four numbers an Office manifest needs, e.g. ``0.4.0.0``."""
+    from sewerplan import __version__
+
+    version = ".".join((__version__.split("+")[0].split(".") + ["0", "0", "0", "0"])[:4])
+    return ".".join(p if p.isdigit() else "0" for p in version.split("."))
 
 
 def new_token() -> str:

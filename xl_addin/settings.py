@@ -19,6 +19,8 @@ import os
 import threading
 from pathlib import Path
 
+from . import messages
+
 __all__ = ["ENV_VAR", "configured_model_path", "get_model", "reset", "card_rows", "model_path_text"]
 
 ENV_VAR = "SEWERPLAN_MODEL"
@@ -80,12 +82,15 @@ def reset() -> None:
 
 def model_path_text() -> str:
     path = configured_model_path()
-    return path if path else "bundled default / 기본 내장 모델"
+    if path:
+        return path
+    default = messages.text("bundled_model")
+    return f"{default.en} / {default.ko}"  # English first, as this cell has always read
 
 
 def _fmt(v) -> str | float:
     if isinstance(v, bool):
-        return "예 (yes)" if v else "아니오 (no)"
+        return messages.cell_label("yes" if v else "no")
     if isinstance(v, (int, float)):
         return float(v)
     return "" if v is None else str(v)
@@ -95,26 +100,27 @@ def card_rows(card: dict, path_text: str = "") -> list[list]:
     """Model card -> two-column rows (항목 / item, 값 / value) for the worksheet."""
     cv = card.get("cross_validation", {}) or {}
     chosen = cv.get("chosen", {}) or {}
+    label = messages.cell_label
     rows = [
-        ["항목 (item)", "값 (value)"],
-        ["모델 ID (model id)", card.get("model_id", "")],
-        ["작성일 (created)", card.get("created", "")],
-        ["학습 자료 (trained on)", card.get("trained_on", "")],
-        ["지역 (region)", card.get("region", "")],
-        ["합성 자료 여부 (synthetic)", card.get("synthetic", "")],
-        ["학습 자료 해시 (training data sha256)", card.get("training_data_sha256", "")],
-        ["사용 행 수 (rows used)", (card.get("rows") or {}).get("used", "")],
-        ["학습 방법 (learner)", card.get("learner", "")],
-        ["교차검증 (cross-validation)", f"{cv.get('scheme', '')}, {cv.get('folds', '')} folds"],
+        [label("card.item"), label("card.value")],
+        [label("card.model_id"), card.get("model_id", "")],
+        [label("card.created"), card.get("created", "")],
+        [label("card.trained_on"), card.get("trained_on", "")],
+        [label("card.region"), card.get("region", "")],
+        [label("card.synthetic"), card.get("synthetic", "")],
+        [label("card.training_data_sha256"), card.get("training_data_sha256", "")],
+        [label("card.rows_used"), (card.get("rows") or {}).get("used", "")],
+        [label("card.learner"), card.get("learner", "")],
+        [label("card.cross_validation"), f"{cv.get('scheme', '')}, {cv.get('folds', '')} folds"],
     ]
     for key, value in chosen.items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            rows.append([f"검증 지표 (CV metric) {key}", float(value)])
+            rows.append([f"{label('card.cv_metric')} {key}", float(value)])
     intervals = card.get("intervals", {}) or {}
-    rows.append(["예측구간 포함확률 (interval coverage)", intervals.get("nominal_coverage", "")])
-    rows.append(["코드 버전 (code revision)", card.get("code_revision", "")])
-    rows.append(["모델 파일 (model file)", path_text])
+    rows.append([label("card.interval_coverage"), intervals.get("nominal_coverage", "")])
+    rows.append([label("card.code_revision"), card.get("code_revision", "")])
+    rows.append([label("card.model_file"), path_text])
     note = card.get("prediction_note", "")
     if note:
-        rows.append(["주의 (note)", note])
+        rows.append([label("card.note"), note])
     return [[_fmt(a), _fmt(b)] for a, b in rows]

@@ -31,6 +31,7 @@ import keyword
 import zipfile
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -52,6 +53,54 @@ BUTTONS = [
     ("의회 보고 자료 PDF 만들기 (council briefing)", "council"),
     ("공청회 설명 자료 PDF 만들기 (public hearing handout)", "hearing"),
 ]
+# Register columns the formulas refer to (the table's other columns are passed through).
+ID_COL, DISTRICT_COL, USE_COL = "관리건축물대장PK", "배수구역", "주용도코드명"
+AREA_COL, HH_COL = "연면적(㎡)", "세대수(세대)"
+FIRST_DATA_ROW = 3  # 0-based row of the first building / district on the results and districts sheets (Excel row 4)
+PARAMETERS_ROW = 9  # 0-based row of the parameter table's title on the methods sheet
+
+# Sheet texts (Korean first). START_LINES: (text, format name).
+START_LINES = [
+    ("sewerplan 신도시 건축물별 오수발생량 예측 / building-by-building sewage forecast", "title"),
+    ("1. xlwings 추가 기능 설치: 명령 프롬프트에서 pip install sewerplan[excel] 후 xlwings addin install", "wrap"),
+    ("2. 이 통합 문서를 연 뒤 [xlwings] 탭 > Import Functions 를 한 번 누르면 SEWER_* 함수가 등록됩니다.", "wrap"),
+    ("3. '건축물' 시트의 표(Buildings)를 우리 신도시 계획 건축물로 바꾸면 '결과'·'구역요약'이 다시 계산됩니다.", "wrap"),
+    ("4. 아래 단추로 의회 보고·공청회 PDF를 만듭니다('방법' 시트의 ResultsBundle 경로 사용).", "wrap"),
+    ("1. Install the add-in: pip install sewerplan[excel], then xlwings addin install. 2. Open this workbook, "
+     "xlwings tab > Import Functions (once). 3. Replace the Buildings table with your town. "
+     "4. The buttons below write the council and hearing PDFs. Manual: docs/excel.ko.md / docs/excel.en.md", "wrap"),
+]
+SYNTHETIC_NOTE = "예시 자료는 합성 자료입니다(실제 도시 아님). / The sample town is synthetic, not a real town."
+RESULT_HEADERS = ["건축물 ID", "배수구역", "주용도", "인구원단위법 일최대 (conventional day-max)",
+                  "환경부 원단위 일최대 (MOE unit-load day-max)"]
+DISTRICT_HEADERS = ["배수구역 (district)", "세대수 (households)", "인구원단위법 일최대", "환경부 원단위 일최대",
+                    "ML 일평균", "첨두율 Harmon (peaking factor)"]
+SCENARIO_HELP = (
+    "시나리오 파일에 우리 시의 파일 전체 경로(예: C:\\계획\\시나리오.xlsx)를 입력하세요. "
+    "sample = sewerplan에 들어 있는 합성 예시 시나리오. 새 파일: sewerplan scenario template --out 파일.xlsx "
+    "/ Type the full path of your scenario file; sample = the bundled synthetic example (docs/scenarios.md)."
+)
+# (label, value in the template, defined name, hint)
+SCENARIO_INPUTS = [
+    ("시나리오 파일 (scenario file)", SCENARIO_SAMPLE, "ScenarioFile", "전체 경로 또는 sample / full path or sample"),
+    ("신뢰수준 (confidence) [-]", 0.9, "ScenarioConfidence", "0.9 = 필요량을 90% 확률로 감당 (P90) / covers the need with 90% probability"),
+    ("연도 (year)", 2035, "ScenarioYear", "아래 한 칸 계산에 쓰는 연도 / year of the single-cell formulas below"),
+    ("비교할 처리장 용량 (plant capacity) [㎥/일]", None, "ScenarioPlant", "빈칸 = 시나리오 파일의 값 / blank = the scenario file's"),
+]
+SCENARIO_FORMULAS = [
+    ("ML 필요 처리용량 (신뢰수준) [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,ScenarioConfidence)"),
+    ("관행 방식 필요 처리용량 [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,,\"conventional\")"),
+    ("환경부 원단위 필요 처리용량 [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,,\"unit_load\")"),
+]
+METHOD_NOTES = [
+    "인구원단위법: 일최대 오수량 = 세대수 × 세대당 인구 × 1인1일 원단위(300 L) × 계수(1.1) ÷ 1000 "
+    "(통계청 2023 예시: 100세대 → 85.8 ㎥/일). Conventional method (Korean design standard).",
+    "환경부 원단위: 건축물 용도별 오수발생량 고시(2025-165) L/(㎡·일), 주택은 1인 200 L(읍·면 170 L). "
+    "MOE notice unit loads; design values, usually above measured use.",
+    "ML: 실제 상수도 부과량으로 학습한 건축물별 일평균 예측과 예측구간(모델 카드 참조). "
+    "ML day-average prediction with calibrated interval (see the model card below).",
+]
+PARAMETER_HEADERS = ["name", "항목", "값 (value)", "단위 (unit)", "범위 (range)", "기본값 (default)", "출처 (source)"]
 SHIM = '''"""xlwings project module of {stem}.xlsm (written by `sewerplan excel template`).
 
 The workbook's buttons run `import {stem}; {stem}.main()` (xlwings RunPython).
@@ -99,10 +148,37 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
         Write ``<stem>.py`` beside the workbook (not for ``sewerplan.xlsm``, whose stem is the
         package itself).
     """
-    import xlsxwriter
+    out = _checked_target(out, force)
+    synthetic = buildings is None
+    df = _sample_buildings() if synthetic else buildings.reset_index(drop=True)
+    _check_columns(df)
+    n_buildings, n_districts = len(df), df[DISTRICT_COL].nunique()
 
-    from sewerplan.model.design.parameters import parameter_table
+    tmp = out.with_name(out.name + ".tmp")
+    wb = _new_workbook(tmp)
+    fmt = _add_formats(wb)
+    ws = _add_sheets(wb)
+    _write_start_sheet(ws["start"], fmt, synthetic)
+    _write_buildings_sheet(ws["buildings"], fmt, df, synthetic)
+    _write_results_sheet(ws["results"], fmt, n_buildings)
+    _write_district_summary_sheet(ws["districts"], fmt, n_buildings, n_districts)
+    _write_scenario_sheet(wb, ws["scenario"], fmt)
+    _write_methods_sheet(wb, ws["methods"], fmt)
+    _write_conf_sheet(ws["conf"])
+    wb.close()
+    tmp.replace(out)
+    if write_shim and out.stem != "sewerplan":
+        out.with_suffix(".py").write_text(SHIM.format(stem=out.stem), encoding="utf-8")
+    return out
 
+
+# --------------------------------------------------------------------------------------
+# Checks and the empty workbook
+# --------------------------------------------------------------------------------------
+
+
+def _checked_target(out, force: bool) -> Path:
+    """The target path, checked (``.xlsm``, importable stem, not overwritten); its folder made."""
     out = Path(out)
     if out.suffix.lower() != ".xlsm":
         raise ValueError(f"the template must be an .xlsm file, got {out.name} / 파일 확장자는 .xlsm 이어야 합니다")
@@ -115,210 +191,252 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to overwrite / 파일이 이미 있습니다 (--force 로 덮어쓰기)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    df = _sample_buildings() if buildings is None else buildings.reset_index(drop=True)
-    synthetic = buildings is None
-    n = len(df)
-    cols = list(df.columns)
+    return out
 
-    def col(name):
-        return f"{TABLE_NAME}[{name}]"
 
-    id_col, district_col, use_col = "관리건축물대장PK", "배수구역", "주용도코드명"
-    area_col, hh_col = "연면적(㎡)", "세대수(세대)"
-    missing = [c for c in (id_col, district_col, use_col, area_col, hh_col) if c not in cols]
+def _check_columns(df: pd.DataFrame) -> None:
+    """The register columns the formulas refer to must be in the building table."""
+    missing = [c for c in (ID_COL, DISTRICT_COL, USE_COL, AREA_COL, HH_COL) if c not in df.columns]
     if missing:
         raise ValueError(f"building table lacks columns {missing} / 건축물 표에 필요한 열이 없습니다: {missing}")
 
-    tmp = out.with_name(out.name + ".tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"use_future_functions": True})
+
+def _new_workbook(path: Path):
+    """An XlsxWriter workbook with dynamic arrays and xlwings' quickstart VBA project."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"use_future_functions": True})
     wb.add_vba_project(io.BytesIO(quickstart_vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
-    title = wb.add_format({"bold": True, "font_size": 14})
-    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    note = wb.add_format({"italic": True, "font_color": "#9C0006"})
-    num = wb.add_format({"num_format": "#,##0.0"})
-    num3 = wb.add_format({"num_format": "0.000"})
-    inp = wb.add_format({"bg_color": "#FFF2CC", "border": 1})
+    return wb
 
-    ws_start = wb.add_worksheet(SHEETS["start"])
-    ws_b = wb.add_worksheet(SHEETS["buildings"])
-    ws_r = wb.add_worksheet(SHEETS["results"])
-    ws_d = wb.add_worksheet(SHEETS["districts"])
-    ws_s = wb.add_worksheet(SHEETS["scenario"])
-    ws_m = wb.add_worksheet(SHEETS["methods"])
-    ws_c = wb.add_worksheet(SHEETS["conf"])
+
+def _add_formats(wb) -> SimpleNamespace:
+    """The cell formats of every sheet (title, header, wrapped text, note, numbers, input cell)."""
+    return SimpleNamespace(
+        title=wb.add_format({"bold": True, "font_size": 14}),
+        bold=wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}),
+        wrap=wb.add_format({"text_wrap": True, "valign": "top"}),
+        note=wb.add_format({"italic": True, "font_color": "#9C0006"}),
+        num=wb.add_format({"num_format": "#,##0.0"}),
+        num3=wb.add_format({"num_format": "0.000"}),
+        inp=wb.add_format({"bg_color": "#FFF2CC", "border": 1}),
+    )
+
+
+def _add_sheets(wb) -> dict:
+    """All sheets in tab order (key of :data:`SHEETS` -> worksheet), with VBA code names."""
+    sheets = {key: wb.add_worksheet(name) for key, name in SHEETS.items()}
     for i, ws in enumerate(wb.worksheets()):
         ws.set_vba_name(f"Sheet{i + 1}")
+    return sheets
 
-    # --- 시작 (start)
-    ws_start.set_column(0, 0, 100)
-    lines = [
-        ("sewerplan 신도시 건축물별 오수발생량 예측 / building-by-building sewage forecast", title),
-        ("1. xlwings 추가 기능 설치: 명령 프롬프트에서 pip install sewerplan[excel] 후 xlwings addin install", wrap),
-        ("2. 이 통합 문서를 연 뒤 [xlwings] 탭 > Import Functions 를 한 번 누르면 SEWER_* 함수가 등록됩니다.", wrap),
-        ("3. '건축물' 시트의 표(Buildings)를 우리 신도시 계획 건축물로 바꾸면 '결과'·'구역요약'이 다시 계산됩니다.", wrap),
-        ("4. 아래 단추로 의회 보고·공청회 PDF를 만듭니다('방법' 시트의 ResultsBundle 경로 사용).", wrap),
-        ("1. Install the add-in: pip install sewerplan[excel], then xlwings addin install. 2. Open this workbook, "
-         "xlwings tab > Import Functions (once). 3. Replace the Buildings table with your town. "
-         "4. The buttons below write the council and hearing PDFs. Manual: docs/excel.ko.md / docs/excel.en.md", wrap),
-    ]
-    for r, (text, fmt) in enumerate(lines):
-        ws_start.write(r, 0, text, fmt)
+
+def _ref(column: str) -> str:
+    """Structured reference to a column of the buildings table, e.g. ``Buildings[배수구역]``."""
+    return f"{TABLE_NAME}[{column}]"
+
+
+# --------------------------------------------------------------------------------------
+# 시작 (start), 건축물 (buildings), 결과 (results)
+# --------------------------------------------------------------------------------------
+
+
+def _write_start_sheet(ws, fmt, synthetic: bool) -> None:
+    """What to do, in four steps; the synthetic-data note; the two report buttons."""
+    ws.set_column(0, 0, 100)
+    for r, (text, style) in enumerate(START_LINES):
+        ws.write(r, 0, text, getattr(fmt, style))
     if synthetic:
-        ws_start.write(len(lines), 0, "예시 자료는 합성 자료입니다(실제 도시 아님). / The sample town is synthetic, not a real town.", note)
+        ws.write(len(START_LINES), 0, SYNTHETIC_NOTE, fmt.note)
+    _add_buttons(ws, first_row=len(START_LINES) + 2)
+
+
+def _add_buttons(ws, first_row: int) -> None:
+    """One form button per report; each runs the quickstart ``SampleCall`` macro."""
     for i, (caption, _kind) in enumerate(BUTTONS):
-        ws_start.insert_button(len(lines) + 2 + 3 * i, 0, {
+        ws.insert_button(first_row + 3 * i, 0, {
             "macro": BUTTON_MACRO, "caption": caption, "width": 420, "height": 36,
             "description": caption,
         })
 
-    # --- 건축물 (buildings): an Excel table
-    ws_b.write(0, 0, "건축물 입력 (building table)" + (" - 합성 예시 자료 / synthetic sample data" if synthetic else ""), title)
+
+def _write_buildings_sheet(ws, fmt, df: pd.DataFrame, synthetic: bool) -> None:
+    """The building table as the Excel table ``Buildings`` (header on row 3)."""
+    cols = list(df.columns)
+    ws.write(0, 0, "건축물 입력 (building table)" + (" - 합성 예시 자료 / synthetic sample data" if synthetic else ""),
+             fmt.title)
     data = [[_cell(v) for v in row] for row in df.itertuples(index=False, name=None)]
-    ws_b.add_table(2, 0, 2 + n, len(cols) - 1, {
+    ws.add_table(2, 0, 2 + len(df), len(cols) - 1, {
         "name": TABLE_NAME, "style": "Table Style Medium 2",
         "columns": [{"header": c} for c in cols], "data": data,
     })
-    ws_b.set_column(0, len(cols) - 1, 14)
-    ws_b.freeze_panes(3, 1)
+    ws.set_column(0, len(cols) - 1, 14)
+    ws.freeze_panes(3, 1)
 
-    # --- 결과 (results): formulas that spill
-    last = 3 + n - 1  # 0-based last data row (data from row index 3 = Excel row 4)
-    ws_r.write(0, 0, "건축물별 결과 (per-building results) [㎥/일 = m3/d]", title)
-    heads = ["건축물 ID", "배수구역", "주용도", "인구원단위법 일최대 (conventional day-max)",
-             "환경부 원단위 일최대 (MOE unit-load day-max)"]
-    for c, h in enumerate(heads):
-        ws_r.write(2, c, h, bold)
-    ws_r.write_dynamic_array_formula(3, 0, last, 0, f"={col(id_col)}")
-    ws_r.write_dynamic_array_formula(3, 1, last, 1, f"={col(district_col)}")
-    ws_r.write_dynamic_array_formula(3, 2, last, 2, f"={col(use_col)}")
-    ws_r.write_dynamic_array_formula(3, 3, last, 3, f"=SEWER_CONVENTIONAL({col(hh_col)},PersonsPerHousehold)", num)
-    ws_r.write_dynamic_array_formula(
-        3, 4, last, 4, f"=SEWER_UNITLOAD({col(use_col)},{col(area_col)},{col(hh_col)})", num)
+
+def _write_results_sheet(ws, fmt, n_buildings: int) -> None:
+    """Per-building results as spilled formulas: ids, conventional, unit load, ML with interval."""
+    last = FIRST_DATA_ROW + n_buildings - 1
+    ws.write(0, 0, "건축물별 결과 (per-building results) [㎥/일 = m3/d]", fmt.title)
+    for c, h in enumerate(RESULT_HEADERS):
+        ws.write(2, c, h, fmt.bold)
+    ws.write_dynamic_array_formula(3, 0, last, 0, f"={_ref(ID_COL)}")
+    ws.write_dynamic_array_formula(3, 1, last, 1, f"={_ref(DISTRICT_COL)}")
+    ws.write_dynamic_array_formula(3, 2, last, 2, f"={_ref(USE_COL)}")
+    ws.write_dynamic_array_formula(3, 3, last, 3, f"=SEWER_CONVENTIONAL({_ref(HH_COL)},PersonsPerHousehold)", fmt.num)
+    ws.write_dynamic_array_formula(
+        3, 4, last, 4, f"=SEWER_UNITLOAD({_ref(USE_COL)},{_ref(AREA_COL)},{_ref(HH_COL)})", fmt.num)
     # SEWER_ML spills its own header row (row 3), aligned with the building rows below it.
-    ws_r.write_dynamic_array_formula(2, 5, last, 7, f"=SEWER_ML({TABLE_NAME}[#All])", num)
-    ws_r.write(1, 5, "ML 일평균 예측: 추정값, 하한, 상한 (ML day-average: estimate, lower, upper)", wrap)
-    ws_r.set_column(0, 2, 14)
-    ws_r.set_column(3, 7, 18)
-    ws_r.freeze_panes(3, 1)
+    ws.write_dynamic_array_formula(2, 5, last, 7, f"=SEWER_ML({TABLE_NAME}[#All])", fmt.num)
+    ws.write(1, 5, "ML 일평균 예측: 추정값, 하한, 상한 (ML day-average: estimate, lower, upper)", fmt.wrap)
+    ws.set_column(0, 2, 14)
+    ws.set_column(3, 7, 18)
+    ws.freeze_panes(3, 1)
 
-    # --- 구역요약 (districts)
-    r0 = 3
-    dh = ["배수구역 (district)", "세대수 (households)", "인구원단위법 일최대", "환경부 원단위 일최대",
-          "ML 일평균", "첨두율 Harmon (peaking factor)"]
-    ws_d.write(0, 0, "배수구역별 합계 (district totals) [㎥/일]", title)
-    for c, h in enumerate(dh):
-        ws_d.write(2, c, h, bold)
+
+# --------------------------------------------------------------------------------------
+# 구역요약 (districts)
+# --------------------------------------------------------------------------------------
+
+
+def _write_district_summary_sheet(ws, fmt, n_buildings: int, n_districts: int) -> None:
+    """District totals of every method, the peaking factor, and the plant capacity block."""
+    ml_range = f"{SHEETS['results']}!$F$4:$F${FIRST_DATA_ROW + n_buildings}"
+    ws.write(0, 0, "배수구역별 합계 (district totals) [㎥/일]", fmt.title)
+    for c, h in enumerate(DISTRICT_HEADERS):
+        ws.write(2, c, h, fmt.bold)
+    _write_district_totals(ws, fmt, FIRST_DATA_ROW + n_districts - 1, ml_range)
+    _write_plant_capacity(ws, fmt, ml_range)
+    ws.set_column(0, 5, 18)
+    ws.set_column(7, 7, 40)
+    ws.set_column(8, 8, 16)
+
+
+def _write_district_totals(ws, fmt, last: int, ml_range: str) -> None:
+    """One spilled row per district: households, the three methods' sums, Harmon peaking."""
+    res, r0 = SHEETS["results"], FIRST_DATA_ROW
+    ws.write_dynamic_array_formula(r0, 0, last, 0, f"=UNIQUE({_ref(DISTRICT_COL)})")
+    ws.write_dynamic_array_formula(
+        r0, 1, last, 1, f"=SUMIFS({_ref(HH_COL)},{_ref(DISTRICT_COL)},ANCHORARRAY(A4))", fmt.num)
+    ws.write_dynamic_array_formula(
+        r0, 2, last, 2, f"=SUMIFS(ANCHORARRAY({res}!D4),ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", fmt.num)
+    ws.write_dynamic_array_formula(
+        r0, 3, last, 3, f"=SUMIFS(ANCHORARRAY({res}!E4),ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", fmt.num)
+    ws.write_dynamic_array_formula(
+        r0, 4, last, 4, f"=SUMIFS({ml_range},ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", fmt.num)
+    ws.write_dynamic_array_formula(
+        r0, 5, last, 5, "=SEWER_PEAK(ANCHORARRAY(B4)*PersonsPerHousehold,\"harmon\")", fmt.num3)
+
+
+def _write_plant_capacity(ws, fmt, ml_range: str) -> None:
+    """Treatment-plant capacity of the whole town by each method (SEWER_CAPACITY)."""
     res = SHEETS["results"]
-    k = df[district_col].nunique()
-    dlast = r0 + k - 1
-    ml_rng = f"{res}!$F$4:$F${last + 1}"
-    ws_d.write_dynamic_array_formula(r0, 0, dlast, 0, f"=UNIQUE({col(district_col)})")
-    ws_d.write_dynamic_array_formula(r0, 1, dlast, 1, f"=SUMIFS({col(hh_col)},{col(district_col)},ANCHORARRAY(A4))", num)
-    ws_d.write_dynamic_array_formula(
-        r0, 2, dlast, 2, f"=SUMIFS(ANCHORARRAY({res}!D4),ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", num)
-    ws_d.write_dynamic_array_formula(
-        r0, 3, dlast, 3, f"=SUMIFS(ANCHORARRAY({res}!E4),ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", num)
-    ws_d.write_dynamic_array_formula(
-        r0, 4, dlast, 4, f"=SUMIFS({ml_rng},ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", num)
-    ws_d.write_dynamic_array_formula(
-        r0, 5, dlast, 5, "=SEWER_PEAK(ANCHORARRAY(B4)*PersonsPerHousehold,\"harmon\")", num3)
-    ws_d.write(2, 7, "처리장 시설용량 (plant capacity) [㎥/일]", bold)
-    ws_d.write(2, 8, "값 (value)", bold)
-    cap = [
+    ws.write(2, 7, "처리장 시설용량 (plant capacity) [㎥/일]", fmt.bold)
+    ws.write(2, 8, "값 (value)", fmt.bold)
+    rows = [
         ("인구원단위법 (conventional, day-max)", f"=SEWER_CAPACITY(ANCHORARRAY({res}!D4))"),
         ("환경부 원단위 (MOE unit load, day-max)", f"=SEWER_CAPACITY(ANCHORARRAY({res}!E4))"),
-        ("ML (일평균 기준 / day-average basis)", f"=SEWER_CAPACITY({ml_rng},\"day_average\")"),
+        ("ML (일평균 기준 / day-average basis)", f"=SEWER_CAPACITY({ml_range},\"day_average\")"),
     ]
-    for i, (lab, formula) in enumerate(cap):
-        ws_d.write(3 + i, 7, lab)
-        ws_d.write_formula(3 + i, 8, formula, num)
-    ws_d.write(7, 7, "용량 = (일최대 합계 + 침입수 10%) ÷ 적정 가동률 0.8 / capacity = (day-max + 10% infiltration) / 0.8", wrap)
-    ws_d.set_column(0, 5, 18)
-    ws_d.set_column(7, 7, 40)
-    ws_d.set_column(8, 8, 16)
+    for i, (label, formula) in enumerate(rows):
+        ws.write(3 + i, 7, label)
+        ws.write_formula(3 + i, 8, formula, fmt.num)
+    ws.write(7, 7, "용량 = (일최대 합계 + 침입수 10%) ÷ 적정 가동률 0.8 / capacity = (day-max + 10% infiltration) / 0.8",
+             fmt.wrap)
 
-    # --- 시나리오 (scenario): capacity needed by year for a scenario file
-    ws_s.set_column(0, 0, 34)
-    ws_s.set_column(1, 1, 44)
-    ws_s.set_column(2, 12, 16)
-    ws_s.write(0, 0, "계획 시나리오: 연도별 필요 처리용량 (planning scenario: capacity needed by year) [㎥/일]", title)
-    ws_s.write(1, 0, "시나리오 파일에 우리 시의 파일 전체 경로(예: C:\\계획\\시나리오.xlsx)를 입력하세요. "
-                     "sample = sewerplan에 들어 있는 합성 예시 시나리오. 새 파일: sewerplan scenario template --out 파일.xlsx "
-                     "/ Type the full path of your scenario file; sample = the bundled synthetic example (docs/scenarios.md).", wrap)
-    s_inputs = [
-        ("시나리오 파일 (scenario file)", SCENARIO_SAMPLE, "ScenarioFile", "전체 경로 또는 sample / full path or sample"),
-        ("신뢰수준 (confidence) [-]", 0.9, "ScenarioConfidence", "0.9 = 필요량을 90% 확률로 감당 (P90) / covers the need with 90% probability"),
-        ("연도 (year)", 2035, "ScenarioYear", "아래 한 칸 계산에 쓰는 연도 / year of the single-cell formulas below"),
-        ("비교할 처리장 용량 (plant capacity) [㎥/일]", None, "ScenarioPlant", "빈칸 = 시나리오 파일의 값 / blank = the scenario file's"),
-    ]
-    for i, (lab, value, name, hint) in enumerate(s_inputs):
-        ws_s.write(3 + i, 0, lab, bold)
+
+# --------------------------------------------------------------------------------------
+# 시나리오 (scenario)
+# --------------------------------------------------------------------------------------
+
+
+def _write_scenario_sheet(wb, ws, fmt) -> None:
+    """Capacity needed by year for a scenario file: named input cells, then the formulas."""
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, 12, 16)
+    ws.write(0, 0, "계획 시나리오: 연도별 필요 처리용량 (planning scenario: capacity needed by year) [㎥/일]", fmt.title)
+    ws.write(1, 0, SCENARIO_HELP, fmt.wrap)
+    _write_scenario_inputs(wb, ws, fmt)
+    _write_scenario_formulas(ws, fmt)
+
+
+def _write_scenario_inputs(wb, ws, fmt) -> None:
+    """The four input cells (file, confidence, year, plant), each a defined name."""
+    for i, (label, value, name, hint) in enumerate(SCENARIO_INPUTS):
+        ws.write(3 + i, 0, label, fmt.bold)
         if value is None:
-            ws_s.write_blank(3 + i, 1, None, inp)
+            ws.write_blank(3 + i, 1, None, fmt.inp)
         elif isinstance(value, str):
-            ws_s.write_string(3 + i, 1, value, inp)
+            ws.write_string(3 + i, 1, value, fmt.inp)
         else:
-            ws_s.write_number(3 + i, 1, value, inp)
-        ws_s.write(3 + i, 2, hint)
+            ws.write_number(3 + i, 1, value, fmt.inp)
+        ws.write(3 + i, 2, hint)
         wb.define_name(name, f"={SHEETS['scenario']}!$B${4 + i}")
-    s_cells = [
-        ("ML 필요 처리용량 (신뢰수준) [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,ScenarioConfidence)"),
-        ("관행 방식 필요 처리용량 [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,,\"conventional\")"),
-        ("환경부 원단위 필요 처리용량 [㎥/일]", "=SEWER_SCENARIO_CAPACITY(ScenarioFile,ScenarioYear,,\"unit_load\")"),
-    ]
-    for i, (lab, formula) in enumerate(s_cells):
-        ws_s.write(8 + i, 0, lab, bold)
-        ws_s.write_formula(8 + i, 1, formula, num)
-    ws_s.write(12, 0, "연도별 표 (by year) = SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile, ScenarioConfidence, ScenarioPlant)", bold)
-    ws_s.write_dynamic_array_formula(
-        13, 0, 13, 0, "=SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile,ScenarioConfidence,ScenarioPlant)", num)
 
-    # --- 방법 (methods): notes, settings, parameters, model card
-    ws_m.set_column(0, 0, 34)
-    ws_m.set_column(1, 1, 16)
-    ws_m.set_column(2, 5, 18)
-    ws_m.set_column(6, 6, 90)
-    ws_m.write(0, 0, "방법 설명 (method notes)", title)
-    notes = [
-        "인구원단위법: 일최대 오수량 = 세대수 × 세대당 인구 × 1인1일 원단위(300 L) × 계수(1.1) ÷ 1000 "
-        "(통계청 2023 예시: 100세대 → 85.8 ㎥/일). Conventional method (Korean design standard).",
-        "환경부 원단위: 건축물 용도별 오수발생량 고시(2025-165) L/(㎡·일), 주택은 1인 200 L(읍·면 170 L). "
-        "MOE notice unit loads; design values, usually above measured use.",
-        "ML: 실제 상수도 부과량으로 학습한 건축물별 일평균 예측과 예측구간(모델 카드 참조). "
-        "ML day-average prediction with calibrated interval (see the model card below).",
-    ]
-    for i, t in enumerate(notes):
-        ws_m.write(1 + i, 0, t)
-    ws_m.write(5, 0, "설정 (settings)", bold)
-    ws_m.write(6, 0, "세대당 인구 (persons per household) [인/세대]")
-    ws_m.write_number(6, 1, 2.6, inp)
-    ws_m.write(6, 2, "2.6 = 계획 상수; 2023년 통계 평균 2.21 / planning constant; census 2023 mean 2.21")
-    ws_m.write(7, 0, "결과 묶음 JSON (ResultsBundle, PDF 단추용)")
-    ws_m.write_string(7, 1, "sewerplan-output/results.json", inp)
-    ws_m.write(7, 2, "sewerplan 실행이 만든 결과 파일 경로(통합 문서 폴더 기준) / results bundle path, relative to this workbook")
+
+def _write_scenario_formulas(ws, fmt) -> None:
+    """Single-year capacity by each method, then the spilled by-year table."""
+    for i, (label, formula) in enumerate(SCENARIO_FORMULAS):
+        ws.write(8 + i, 0, label, fmt.bold)
+        ws.write_formula(8 + i, 1, formula, fmt.num)
+    ws.write(12, 0, "연도별 표 (by year) = SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile, ScenarioConfidence, ScenarioPlant)",
+             fmt.bold)
+    ws.write_dynamic_array_formula(
+        13, 0, 13, 0, "=SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile,ScenarioConfidence,ScenarioPlant)", fmt.num)
+
+
+# --------------------------------------------------------------------------------------
+# 방법 (methods), xlwings.conf
+# --------------------------------------------------------------------------------------
+
+
+def _write_methods_sheet(wb, ws, fmt) -> None:
+    """Method notes, the settings cells, the parameter table and the model card."""
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 5, 18)
+    ws.set_column(6, 6, 90)
+    ws.write(0, 0, "방법 설명 (method notes)", fmt.title)
+    for i, text in enumerate(METHOD_NOTES):
+        ws.write(1 + i, 0, text)
+    _write_settings_cells(wb, ws, fmt)
+    n_parameters = _write_parameter_table(ws, fmt, first_row=PARAMETERS_ROW)
+    r_card = PARAMETERS_ROW + 3 + n_parameters  # one blank row after the table
+    ws.write(r_card, 0, "ML 모델 카드 (model card) = SEWER_MODEL_INFO()", fmt.bold)
+    ws.write_dynamic_array_formula(r_card + 1, 0, r_card + 24, 1, "=SEWER_MODEL_INFO()")
+
+
+def _write_settings_cells(wb, ws, fmt) -> None:
+    """Persons per household and the results-bundle path, as defined names."""
+    ws.write(5, 0, "설정 (settings)", fmt.bold)
+    ws.write(6, 0, "세대당 인구 (persons per household) [인/세대]")
+    ws.write_number(6, 1, 2.6, fmt.inp)
+    ws.write(6, 2, "2.6 = 계획 상수; 2023년 통계 평균 2.21 / planning constant; census 2023 mean 2.21")
+    ws.write(7, 0, "결과 묶음 JSON (ResultsBundle, PDF 단추용)")
+    ws.write_string(7, 1, "sewerplan-output/results.json", fmt.inp)
+    ws.write(7, 2, "sewerplan 실행이 만든 결과 파일 경로(통합 문서 폴더 기준) / results bundle path, relative to this workbook")
     wb.define_name("PersonsPerHousehold", f"={SHEETS['methods']}!$B$7")
     wb.define_name("ResultsBundle", f"={SHEETS['methods']}!$B$8")
-    ws_m.write(9, 0, "매개변수 (parameters)", bold)
-    ph = ["name", "항목", "값 (value)", "단위 (unit)", "범위 (range)", "기본값 (default)", "출처 (source)"]
-    for c, h in enumerate(ph):
-        ws_m.write(10, c, h, bold)
+
+
+def _write_parameter_table(ws, fmt, first_row: int) -> int:
+    """Every design parameter with unit, range, default and source; return the row count."""
+    from sewerplan.model.design.parameters import parameter_table
+
+    ws.write(first_row, 0, "매개변수 (parameters)", fmt.bold)
+    for c, h in enumerate(PARAMETER_HEADERS):
+        ws.write(first_row + 1, c, h, fmt.bold)
     rows = parameter_table()
     for i, p in enumerate(rows):
-        ws_m.write_row(11 + i, 0, [p["name"], p["label_ko"], p["value"], p["unit"],
-                                  f"{p['range'][0]} - {p['range'][1]}", p["default"], p["source"]])
-    r_card = 12 + len(rows)
-    ws_m.write(r_card, 0, "ML 모델 카드 (model card) = SEWER_MODEL_INFO()", bold)
-    ws_m.write_dynamic_array_formula(r_card + 1, 0, r_card + 24, 1, "=SEWER_MODEL_INFO()")
+        ws.write_row(first_row + 2 + i, 0, [p["name"], p["label_ko"], p["value"], p["unit"],
+                                            f"{p['range'][0]} - {p['range'][1]}", p["default"], p["source"]])
+    return len(rows)
 
-    # --- xlwings.conf
+
+def _write_conf_sheet(ws) -> None:
+    """The ``xlwings.conf`` sheet: key / value rows read by the xlwings add-in."""
     for i, (key, value) in enumerate(XLWINGS_CONF):
-        ws_c.write(i, 0, key)
-        ws_c.write(i, 1, value)
-
-    wb.close()
-    tmp.replace(out)
-    if write_shim and stem != "sewerplan":
-        out.with_suffix(".py").write_text(SHIM.format(stem=stem), encoding="utf-8")
-    return out
+        ws.write(i, 0, key)
+        ws.write(i, 1, value)
