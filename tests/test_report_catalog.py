@@ -1,0 +1,86 @@
+"""The briefings' message catalogues (reporting/catalog/{ko,en}.yaml) and their accessor."""
+
+import dataclasses
+
+import pytest
+from markupsafe import escape  # what jinja's autoescape does
+
+from sewerplan.model.outputs.results import example_bundle, example_scenario_section
+from sewerplan.reporting import build_context, render_html
+from sewerplan.reporting import catalog, council, context, formatting, hearing, scenario_section
+from sewerplan.reporting.catalog import CatalogError, keys, placeholders, text
+
+
+def test_both_catalogues_have_the_same_keys_and_placeholders():
+    ko, en = keys("ko"), keys("en")
+    assert sorted(set(ko) - set(en)) == [] and sorted(set(en) - set(ko)) == []
+    differ = {k: (sorted(placeholders("ko", k)), sorted(placeholders("en", k)))
+              for k in ko if placeholders("ko", k) != placeholders("en", k)}
+    assert differ == {}
+
+
+def test_text_fills_placeholders_and_prints_values_literally():
+    assert text("ko", "council.title", town="가온시") == "가온시 하수처리시설 용량 및 예산 검토 (의회 보고)"
+    hostile = "{saving} {0} {{x}}"
+    assert text("en", "hearing.contact", municipality=hostile) == f"Contact: sewerage department, {hostile}"
+
+
+def test_unknown_key_language_or_missing_value_is_a_clear_error():
+    with pytest.raises(CatalogError, match=r"en\.yaml: no sentence with key 'council\.sumary\.saving'"):
+        text("en", "council.sumary.saving")
+    with pytest.raises(CatalogError, match=r"key 'council\.title' needs value\(s\) town"):
+        text("ko", "council.title", twon="가온시")
+    with pytest.raises(CatalogError, match=r"needs value\(s\) conventional, level, saving_range"):
+        text("ko", "council.summary.saving", difference="1", saving="2")
+    with pytest.raises(CatalogError, match="language 'fr'"):
+        text("fr", "council.title", town="x")
+
+
+def _variants():
+    """Bundles that between them take every branch that chooses a sentence."""
+    sc = example_scenario_section()
+    no_ml = [dataclasses.replace(r, ml_p10_m3_per_day=None, ml_p50_m3_per_day=None, ml_p90_m3_per_day=None,
+                                 ml_at_confidence_m3_per_day=None, probability_exceeded=None,
+                                 probability_exceeded_by_year=None) for r in sc.capacity_by_year]
+    sparse = example_bundle()
+    sparse.households_by_size, sparse.planned_total.households, sparse.metadata.municipality = {}, 0.0, ""
+    return [
+        example_bundle(),
+        example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),
+        example_bundle(scenario=dataclasses.replace(sc, ml_available=False, capacity_by_year=no_ml)),
+        sparse,
+    ]
+
+
+def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
+    used = set()
+
+    def recording(lang, key, **values):
+        used.add(key)
+        return text(lang, key, **values)
+
+    for module in (context, council, hearing, scenario_section, formatting):
+        monkeypatch.setattr(module, "text", recording)
+    for bundle in _variants():
+        for kind in ("council", "hearing"):
+            for lang in ("ko", "en"):
+                build_context(kind, bundle, lang)
+    assert sorted(set(keys("ko")) - used) == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_notes_from_the_catalogue_are_printed_with_their_values(lang):
+    bundle = example_bundle()
+    ctx = build_context("council", bundle, lang)
+    html = render_html("council", bundle, lang, context=ctx)
+    for key in ("council.funding.note", "council.attachments_note"):
+        assert escape(text(lang, key)) in html
+    assert ctx["capacity_note"].endswith(f"{ctx['funding']['billed']}.") and escape(ctx["capacity_note"]) in html
+    assert text(lang, "unit.flow") in ctx["existing_note"] and ctx["saving"]["level"] in ctx["planned_note"]
+
+
+def test_catalogue_is_loaded_once():
+    catalog._catalog.cache_clear()
+    for _ in range(3):
+        text("ko", "common.banner")
+    assert catalog._catalog.cache_info().misses == 1
