@@ -21,6 +21,64 @@ def _progress():
                     TimeElapsedColumn(), console=console, transient=False)
 
 
+def _require_files(*files: tuple) -> None:
+    """Raise a one-line error for the first ``(path, what)`` given but not found."""
+    for p, what in files:
+        if p is not None and not p.is_file():
+            raise InputFileError(f"{what} file not found: {p} / 파일이 없습니다: {p}")
+
+
+def _prepare_with_progress(register, billing, out, district_column, household_mix, force):
+    """Join billing to the register with a progress bar and write the outputs; ``(prepared, paths)``."""
+    from sewerplan.model.intake.prepare import prepare_training_table, write_prepared
+
+    with _progress() as bar:
+        n_steps = 4 if household_mix is None else 5
+        task = bar.add_task("prepare", total=n_steps)
+
+        def step(msg):
+            bar.update(task, description=msg, advance=1)
+
+        prepared = prepare_training_table(register, billing, district_column=district_column, progress=step,
+                                          household_mix=household_mix)
+        paths = write_prepared(prepared, out, force=force, inputs=(register, billing, household_mix))
+        bar.update(task, description="done / 완료", completed=n_steps)
+    return prepared, paths
+
+
+def _match_report_rows(r: dict, paths: dict) -> list[tuple[str, str]]:
+    """(label, value) rows of the match report: register, billing, meters, buildings."""
+    m = r["match"]
+    return [
+        ("register rows / 건축물대장 행", f"{r['register']['rows_read']:,} (rejected 제외 {r['register']['rows_rejected']:,})"),
+        ("billing rows / 요금 행", f"{r['billing']['rows_read']:,} (rejected 제외 {r['billing']['rows_rejected']:,}, "
+                                 f"misread months 검침오류 의심 {r['billing']['meter_months_flagged_misread']:,})"),
+        ("meters matched / 연계 계량기", f"{m['meters_matched']:,} of {m['meters_total']:,} (PNU {m['meters_matched_by_pnu']:,}, "
+                                      f"address 주소 {m['meters_matched_by_address']:,})"),
+        ("meters unmatched / 미연계 계량기", f"{m['meters_unmatched']:,} -> {paths['unmatched_meters'].name}"),
+        ("buildings with observed / 관측값 있는 건축물", f"{r['training_rows_with_observed']:,} of {m['buildings_total']:,}"),
+        ("buildings without meters / 계량기 없는 건축물", f"{m['buildings_without_meters']:,} -> {paths['buildings_without_meters'].name}"),
+        ("short records (<12 months) / 12개월 미만", f"{m['buildings_short_record']:,}"),
+        ("matched volume share / 연계 수량 비율", f"{(m['matched_volume_share'] or 0) * 100:.1f}%"),
+    ]
+
+
+def _household_mix_rows(hm: dict | None, paths: dict) -> list[tuple[str, str]]:
+    """(label, value) rows on the household-composition file, none without one."""
+    if hm is None:
+        return []
+    return [
+        ("household mix rows / 가구원수 구성 행", f"{hm['rows_read']:,} (rejected 제외 {hm['rows_rejected']:,} -> "
+                                              f"{paths['rejected_household_mix'].name})"),
+        ("household mix matched / 구성 연계", f"{hm['rows_matched']:,} (unmatched 미연계 "
+                                           f"{hm['rows_unmatched'] + hm['rows_matching_only_nonresidential']:,} -> "
+                                           f"{paths['unmatched_household_mix'].name})"),
+        ("residential without mix / 구성 없는 주거 건축물",
+         f"{hm['residential_buildings_without_mix']:,} of {hm['residential_buildings']:,} "
+         "(filled from census trend by the model / 추세로 보완)"),
+    ]
+
+
 def prepare(
     register: Path = typer.Option(..., "--register", help="Building register title section (CSV/xlsx) / 건축물대장 표제부"),
     billing: Path = typer.Option(..., "--billing", help="Water-billing extract (CSV/.csv.gz/xlsx) / 상수도 요금 부과자료"),
@@ -37,52 +95,13 @@ def prepare(
 
     요금 부과자료를 건축물대장에 연계해 건축물별 관측 오수량(학습 자료)과 연계 보고서를 만듭니다.
     """
-    from sewerplan.model.intake.prepare import prepare_training_table, write_prepared
-
     with user_errors():
-        for p, what in ((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
-                        (household_mix, "household composition / 가구원수 구성")):
-            if p is not None and not p.is_file():
-                raise InputFileError(f"{what} file not found: {p} / 파일이 없습니다: {p}")
-        with _progress() as bar:
-            n_steps = 4 if household_mix is None else 5
-            task = bar.add_task("prepare", total=n_steps)
-
-            def step(msg):
-                bar.update(task, description=msg, advance=1)
-
-            prepared = prepare_training_table(register, billing, district_column=district_column, progress=step,
-                                              household_mix=household_mix)
-            paths = write_prepared(prepared, out, force=force, inputs=(register, billing, household_mix))
-            bar.update(task, description="done / 완료", completed=n_steps)
-        r = prepared.report
-        m = r["match"]
+        _require_files((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
+                       (household_mix, "household composition / 가구원수 구성"))
+        prepared, paths = _prepare_with_progress(register, billing, out, district_column, household_mix, force)
         t = Table(title="Match report / 연계 결과", show_header=False)
-        rows = [
-            ("register rows / 건축물대장 행", f"{r['register']['rows_read']:,} (rejected 제외 {r['register']['rows_rejected']:,})"),
-            ("billing rows / 요금 행", f"{r['billing']['rows_read']:,} (rejected 제외 {r['billing']['rows_rejected']:,}, "
-                                     f"misread months 검침오류 의심 {r['billing']['meter_months_flagged_misread']:,})"),
-            ("meters matched / 연계 계량기", f"{m['meters_matched']:,} of {m['meters_total']:,} (PNU {m['meters_matched_by_pnu']:,}, "
-                                          f"address 주소 {m['meters_matched_by_address']:,})"),
-            ("meters unmatched / 미연계 계량기", f"{m['meters_unmatched']:,} -> {paths['unmatched_meters'].name}"),
-            ("buildings with observed / 관측값 있는 건축물", f"{r['training_rows_with_observed']:,} of {m['buildings_total']:,}"),
-            ("buildings without meters / 계량기 없는 건축물", f"{m['buildings_without_meters']:,} -> {paths['buildings_without_meters'].name}"),
-            ("short records (<12 months) / 12개월 미만", f"{m['buildings_short_record']:,}"),
-            ("matched volume share / 연계 수량 비율", f"{(m['matched_volume_share'] or 0) * 100:.1f}%"),
-        ]
-        hm = r.get("household_mix")
-        if hm is not None:
-            rows += [
-                ("household mix rows / 가구원수 구성 행", f"{hm['rows_read']:,} (rejected 제외 {hm['rows_rejected']:,} -> "
-                                                      f"{paths['rejected_household_mix'].name})"),
-                ("household mix matched / 구성 연계", f"{hm['rows_matched']:,} (unmatched 미연계 "
-                                                   f"{hm['rows_unmatched'] + hm['rows_matching_only_nonresidential']:,} -> "
-                                                   f"{paths['unmatched_household_mix'].name})"),
-                ("residential without mix / 구성 없는 주거 건축물",
-                 f"{hm['residential_buildings_without_mix']:,} of {hm['residential_buildings']:,} "
-                 "(filled from census trend by the model / 추세로 보완)"),
-            ]
-        for k, v in rows:
+        for k, v in _match_report_rows(prepared.report, paths) + _household_mix_rows(
+                prepared.report.get("household_mix"), paths):
             t.add_row(k, v)
         out_console.print(t)
         out_console.print(f"Training table / 학습 자료: {paths['training_table']}")

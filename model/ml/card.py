@@ -77,10 +77,45 @@ def prediction_note(region: str, synthetic: bool, trained_on: str) -> str:
     return f"Indicative only: model {'; '.join(parts)} ({trained_on}). / 참고용 예측."
 
 
+def _location_section(location: dict | None) -> dict:
+    if not location:
+        return {"used": False, "why": "no latitude/longitude in most training rows, or location='no'"}
+    return {"used": True, "training_range_deg": location["bounds"],
+            "training_rows_with_coordinates": location["rows_with"],
+            "training_rows_without_coordinates": location["rows_without"],
+            "outside_training_area": "coordinates clipped to the training range (location effect of the edge)",
+            "prediction_without_coordinates": "refused when the table has no coordinates at all; "
+                                              "single rows without coordinates are predicted and flagged"}
+
+
+def _household_mix_section(household_mix: dict | None) -> dict:
+    if not household_mix:
+        return {"used": False, "why": "no training row carried a household-size mix"}
+    return {"used": True, "training_residential_rows_with_mix": household_mix["rows_with_mix"],
+            "training_residential_rows_filled_from_trend": household_mix["rows_filled_from_trend"],
+            "fill_rule": "a residential row without hh_share_1..5plus gets the census-trend mix "
+                         "(household_trend.household_mix) of its approval year, at least the latest "
+                         "census year; no year -> latest census year; same rule in training and "
+                         "prediction, and such predictions say so in ml_model_note"}
+
+
+def _intervals_section(settings: dict, chosen_metrics: dict, intervals: dict, district_intervals: dict) -> dict:
+    return {
+        "method": "cross-conformal on ln residuals of held-out-district predictions, "
+                  "Mondrian by category (pooled for categories with few rows)",
+        "nominal_coverage": settings["coverage"],
+        "cv_coverage": chosen_metrics.get("interval_coverage"),
+        "building": intervals,
+        "district_total": {**district_intervals,
+                           "method": "split conformal on ln(observed/predicted) of held-out district totals"},
+    }
+
+
 def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, n_used, n_screened,
                n_no_observation, screen_reasons, cv_metrics, chosen, cv_scheme, n_folds, n_districts,
                settings, correction, intervals, district_intervals, location=None,
                household_mix=None) -> dict:
+    """The model card: training data, features [units], CV metrics, intervals, libraries, limits."""
     from .features import FEATURE_UNITS, LOCATION_FEATURES
     from ..intake.screening import SCREENING_RULE
 
@@ -101,26 +136,8 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
                    "meaning": "day-average sewage = billed water x return ratio, averaged over billing months"},
         "features": [{"name": k, "unit": v} for k, v in FEATURE_UNITS.items()
                      if location or k not in LOCATION_FEATURES],
-        "location": (
-            {"used": True, "training_range_deg": location["bounds"],
-             "training_rows_with_coordinates": location["rows_with"],
-             "training_rows_without_coordinates": location["rows_without"],
-             "outside_training_area": "coordinates clipped to the training range (location effect of the edge)",
-             "prediction_without_coordinates": "refused when the table has no coordinates at all; "
-                                               "single rows without coordinates are predicted and flagged"}
-            if location else
-            {"used": False, "why": "no latitude/longitude in most training rows, or location='no'"}
-        ),
-        "household_mix": (
-            {"used": True, "training_residential_rows_with_mix": household_mix["rows_with_mix"],
-             "training_residential_rows_filled_from_trend": household_mix["rows_filled_from_trend"],
-             "fill_rule": "a residential row without hh_share_1..5plus gets the census-trend mix "
-                          "(household_trend.household_mix) of its approval year, at least the latest "
-                          "census year; no year -> latest census year; same rule in training and "
-                          "prediction, and such predictions say so in ml_model_note"}
-            if household_mix else
-            {"used": False, "why": "no training row carried a household-size mix"}
-        ),
+        "location": _location_section(location),
+        "household_mix": _household_mix_section(household_mix),
         "learner": chosen,
         "learner_selection": "lowest median |error| of held-out district totals (>= 5 buildings)",
         "back_transform_ratio_correction": {k: round(float(v), 6) for k, v in correction.items()},
@@ -129,15 +146,7 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
             "scheme": cv_scheme, "folds": int(n_folds), "districts": int(n_districts),
             "chosen": chosen_m, "candidates": cv_metrics,
         },
-        "intervals": {
-            "method": "cross-conformal on ln residuals of held-out-district predictions, "
-                      "Mondrian by category (pooled for categories with few rows)",
-            "nominal_coverage": settings["coverage"],
-            "cv_coverage": chosen_m.get("interval_coverage"),
-            "building": intervals,
-            "district_total": {**district_intervals,
-                               "method": "split conformal on ln(observed/predicted) of held-out district totals"},
-        },
+        "intervals": _intervals_section(settings, chosen_m, intervals, district_intervals),
         "libraries": library_versions(),
         "code_revision": _code_revision(),
         "intended_use": INTENDED_USE,

@@ -159,6 +159,76 @@ def comparison_metrics(table: pd.DataFrame, methods, district_column="district",
 METHODS = ["design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"]
 
 
+def _train_nyc_model(train: pd.DataFrame, coverage, seed, max_iter, train_label, train_sha256, location):
+    """The ML model trained on TRAIN (real public data, region US-NYC)."""
+    from .train import train_model
+
+    if "observed_m3_per_day" not in train.columns:
+        raise InventoryValidationError(
+            ["TRAIN needs 'water_m3_per_day' or 'water_use_kgal_per_year' / TRAIN 에 물 사용량 열이 필요합니다"], "TRAIN")
+    return train_model(
+        train, coverage=coverage, seed=seed, max_iter=max_iter, region="US-NYC", synthetic=False, location=location,
+        trained_on=f"{train_label}: {len(train)} New York City properties, 2016 (real public data, "
+                   "NYC Local Law 84 disclosure)", data_sha256=train_sha256,
+    )
+
+
+def _test_predictions(test_nyc: pd.DataFrame, test: pd.DataFrame, kept: pd.DataFrame, model) -> pd.DataFrame:
+    """TEST rows with the design-standard, calibrated unit-load and ML estimates [m3/d], screened."""
+    from ..design.estimate import estimate_buildings
+    from ..intake.screening import screen_observations
+
+    pred = pd.DataFrame({"property_id": test_nyc["property_id"].to_numpy(), "property_type": test["property_type"],
+                         "district": test["district"], "main_use": test["main_use"],
+                         "floor_area_m2": test["floor_area_m2"]})
+    pred["design_standard_m3_per_day"] = estimate_buildings(test)["conventional_m3_per_day"].to_numpy()
+    pred["unit_calibrated_m3_per_day"] = calibrated_unit_load(kept, test)
+    ml = model.predict(test)
+    for c in ml.columns:
+        pred[c] = ml[c].to_numpy()
+    if "observed_m3_per_day" in test.columns:
+        scr = screen_observations(test, reference=kept)
+        pred["observed_m3_per_day"] = test["observed_m3_per_day"]
+        pred["screen_flag"] = scr["screen_flag"].to_numpy()
+        pred["screen_reason"] = scr["screen_reason"].to_numpy()
+    else:
+        pred["screen_flag"] = False
+        pred["screen_reason"] = "not screened: no observed water use in TEST / 관측값 없음"
+    return pred
+
+
+def _benchmark_metrics(pred: pd.DataFrame, ok: pd.DataFrame, model, coverage: float) -> dict:
+    """Building-level metrics of the three methods on the unscreened TEST rows."""
+    from .train import MIN_DISTRICT_BUILDINGS
+
+    return {
+        "note": "Rows flagged by screening are excluded from the metrics (counted below). "
+                "design_standard is a day-max design value; the others are day-average.",
+        "n_test_rows": int(len(pred)), "n_scored": int(len(ok)), "n_screened_out": int(pred["screen_flag"].sum()),
+        "observed_definition": f"water x return ratio {DEFAULT_PARAMETERS.return_ratio}",
+        "coverage_nominal": coverage,
+        "methods": comparison_metrics(ok, METHODS, lower="ml_lower_m3_per_day", upper="ml_upper_m3_per_day"),
+        "model_id": model.model_id, "learner": model.learner,
+        "min_buildings_per_district": MIN_DISTRICT_BUILDINGS,
+    }
+
+
+def _district_totals(ok: pd.DataFrame, model) -> pd.DataFrame:
+    """Observed and estimated totals per district [m3/d], the ML district interval and |errors| [-]."""
+    g = ok.groupby("district")
+    districts = g.agg(
+        n_buildings=("observed_m3_per_day", "size"), observed_m3_per_day=("observed_m3_per_day", "sum"),
+        design_standard_m3_per_day=("design_standard_m3_per_day", "sum"),
+        unit_calibrated_m3_per_day=("unit_calibrated_m3_per_day", "sum"), ml_m3_per_day=("ml_m3_per_day", "sum"),
+    ).reset_index()
+    lo, hi = model.district_intervals["log_ratio_bounds"]
+    districts["ml_total_lower_m3_per_day"] = districts["ml_m3_per_day"] * np.exp(lo)
+    districts["ml_total_upper_m3_per_day"] = districts["ml_m3_per_day"] * np.exp(hi)
+    for m in METHODS:
+        districts[m.replace("_m3_per_day", "_ape")] = (districts[m] / districts["observed_m3_per_day"] - 1).abs()
+    return districts
+
+
 def run_nyc_benchmark(train_nyc: pd.DataFrame, test_nyc: pd.DataFrame, coverage: float = 0.90,
                       seed: int = 0, max_iter: int = 250, train_label: str = "NYC LL84 2016 TRAIN",
                       train_sha256: str | None = None, location: str = "auto"):
@@ -172,61 +242,15 @@ def run_nyc_benchmark(train_nyc: pd.DataFrame, test_nyc: pd.DataFrame, coverage:
     (predictions, metrics, districts, model)
         ``metrics`` and ``districts`` are None when TEST has no water column.
     """
-    from ..design.estimate import estimate_buildings
-    from .train import MIN_DISTRICT_BUILDINGS, train_model
     from ..intake.screening import screen_observations
 
     train = nyc_to_canonical(train_nyc, source="TRAIN")
     test = nyc_to_canonical(test_nyc, source="TEST")
-    if "observed_m3_per_day" not in train.columns:
-        raise InventoryValidationError(
-            ["TRAIN needs 'water_m3_per_day' or 'water_use_kgal_per_year' / TRAIN 에 물 사용량 열이 필요합니다"], "TRAIN")
-    model = train_model(
-        train, coverage=coverage, seed=seed, max_iter=max_iter, region="US-NYC", synthetic=False, location=location,
-        trained_on=f"{train_label}: {len(train)} New York City properties, 2016 (real public data, "
-                   "NYC Local Law 84 disclosure)", data_sha256=train_sha256,
-    )
+    model = _train_nyc_model(train, coverage, seed, max_iter, train_label, train_sha256, location)
     train_screen = screen_observations(train)
     kept = train[~train_screen["screen_flag"] & (train["observed_m3_per_day"] > 0)]
-    pred = pd.DataFrame({"property_id": test_nyc["property_id"].to_numpy(), "property_type": test["property_type"],
-                         "district": test["district"], "main_use": test["main_use"],
-                         "floor_area_m2": test["floor_area_m2"]})
-    pred["design_standard_m3_per_day"] = estimate_buildings(test)["conventional_m3_per_day"].to_numpy()
-    pred["unit_calibrated_m3_per_day"] = calibrated_unit_load(kept, test)
-    ml = model.predict(test)
-    for c in ml.columns:
-        pred[c] = ml[c].to_numpy()
-    has_obs = "observed_m3_per_day" in test.columns
-    if has_obs:
-        scr = screen_observations(test, reference=kept)
-        pred["observed_m3_per_day"] = test["observed_m3_per_day"]
-        pred["screen_flag"] = scr["screen_flag"].to_numpy()
-        pred["screen_reason"] = scr["screen_reason"].to_numpy()
-    else:
-        pred["screen_flag"] = False
-        pred["screen_reason"] = "not screened: no observed water use in TEST / 관측값 없음"
-    if not has_obs:
+    pred = _test_predictions(test_nyc, test, kept, model)
+    if "observed_m3_per_day" not in test.columns:
         return pred, None, None, model
     ok = pred[~pred["screen_flag"] & pred["observed_m3_per_day"].notna()]
-    metrics = {
-        "note": "Rows flagged by screening are excluded from the metrics (counted below). "
-                "design_standard is a day-max design value; the others are day-average.",
-        "n_test_rows": int(len(pred)), "n_scored": int(len(ok)), "n_screened_out": int(pred["screen_flag"].sum()),
-        "observed_definition": f"water x return ratio {DEFAULT_PARAMETERS.return_ratio}",
-        "coverage_nominal": coverage,
-        "methods": comparison_metrics(ok, METHODS, lower="ml_lower_m3_per_day", upper="ml_upper_m3_per_day"),
-        "model_id": model.model_id, "learner": model.learner,
-        "min_buildings_per_district": MIN_DISTRICT_BUILDINGS,
-    }
-    g = ok.groupby("district")
-    districts = g.agg(
-        n_buildings=("observed_m3_per_day", "size"), observed_m3_per_day=("observed_m3_per_day", "sum"),
-        design_standard_m3_per_day=("design_standard_m3_per_day", "sum"),
-        unit_calibrated_m3_per_day=("unit_calibrated_m3_per_day", "sum"), ml_m3_per_day=("ml_m3_per_day", "sum"),
-    ).reset_index()
-    lo, hi = model.district_intervals["log_ratio_bounds"]
-    districts["ml_total_lower_m3_per_day"] = districts["ml_m3_per_day"] * np.exp(lo)
-    districts["ml_total_upper_m3_per_day"] = districts["ml_m3_per_day"] * np.exp(hi)
-    for m in METHODS:
-        districts[m.replace("_m3_per_day", "_ape")] = (districts[m] / districts["observed_m3_per_day"] - 1).abs()
-    return pred, metrics, districts, model
+    return pred, _benchmark_metrics(pred, ok, model, coverage), _district_totals(ok, model), model

@@ -355,21 +355,122 @@ def _prepare(df: pd.DataFrame, observed_column: str):
     return screen, obs, used
 
 
+@dataclass
+class _CVSetup:
+    """What the grouped cross-validation works on: usable rows, districts, features, folds."""
+
+    screen: pd.DataFrame
+    obs: pd.Series
+    groups: pd.Series
+    idx_used: np.ndarray
+    X: pd.DataFrame
+    location: bool
+    household_fill: bool
+    splits: list
+    scheme: str
+
+
+def _cv_setup(df, district_column, n_splits, seed, observed_column, location, household_mix) -> _CVSetup:
+    """Screen the observations, choose the features, and split the usable rows by district."""
+    screen, obs, used = _prepare(df, observed_column)
+    groups = _groups(df, district_column)
+    idx_used = np.flatnonzero(used.to_numpy())
+    use_location = _resolve_location(df, location, idx_used)
+    hh_fill = _resolve_household_fill(df, household_mix, idx_used)
+    X = build_features(df, location=use_location, household_fill=hh_fill)
+    if len(idx_used) < 10:
+        raise InventoryValidationError(
+            [f"only {len(idx_used)} usable training rows (observed > 0, not screened); at least 10 are needed / "
+             f"학습 가능한 행이 {len(idx_used)}개뿐입니다 (최소 10개)"], source="building table")
+    splits, scheme = _splits(groups.iloc[idx_used], n_splits, seed)
+    return _CVSetup(screen, obs, groups, idx_used, X, use_location, hh_fill, splits, scheme)
+
+
+def _learners_to_fit(learner: str) -> list:
+    """The candidates cross-validated for ``learner`` ('auto' and the blend need all three)."""
+    if learner not in ("auto", *LEARNERS):
+        raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
+    return list(CANDIDATES) if learner in ("auto", BLEND) else [learner]
+
+
+def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tuple[np.ndarray, dict]:
+    """(fold of each row, held-out predictions [m3/d] per learner); -1 = district with no usable row."""
+    idx_used, groups, X, obs = cv.idx_used, cv.groups, cv.X, cv.obs
+    fold = np.full(len(obs), -1)
+    preds = {name: np.full(len(obs), np.nan) for name in learners}
+    for k, (tr, te) in enumerate(cv.splits):
+        tr_rows = idx_used[tr]
+        test_groups = set(groups.iloc[idx_used[te]])
+        # every row of the held-out districts (screened ones too) is predicted by this fold
+        te_rows = np.flatnonzero(groups.isin(test_groups).to_numpy())
+        fold[te_rows] = k
+        X_te = clip_location(X.iloc[te_rows], location_bounds(X.iloc[tr_rows]))
+        for name in learners:
+            est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
+            preds[name][te_rows] = _predict(est, name, corr, X_te)
+    # rows of districts with no usable row: predict with a model on all used rows
+    rest = np.flatnonzero(fold < 0)
+    if len(rest):
+        for name in learners:
+            est, corr = _fit(name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), seed, max_iter)
+            preds[name][rest] = _predict(est, name, corr, X.iloc[rest])
+    return fold, preds
+
+
+def _with_blend(preds: dict, learners: list, learner: str) -> list:
+    """Add the blend's held-out predictions (no extra fitting); the learners to score."""
+    if learner not in ("auto", BLEND):
+        return learners
+    preds[BLEND] = np.mean([preds[name] for name in CANDIDATES], axis=0)
+    return [*learners, BLEND] if learner == "auto" else [BLEND]
+
+
+def _cross_conformal(cv: _CVSetup, fold, point, coverage, min_calibration):
+    """(ln residuals, lower, upper [m3/d]): fold k's bounds come from the other folds' residuals."""
+    idx_used, cats = cv.idx_used, cv.X["category"].to_numpy(dtype=object)
+    lower = np.full(len(point), np.nan)
+    upper = np.full(len(point), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.log(cv.obs.to_numpy() / point)
+    for k in range(len(cv.splits)):
+        cal = idx_used[fold[idx_used] != k]
+        q = calibrate_log_residuals(resid[cal], cats[cal], coverage, min_calibration)
+        rows = np.flatnonzero(fold == k)
+        lo, hi = _bounds_for(q, cats[rows])
+        lower[rows], upper[rows] = point[rows] * np.exp(lo), point[rows] * np.exp(hi)
+    rest = np.flatnonzero(fold < 0)
+    if len(rest):
+        q = calibrate_log_residuals(resid[idx_used], cats[idx_used], coverage, min_calibration)
+        lo, hi = _bounds_for(q, cats[rest])
+        lower[rest], upper[rest] = point[rest] * np.exp(lo), point[rest] * np.exp(hi)
+    return resid, lower, upper
+
+
+def _cv_table(df, cv: _CVSetup, district_column, observed_column, fold, chosen, preds, learners, lower, upper):
+    """The returned table of :func:`grouped_cv_predictions` (index of ``df``)."""
+    out = pd.DataFrame(index=df.index)
+    if "building_id" in df.columns:
+        out["building_id"] = df["building_id"]
+    out[district_column] = df[district_column]
+    out["category"] = cv.X["category"]
+    out[observed_column] = cv.obs
+    out["screen_flag"] = cv.screen["screen_flag"]
+    out["screen_reason"] = cv.screen["screen_reason"]
+    out["cv_fold"] = fold
+    out["ml_m3_per_day"] = preds[chosen]
+    out["ml_lower_m3_per_day"] = lower
+    out["ml_upper_m3_per_day"] = upper
+    out["ml_learner"] = chosen
+    for name in learners:
+        out[f"cv_{name}_m3_per_day"] = preds[name]
+    return out
+
+
 @_bounded_threads
-def grouped_cv_predictions(
-    df: pd.DataFrame,
-    district_column: str = "district",
-    learner: str = "auto",
-    n_splits: int = 5,
-    coverage: float = 0.90,
-    seed: int = 0,
-    max_iter: int = 250,
-    observed_column: str = OBSERVED,
-    min_calibration: int = 30,
-    location="auto",
-    household_mix="auto",
-    _return_details: bool = False,
-):
+def grouped_cv_predictions(df: pd.DataFrame, district_column: str = "district", learner: str = "auto",
+                           n_splits: int = 5, coverage: float = 0.90, seed: int = 0, max_iter: int = 250,
+                           observed_column: str = OBSERVED, min_calibration: int = 30, location="auto",
+                           household_mix="auto", _return_details: bool = False):
     """Out-of-fold predictions with whole districts held out (the honest comparison table).
 
     Each building is predicted by a model that never saw its district. Screened rows are
@@ -388,87 +489,21 @@ def grouped_cv_predictions(
     :data:`MIN_LOCATION_SHARE` of the usable rows have both; 'yes' / 'no' force it. Held-out
     coordinates are clipped to the range of the fold's training rows, as in prediction.
     """
-    screen, obs, used = _prepare(df, observed_column)
-    groups = _groups(df, district_column)
-    idx_used = np.flatnonzero(used.to_numpy())
-    use_location = _resolve_location(df, location, idx_used)
-    hh_fill = _resolve_household_fill(df, household_mix, idx_used)
-    X = build_features(df, location=use_location, household_fill=hh_fill)
-    if len(idx_used) < 10:
-        raise InventoryValidationError(
-            [f"only {len(idx_used)} usable training rows (observed > 0, not screened); at least 10 are needed / "
-             f"학습 가능한 행이 {len(idx_used)}개뿐입니다 (최소 10개)"], source="building table")
-    splits, scheme = _splits(groups.iloc[idx_used], n_splits, seed)
-    if learner not in ("auto", *LEARNERS):
-        raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
-    learners = list(CANDIDATES) if learner in ("auto", BLEND) else [learner]
-    fold = np.full(len(df), -1)
-    preds = {name: np.full(len(df), np.nan) for name in learners}
-    for k, (tr, te) in enumerate(splits):
-        tr_rows = idx_used[tr]
-        test_groups = set(groups.iloc[idx_used[te]])
-        # every row of the held-out districts (screened ones too) is predicted by this fold
-        te_rows = np.flatnonzero(groups.isin(test_groups).to_numpy())
-        fold[te_rows] = k
-        X_te = clip_location(X.iloc[te_rows], location_bounds(X.iloc[tr_rows]))
-        for name in learners:
-            est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
-            preds[name][te_rows] = _predict(est, name, corr, X_te)
-    # rows of districts with no usable row: predict with a model on all used rows
-    rest = np.flatnonzero(fold < 0)
-    if len(rest):
-        for name in learners:
-            est, corr = _fit(name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), seed, max_iter)
-            preds[name][rest] = _predict(est, name, corr, X.iloc[rest])
-
-    if learner in ("auto", BLEND):  # the blend's held-out predictions need no extra fitting
-        preds[BLEND] = np.mean([preds[name] for name in CANDIDATES], axis=0)
-        learners = [*learners, BLEND] if learner == "auto" else [BLEND]
-    cats = X["category"].to_numpy(dtype=object)
-    y_used = obs.iloc[idx_used].to_numpy()
-    metrics = {
-        name: evaluation_metrics(y_used, preds[name][idx_used], groups.iloc[idx_used], cats[idx_used])
-        for name in learners
-    }
+    cv = _cv_setup(df, district_column, n_splits, seed, observed_column, location, household_mix)
+    learners = _learners_to_fit(learner)
+    fold, preds = _out_of_fold(cv, learners, seed, max_iter)
+    learners = _with_blend(preds, learners, learner)
+    iu, cats = cv.idx_used, cv.X["category"].to_numpy(dtype=object)
+    y_used, groups_used = cv.obs.iloc[iu].to_numpy(), cv.groups.iloc[iu]
+    metrics = {name: evaluation_metrics(y_used, preds[name][iu], groups_used, cats[iu]) for name in learners}
     chosen = _choose(metrics)
-    point = preds[chosen]
-    lower = np.full(len(df), np.nan)
-    upper = np.full(len(df), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        resid = np.log(obs.to_numpy() / point)
-    for k in range(len(splits)):
-        cal = idx_used[fold[idx_used] != k]
-        q = calibrate_log_residuals(resid[cal], cats[cal], coverage, min_calibration)
-        rows = np.flatnonzero(fold == k)
-        lo, hi = _bounds_for(q, cats[rows])
-        lower[rows], upper[rows] = point[rows] * np.exp(lo), point[rows] * np.exp(hi)
-    if len(rest):
-        q = calibrate_log_residuals(resid[idx_used], cats[idx_used], coverage, min_calibration)
-        lo, hi = _bounds_for(q, cats[rest])
-        lower[rest], upper[rest] = point[rest] * np.exp(lo), point[rest] * np.exp(hi)
-
-    out = pd.DataFrame(index=df.index)
-    if "building_id" in df.columns:
-        out["building_id"] = df["building_id"]
-    out[district_column] = df[district_column]
-    out["category"] = X["category"]
-    out[observed_column] = obs
-    out["screen_flag"] = screen["screen_flag"]
-    out["screen_reason"] = screen["screen_reason"]
-    out["cv_fold"] = fold
-    out["ml_m3_per_day"] = point
-    out["ml_lower_m3_per_day"] = lower
-    out["ml_upper_m3_per_day"] = upper
-    out["ml_learner"] = chosen
-    for name in learners:
-        out[f"cv_{name}_m3_per_day"] = preds[name]
-    metrics[chosen] = evaluation_metrics(
-        y_used, point[idx_used], groups.iloc[idx_used], cats[idx_used], lower[idx_used], upper[idx_used]
-    )
+    resid, lower, upper = _cross_conformal(cv, fold, preds[chosen], coverage, min_calibration)
+    out = _cv_table(df, cv, district_column, observed_column, fold, chosen, preds, learners, lower, upper)
+    metrics[chosen] = evaluation_metrics(y_used, preds[chosen][iu], groups_used, cats[iu], lower[iu], upper[iu])
     if _return_details:
-        return out, {"metrics": metrics, "chosen": chosen, "scheme": scheme, "n_folds": len(splits),
-                     "idx_used": idx_used, "groups": groups, "resid": resid, "fold": fold,
-                     "location": use_location, "household_fill": hh_fill, "X": X}
+        return out, {"metrics": metrics, "chosen": chosen, "scheme": cv.scheme, "n_folds": len(cv.splits),
+                     "idx_used": iu, "groups": cv.groups, "resid": resid, "fold": fold,
+                     "location": cv.location, "household_fill": cv.household_fill, "X": cv.X}
     return out
 
 
@@ -680,24 +715,81 @@ def _data_sha256(df: pd.DataFrame, observed_column: str) -> str:
     return hashlib.sha256(df[cols].to_csv(index=False).encode("utf-8")).hexdigest()
 
 
+def _check_coverage(coverage: float) -> None:
+    if not 0.5 <= coverage < 1.0:
+        from ..errors import ParameterError
+
+        raise ParameterError("coverage", coverage, "[0.5, 1.0)")
+
+
+def _final_fit(out: pd.DataFrame, cv: dict, district_column, observed_column, coverage, seed, max_iter,
+               min_calibration):
+    """The chosen learner refitted on all usable rows, with building and district intervals.
+
+    Returns ``(estimator, correction, intervals, district_intervals)``.
+    """
+    iu = cv["idx_used"]
+    X = cv["X"]
+    est, corr = _fit(cv["chosen"], X.iloc[iu], out[observed_column].to_numpy()[iu], seed, max_iter)
+    cats = X["category"].to_numpy(dtype=object)
+    intervals = calibrate_log_residuals(cv["resid"][iu], cats[iu], coverage, min_calibration)
+    district_iv = _district_calibration(out, cv, district_column, observed_column, coverage)
+    return est, corr, intervals, district_iv
+
+
+def _location_record(cv: dict) -> dict | None:
+    """Training range of the coordinates [degrees] and rows with / without them (None: no location)."""
+    if not cv["location"]:
+        return None
+    X, iu = cv["X"], cv["idx_used"]
+    with_loc = X.iloc[iu][LOCATION_FEATURES].notna().all(axis=1)
+    return {"bounds": location_bounds(X.iloc[iu]), "rows_with": int(with_loc.sum()),
+            "rows_without": int((~with_loc).sum())}
+
+
+def _household_record(df: pd.DataFrame, cv: dict) -> dict | None:
+    """Residential training rows with a household-size mix and filled from the trend (None: no fill)."""
+    if not cv["household_fill"]:
+        return None
+    iu = cv["idx_used"]
+    res = (cv["X"]["category"].iloc[iu].astype(str) == "residential").to_numpy()
+    given = df.iloc[iu][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce").notna().all(axis=1).to_numpy()
+    return {"rows_with_mix": int((res & given).sum()), "rows_filled_from_trend": int((res & ~given).sum())}
+
+
+def _training_settings(cv: dict, seed, max_iter, coverage, min_calibration) -> dict:
+    settings = {"learner": cv["chosen"], "seed": seed, "max_iter": max_iter, "coverage": coverage,
+                "n_splits": cv["n_folds"], "min_calibration": min_calibration, "location": bool(cv["location"])}
+    if cv["household_fill"]:
+        settings["household_fill"] = True
+    return settings
+
+
+def _card(df, out, cv, observed_column, sha, settings, fitted, location, **described) -> dict:
+    """The model card (:func:`~sewerplan.model.ml.card.build_card`); the id hashes data and settings."""
+    from .card import build_card
+
+    _, corr, intervals, district_iv = fitted
+    iu = cv["idx_used"]
+    model_id = "ml-" + hashlib.sha256(json.dumps({"data": sha, **settings}, sort_keys=True).encode()).hexdigest()[:12]
+    return build_card(
+        model_id=model_id, data_sha256=sha, **described,
+        n_rows=len(df), n_used=len(iu), n_screened=int(out["screen_flag"].sum()),
+        n_no_observation=int(out[observed_column].isna().sum()),
+        screen_reasons=out.loc[out["screen_flag"], "screen_reason"].str.split(":").str[0].value_counts().to_dict(),
+        cv_metrics=cv["metrics"], chosen=cv["chosen"], cv_scheme=cv["scheme"], n_folds=cv["n_folds"],
+        n_districts=int(cv["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
+        intervals=intervals, district_intervals=district_iv, location=location,
+        household_mix=_household_record(df, cv),
+    )
+
+
 @_bounded_threads
-def train_model(
-    buildings: pd.DataFrame,
-    coverage: float = 0.90,
-    learner: str = "auto",
-    district_column: str = "district",
-    n_splits: int = 5,
-    seed: int = 0,
-    max_iter: int = 250,
-    observed_column: str = OBSERVED,
-    trained_on: str = "unspecified building table",
-    region: str = "KR",
-    synthetic: bool = False,
-    data_sha256: str | None = None,
-    min_calibration: int = 30,
-    location="auto",
-    household_mix="auto",
-) -> TrainedModel:
+def train_model(buildings: pd.DataFrame, coverage: float = 0.90, learner: str = "auto",
+                district_column: str = "district", n_splits: int = 5, seed: int = 0, max_iter: int = 250,
+                observed_column: str = OBSERVED, trained_on: str = "unspecified building table", region: str = "KR",
+                synthetic: bool = False, data_sha256: str | None = None, min_calibration: int = 30,
+                location="auto", household_mix="auto") -> TrainedModel:
     """Train the ML model on a canonical building table with ``observed_m3_per_day``.
 
     Parameters
@@ -734,54 +826,18 @@ def train_model(
 
     Native threads are bounded while training (:func:`ml_threads`).
     """
-    from .card import build_card
-
-    if not 0.5 <= coverage < 1.0:
-        from ..errors import ParameterError
-
-        raise ParameterError("coverage", coverage, "[0.5, 1.0)")
+    _check_coverage(coverage)
     df = buildings.reset_index(drop=True)
-    out, details = grouped_cv_predictions(
-        df, district_column=district_column, learner=learner, n_splits=n_splits, coverage=coverage,
-        seed=seed, max_iter=max_iter, observed_column=observed_column,
-        min_calibration=min_calibration, location=location, household_mix=household_mix, _return_details=True,
-    )
-    chosen = details["chosen"]
-    iu = details["idx_used"]
-    X = details["X"]
-    loc = None
-    if details["location"]:
-        with_loc = X.iloc[iu][LOCATION_FEATURES].notna().all(axis=1)
-        loc = {"bounds": location_bounds(X.iloc[iu]), "rows_with": int(with_loc.sum()),
-               "rows_without": int((~with_loc).sum())}
-    obs = out[observed_column].to_numpy()
-    est, corr = _fit(chosen, X.iloc[iu], obs[iu], seed, max_iter)
-    cats = X["category"].to_numpy(dtype=object)
-    intervals = calibrate_log_residuals(details["resid"][iu], cats[iu], coverage, min_calibration)
-    district_iv = _district_calibration(out, details, district_column, observed_column, coverage)
-    sha = data_sha256 or _data_sha256(df, observed_column)
-    settings = {"learner": chosen, "seed": seed, "max_iter": max_iter, "coverage": coverage,
-                "n_splits": details["n_folds"], "min_calibration": min_calibration,
-                "location": bool(details["location"])}
-    hh_fill = bool(details["household_fill"])
-    hh_record = None
-    if hh_fill:
-        settings["household_fill"] = True
-        res = (X["category"].iloc[iu].astype(str) == "residential").to_numpy()
-        given = df.iloc[iu][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce").notna().all(axis=1).to_numpy()
-        hh_record = {"rows_with_mix": int((res & given).sum()), "rows_filled_from_trend": int((res & ~given).sum())}
-    model_id = "ml-" + hashlib.sha256(
-        json.dumps({"data": sha, **settings}, sort_keys=True).encode()
-    ).hexdigest()[:12]
-    card = build_card(
-        model_id=model_id, data_sha256=sha, trained_on=trained_on, region=region, synthetic=synthetic,
-        n_rows=len(df), n_used=len(iu), n_screened=int(out["screen_flag"].sum()),
-        n_no_observation=int(out[observed_column].isna().sum()),
-        screen_reasons=out.loc[out["screen_flag"], "screen_reason"].str.split(":").str[0].value_counts().to_dict(),
-        cv_metrics=details["metrics"], chosen=chosen, cv_scheme=details["scheme"], n_folds=details["n_folds"],
-        n_districts=int(details["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
-        intervals=intervals, district_intervals=district_iv, location=loc, household_mix=hh_record,
-    )
+    out, cv = grouped_cv_predictions(
+        df, district_column=district_column, learner=learner, n_splits=n_splits, coverage=coverage, seed=seed,
+        max_iter=max_iter, observed_column=observed_column, min_calibration=min_calibration, location=location,
+        household_mix=household_mix, _return_details=True)
+    fitted = _final_fit(out, cv, district_column, observed_column, coverage, seed, max_iter, min_calibration)
+    loc = _location_record(cv)
+    card = _card(df, out, cv, observed_column, data_sha256 or _data_sha256(df, observed_column),
+                 _training_settings(cv, seed, max_iter, coverage, min_calibration), fitted, loc,
+                 trained_on=trained_on, region=region, synthetic=synthetic)
     out.index = buildings.index
-    return TrainedModel(est, chosen, corr, coverage, intervals, district_iv, card, cv_predictions=out,
-                        location=loc, household_fill=hh_fill)
+    est, corr, intervals, district_iv = fitted
+    return TrainedModel(est, cv["chosen"], corr, coverage, intervals, district_iv, card, cv_predictions=out,
+                        location=loc, household_fill=bool(cv["household_fill"]))

@@ -562,6 +562,128 @@ def _flows_from_day_max(day_max: float, day_average_to_day_max: float = 0.75, ho
     return Flows(round(day_max * day_average_to_day_max, 1), round(day_max, 1), round(day_max * hourly_max_factor, 1))
 
 
+# Planned-town districts of the example: households, population, conventional day-max [m3/d],
+# unit-load day-max [m3/d], ML day-average [m3/d], relative interval half-width [-]; buildings.
+_EXAMPLE_PLANNED = [
+    (5200, 12480, 4950.0, 3020.0, 2180.0, 0.22),
+    (4100, 9430, 3880.0, 2380.0, 1690.0, 0.24),
+    (600, 1320, 1510.0, 1180.0, 760.0, 0.35),
+    (0, 0, 1420.0, 1260.0, 870.0, 0.45),
+]
+_EXAMPLE_BUILDINGS = [310, 265, 140, 58]
+# Existing-town districts: name, buildings, observed, conventional, unit load, ML [m3/d].
+_EXAMPLE_EXISTING = [
+    ("1동", 820, 2410.0, 4630.0, 3150.0, 2480.0),
+    ("2동", 640, 1980.0, 3720.0, 2560.0, 1890.0),
+    ("3동", 410, 1130.0, 2050.0, 1540.0, 1210.0),
+    ("4동 산업단지", 95, 940.0, 1310.0, 1120.0, 1010.0),
+]
+_EXAMPLE_UTILISATION = 0.8
+
+
+def _example_planned(names: list[str]) -> tuple[list, DistrictForecast]:
+    """The four planned districts and their total (town interval narrower than the districts')."""
+    spec = _EXAMPLE_PLANNED
+    planned = [
+        DistrictForecast(
+            district=name, n_buildings=n, households=float(hh), population=float(pop),
+            conventional=_flows_from_day_max(conv), unit_load=_flows_from_day_max(ul), ml=_flows(ml),
+            ml_lower=_flows(ml * (1 - hw)), ml_upper=_flows(ml * (1 + hw)),
+        )
+        for name, n, (hh, pop, conv, ul, ml, hw) in zip(names, _EXAMPLE_BUILDINGS, spec)
+    ]
+    tot_ml = sum(s[4] for s in spec)
+    total = DistrictForecast(
+        district="합계", n_buildings=sum(_EXAMPLE_BUILDINGS),
+        households=float(sum(s[0] for s in spec)), population=float(sum(s[1] for s in spec)),
+        conventional=_flows_from_day_max(sum(s[2] for s in spec)),
+        unit_load=_flows_from_day_max(sum(s[3] for s in spec)),
+        ml=_flows(tot_ml), ml_lower=_flows(tot_ml * 0.86), ml_upper=_flows(tot_ml * 1.15),
+    )
+    return planned, total
+
+
+def _example_capacity(total: DistrictForecast) -> CapacityRecommendation:
+    """Capacity [m3/d] = day-max / utilisation 0.8, rounded to 10."""
+    util = _EXAMPLE_UTILISATION
+    return CapacityRecommendation(
+        p50_m3_per_day=round(total.ml.day_max_m3_per_day / util, -1),
+        upper_m3_per_day=round(total.ml_upper.day_max_m3_per_day / util, -1),
+        lower_m3_per_day=round(total.ml_lower.day_max_m3_per_day / util, -1),
+        conventional_m3_per_day=round(total.conventional.day_max_m3_per_day / util, -1),
+        unit_load_m3_per_day=round(total.unit_load.day_max_m3_per_day / util, -1),
+        utilisation=util,
+        basis="day-max / utilisation 0.8 (plant_utilisation)",
+    )
+
+
+def _example_existing() -> tuple[list, DistrictComparison]:
+    """The four existing-town districts of the comparison and their total."""
+    rows = _EXAMPLE_EXISTING
+    existing = [DistrictComparison(d, n, o, c, u, m) for d, n, o, c, u, m in rows]
+    total = DistrictComparison("합계", sum(r[1] for r in rows),
+                               *(round(sum(r[i] for r in rows), 1) for i in range(2, 6)))
+    return existing, total
+
+
+def _example_model_card() -> ModelCard:
+    return ModelCard(
+        model_id="sewerplan-ml-synthetic-0001",
+        trained_on="Synthetic existing town (1,965 buildings, 2021-2023 water bills x 0.85), bundled sample",
+        trained_on_ko="합성 기존 도시 (건축물 1,965동, 2021-2023 상수도 요금 자료 x 0.85), 번들 표본",
+        n_training_buildings=1965,
+        metrics={"mae_m3_per_day": 1.9, "r2": 0.81, "interval_coverage": 0.88, "town_total_error_pct": 4.2},
+        limits=[
+            "Trained on one existing town; a planned town with a very different building mix is outside its experience.",
+            "Predicts day-average flow; peaks use the design-standard ratios.",
+            "Synthetic sample data: the numbers illustrate the method, they are not a forecast for a real town.",
+        ],
+        limits_ko=[
+            "한 기존 도시 자료로 학습하였으므로 건축물 구성이 크게 다른 신도시에는 맞지 않을 수 있습니다.",
+            "일평균 유량을 예측하며, 최대값은 설계기준 비율로 환산합니다.",
+            "합성 표본 자료로, 실제 도시의 예측이 아닌 방법 설명용 수치입니다.",
+        ],
+        interval_level=0.9,
+    )
+
+
+def _example_metadata(created: str) -> Metadata:
+    params = [
+        ParameterUsed("persons_per_household", 2.6, "persons/household",
+                      "Conventional method planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구"),
+        ParameterUsed("per_capita_l_per_day", 300.0, "L/(person d)",
+                      "Worked example; national water supply per person ~302-306 L (MOE)", "1인1일 오수량 원단위"),
+        ParameterUsed("day_average_to_day_max", 0.75, "-", "Korean design standard 0.7-0.8 (midpoint)", "일평균/일최대 비"),
+        ParameterUsed("hourly_max_factor", 1.5, "-", "Korean design standard 1.3-1.8", "시간최대 계수"),
+        ParameterUsed("plant_utilisation", 0.8, "-", "Appropriate plant utilisation 80%", "처리장 적정 가동률"),
+    ]
+    return Metadata(
+        town_name="가상 신도시", town_name_en="Sample New Town",
+        existing_town_name="가상 기존시가지", existing_town_name_en="Sample Existing Town",
+        municipality="가상시", created=created, synthetic=True,
+        data_source="합성 표본 자료 (sewerplan 번들) / synthetic sample data bundled with sewerplan",
+        model_card=_example_model_card(), parameters=params, sewerplan_version="0.1.0",
+    )
+
+
+def _example_households_by_size(households: float) -> dict:
+    """Households by size 1..5+ at the census 2023 shares (5+ rounded to 0.034)."""
+    shares = {"1": 0.355, "2": 0.288, "3": 0.190, "4": 0.133, "5+": 0.034}
+    return {k: float(round(households * v)) for k, v in shares.items()}
+
+
+def _example_attachments(names: list[str]) -> list[Attachment]:
+    """An excerpt of a synthetic planned-town building table, attached to the PDF."""
+    sample_csv = "building_id,district,main_use,floor_area_m2,households\n" + "\n".join(
+        f"P{i:04d},{names[i % 4]},아파트,{8000 + 13 * i},{60 + i % 40}" for i in range(20)
+    ) + "\n"
+    return [Attachment(
+        name="planned_buildings_sample.csv",
+        description="Synthetic planned-town building table (excerpt) / 합성 신도시 건축물 표 (일부)",
+        content_base64=base64.b64encode(sample_csv.encode("utf-8")).decode("ascii"),
+    )]
+
+
 def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15",
                    scenario: bool | ScenarioSection = False) -> ResultsBundle:
     """A small, realistic results bundle built from synthetic numbers (for tests and previews).
@@ -581,131 +703,19 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
     names = district_names or ["A-1 주거지구", "A-2 주거지구", "B 상업지구", "C 산업지구"]
     if len(names) != 4:
         raise ValueError("district_names must have 4 names")
-    # households, population, conventional day-max, unit-load day-max, ML day-average, rel. half-width
-    spec = [
-        (5200, 12480, 4950.0, 3020.0, 2180.0, 0.22),
-        (4100, 9430, 3880.0, 2380.0, 1690.0, 0.24),
-        (600, 1320, 1510.0, 1180.0, 760.0, 0.35),
-        (0, 0, 1420.0, 1260.0, 870.0, 0.45),
-    ]
-    n_bldg = [310, 265, 140, 58]
-    planned = []
-    for name, n, (hh, pop, conv, ul, ml, hw) in zip(names, n_bldg, spec):
-        planned.append(
-            DistrictForecast(
-                district=name,
-                n_buildings=n,
-                households=float(hh),
-                population=float(pop),
-                conventional=_flows_from_day_max(conv),
-                unit_load=_flows_from_day_max(ul),
-                ml=_flows(ml),
-                ml_lower=_flows(ml * (1 - hw)),
-                ml_upper=_flows(ml * (1 + hw)),
-            )
-        )
-    tot_conv = sum(s[2] for s in spec)
-    tot_ul = sum(s[3] for s in spec)
-    tot_ml = sum(s[4] for s in spec)
-    # Town interval narrower than the sum of district intervals (errors partly cancel).
-    planned_total = DistrictForecast(
-        district="합계",
-        n_buildings=sum(n_bldg),
-        households=float(sum(s[0] for s in spec)),
-        population=float(sum(s[1] for s in spec)),
-        conventional=_flows_from_day_max(tot_conv),
-        unit_load=_flows_from_day_max(tot_ul),
-        ml=_flows(tot_ml),
-        ml_lower=_flows(tot_ml * 0.86),
-        ml_upper=_flows(tot_ml * 1.15),
-    )
-    util = 0.8
-    capacity = CapacityRecommendation(
-        p50_m3_per_day=round(planned_total.ml.day_max_m3_per_day / util, -1),
-        upper_m3_per_day=round(planned_total.ml_upper.day_max_m3_per_day / util, -1),
-        lower_m3_per_day=round(planned_total.ml_lower.day_max_m3_per_day / util, -1),
-        conventional_m3_per_day=round(planned_total.conventional.day_max_m3_per_day / util, -1),
-        unit_load_m3_per_day=round(planned_total.unit_load.day_max_m3_per_day / util, -1),
-        utilisation=util,
-        basis="day-max / utilisation 0.8 (plant_utilisation)",
-    )
-    existing_rows = [
-        ("1동", 820, 2410.0, 4630.0, 3150.0, 2480.0),
-        ("2동", 640, 1980.0, 3720.0, 2560.0, 1890.0),
-        ("3동", 410, 1130.0, 2050.0, 1540.0, 1210.0),
-        ("4동 산업단지", 95, 940.0, 1310.0, 1120.0, 1010.0),
-    ]
-    existing = [DistrictComparison(d, n, o, c, u, m) for d, n, o, c, u, m in existing_rows]
-    existing_total = DistrictComparison(
-        "합계",
-        sum(r[1] for r in existing_rows),
-        *(round(sum(r[i] for r in existing_rows), 1) for i in range(2, 6)),
-    )
-    card = ModelCard(
-        model_id="sewerplan-ml-synthetic-0001",
-        trained_on="Synthetic existing town (1,965 buildings, 2021-2023 water bills x 0.85), bundled sample",
-        trained_on_ko="합성 기존 도시 (건축물 1,965동, 2021-2023 상수도 요금 자료 x 0.85), 번들 표본",
-        n_training_buildings=1965,
-        metrics={"mae_m3_per_day": 1.9, "r2": 0.81, "interval_coverage": 0.88, "town_total_error_pct": 4.2},
-        limits=[
-            "Trained on one existing town; a planned town with a very different building mix is outside its experience.",
-            "Predicts day-average flow; peaks use the design-standard ratios.",
-            "Synthetic sample data: the numbers illustrate the method, they are not a forecast for a real town.",
-        ],
-        limits_ko=[
-            "한 기존 도시 자료로 학습하였으므로 건축물 구성이 크게 다른 신도시에는 맞지 않을 수 있습니다.",
-            "일평균 유량을 예측하며, 최대값은 설계기준 비율로 환산합니다.",
-            "합성 표본 자료로, 실제 도시의 예측이 아닌 방법 설명용 수치입니다.",
-        ],
-        interval_level=0.9,
-    )
-    params = [
-        ParameterUsed("persons_per_household", 2.6, "persons/household",
-                      "Conventional method planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구"),
-        ParameterUsed("per_capita_l_per_day", 300.0, "L/(person d)",
-                      "Worked example; national water supply per person ~302-306 L (MOE)", "1인1일 오수량 원단위"),
-        ParameterUsed("day_average_to_day_max", 0.75, "-", "Korean design standard 0.7-0.8 (midpoint)", "일평균/일최대 비"),
-        ParameterUsed("hourly_max_factor", 1.5, "-", "Korean design standard 1.3-1.8", "시간최대 계수"),
-        ParameterUsed("plant_utilisation", 0.8, "-", "Appropriate plant utilisation 80%", "처리장 적정 가동률"),
-    ]
-    meta = Metadata(
-        town_name="가상 신도시",
-        town_name_en="Sample New Town",
-        existing_town_name="가상 기존시가지",
-        existing_town_name_en="Sample Existing Town",
-        municipality="가상시",
-        created=created,
-        synthetic=True,
-        data_source="합성 표본 자료 (sewerplan 번들) / synthetic sample data bundled with sewerplan",
-        model_card=card,
-        parameters=params,
-        sewerplan_version="0.1.0",
-    )
-    hh = planned_total.households
-    households_by_size = {
-        "1": round(hh * 0.355), "2": round(hh * 0.288), "3": round(hh * 0.190),
-        "4": round(hh * 0.133), "5+": round(hh * 0.034),
-    }
-    sample_csv = "building_id,district,main_use,floor_area_m2,households\n" + "\n".join(
-        f"P{i:04d},{names[i % 4]},아파트,{8000 + 13 * i},{60 + i % 40}" for i in range(20)
-    ) + "\n"
-    attachments = [
-        Attachment(
-            name="planned_buildings_sample.csv",
-            description="Synthetic planned-town building table (excerpt) / 합성 신도시 건축물 표 (일부)",
-            content_base64=base64.b64encode(sample_csv.encode("utf-8")).decode("ascii"),
-        )
-    ]
+    planned, planned_total = _example_planned(names)
+    capacity = _example_capacity(planned_total)
+    existing, existing_total = _example_existing()
     return ResultsBundle(
-        metadata=meta,
+        metadata=_example_metadata(created),
         existing=existing,
         existing_total=existing_total,
         planned=planned,
         planned_total=planned_total,
         capacity=capacity,
-        households_by_size={k: float(v) for k, v in households_by_size.items()},
+        households_by_size=_example_households_by_size(planned_total.households),
         billed_volume_m3_per_day=0.0,
-        attachments=attachments,
+        attachments=_example_attachments(names),
         scenario=(scenario if isinstance(scenario, ScenarioSection)
                   else example_scenario_section(capacity.p50_m3_per_day) if scenario else None),
     )

@@ -360,6 +360,29 @@ def _later_expansion_extra_cost(built, needed, curve: CostCurve):
     return np.where(gap > 0, curve.cost(gap) - marginal, 0.0)
 
 
+def _probability_exceeded(capacity: float, p50: float, sigma: float) -> float:
+    """P(needed > ``capacity``) [-] for ``ln Q ~ N(ln p50, sigma)`` (a step when sigma is 0)."""
+    from scipy.stats import norm
+
+    if sigma == 0:
+        return float(p50 > capacity)
+    return float(1 - norm.cdf(math.log(capacity / p50) / sigma))
+
+
+def _capex_savings(c: CostCurve, conv: float, rec: float, p50: float, q_lo: float, q_hi: float) -> dict:
+    """Capex [KRW] of the conventional, recommended and P50 capacities, and the savings with their range."""
+    cost_conv = float(c.cost(conv))
+    return {
+        "capex_conventional_krw": cost_conv,
+        "capex_recommended_krw": float(c.cost(rec)),
+        "capex_p50_krw": float(c.cost(p50)),
+        "capex_saving_krw": cost_conv - float(c.cost(rec)),
+        "capex_saving_p50_krw": cost_conv - float(c.cost(p50)),
+        "capex_saving_low_krw": cost_conv - float(c.cost(q_hi)),
+        "capex_saving_high_krw": cost_conv - float(c.cost(q_lo)),
+    }
+
+
 def sizing_savings(
     conventional_capacity_m3_per_day: float,
     p50_capacity_m3_per_day: float,
@@ -403,39 +426,17 @@ def sizing_savings(
     _check_positive("recommended_capacity_m3_per_day", rec)
     tail = (1 - level) / 2
     q_lo, q_hi = capacity_quantiles(p50, up, [tail, 1 - tail], level)
-    probs = (np.arange(n_quantiles) + 0.5) / n_quantiles
-    needed = capacity_quantiles(p50, up, probs, level)
-    from scipy.stats import norm
-
+    needed = capacity_quantiles(p50, up, (np.arange(n_quantiles) + 0.5) / n_quantiles, level)
     sigma = math.log(up / p50) / _z(level)
-
-    def p_exceed(cap):
-        if sigma == 0:
-            return float(p50 > cap)
-        return float(1 - norm.cdf(math.log(cap / p50) / sigma))
-
-    extra = _later_expansion_extra_cost(conv, needed, c)
-    cost_conv = float(c.cost(conv))
     return SizingSavings(
-        conventional_capacity_m3_per_day=conv,
-        recommended_capacity_m3_per_day=rec,
-        p50_capacity_m3_per_day=p50,
+        conventional_capacity_m3_per_day=conv, recommended_capacity_m3_per_day=rec, p50_capacity_m3_per_day=p50,
         capacity_difference_m3_per_day=conv - rec,
-        capex_conventional_krw=cost_conv,
-        capex_recommended_krw=float(c.cost(rec)),
-        capex_p50_krw=float(c.cost(p50)),
-        capex_saving_krw=cost_conv - float(c.cost(rec)),
-        capex_saving_p50_krw=cost_conv - float(c.cost(p50)),
-        capex_saving_low_krw=cost_conv - float(c.cost(q_hi)),
-        capex_saving_high_krw=cost_conv - float(c.cost(q_lo)),
-        probability_conventional_undersizes=p_exceed(conv),
-        probability_recommended_undersizes=p_exceed(rec),
-        expected_avoided_expansion_krw=float(np.mean(extra)),
+        **_capex_savings(c, conv, rec, p50, q_lo, q_hi),
+        probability_conventional_undersizes=_probability_exceeded(conv, p50, sigma),
+        probability_recommended_undersizes=_probability_exceeded(rec, p50, sigma),
+        expected_avoided_expansion_krw=float(np.mean(_later_expansion_extra_cost(conv, needed, c))),
         expected_recommended_expansion_krw=float(np.mean(_later_expansion_extra_cost(rec, needed, c))),
-        curve_band=c.spread_factors(level),
-        level=level,
-        curve_name=c.name,
-        curve_source=c.source,
+        curve_band=c.spread_factors(level), level=level, curve_name=c.name, curve_source=c.source,
     )
 
 

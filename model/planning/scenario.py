@@ -482,51 +482,57 @@ def _parse_setting(key, value, source, row=None):
     return key, v
 
 
-def scenario_from_dict(data: dict, source: str = "scenario", kind: str = "yaml", base_dir: Path | None = None) -> Scenario:
-    """Build and check a :class:`Scenario` from the YAML structure (see docs/scenarios.md).
+_SCENARIO_KEYS = {"name", "description", "base", "settings", "plan", "phasing", "household_mix", "parameters",
+                  "adjustments"}
 
-    ``base: FILE`` (relative to ``base_dir``) starts from another scenario file: ``settings``
-    and ``parameters`` are merged key by key, ``plan``, ``phasing`` and ``household_mix``
-    replace the base's when given, and ``adjustments`` are added to the base's.
-    """
+
+def _check_scenario_keys(data, source: str) -> None:
     if not isinstance(data, dict):
         raise ScenarioFileError(source, None, None, None, None,
                                 "the file must hold a mapping (name:, plan:, ...) / 파일 형식이 올바르지 않습니다.")
-    known = {"name", "description", "base", "settings", "plan", "phasing", "household_mix", "parameters", "adjustments"}
-    extra = set(data) - known - set(_SETTING_TYPES)
+    extra = set(data) - _SCENARIO_KEYS - set(_SETTING_TYPES)
     if extra:
         raise ScenarioFileError(source, None, None, sorted(extra)[0], None,
-                                f"unknown key; valid keys are {sorted(known | set(_SETTING_TYPES))} / 알 수 없는 항목입니다.")
-    if data.get("base"):
-        base_path = Path(data["base"])
-        if not base_path.is_absolute() and base_dir is not None:
-            base_path = base_dir / base_path
-        base = load_scenario(base_path)
-        merged = scenario_to_dict(base)
-        merged["settings"].update(data.get("settings") or {})
-        merged["settings"].update({k: data[k] for k in _SETTING_TYPES if k in data})
-        merged["parameters"].update(data.get("parameters") or {})
-        for key in ("plan", "phasing", "household_mix"):
-            if data.get(key) is not None:
-                merged[key] = data[key]
-        merged["adjustments"] = list(merged.get("adjustments") or []) + list(data.get("adjustments") or [])
-        merged["name"] = data.get("name") or base.name
-        merged["description"] = data.get("description", base.description)
-        if base.settings.model and not Path(base.settings.model).is_absolute():
-            merged["settings"]["model"] = str(base_path.parent / base.settings.model)
-        return scenario_from_dict(merged, source=source, kind=kind, base_dir=base_dir)
+                                f"unknown key; valid keys are {sorted(_SCENARIO_KEYS | set(_SETTING_TYPES))} "
+                                "/ 알 수 없는 항목입니다.")
 
-    def frame(key):
-        v = data.get(key)
-        if v is None:
-            return None
-        if isinstance(v, pd.DataFrame):
-            return v
-        if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
-            raise ScenarioFileError(source, key, None, None, None,
-                                    f"'{key}' must be a list of rows (- column: value) / 행 목록이어야 합니다.")
-        return pd.DataFrame(v)
 
+def _merged_with_base(data: dict, base_dir: Path | None) -> dict:
+    """The base scenario's structure with ``data`` merged in (see :func:`scenario_from_dict`)."""
+    base_path = Path(data["base"])
+    if not base_path.is_absolute() and base_dir is not None:
+        base_path = base_dir / base_path
+    base = load_scenario(base_path)
+    merged = scenario_to_dict(base)
+    merged["settings"].update(data.get("settings") or {})
+    merged["settings"].update({k: data[k] for k in _SETTING_TYPES if k in data})
+    merged["parameters"].update(data.get("parameters") or {})
+    for key in ("plan", "phasing", "household_mix"):
+        if data.get(key) is not None:
+            merged[key] = data[key]
+    merged["adjustments"] = list(merged.get("adjustments") or []) + list(data.get("adjustments") or [])
+    merged["name"] = data.get("name") or base.name
+    merged["description"] = data.get("description", base.description)
+    if base.settings.model and not Path(base.settings.model).is_absolute():
+        merged["settings"]["model"] = str(base_path.parent / base.settings.model)
+    return merged
+
+
+def _rows_frame(data: dict, key: str, source: str) -> pd.DataFrame | None:
+    """The table under ``key`` (a list of row mappings, or a DataFrame), None when absent."""
+    v = data.get(key)
+    if v is None:
+        return None
+    if isinstance(v, pd.DataFrame):
+        return v
+    if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
+        raise ScenarioFileError(source, key, None, None, None,
+                                f"'{key}' must be a list of rows (- column: value) / 행 목록이어야 합니다.")
+    return pd.DataFrame(v)
+
+
+def _read_settings(data: dict, source: str, base_dir: Path | None) -> tuple[dict, str, str]:
+    """(settings, name, description): ``settings:`` and top-level setting keys, checked."""
     settings_raw = dict(data.get("settings") or {})
     settings_raw.update({k: data[k] for k in _SETTING_TYPES if k in data})
     settings = {}
@@ -543,17 +549,31 @@ def scenario_from_dict(data: dict, source: str = "scenario", kind: str = "yaml",
         raise ScenarioFileError(source, "settings", None, "name", "", "the scenario needs a name / 시나리오명이 필요합니다.")
     if settings.get("model") and base_dir is not None and not Path(settings["model"]).is_absolute():
         settings["model"] = str(base_dir / settings["model"])
-    plan_raw = frame("plan")
+    return settings, name, description
+
+
+def scenario_from_dict(data: dict, source: str = "scenario", kind: str = "yaml", base_dir: Path | None = None) -> Scenario:
+    """Build and check a :class:`Scenario` from the YAML structure (see docs/scenarios.md).
+
+    ``base: FILE`` (relative to ``base_dir``) starts from another scenario file: ``settings``
+    and ``parameters`` are merged key by key, ``plan``, ``phasing`` and ``household_mix``
+    replace the base's when given, and ``adjustments`` are added to the base's.
+    """
+    _check_scenario_keys(data, source)
+    if data.get("base"):
+        return scenario_from_dict(_merged_with_base(data, base_dir), source=source, kind=kind, base_dir=base_dir)
+    settings, name, description = _read_settings(data, source, base_dir)
+    plan_raw = _rows_frame(data, "plan", source)
     if plan_raw is None:
         raise ScenarioFileError(source, "plan", None, None, None, "no plan table / 토지이용계획 표가 없습니다.")
     plan = _check_plan(plan_raw, source, kind)
-    phasing = _check_phasing(frame("phasing"), plan, source, kind)
-    mix = _check_mix(frame("household_mix"), source, kind)
+    phasing = _check_phasing(_rows_frame(data, "phasing", source), plan, source, kind)
+    mix = _check_mix(_rows_frame(data, "household_mix", source), source, kind)
     params = data.get("parameters") or {}
     if isinstance(params, list):
         params = {r.get("name"): r.get("value") for r in params}
     params = _check_parameters(params, source)
-    adjustments = _check_adjustments(frame("adjustments"), source, kind)
+    adjustments = _check_adjustments(_rows_frame(data, "adjustments", source), source, kind)
     st = ScenarioSettings(**settings)
     if st.start_year and st.end_year and st.start_year > st.end_year:
         raise ScenarioFileError(source, "settings", None, "end_year", st.end_year,
@@ -791,6 +811,81 @@ def _block_rng(seed: int, block: str) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(str(block).encode("utf-8"))])
 
 
+def _block_size(b, housing: bool, area_per_dwelling: float | None) -> tuple[float, float]:
+    """(dwellings, floor area [m2]) of a block; housing area defaults to dwellings x area per dwelling."""
+    dwellings = float(b["dwellings"]) if b["dwellings"] == b["dwellings"] else 0.0
+    area = float(b["floor_area_m2"]) if b["floor_area_m2"] == b["floor_area_m2"] else np.nan
+    if housing and not area > 0:
+        per = b["floor_area_per_dwelling_m2"]
+        area = dwellings * (per if per == per else (area_per_dwelling or 100.0))
+    return dwellings, area
+
+
+def _building_count(b, use, housing: bool, dw: float, ar: float, share: float, per_bldg_dw, area_per_bldg) -> int:
+    """Buildings in one phase of a block: given (x share), else from typical dwellings or area per building."""
+    if b["buildings"] == b["buildings"]:
+        return max(1, int(round(float(b["buildings"]) * share)))
+    if housing and use.default_moe_code == HOUSING_DETACHED and per_bldg_dw == 1.0:
+        return max(1, int(round(dw)))
+    if housing:
+        return max(1, int(round(dw / (per_bldg_dw or 50.0))))
+    return max(1, int(round(ar / (area_per_bldg or 2000.0))))
+
+
+def _building_sizes(rng, n: int, housing: bool, dw: float, ar: float, per_bldg_dw) -> tuple[np.ndarray, np.ndarray]:
+    """(floor areas [m2], dwellings) of the phase's buildings, log-normal around equal parts, exact totals."""
+    w = np.exp(_SIZE_SPREAD * rng.standard_normal(n))
+    if housing and dw > 0:
+        # dwellings first; floor area follows them (same area per dwelling in a block)
+        dws = _split_integer(dw, np.ones(n) if per_bldg_dw == 1.0 else w)
+        dws = dws[dws > 0]
+        return ar * dws / dws.sum(), dws
+    return ar * w / w.sum(), np.zeros(n)
+
+
+def _building_row(b, use, phase: int, j: int, area: float, dwellings: float, floors: float, year) -> dict:
+    return {
+        "building_id": f"S-{b['block']}-{phase + 1}-{j + 1:03d}",
+        "district": b["district"],
+        "main_use": use.name,
+        "moe_code": b["moe_code"],
+        "floor_area_m2": float(area),
+        "households": float(dwellings),
+        "dwelling_units": float(dwellings) if use.name == "다세대주택" else 0.0,
+        "floors_above": float(floors),
+        "approval_year": float(year),
+        "rural": bool(b["rural"]),
+        "category": use.category,
+        "block": b["block"],
+        "completion_year": int(year),
+        "synthetic": True,
+    }
+
+
+def _block_buildings(b, phases: pd.DataFrame, seed: int) -> list[dict]:
+    """The synthetic buildings of one plan block, phase by phase."""
+    use = main_use(b["main_use"])
+    per_bldg_dw, area_per_dw, area_per_bldg, default_floors = BUILDING_DEFAULTS.get(use.name, _OTHER_DEFAULT)
+    housing = use.default_moe_code.startswith("HOUSING")
+    dwellings, area = _block_size(b, housing, area_per_dw)
+    if not area > 0:  # dwellings-based non-housing use without floor area (checked in reading)
+        return []
+    floors = b["floors_above"] if b["floors_above"] == b["floors_above"] else default_floors
+    g = phases[phases["block"] == b["block"]]
+    shares = g["share"].to_numpy(float)
+    phase_dw = _split_integer(dwellings, shares) if dwellings > 0 else np.zeros(len(g))
+    phase_area = area * shares / shares.sum()
+    rng = _block_rng(seed, b["block"])
+    rows = []
+    for k, (year, dw, ar, sh) in enumerate(zip(g["completion_year"], phase_dw, phase_area, shares)):
+        if ar <= 0:
+            continue
+        n = _building_count(b, use, housing, dw, ar, sh, per_bldg_dw, area_per_bldg)
+        areas, dws = _building_sizes(rng, n, housing, dw, ar, per_bldg_dw)
+        rows += [_building_row(b, use, k, j, areas[j], dws[j], floors, year) for j in range(len(dws))]
+    return rows
+
+
 def expand_scenario(scenario: Scenario) -> pd.DataFrame:
     """Expand the plan into a synthetic canonical building table.
 
@@ -812,64 +907,9 @@ def expand_scenario(scenario: Scenario) -> pd.DataFrame:
     """
     plan = apply_adjustments(scenario.plan, scenario.adjustments)
     phases = phase_blocks(scenario.with_changes(plan=plan))
-    seed = scenario.settings.seed
     out = []
     for _, b in plan.iterrows():
-        use = main_use(b["main_use"])
-        per_bldg_dw, area_per_dw, area_per_bldg, floors = BUILDING_DEFAULTS.get(use.name, _OTHER_DEFAULT)
-        housing = use.default_moe_code.startswith("HOUSING")
-        dwellings = float(b["dwellings"]) if b["dwellings"] == b["dwellings"] else 0.0
-        area = float(b["floor_area_m2"]) if b["floor_area_m2"] == b["floor_area_m2"] else np.nan
-        if housing and not area > 0:
-            per = b["floor_area_per_dwelling_m2"]
-            area = dwellings * (per if per == per else (area_per_dw or 100.0))
-        if not area > 0:  # dwellings-based non-housing use without floor area (checked in reading)
-            continue
-        floors_b = b["floors_above"] if b["floors_above"] == b["floors_above"] else floors
-        g = phases[phases["block"] == b["block"]]
-        shares = g["share"].to_numpy(float)
-        phase_dw = _split_integer(dwellings, shares) if dwellings > 0 else np.zeros(len(g))
-        phase_area = area * shares / shares.sum()
-        rng = _block_rng(seed, b["block"])
-        for k, (year, dw, ar, sh) in enumerate(zip(g["completion_year"], phase_dw, phase_area, shares)):
-            if ar <= 0:
-                continue
-            if b["buildings"] == b["buildings"]:
-                n = max(1, int(round(float(b["buildings"]) * sh)))
-            elif housing and use.default_moe_code == HOUSING_DETACHED and per_bldg_dw == 1.0:
-                n = max(1, int(round(dw)))
-            elif housing:
-                n = max(1, int(round(dw / (per_bldg_dw or 50.0))))
-            else:
-                n = max(1, int(round(ar / (area_per_bldg or 2000.0))))
-            w = np.exp(_SIZE_SPREAD * rng.standard_normal(n))
-            if housing and dw > 0:
-                # dwellings first; floor area follows them (same area per dwelling in a block)
-                dws = _split_integer(dw, np.ones(n) if per_bldg_dw == 1.0 else w)
-                keep = dws > 0
-                dws = dws[keep]
-                areas = ar * dws / dws.sum()
-                n = len(dws)
-            else:
-                areas = ar * w / w.sum()
-                dws = np.zeros(n)
-            for j in range(n):
-                out.append({
-                    "building_id": f"S-{b['block']}-{k + 1}-{j + 1:03d}",
-                    "district": b["district"],
-                    "main_use": use.name,
-                    "moe_code": b["moe_code"],
-                    "floor_area_m2": float(areas[j]),
-                    "households": float(dws[j]),
-                    "dwelling_units": float(dws[j]) if use.name == "다세대주택" else 0.0,
-                    "floors_above": float(floors_b),
-                    "approval_year": float(year),
-                    "rural": bool(b["rural"]),
-                    "category": use.category,
-                    "block": b["block"],
-                    "completion_year": int(year),
-                    "synthetic": True,
-                })
+        out += _block_buildings(b, phases, scenario.settings.seed)
     df = pd.DataFrame(out)
     for c in HH_SHARE_COLUMNS:
         df[c] = np.nan

@@ -184,9 +184,258 @@ def _check_inventory(inv: pd.DataFrame, name: str) -> None:
         )
 
 
+ML_COLUMNS = ("ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day")
+
+
+@dataclass
+class _Town:
+    """The scenario's estimated buildings as arrays, with a district index for sums by district."""
+
+    est: pd.DataFrame
+    districts: np.ndarray
+    d_index: np.ndarray
+    completion: np.ndarray
+    conventional: np.ndarray
+    unit_load: np.ndarray
+    households: np.ndarray
+    floor_area: np.ndarray
+    housing: np.ndarray
+
+    @classmethod
+    def of(cls, est: pd.DataFrame) -> "_Town":
+        districts = np.array(sorted(est["district"].unique()))
+        hh = est["households"].to_numpy(float)
+        return cls(
+            est=est, districts=districts, d_index=pd.Categorical(est["district"], categories=districts).codes,
+            completion=est["completion_year"].to_numpy(int),
+            conventional=est["conventional_m3_per_day"].to_numpy(float),
+            unit_load=est["unit_load_m3_per_day"].to_numpy(float), households=hh,
+            floor_area=est["floor_area_m2"].to_numpy(float),
+            housing=(est["category"] == "residential").to_numpy() & (hh > 0),
+        )
+
+    def by_district(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.d_index, weights=values, minlength=len(self.districts))
+
+
+def _expanded_estimates(scenario: Scenario, params: DesignParameters, validate: bool) -> pd.DataFrame:
+    """The plan expanded into buildings, checked, with the design methods per building [m3/d]."""
+    inv = expand_scenario(scenario)
+    if inv.empty:
+        raise ScenarioFileError(scenario.source, "plan", None, None, None,
+                                "the plan expands to no buildings / 계획에서 건축물이 만들어지지 않습니다.")
+    if validate:
+        _check_inventory(inv, scenario.name)
+    return estimate_buildings(inv, params)
+
+
+def _design_sums(town: _Town, year: int, occ: np.ndarray) -> dict:
+    """Per district in ``year``: buildings, households, floor area [m2] built; design flows [m3/d] occupied."""
+    built = town.completion <= year
+    return {
+        "buildings": town.by_district(built.astype(float)),
+        "households": town.by_district(town.households * built),
+        "floor_area_m2": town.by_district(town.floor_area * built),
+        "conventional": town.by_district(town.conventional * occ),
+        "unit_load": town.by_district(town.unit_load * occ),
+    }
+
+
+class _MixPredictor:
+    """ML predictions of the buildings under a year's household-size mix, cached by mix.
+
+    Only housing rows carry the mix, so after the first prediction only they are predicted again.
+    """
+
+    def __init__(self, model, town: _Town):
+        self.model = model
+        self.town = town
+        self._cache: dict = {}
+
+    def __call__(self, shares: np.ndarray) -> pd.DataFrame:
+        key = tuple(np.round(shares, 12))
+        if key in self._cache:
+            return self._cache[key]
+        est, housing = self.town.est, self.town.housing
+        if not self._cache or not housing.any():
+            frame = est.copy()
+            frame.loc[housing, HH_SHARE_COLUMNS] = shares
+            pred = self.model.predict(frame)
+        else:
+            frame = est.loc[housing].copy()
+            frame[HH_SHARE_COLUMNS] = shares
+            pred = next(iter(self._cache.values())).copy()
+            part = self.model.predict(frame)
+            for c in ML_COLUMNS:
+                pred.loc[housing, c] = part[c].to_numpy(float)
+        self._cache[key] = pred
+        return pred
+
+
+class _Simulation:
+    """Monte Carlo of the ML district totals ``T_d,y = S x W_d,y`` (see the module docstring)."""
+
+    def __init__(self, model, n_districts: int, n_sims: int, seed: int):
+        rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, 7])
+        self.model = model
+        self.coverage = float(getattr(model, "coverage", 0.9))
+        self.z = _normal_quantile(0.5 + self.coverage / 2)
+        self.z_shared = rng.standard_normal(n_sims)
+        self.z_district = rng.standard_normal((n_districts, n_sims))
+        self.shared = None  # the town factor S, set from the first year's building intervals
+        self.note = ""
+
+    def building_log_sd(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """sigma_b = ln(upper / lower) / (2 z) per building [-] (0 without a usable interval)."""
+        ratio = np.log(np.maximum(hi, 1e-12) / np.maximum(lo, 1e-12)) / (2 * self.z)
+        return np.where((lo > 0) & (hi > lo), ratio, 0.0)
+
+    def start(self, sig: np.ndarray) -> None:
+        """Draw the shared town factor S (pooled building sigma as its fallback) and say how."""
+        pooled = float(np.median(sig[sig > 0])) if np.any(sig > 0) else 0.0
+        mu_s, sigma_s, self.note = _shared_factor(self.model, self.coverage, pooled)
+        self.shared = np.exp(mu_s + sigma_s * self.z_shared)
+
+    def district_totals(self, pe: np.ndarray, sig: np.ndarray, by_district) -> tuple[np.ndarray, np.ndarray]:
+        """(P, T): expected day-average per district [m3/d] and its draws, shape (districts, sims)."""
+        P = by_district(pe)
+        V = by_district(pe ** 2 * np.expm1(sig ** 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sw2 = np.where(P > 0, np.log1p(V / np.where(P > 0, P ** 2, 1.0)), 0.0)
+        sw = np.sqrt(sw2)
+        W = P[:, None] * np.exp(sw[:, None] * self.z_district - sw2[:, None] / 2)
+        return P, W * self.shared[None, :]
+
+
+@dataclass
+class _MLYear:
+    """One year of the ML forecast: predictions, district sums and quantiles [m3/d]."""
+
+    pred: pd.DataFrame
+    point: np.ndarray
+    expected: np.ndarray
+    district_q: dict
+    town_q: dict
+    town_day_max: np.ndarray
+
+
+def _ml_year(sim: _Simulation, predictor: _MixPredictor, town: _Town, shares, occ, params) -> _MLYear:
+    """Predict the buildings under this year's mix and simulate district and town totals."""
+    pred = predictor(shares)
+    p, lo, hi = (pred[c].to_numpy(float) for c in ML_COLUMNS)
+    if not np.all(np.isfinite(p)):
+        bad = town.est.loc[~np.isfinite(p), "building_id"].iloc[0]
+        raise SewerplanError(f"ML model gave no prediction for building {bad} / ML 예측값이 없습니다.")
+    sig = sim.building_log_sd(lo, hi)
+    if sim.shared is None:
+        sim.start(sig)
+    P, T = sim.district_totals(p * occ, sig, town.by_district)
+    total = T.sum(axis=0)
+    return _MLYear(
+        pred=pred, point=p, expected=P,
+        district_q={k: np.quantile(T, q, axis=1) for k, q in QUANTILES.items()},
+        town_q={k: float(np.quantile(total, q)) for k, q in QUANTILES.items()},
+        town_day_max=design_flows(total, params, basis="day_average")["day_max"],
+    )
+
+
+def _district_rows(year: int, districts, rec: dict, params: DesignParameters, q: dict | None) -> list:
+    rows = []
+    for j, d in enumerate(districts):
+        row = {"year": year, "district": d, **{k: (float(v[j])) for k, v in rec.items()
+                                               if k in ("buildings", "households", "floor_area_m2")}}
+        row.update(_flows(rec, j, params, q))
+        rows.append(row)
+    return rows
+
+
+def _town_row(year: int, rec: dict, params: DesignParameters, q: dict | None, mix_row) -> dict:
+    row = {"year": year, "buildings": float(rec["buildings"].sum()), "households": float(rec["households"].sum()),
+           "floor_area_m2": float(rec["floor_area_m2"].sum())}
+    row.update(_flows({k: np.array([v.sum()]) for k, v in rec.items()}, 0, params,
+                      {k: np.array([v]) for k, v in q.items()} if q is not None else None))
+    row["mean_household_size"] = float(mix_row["mean_household_size"])
+    row["hh_share_1"] = float(mix_row["hh_share_1"])
+    return row
+
+
+@dataclass
+class _Years:
+    """The year-by-year run: table rows, simulated town day-max, first and last ML predictions."""
+
+    rows_district: list = field(default_factory=list)
+    rows_town: list = field(default_factory=list)
+    town_samples: list = field(default_factory=list)
+    first_point: np.ndarray | None = None
+    final_pred: pd.DataFrame | None = None
+
+
+def _run_years(town: _Town, years: list, mix: pd.DataFrame, ramp: tuple, params: DesignParameters,
+               sim: _Simulation | None, predictor: _MixPredictor | None) -> _Years:
+    """Sum the design methods and simulate the ML totals for every year of the build-out."""
+    out = _Years()
+    for yi, year in enumerate(years):
+        occ = _occupancy(town.completion, year, ramp)
+        rec = _design_sums(town, year, occ)
+        q_d = q_t = None
+        if sim is not None:
+            ml = _ml_year(sim, predictor, town, mix.iloc[yi][HH_SHARE_COLUMNS].to_numpy(float), occ, params)
+            rec["ml"], q_d, q_t = ml.expected, ml.district_q, ml.town_q
+            out.town_samples.append(ml.town_day_max)
+            if yi == 0:
+                out.first_point = ml.point.copy()
+            if year == years[-1]:
+                out.final_pred = ml.pred
+        out.rows_district.extend(_district_rows(year, town.districts, rec, params, q_d))
+        out.rows_town.append(_town_row(year, rec, params, q_t, mix.iloc[yi]))
+    return out
+
+
+def _year_tables(run: _Years) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(by_year_district, by_year_town) with whole building counts."""
+    by_d, by_t = pd.DataFrame(run.rows_district), pd.DataFrame(run.rows_town)
+    for df in (by_d, by_t):
+        df["buildings"] = df["buildings"].astype(int)
+    return by_d, by_t
+
+
+def _final_buildings(town: _Town, run: _Years, mix: pd.DataFrame) -> pd.DataFrame:
+    """The buildings with the final year's ML prediction and household mix."""
+    buildings = town.est.copy()
+    if run.final_pred is not None:
+        for c in ML_COLUMNS:
+            buildings[c] = run.final_pred[c].to_numpy()
+        buildings.loc[town.housing, HH_SHARE_COLUMNS] = mix.iloc[-1][HH_SHARE_COLUMNS].to_numpy(float)
+    return buildings
+
+
+def _closing_notes(notes: list, model_obj, town: _Town, run: _Years, mix: pd.DataFrame, years: list,
+                   user_mix: bool) -> None:
+    """Notes on the model, on a model deaf to the household mix, on the mix, and that buildings are synthetic."""
+    housing = town.housing
+    if model_obj is not None:
+        if result_note := getattr(model_obj, "note", ""):
+            notes.append(f"ML model: {result_note}")
+        mix_moves = abs(mix["mean_household_size"].iloc[-1] - mix["mean_household_size"].iloc[0]) > 0.01
+        final = run.final_pred["ml_m3_per_day"].to_numpy(float)
+        if mix_moves and housing.any() and np.allclose(run.first_point[housing], final[housing]):
+            notes.append("The ML model does not respond to the household-size mix (its training data carried no "
+                         "mix), so the household trend changes no ML number in this run / 이 ML 모델은 가구원수 "
+                         "구성에 반응하지 않아 가구 추세가 ML 결과를 바꾸지 않습니다.")
+    mix_source = "user table / 사용자 입력" if user_mix else "census trend / 인구총조사 추세"
+    notes.append(f"Household-size mix: {mix_source}; mean size {mix['mean_household_size'].iloc[0]:.2f} "
+                 f"({years[0]}) -> {mix['mean_household_size'].iloc[-1]:.2f} ({years[-1]}).")
+    notes.append("Buildings are synthetic: expanded from the land-use plan (block totals kept exactly) / "
+                 "토지이용계획에서 만든 가상 건축물입니다.")
+
+
 def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulations: int | None = None,
                  seed: int | None = None, validate: bool = True) -> ScenarioResult:
     """Run a scenario for every year of its build-out.
+
+    Expand the plan into buildings, run the design methods once, the ML model once per
+    household-size mix, simulate district and town totals per year, sum, and derive the
+    capacity needed and the summary.
 
     Parameters
     ----------
@@ -208,150 +457,28 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
     t0 = time.perf_counter()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    st = scenario.settings
-    n_sims = int(n_simulations or st.n_simulations)
-    seed = st.seed if seed is None else int(seed)
-    params = scenario.design_parameters
-    utilisation = float(st.plant_utilisation or params.plant_utilisation)
-    notes = []
-
-    inv = expand_scenario(scenario)
-    if inv.empty:
-        raise ScenarioFileError(scenario.source, "plan", None, None, None,
-                                "the plan expands to no buildings / 계획에서 건축물이 만들어지지 않습니다.")
-    if validate:
-        _check_inventory(inv, scenario.name)
-    est = estimate_buildings(inv, params)
+    st, params = scenario.settings, scenario.design_parameters
+    town = _Town.of(_expanded_estimates(scenario, params, validate))
     years = scenario.years()
     mix = household_mix(years, table=scenario.household_mix, hold_after=st.household_trend_hold_after)
-    mix_source = "user table / 사용자 입력" if scenario.household_mix is not None else "census trend / 인구총조사 추세"
-
     model_obj, note = _resolve_model(model, scenario)
-    if note:
-        notes.append(note)
     ml = model_obj is not None
-
-    districts = np.array(sorted(est["district"].unique()))
-    d_index = pd.Categorical(est["district"], categories=districts).codes
-    n_d = len(districts)
-    completion = est["completion_year"].to_numpy(int)
-    conv = est["conventional_m3_per_day"].to_numpy(float)
-    unit = est["unit_load_m3_per_day"].to_numpy(float)
-    hh = est["households"].to_numpy(float)
-    area = est["floor_area_m2"].to_numpy(float)
-    housing = (est["category"] == "residential").to_numpy() & (hh > 0)
-
-    def by_d(values):
-        return np.bincount(d_index, weights=values, minlength=n_d)
-
-    rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, 7])
+    sim = predictor = None
     if ml:
-        coverage = float(getattr(model_obj, "coverage", 0.9))
-        z = _normal_quantile(0.5 + coverage / 2)
-        z_shared = rng.standard_normal(n_sims)
-        z_district = rng.standard_normal((n_d, n_sims))
-    rows_d, rows_t, town_samples = [], [], []
-    pred_cache: dict = {}
-    ml_final = None
-    for yi, year in enumerate(years):
-        occ = _occupancy(completion, year, st.occupancy_ramp)
-        built = completion <= year
-        rec = {
-            "buildings": by_d(built.astype(float)),
-            "households": by_d(hh * built),
-            "floor_area_m2": by_d(area * built),
-            "conventional": by_d(conv * occ),
-            "unit_load": by_d(unit * occ),
-        }
-        if ml:
-            shares = mix.iloc[yi][HH_SHARE_COLUMNS].to_numpy(float)
-            key = tuple(np.round(shares, 12))
-            if key in pred_cache:
-                pred = pred_cache[key]
-            elif yi == 0 or not housing.any():
-                frame = est.copy()
-                frame.loc[housing, HH_SHARE_COLUMNS] = shares
-                pred = model_obj.predict(frame)
-            else:
-                # only housing rows carry the mix: predict them again, keep the rest
-                frame = est.loc[housing].copy()
-                frame[HH_SHARE_COLUMNS] = shares
-                pred = next(iter(pred_cache.values())).copy()
-                part = model_obj.predict(frame)
-                for c in ("ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"):
-                    pred.loc[housing, c] = part[c].to_numpy(float)
-            pred_cache[key] = pred
-            p = pred["ml_m3_per_day"].to_numpy(float)
-            lo = pred["ml_lower_m3_per_day"].to_numpy(float)
-            hi = pred["ml_upper_m3_per_day"].to_numpy(float)
-            if not np.all(np.isfinite(p)):
-                bad = est.loc[~np.isfinite(p), "building_id"].iloc[0]
-                raise SewerplanError(f"ML model gave no prediction for building {bad} / ML 예측값이 없습니다.")
-            sig = np.where((lo > 0) & (hi > lo), np.log(np.maximum(hi, 1e-12) / np.maximum(lo, 1e-12)) / (2 * z), 0.0)
-            if yi == 0:
-                pooled = float(np.median(sig[sig > 0])) if np.any(sig > 0) else 0.0
-                mu_s, sigma_s, snote = _shared_factor(model_obj, coverage, pooled)
-                notes.append(snote)
-                shared = np.exp(mu_s + sigma_s * z_shared)
-            pe = p * occ
-            P = by_d(pe)
-            V = by_d(pe ** 2 * np.expm1(sig ** 2))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                sw2 = np.where(P > 0, np.log1p(V / np.where(P > 0, P ** 2, 1.0)), 0.0)
-            sw = np.sqrt(sw2)
-            W = P[:, None] * np.exp(sw[:, None] * z_district - sw2[:, None] / 2)
-            T = W * shared[None, :]
-            rec["ml"] = P
-            q_d = {k: np.quantile(T, q, axis=1) for k, q in QUANTILES.items()}
-            town = T.sum(axis=0)
-            q_t = {k: float(np.quantile(town, q)) for k, q in QUANTILES.items()}
-            town_samples.append(design_flows(town, params, basis="day_average")["day_max"])
-            if yi == 0:
-                p_first = p.copy()
-            if year == years[-1]:
-                ml_final = pred
-        for j, d in enumerate(districts):
-            row = {"year": year, "district": d, **{k: (float(v[j])) for k, v in rec.items()
-                                                   if k in ("buildings", "households", "floor_area_m2")}}
-            row.update(_flows(rec, j, params, q_d if ml else None))
-            rows_d.append(row)
-        trow = {"year": year, "buildings": float(rec["buildings"].sum()), "households": float(rec["households"].sum()),
-                "floor_area_m2": float(rec["floor_area_m2"].sum())}
-        trow.update(_flows({k: np.array([v.sum()]) for k, v in rec.items()}, 0, params,
-                           {k: np.array([v]) for k, v in q_t.items()} if ml else None))
-        trow["mean_household_size"] = float(mix.iloc[yi]["mean_household_size"])
-        trow["hh_share_1"] = float(mix.iloc[yi]["hh_share_1"])
-        rows_t.append(trow)
-
-    by_d_df = pd.DataFrame(rows_d)
-    by_t_df = pd.DataFrame(rows_t)
-    for df in (by_d_df, by_t_df):
-        df["buildings"] = df["buildings"].astype(int)
-    buildings = est.copy()
-    if ml_final is not None:
-        for c in ("ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"):
-            buildings[c] = ml_final[c].to_numpy()
-        buildings.loc[housing, HH_SHARE_COLUMNS] = mix.iloc[-1][HH_SHARE_COLUMNS].to_numpy(float)
-    if ml:
-        if result_note := getattr(model_obj, "note", ""):
-            notes.append(f"ML model: {result_note}")
-        mix_moves = abs(mix["mean_household_size"].iloc[-1] - mix["mean_household_size"].iloc[0]) > 0.01
-        if mix_moves and housing.any() and np.allclose(p_first[housing], ml_final["ml_m3_per_day"].to_numpy(float)[housing]):
-            notes.append("The ML model does not respond to the household-size mix (its training data carried no "
-                         "mix), so the household trend changes no ML number in this run / 이 ML 모델은 가구원수 "
-                         "구성에 반응하지 않아 가구 추세가 ML 결과를 바꾸지 않습니다.")
-    notes.append(f"Household-size mix: {mix_source}; mean size {mix['mean_household_size'].iloc[0]:.2f} "
-                 f"({years[0]}) -> {mix['mean_household_size'].iloc[-1]:.2f} ({years[-1]}).")
-    notes.append("Buildings are synthetic: expanded from the land-use plan (block totals kept exactly) / "
-                 "토지이용계획에서 만든 가상 건축물입니다.")
+        sim = _Simulation(model_obj, len(town.districts), int(n_simulations or st.n_simulations),
+                          st.seed if seed is None else int(seed))
+        predictor = _MixPredictor(model_obj, town)
+    run = _run_years(town, years, mix, st.occupancy_ramp, params, sim, predictor)
+    notes = ([note] if note else []) + ([sim.note] if ml else [])
+    _closing_notes(notes, model_obj, town, run, mix, years, scenario.household_mix is not None)
+    by_d, by_t = _year_tables(run)
     result = ScenarioResult(
-        scenario=scenario, years=years, buildings=buildings, by_year_town=by_t_df, by_year_district=by_d_df,
-        household_mix=mix, params=params, utilisation=utilisation,
-        town_day_max_samples=np.array(town_samples) if ml else np.empty((len(years), 0)),
-        ml_available=ml,
-        model_id=str(getattr(model_obj, "model_id", "")) if ml else "",
-        model_note=str(getattr(model_obj, "note", "")) if ml else "",
-        notes=notes,
+        scenario=scenario, years=years, buildings=_final_buildings(town, run, mix), by_year_town=by_t,
+        by_year_district=by_d, household_mix=mix, params=params,
+        utilisation=float(st.plant_utilisation or params.plant_utilisation),
+        town_day_max_samples=np.array(run.town_samples) if ml else np.empty((len(years), 0)),
+        ml_available=ml, model_id=str(getattr(model_obj, "model_id", "")) if ml else "",
+        model_note=str(getattr(model_obj, "note", "")) if ml else "", notes=notes,
     )
     result.capacity = capacity_by_year(result, st.confidence)
     result.summary = _summary(result)
@@ -627,6 +754,49 @@ def capacity_needed_by_year(scenario, confidence: float = 0.9, model=None) -> pd
 # comparison
 # ---------------------------------------------------------------------------------------
 
+def _common_plant(results: list, plant_capacity_m3_per_day: float | None):
+    """The plant every scenario is checked against [m3/d]: given, else the first scenario's (or None)."""
+    if plant_capacity_m3_per_day is not None:
+        return plant_capacity_m3_per_day
+    return next((r.scenario.settings.plant_capacity_m3_per_day for r in results
+                 if r.scenario.settings.plant_capacity_m3_per_day is not None), None)
+
+
+def _final_year_row(r: ScenarioResult, cap: pd.DataFrame, plant, conf: float) -> dict:
+    """Final-year flows [m3/d] and capacities [m3/d] of one scenario, ML quantiles when available."""
+    t = r.by_year_town.iloc[-1]
+    row = {
+        "scenario": r.name, "years": f"{r.years[0]}-{r.years[-1]}", "buildings": int(t["buildings"]),
+        "households": float(t["households"]), "floor_area_m2": float(t["floor_area_m2"]),
+        "mean_household_size_end": float(t["mean_household_size"]),
+        "conventional_day_max_m3_per_day": float(t["conventional_day_max_m3_per_day"]),
+        "unit_load_day_max_m3_per_day": float(t["unit_load_day_max_m3_per_day"]),
+        "conventional_capacity_m3_per_day": float(cap["conventional_capacity_m3_per_day"].iloc[-1]),
+        "plant_capacity_m3_per_day": plant,
+        "confidence": conf,
+    }
+    if r.ml_available:
+        for k in QUANTILES:
+            row[f"ml_day_max_{k}_m3_per_day"] = float(t[f"ml_day_max_{k}_m3_per_day"])
+        for k in ("p50", "p90", "at_confidence"):
+            row[f"ml_capacity_{k}_m3_per_day"] = float(cap[f"ml_capacity_{k}_m3_per_day"].iloc[-1])
+    return row
+
+
+def _plant_check_row(r: ScenarioResult, cap: pd.DataFrame, plant: float) -> dict:
+    """First years the plant is exceeded, P(exceeded by the end) [-], costs of building the plant [KRW]."""
+    row = {"year_exceeded_conventional": _first_year(r.years, cap["conventional_capacity_m3_per_day"] > plant)}
+    if not r.ml_available:
+        return row
+    row["year_exceeded_ml_p50"] = _first_year(r.years, cap["ml_capacity_p50_m3_per_day"] > plant)
+    row["year_exceeded_ml_at_confidence"] = _first_year(r.years, cap["ml_capacity_at_confidence_m3_per_day"] > plant)
+    row["probability_exceeded_by_end"] = float(cap["probability_exceeded_by_year"].iloc[-1])
+    c = sizing_costs(r, {"plant": plant}).iloc[0]
+    for k in ("expected_oversizing_krw", "expected_expansion_krw", "expected_undersizing_extra_krw"):
+        row[f"plant_{k}"] = float(c[k])
+    return row
+
+
 def compare_scenarios(results: list, plant_capacity_m3_per_day: float | None = None,
                       confidence: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Side-by-side comparison of scenario results against one plant capacity.
@@ -648,42 +818,15 @@ def compare_scenarios(results: list, plant_capacity_m3_per_day: float | None = N
     names = [r.name for r in results]
     if len(set(names)) != len(names):
         raise ParameterError("scenario names", names, "distinct names (set 'name' in each file / 시나리오명을 서로 다르게)")
-    plant = plant_capacity_m3_per_day
-    if plant is None:
-        plant = next((r.scenario.settings.plant_capacity_m3_per_day for r in results
-                      if r.scenario.settings.plant_capacity_m3_per_day is not None), None)
+    plant = _common_plant(results, plant_capacity_m3_per_day)
     frames, rows = [], []
     for r in results:
         conf = confidence or r.scenario.settings.confidence
         cap = capacity_by_year(r, conf, plant)
         cap.insert(1, "scenario", r.name)
         frames.append(cap)
-        t = r.by_year_town.iloc[-1]
-        row = {
-            "scenario": r.name, "years": f"{r.years[0]}-{r.years[-1]}", "buildings": int(t["buildings"]),
-            "households": float(t["households"]), "floor_area_m2": float(t["floor_area_m2"]),
-            "mean_household_size_end": float(t["mean_household_size"]),
-            "conventional_day_max_m3_per_day": float(t["conventional_day_max_m3_per_day"]),
-            "unit_load_day_max_m3_per_day": float(t["unit_load_day_max_m3_per_day"]),
-            "conventional_capacity_m3_per_day": float(cap["conventional_capacity_m3_per_day"].iloc[-1]),
-            "plant_capacity_m3_per_day": plant,
-            "confidence": conf,
-        }
-        if r.ml_available:
-            for k in QUANTILES:
-                row[f"ml_day_max_{k}_m3_per_day"] = float(t[f"ml_day_max_{k}_m3_per_day"])
-            row["ml_capacity_p50_m3_per_day"] = float(cap["ml_capacity_p50_m3_per_day"].iloc[-1])
-            row["ml_capacity_p90_m3_per_day"] = float(cap["ml_capacity_p90_m3_per_day"].iloc[-1])
-            row["ml_capacity_at_confidence_m3_per_day"] = float(cap["ml_capacity_at_confidence_m3_per_day"].iloc[-1])
+        row = _final_year_row(r, cap, plant, conf)
         if plant is not None:
-            row["year_exceeded_conventional"] = _first_year(r.years, cap["conventional_capacity_m3_per_day"] > plant)
-            if r.ml_available:
-                row["year_exceeded_ml_p50"] = _first_year(r.years, cap["ml_capacity_p50_m3_per_day"] > plant)
-                row["year_exceeded_ml_at_confidence"] = _first_year(r.years, cap["ml_capacity_at_confidence_m3_per_day"] > plant)
-                row["probability_exceeded_by_end"] = float(cap["probability_exceeded_by_year"].iloc[-1])
-                c = sizing_costs(r, {"plant": plant}).iloc[0]
-                row["plant_expected_oversizing_krw"] = float(c["expected_oversizing_krw"])
-                row["plant_expected_expansion_krw"] = float(c["expected_expansion_krw"])
-                row["plant_expected_undersizing_extra_krw"] = float(c["expected_undersizing_extra_krw"])
+            row.update(_plant_check_row(r, cap, plant))
         rows.append(row)
     return pd.concat(frames, ignore_index=True), pd.DataFrame(rows)

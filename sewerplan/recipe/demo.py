@@ -1,21 +1,22 @@
 """The whole municipality recipe on the bundled synthetic sample (``sewerplan demo``).
 
-:func:`run_demo` runs the four steps of the recipe and writes every output into one folder:
+:func:`run_demo` runs the seven steps of the recipe and writes every output into one folder:
 
-1. **prepare + train**: register + billing of the existing town -> training table with
-   observed day-average sewage (match report) -> ML model trained on it (model + card).
-2. **honest comparison**: for each existing-town district, observed vs conventional vs
+1. **prepare**: register + billing of the existing town -> training table with observed
+   day-average sewage and the match report (``training/``).
+2. **train** the ML model on it (model + card, ``model/``).
+3. **honest comparison**: for each existing-town district, observed vs conventional vs
    MOE unit-load vs ML, where each ML value comes from a model that never saw that district
    (grouped cross-validation). Design methods are day-max; they are compared on a
    day-average basis (x ``day_average_to_day_max``), all without infiltration, because billed
    water contains no groundwater.
-3. **forecast the planned town** per building and district: conventional, unit-load and ML
+4. **forecast the planned town** per building and district: conventional, unit-load and ML
    with its interval; day-average, day-max and hour-max (with infiltration); treatment
    capacity = day-max / plant utilisation.
-4. **scenario**: the planned town's build-out by year (phasing, household-size trend) with
+5. **scenario**: the planned town's build-out by year (phasing, household-size trend) with
    P50/P90 capacity, run with the model just trained (the sample scenario for the sample).
-5. **write** the results workbook, results.json (the reports' input), the match report, the
-   model and card, and the council / hearing PDFs when the reporting package can render.
+6. **write** the results workbook and results.json (the reports' input).
+7. **briefings**: the council / hearing PDFs when the reporting package can render.
 
 Every output is labelled synthetic when the inputs are the bundled sample.
 """
@@ -55,6 +56,16 @@ DEMO_FILES = {
     "council_pdf": "council_briefing.pdf",
     "hearing_pdf": "public_hearing.pdf",
 }
+# (timing key, progress message) of the seven steps, in order
+DEMO_STEPS = [
+    ("prepare", "1/7 prepare: register + billing -> observed sewage / 관측 오수량 산정"),
+    ("train", "2/7 train the ML model (grouped by district) / ML 모델 학습"),
+    ("compare", "3/7 held-out district comparison / 배수구역 교차검증 비교"),
+    ("forecast", "4/7 forecast the planned town / 계획 신도시 예측"),
+    ("scenario", "5/7 build-out scenario by year / 연도별 단계 개발 시나리오"),
+    ("write", "6/7 results workbook and results.json / 결과 통합문서"),
+    ("reports", "7/7 council and hearing PDFs / 의회·공청회 보고서"),
+]
 TRAINING_DIR = "training"
 SCENARIO_DIR = "scenario"
 # census 2023 mean household size (model/data/kr_household_size_distribution.csv)
@@ -137,38 +148,73 @@ def _flows(row, method):
     return Flows(*(round(float(row[f"{method}_{k}_m3_per_day"]), 1) for k in ("day_average", "day_max", "hour_max")))
 
 
-def _bundle(comparison, districts, town, planned_est, model, params, synthetic, report_counts):
+# ---------------------------------------------------------------------------------------
+# the results bundle (results.json, the reports' input)
+# ---------------------------------------------------------------------------------------
+
+def _synthetic_note(synthetic: bool) -> str:
+    return "합성 예시 자료 (synthetic sample data, not a real town)" if synthetic else ""
+
+
+def _district_comparison(row, name: str):
+    """One existing-town district (or the total) of the comparison table, rounded [m3/d]."""
+    from sewerplan.model.outputs.results import DistrictComparison
+
+    return DistrictComparison(name, int(row["n_buildings"]), round(float(row["observed"]), 1),
+                              round(float(row["conventional"]), 1), round(float(row["unit_load"]), 1),
+                              round(float(row["ml"]), 1))
+
+
+def _district_forecast(row, name: str):
+    """One planned-town district (or the total) of the forecast table [m3/d]."""
+    from sewerplan.model.outputs.results import DistrictForecast
+
+    hh = float(row["households"])
+    return DistrictForecast(str(name), int(row["buildings"]), hh, round(hh * CENSUS_2023_MEAN_HOUSEHOLD, 0),
+                            _flows(row, "conventional"), _flows(row, "unit_load"), _flows(row, "ml"),
+                            _flows(row, "ml_lower"), _flows(row, "ml_upper"))
+
+
+def _capacity_recommendation(town_row, params: DesignParameters):
+    """Treatment capacity [m3/d] by method = day-max incl. infiltration / plant utilisation."""
     from sewerplan.model.design.capacity import plant_capacity
-    from sewerplan.model.outputs.results import (CapacityRecommendation, DistrictComparison, DistrictForecast, Metadata, ModelCard,
-                          ParameterUsed, ResultsBundle)
+    from sewerplan.model.outputs.results import CapacityRecommendation
 
-    def comp(row):
-        return DistrictComparison(str(row["district"]), int(row["n_buildings"]), round(float(row["observed"]), 1),
-                                  round(float(row["conventional"]), 1), round(float(row["unit_load"]), 1),
-                                  round(float(row["ml"]), 1))
+    def capacity(column):
+        return round(float(plant_capacity(town_row[column], params=params)), -1)
 
-    def fc(row, name):
-        hh = float(row["households"])
-        return DistrictForecast(str(name), int(row["buildings"]), hh, round(hh * CENSUS_2023_MEAN_HOUSEHOLD, 0),
-                                _flows(row, "conventional"), _flows(row, "unit_load"), _flows(row, "ml"),
-                                _flows(row, "ml_lower"), _flows(row, "ml_upper"))
-
-    t = town.iloc[0]
-    cap = CapacityRecommendation(
-        p50_m3_per_day=round(float(plant_capacity(t["ml_day_max_m3_per_day"], params=params)), -1),
-        upper_m3_per_day=round(float(plant_capacity(t["ml_upper_day_max_m3_per_day"], params=params)), -1),
-        lower_m3_per_day=round(float(plant_capacity(t["ml_lower_day_max_m3_per_day"], params=params)), -1),
-        conventional_m3_per_day=round(float(plant_capacity(t["conventional_day_max_m3_per_day"], params=params)), -1),
-        unit_load_m3_per_day=round(float(plant_capacity(t["unit_load_day_max_m3_per_day"], params=params)), -1),
+    return CapacityRecommendation(
+        p50_m3_per_day=capacity("ml_day_max_m3_per_day"),
+        upper_m3_per_day=capacity("ml_upper_day_max_m3_per_day"),
+        lower_m3_per_day=capacity("ml_lower_day_max_m3_per_day"),
+        conventional_m3_per_day=capacity("conventional_day_max_m3_per_day"),
+        unit_load_m3_per_day=capacity("unit_load_day_max_m3_per_day"),
         utilisation=params.plant_utilisation,
         basis=f"day-max incl. infiltration / plant utilisation {params.plant_utilisation:g} (plant_utilisation)",
     )
+
+
+def _results_model_card(model):
+    """The model card as the reports show it: id, training data, finite CV metrics, limits."""
+    from sewerplan.model.outputs.results import ModelCard
+
     card = model.card
     chosen = card.get("cross_validation", {}).get("chosen", {}) or {}
     metrics = {k: float(v) for k, v in chosen.items() if isinstance(v, (int, float)) and np.isfinite(v)}
-    existing_rows = comparison[comparison["district"] != "합계 (total)"]
-    households = float(planned_est["households"].sum())
-    note = "합성 예시 자료 (synthetic sample data, not a real town)" if synthetic else ""
+    return ModelCard(
+        model_id=model.model_id,
+        trained_on=card.get("trained_on", ""),
+        n_training_buildings=int(card.get("rows", {}).get("used", 0)),
+        metrics=metrics,
+        limits=[str(x) for x in card.get("limits", [])][:6] if isinstance(card.get("limits"), list) else [],
+        interval_level=float(model.coverage),
+    )
+
+
+def _metadata(model, params: DesignParameters, synthetic: bool):
+    """Names, data source, model card and parameters of the results bundle."""
+    from sewerplan.model.outputs.results import Metadata, ParameterUsed
+
     meta = Metadata(
         town_name="가온시 새빛지구 (합성 예시)" if synthetic else "planned town",
         existing_town_name="가온시 기존 시가지 (합성 예시)" if synthetic else "existing town",
@@ -176,14 +222,7 @@ def _bundle(comparison, districts, town, planned_est, model, params, synthetic, 
         synthetic=bool(synthetic),
         data_source=("sewerplan 합성 예시 자료: 건축물대장·상수도 요금 부과자료 형식의 가상 데이터 / "
                      "synthetic register and billing data bundled with sewerplan") if synthetic else "municipal data",
-        model_card=ModelCard(
-            model_id=model.model_id,
-            trained_on=card.get("trained_on", ""),
-            n_training_buildings=int(card.get("rows", {}).get("used", 0)),
-            metrics=metrics,
-            limits=[str(x) for x in card.get("limits", [])][:6] if isinstance(card.get("limits"), list) else [],
-            interval_level=float(model.coverage),
-        ),
+        model_card=_results_model_card(model),
         parameters=[ParameterUsed(p["name"], float(p["value"]), p["unit"], p["source"], p["label_ko"])
                     for p in parameter_table(params)],
         municipality="가온시 (가상)" if synthetic else "",
@@ -196,21 +235,29 @@ def _bundle(comparison, districts, town, planned_est, model, params, synthetic, 
         meta.sewerplan_version = version("sewerplan")
     except Exception:  # noqa: BLE001 - version is decorative
         pass
+    return meta
+
+
+def _bundle(comparison, districts, town, planned_est, model, params, synthetic, report_counts):
+    """The validated results bundle and the synthetic note ('' for real data)."""
+    from sewerplan.model.outputs.results import ResultsBundle
+
+    t = town.iloc[0]
+    existing_rows = comparison[comparison["district"] != "합계 (total)"]
     total_comp = comparison[comparison["district"] == "합계 (total)"].iloc[0]
+    households = float(planned_est["households"].sum())
     bundle = ResultsBundle(
-        metadata=meta,
-        existing=[comp(r) for _, r in existing_rows.iterrows()],
-        existing_total=DistrictComparison("합계", int(total_comp["n_buildings"]), round(float(total_comp["observed"]), 1),
-                                          round(float(total_comp["conventional"]), 1),
-                                          round(float(total_comp["unit_load"]), 1), round(float(total_comp["ml"]), 1)),
-        planned=[fc(r, r["district"]) for _, r in districts.iterrows()],
-        planned_total=fc(t, "합계"),
-        capacity=cap,
+        metadata=_metadata(model, params, synthetic),
+        existing=[_district_comparison(r, str(r["district"])) for _, r in existing_rows.iterrows()],
+        existing_total=_district_comparison(total_comp, "합계"),
+        planned=[_district_forecast(r, r["district"]) for _, r in districts.iterrows()],
+        planned_total=_district_forecast(t, "합계"),
+        capacity=_capacity_recommendation(t, params),
         households_by_size={k: round(households * v, 0) for k, v in CENSUS_2023_SHARES.items()},
         billed_volume_m3_per_day=round(float(report_counts.get("sewage_m3_per_day_matched", 0.0)), 1),
     )
     bundle.validate()
-    return bundle, note
+    return bundle, _synthetic_note(synthetic)
 
 
 def _scenario_summary(result) -> dict | None:
@@ -239,18 +286,233 @@ def _check_out(out: Path, force: bool) -> None:
         )
 
 
+# ---------------------------------------------------------------------------------------
+# the run: inputs, the step clock, and one function per step
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class _DemoRun:
+    """What every step needs: inputs [paths], output folder, parameters; collects paths and warnings."""
+
+    out: Path
+    register: Path
+    billing: Path
+    planned: Path
+    household_mix: Path | None
+    scenario: Path | None
+    synthetic: bool
+    planned_is_sample: bool
+    params: DesignParameters
+    paths: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+
+def _demo_run(out: Path, register, billing, planned, household_mix, scenario, synthetic, params) -> _DemoRun:
+    """Fill in the bundled synthetic sample for every input not given."""
+    if synthetic is None:
+        synthetic = register is None and billing is None and planned is None
+    if household_mix is None and register is None:
+        household_mix = sample_file("household_mix")
+    return _DemoRun(out=out, register=register or sample_file("register"), billing=billing or sample_file("billing"),
+                    planned=planned or sample_file("planned"), household_mix=household_mix, scenario=scenario,
+                    synthetic=synthetic, planned_is_sample=planned is None, params=params)
+
+
+class _StepClock:
+    """Announces each of :data:`DEMO_STEPS` to the progress callback and times it [s]."""
+
+    def __init__(self, progress):
+        self._say = progress or (lambda i, n, msg: None)
+        self._next = 0
+        self.timings: dict = {}
+        self._t0 = time.perf_counter()
+
+    def step(self, func, *args):
+        """Run the next step ``func(*args)``; return its result."""
+        name, message = DEMO_STEPS[self._next]
+        self._say(self._next, len(DEMO_STEPS), message)
+        result = func(*args)
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._t0, 2)
+        self._t0 = now
+        self._next += 1
+        return result
+
+    def finish(self) -> None:
+        self._say(len(DEMO_STEPS), len(DEMO_STEPS), "done / 완료")
+
+
+def _prepare_existing_town(run: _DemoRun):
+    """Step 1: join billing to the register; write the training table and match report."""
+    prep = prepare_training_table(run.register, run.billing, params=run.params, synthetic=run.synthetic,
+                                  household_mix=run.household_mix)
+    written = write_prepared(prep, run.out / TRAINING_DIR, force=True,
+                             inputs=(run.register, run.billing, run.household_mix))
+    run.paths.update({f"training_{k}": v for k, v in written.items()})
+    return prep
+
+
+def _train(run: _DemoRun, prep, learner: str, seed: int):
+    """Step 2: train the ML model (grouped by district); write it with its card."""
+    from sewerplan.model.ml.persistence import save_model
+    from sewerplan.model.ml.train import train_model
+
+    table = prep.training_table
+    months = prep.report["billing"]["months"]
+    trained_on = (f"synthetic existing town of 가온시 ({len(table)} buildings, "
+                  f"{table['district'].nunique()} districts, billing {months[0]}-"
+                  f"{months[-1]})") if run.synthetic else f"{run.register}"
+    model = train_model(table, learner=learner, synthetic=run.synthetic, trained_on=trained_on, seed=seed)
+    run.paths["model"] = save_model(model, run.out / DEMO_FILES["model"], force=True)
+    run.paths["card"] = run.out / DEMO_FILES["card"]
+    return model
+
+
+def _compare_held_out(run: _DemoRun, table: pd.DataFrame, model) -> pd.DataFrame:
+    """Step 3: observed vs methods per existing district, ML from held-out districts."""
+    cv = model.cv_predictions  # computed while training: no second cross-validation
+    comparison = comparison_table(table, cv, params=run.params)
+    run.paths["comparison"] = write_csv_atomic(comparison, run.out / DEMO_FILES["comparison"])
+    run.paths["cv_buildings"] = write_csv_atomic(cv, run.out / DEMO_FILES["cv_buildings"])
+    return comparison
+
+
+def _forecast_planned_town(run: _DemoRun, model):
+    """Step 4: the planned town per building and district; returns ``(est, districts, town)``."""
+    plan, plan_rejected = load_buildings(run.planned, skip_invalid=True)
+    if len(plan_rejected):
+        run.warnings.append(f"{len(plan_rejected)} planned-town rows rejected (see planned_town_rejected_rows.csv)")
+        run.paths["planned_rejected"] = write_csv_atomic(plan_rejected, run.out / "planned_town_rejected_rows.csv")
+    est = estimate_buildings(plan, params=run.params)
+    est = est.join(model.predict(est))
+    districts, town = forecast_tables(est, model, params=run.params)
+    run.paths["forecast_buildings"] = write_csv_atomic(est, run.out / DEMO_FILES["forecast_buildings"])
+    run.paths["forecast_districts"] = write_csv_atomic(pd.concat([districts, town], ignore_index=True),
+                                                       run.out / DEMO_FILES["forecast_districts"])
+    return est, districts, town
+
+
+def _run_build_out_scenario(run: _DemoRun, model):
+    """Step 5: phasing, household trend, P50/P90 capacity by year (None without a scenario)."""
+    scenario = run.scenario
+    if scenario is None and run.planned_is_sample:  # the sample scenario describes the sample planned town
+        from sewerplan.model.planning.scenario import sample_scenario_path
+
+        scenario = sample_scenario_path("base")
+    if not scenario:
+        return None
+    from sewerplan.model.outputs.scenario_outputs import write_scenario_outputs
+    from sewerplan.model.planning.scenario_run import run_scenario
+
+    result = run_scenario(scenario, model=model)
+    for key, p in write_scenario_outputs(result, run.out / SCENARIO_DIR, force=True, inputs=(scenario,)).items():
+        run.paths[f"scenario_{key}"] = p
+    return result
+
+
+def _capacity_sheet(cap) -> pd.DataFrame:
+    return pd.DataFrame([
+        ("ML 중앙값 (p50)", cap.p50_m3_per_day), ("ML 상한 (upper)", cap.upper_m3_per_day),
+        ("ML 하한 (lower)", cap.lower_m3_per_day), ("기존 방식 (conventional)", cap.conventional_m3_per_day),
+        ("환경부 원단위 (unit load)", cap.unit_load_m3_per_day),
+    ], columns=["처리용량 근거 (basis)", "capacity_m3_per_day"])
+
+
+def _write_workbook(run: _DemoRun, est, districts, town, comparison, bundle, note: str, match: dict) -> None:
+    """The results workbook: buildings, districts, comparison, capacity and match report sheets."""
+    from sewerplan.model.outputs.workbook import write_results_workbook
+
+    match_flat = pd.DataFrame(
+        [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in match.items()],
+        columns=["item", "value"])
+    notes = [note] if note else []
+    notes.append("기존 시가지 비교의 ML 값은 해당 배수구역을 학습에서 제외한 모델의 예측입니다 (held-out districts). "
+                 "설계 방식은 일평균(x0.75)으로 환산해 비교합니다.")
+    run.paths["workbook"] = write_results_workbook(
+        run.out / DEMO_FILES["workbook"], est, town_total(districts).iloc[:-1].pipe(lambda d: pd.concat([d, town])),
+        params=run.params, synthetic=run.synthetic, notes=notes, source=str(run.planned),
+        extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle.capacity),
+                      "연계 보고서": match_flat},
+    )
+
+
+def _write_results(run: _DemoRun, prep, model, comparison, forecast, scenario_result):
+    """Step 6: results.json and the results workbook; returns the bundle."""
+    est, districts, town = forecast
+    bundle, note = _bundle(comparison, districts, town, est, model, run.params, run.synthetic, prep.report["match"])
+    if scenario_result is not None:
+        from sewerplan.model.outputs.results import scenario_section_from_result
+
+        bundle.scenario = scenario_section_from_result(scenario_result)
+    run.paths["results_json"] = bundle.to_json(run.out / DEMO_FILES["results_json"], force=True)
+    _write_workbook(run, est, districts, town, comparison, bundle, note, prep.report["match"])
+    return bundle
+
+
+def _write_briefings(run: _DemoRun, bundle, reports: bool) -> None:
+    """Step 7: council and hearing PDFs (skipped with a warning when WeasyPrint cannot run)."""
+    if not reports:
+        return
+    try:
+        from sewerplan.reporting import write_report
+
+        run.paths["council_pdf"] = write_report("council", bundle, run.out / DEMO_FILES["council_pdf"], force=True)
+        run.paths["hearing_pdf"] = write_report("hearing", bundle, run.out / DEMO_FILES["hearing_pdf"], force=True)
+    except (ImportError, OSError) as exc:  # WeasyPrint without Pango on this machine
+        run.warnings.append(f"PDF briefings skipped: WeasyPrint cannot run here ({exc}); install Pango "
+                            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0) / PDF 생략: Pango 설치 필요")
+
+
+def _demo_summary(run: _DemoRun, prep, model, comparison, forecast, bundle, scenario_result, timings) -> dict:
+    """The key numbers of the run (demo_summary.json, printed by the CLI)."""
+    est, districts, town = forecast
+    tot = comparison.iloc[-1]
+    t = town.iloc[0]
+    match = prep.report["match"]
+    cap = bundle.capacity
+    return {
+        "synthetic": bool(run.synthetic),
+        "note": _synthetic_note(run.synthetic),
+        "training": {"buildings": int(len(prep.training_table)),
+                     "with_observed": prep.report["training_rows_with_observed"],
+                     "meters_unmatched": match["meters_unmatched"],
+                     "buildings_without_meters": match["buildings_without_meters"]},
+        "model": {"id": model.model_id, "learner": model.learner},
+        "existing_town_total_m3_per_day": {k: round(float(tot[k]), 1)
+                                           for k in ("observed", "conventional", "unit_load", "ml")},
+        "existing_town_median_abs_district_error_pct": {
+            m: round(float(comparison.iloc[:-1][f"{m}_error_pct"].abs().median()), 1)
+            for m in ("conventional", "unit_load", "ml")},
+        "planned_town": {"buildings": int(len(est)), "districts": int(len(districts)),
+                         "ml_day_max_m3_per_day": round(float(t["ml_day_max_m3_per_day"]), 1),
+                         "ml_upper_day_max_m3_per_day": round(float(t["ml_upper_day_max_m3_per_day"]), 1),
+                         "conventional_day_max_m3_per_day": round(float(t["conventional_day_max_m3_per_day"]), 1)},
+        "capacity_m3_per_day": {"ml_p50": cap.p50_m3_per_day, "ml_upper": cap.upper_m3_per_day,
+                                "conventional": cap.conventional_m3_per_day},
+        "scenario": _scenario_summary(scenario_result),
+        "timings_s": timings,
+        "warnings": run.warnings,
+    }
+
+
+def _write_summary(run: _DemoRun, summary: dict) -> None:
+    with atomic_path(run.out / DEMO_FILES["summary"]) as tmp:
+        Path(tmp).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    run.paths["summary"] = run.out / DEMO_FILES["summary"]
+
+
 def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, register=None, billing=None,
              planned=None, synthetic: bool | None = None, learner: str = "auto", reports: bool = True,
              params: DesignParameters = DEFAULT_PARAMETERS, seed: int = 0, scenario=None,
              household_mix=None) -> DemoResult:
-    """Run the recipe end to end and write every output into ``out_dir``.
+    """Run the recipe end to end (the seven :data:`DEMO_STEPS`) and write every output into ``out_dir``.
 
     Parameters
     ----------
     out_dir : path
         Output folder (created). Existing outputs are replaced only with ``force``.
     progress : callable, optional
-        ``progress(step_index, n_steps, message)`` after each step (the CLI draws a bar).
+        ``progress(step_index, n_steps, message)`` before each step (the CLI draws a bar).
     register, billing, planned : path, optional
         Existing-town register, billing extract and planned-town table; default the bundled
         synthetic sample (then ``synthetic`` defaults to True).
@@ -270,157 +532,19 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     -------
     DemoResult
     """
-    n_steps = 7
-    say = progress or (lambda i, n, msg: None)
-    if synthetic is None:
-        synthetic = register is None and billing is None and planned is None
-    planned_is_sample = planned is None
-    if household_mix is None and register is None:
-        household_mix = sample_file("household_mix")
-    register = register or sample_file("register")
-    billing = billing or sample_file("billing")
-    planned = planned or sample_file("planned")
     out = Path(out_dir)
     _check_out(out, force)
     out.mkdir(parents=True, exist_ok=True)
-    timings, paths, warnings = {}, {}, []
-    t0 = time.perf_counter()
-
-    def lap(name):
-        nonlocal t0
-        now = time.perf_counter()
-        timings[name] = round(now - t0, 2)
-        t0 = now
-
-    # 1. prepare
-    say(0, n_steps, "1/7 prepare: register + billing -> observed sewage / 관측 오수량 산정")
-    prep = prepare_training_table(register, billing, params=params, synthetic=synthetic,
-                                  household_mix=household_mix)
-    paths.update({f"training_{k}": v for k, v in
-                  write_prepared(prep, out / TRAINING_DIR, force=True,
-                                 inputs=(register, billing, household_mix)).items()})
-    table = prep.training_table
-    lap("prepare")
-
-    # 2. train
-    from sewerplan.model.ml.train import train_model
-    from sewerplan.model.ml.persistence import save_model
-
-    say(1, n_steps, "2/7 train the ML model (grouped by district) / ML 모델 학습")
-    trained_on = (f"synthetic existing town of 가온시 ({len(table)} buildings, "
-                  f"{table['district'].nunique()} districts, billing {prep.report['billing']['months'][0]}-"
-                  f"{prep.report['billing']['months'][-1]})") if synthetic else f"{register}"
-    model = train_model(table, learner=learner, synthetic=synthetic, trained_on=trained_on, seed=seed)
-    paths["model"] = save_model(model, out / DEMO_FILES["model"], force=True)
-    paths["card"] = out / DEMO_FILES["card"]
-    lap("train")
-
-    # 3. held-out comparison
-    say(2, n_steps, "3/7 held-out district comparison / 배수구역 교차검증 비교")
-    cv = model.cv_predictions  # computed while training: no second cross-validation
-    comparison = comparison_table(table, cv, params=params)
-    paths["comparison"] = write_csv_atomic(comparison, out / DEMO_FILES["comparison"])
-    paths["cv_buildings"] = write_csv_atomic(cv, out / DEMO_FILES["cv_buildings"])
-    lap("compare")
-
-    # 4. forecast the planned town
-    say(3, n_steps, "4/7 forecast the planned town / 계획 신도시 예측")
-    plan, plan_rejected = load_buildings(planned, skip_invalid=True)
-    if len(plan_rejected):
-        warnings.append(f"{len(plan_rejected)} planned-town rows rejected (see planned_town_rejected_rows.csv)")
-        paths["planned_rejected"] = write_csv_atomic(plan_rejected, out / "planned_town_rejected_rows.csv")
-    est = estimate_buildings(plan, params=params)
-    est = est.join(model.predict(est))
-    districts, town = forecast_tables(est, model, params=params)
-    paths["forecast_buildings"] = write_csv_atomic(est, out / DEMO_FILES["forecast_buildings"])
-    paths["forecast_districts"] = write_csv_atomic(pd.concat([districts, town], ignore_index=True),
-                                                   out / DEMO_FILES["forecast_districts"])
-    lap("forecast")
-
-    # 5. build-out scenario (phasing, household trend, P50/P90 capacity by year)
-    say(4, n_steps, "5/7 build-out scenario by year / 연도별 단계 개발 시나리오")
-    scenario_result = None
-    if scenario is None and planned_is_sample:  # the sample scenario describes the sample planned town
-        from sewerplan.model.planning.scenario import sample_scenario_path
-
-        scenario = sample_scenario_path("base")
-    if scenario:
-        from sewerplan.model.outputs.scenario_outputs import write_scenario_outputs
-        from sewerplan.model.planning.scenario_run import run_scenario
-
-        scenario_result = run_scenario(scenario, model=model)
-        for key, p in write_scenario_outputs(scenario_result, out / SCENARIO_DIR, force=True, inputs=(scenario,)).items():
-            paths[f"scenario_{key}"] = p
-    lap("scenario")
-
-    # 5. workbook + results.json
-    say(5, n_steps, "6/7 results workbook and results.json / 결과 통합문서")
-    from sewerplan.model.outputs.workbook import write_results_workbook
-
-    bundle, note = _bundle(comparison, districts, town, est, model, params, synthetic, prep.report["match"])
-    if scenario_result is not None:
-        from sewerplan.model.outputs.results import scenario_section_from_result
-
-        bundle.scenario = scenario_section_from_result(scenario_result)
-    paths["results_json"] = bundle.to_json(out / DEMO_FILES["results_json"], force=True)
-    match_flat = pd.DataFrame(
-        [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in prep.report["match"].items()],
-        columns=["item", "value"])
-    cap = bundle.capacity
-    capacity_sheet = pd.DataFrame([
-        ("ML 중앙값 (p50)", cap.p50_m3_per_day), ("ML 상한 (upper)", cap.upper_m3_per_day),
-        ("ML 하한 (lower)", cap.lower_m3_per_day), ("기존 방식 (conventional)", cap.conventional_m3_per_day),
-        ("환경부 원단위 (unit load)", cap.unit_load_m3_per_day),
-    ], columns=["처리용량 근거 (basis)", "capacity_m3_per_day"])
-    notes = [note] if note else []
-    notes.append("기존 시가지 비교의 ML 값은 해당 배수구역을 학습에서 제외한 모델의 예측입니다 (held-out districts). "
-                 "설계 방식은 일평균(x0.75)으로 환산해 비교합니다.")
-    paths["workbook"] = write_results_workbook(
-        out / DEMO_FILES["workbook"], est, town_total(districts).iloc[:-1].pipe(lambda d: pd.concat([d, town])),
-        params=params, synthetic=synthetic, notes=notes, source=str(planned),
-        extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": capacity_sheet, "연계 보고서": match_flat},
-    )
-    lap("write")
-
-    # 6. PDFs
-    say(6, n_steps, "7/7 council and hearing PDFs / 의회·공청회 보고서")
-    if reports:
-        try:
-            from sewerplan.reporting import write_report
-
-            paths["council_pdf"] = write_report("council", bundle, out / DEMO_FILES["council_pdf"], force=True)
-            paths["hearing_pdf"] = write_report("hearing", bundle, out / DEMO_FILES["hearing_pdf"], force=True)
-        except (ImportError, OSError) as exc:  # WeasyPrint without Pango on this machine
-            warnings.append(f"PDF briefings skipped: WeasyPrint cannot run here ({exc}); install Pango "
-                            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0) / PDF 생략: Pango 설치 필요")
-    lap("reports")
-
-    tot = comparison.iloc[-1]
-    t = town.iloc[0]
-    summary = {
-        "synthetic": bool(synthetic),
-        "note": note,
-        "training": {"buildings": int(len(table)), "with_observed": prep.report["training_rows_with_observed"],
-                     "meters_unmatched": prep.report["match"]["meters_unmatched"],
-                     "buildings_without_meters": prep.report["match"]["buildings_without_meters"]},
-        "model": {"id": model.model_id, "learner": model.learner},
-        "existing_town_total_m3_per_day": {k: round(float(tot[k]), 1)
-                                           for k in ("observed", "conventional", "unit_load", "ml")},
-        "existing_town_median_abs_district_error_pct": {
-            m: round(float(comparison.iloc[:-1][f"{m}_error_pct"].abs().median()), 1)
-            for m in ("conventional", "unit_load", "ml")},
-        "planned_town": {"buildings": int(len(est)), "districts": int(len(districts)),
-                         "ml_day_max_m3_per_day": round(float(t["ml_day_max_m3_per_day"]), 1),
-                         "ml_upper_day_max_m3_per_day": round(float(t["ml_upper_day_max_m3_per_day"]), 1),
-                         "conventional_day_max_m3_per_day": round(float(t["conventional_day_max_m3_per_day"]), 1)},
-        "capacity_m3_per_day": {"ml_p50": cap.p50_m3_per_day, "ml_upper": cap.upper_m3_per_day,
-                                "conventional": cap.conventional_m3_per_day},
-        "scenario": _scenario_summary(scenario_result),
-        "timings_s": timings,
-        "warnings": warnings,
-    }
-    with atomic_path(out / DEMO_FILES["summary"]) as tmp:
-        Path(tmp).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    paths["summary"] = out / DEMO_FILES["summary"]
-    say(n_steps, n_steps, "done / 완료")
-    return DemoResult(out, paths, summary, timings, warnings)
+    run = _demo_run(out, register, billing, planned, household_mix, scenario, synthetic, params)
+    clock = _StepClock(progress)
+    prep = clock.step(_prepare_existing_town, run)
+    model = clock.step(_train, run, prep, learner, seed)
+    comparison = clock.step(_compare_held_out, run, prep.training_table, model)
+    forecast = clock.step(_forecast_planned_town, run, model)
+    scenario_result = clock.step(_run_build_out_scenario, run, model)
+    bundle = clock.step(_write_results, run, prep, model, comparison, forecast, scenario_result)
+    clock.step(_write_briefings, run, bundle, reports)
+    summary = _demo_summary(run, prep, model, comparison, forecast, bundle, scenario_result, clock.timings)
+    _write_summary(run, summary)
+    clock.finish()
+    return DemoResult(out, run.paths, summary, clock.timings, run.warnings)

@@ -249,6 +249,11 @@ class _Builder:
         self.buildings: list[dict] = []
         self.meters: list[dict] = []  # each: parcel, use_class, households, daily m3, kind
         self.next_bun: dict[str, int] = {}
+        self.seq = 0  # buildings numbered in the order they are generated
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
 
     def parcel(self, dong: str, bjdong: str) -> tuple[int, int]:
         bun = self.next_bun.get(dong, 1 if self.planned else int(self.rng.integers(100, 300)))
@@ -265,98 +270,144 @@ def _lot_text(bun: int, ji: int) -> str:
     return f"{bun}-{ji}" if ji else f"{bun}"
 
 
-def _build_town(rng, districts, scale: float, planned: bool) -> _Builder:
-    b = _Builder(rng, planned)
-    seq = 0
-    for d_index, spec in enumerate(districts):
+@dataclass
+class _District:
+    """One district recipe of :data:`_EXISTING_DISTRICTS` or :data:`_PLANNED_DISTRICTS`."""
+
+    index: int
+    dong: str
+    bjdong: str | None
+    years: tuple
+    counts: dict
+    older: bool
+
+    @classmethod
+    def of(cls, index: int, spec: tuple, planned: bool) -> "_District":
         if planned:
             dong, years, counts = spec
             bjdong = None
         else:
             dong, bjdong, years, counts = spec
-        older = (not planned) and years[1] <= 2010
-        for kind, count in counts.items():
+        return cls(index, dong, bjdong, years, counts, older=(not planned) and years[1] <= 2010)
+
+
+_COMPLEX_NAMES = ['푸른', '한빛', '누리', '하늘', '솔빛', '미르', '다온', '보람', '새봄']
+_HOUSING_KINDS = ("단독주택", "다가구주택", "다세대주택", "연립주택")
+
+
+def _build_town(rng, districts, scale: float, planned: bool) -> _Builder:
+    """Every district's apartment complexes and buildings, type by type, with their meters."""
+    b = _Builder(rng, planned)
+    for d_index, spec in enumerate(districts):
+        d = _District.of(d_index, spec, planned)
+        for kind, count in d.counts.items():
             if kind == "apt":
                 n_complex, area_range = count
                 for c in range(_scaled(n_complex, scale)):
-                    bun, _ = b.parcel(dong, bjdong)
-                    ji = 0
-                    approval = _approval_date(rng, years)
-                    dwelling = float(rng.uniform(*area_range))
-                    n_towers = int(rng.integers(4, 13))
-                    complex_name = f"{'새빛' if planned else dong[:2]}{['푸른', '한빛', '누리', '하늘', '솔빛', '미르', '다온', '보람', '새봄'][c % 9]}마을{c + 1}단지"
-                    towers = []
-                    for t in range(n_towers):
-                        floors = int(rng.integers(12, 30))
-                        per_floor = int(rng.choice([2, 4, 4, 6])) if dwelling < 60 else int(rng.choice([2, 4]))
-                        hh = floors * per_floor
-                        seq += 1
-                        water, counts_hh = _household_water_m3(rng, hh, dwelling, older)
-                        towers.append(b.add_building(
-                            seq=seq, dong=dong, bjdong=bjdong, bun=bun, ji=ji, district_index=d_index,
-                            name=f"{complex_name} {101 + t}동", use="아파트",
-                            floor_area=round(hh * dwelling * 1.33 * float(rng.uniform(0.95, 1.05)), 2),
-                            households=hh, families=0, units=0, floors=floors, approval=approval,
-                            water=water * 1.02, hh_counts=counts_hh, planned_years=years,
-                        ))
-                    # a complex shopping building on the same parcel, with its own meters
-                    seq += 1
-                    shop = _non_residential(b, rng, seq, dong, bjdong, bun, ji, d_index, "제1종근린생활시설",
-                                            approval, years, name=f"{complex_name} 상가")
-                    if not planned:
-                        if rng.random() < 0.5:  # one bulk meter for the whole complex
-                            b.meters.append(dict(parcel=(dong, bun, ji), use_class="가정용",
-                                                 households=sum(t["households"] for t in towers),
-                                                 daily=sum(t["water"] for t in towers), kind="residential",
-                                                 approval=approval, size=100))
-                        else:
-                            for t in towers:
-                                b.meters.append(dict(parcel=(dong, bun, ji), use_class="가정용",
-                                                     households=t["households"], daily=t["water"],
-                                                     kind="residential", approval=approval, size=80))
-                        _tenant_meters(b, rng, shop)
+                    _add_complex(b, d, c, area_range)
                 continue
             for _ in range(_scaled(count, scale)):
-                seq += 1
-                bun, ji = b.parcel(dong, bjdong)
-                approval = _approval_date(rng, years)
-                if kind in ("단독주택", "다가구주택", "다세대주택", "연립주택"):
-                    if kind == "단독주택":
-                        hh, dwelling, floors = 1, float(rng.uniform(70, 190)), int(rng.integers(1, 3))
-                    elif kind == "다가구주택":
-                        hh, dwelling, floors = int(rng.integers(3, 13)), float(rng.uniform(24, 50)), 3
-                    elif kind == "다세대주택":
-                        hh, dwelling, floors = int(rng.integers(8, 20)), float(rng.uniform(38, 62)), int(rng.integers(4, 6))
-                    else:
-                        hh, dwelling, floors = int(rng.integers(10, 31)), float(rng.uniform(60, 90)), 4
-                    water, counts_hh = _household_water_m3(rng, hh, dwelling, older)
-                    bld = b.add_building(
-                        seq=seq, dong=dong, bjdong=bjdong, bun=bun, ji=ji, district_index=d_index,
-                        name="", use=kind,
-                        floor_area=round(hh * dwelling * float(rng.uniform(1.1, 1.25)), 2),
-                        households=hh, families=hh if kind == "다가구주택" else 0,
-                        units=hh if kind in ("다세대주택", "연립주택") else 0, floors=floors,
-                        approval=approval, water=water, hh_counts=counts_hh, planned_years=years,
-                    )
-                    if not planned:
-                        b.meters.append(dict(parcel=(dong, bun, ji), use_class="가정용", households=hh,
-                                             daily=water, kind="residential", approval=approval,
-                                             size=20 if hh < 5 else 40))
+                seq = b.next_seq()
+                bun, ji = b.parcel(d.dong, d.bjdong)
+                approval = _approval_date(rng, d.years)
+                if kind in _HOUSING_KINDS:
+                    _add_house(b, d, seq, bun, ji, kind, approval)
                 else:
-                    bld = _non_residential(b, rng, seq, dong, bjdong, bun, ji, d_index, kind, approval, years)
-                    if kind == "공장" and rng.random() < 0.3:
-                        # an ancillary warehouse on the same parcel, served by the factory's meter
-                        seq += 1
-                        extra = _non_residential(b, rng, seq, dong, bjdong, bun, ji, d_index, "창고시설",
-                                                 approval, years, name=f"{bld['name']} 부속창고")
-                        if not planned:
-                            b.meters.append(dict(parcel=(dong, bun, ji), use_class="공업용", households=0,
-                                                 daily=bld["water"] + extra["water"], kind="industrial",
-                                                 approval=approval, size=50))
-                        continue
-                    if not planned:
-                        _tenant_meters(b, rng, bld)
+                    _add_non_residential(b, d, seq, bun, ji, kind, approval)
     return b
+
+
+def _add_complex(b: _Builder, d: _District, c: int, area_range: tuple) -> None:
+    """An apartment complex on one parcel: 4-12 towers, a shopping building, and their meters."""
+    rng = b.rng
+    bun, _ = b.parcel(d.dong, d.bjdong)
+    ji = 0
+    approval = _approval_date(rng, d.years)
+    dwelling = float(rng.uniform(*area_range))
+    n_towers = int(rng.integers(4, 13))
+    complex_name = f"{'새빛' if b.planned else d.dong[:2]}{_COMPLEX_NAMES[c % 9]}마을{c + 1}단지"
+    towers = [_add_tower(b, d, bun, f"{complex_name} {101 + t}동", dwelling, approval) for t in range(n_towers)]
+    # a complex shopping building on the same parcel, with its own meters
+    shop = _non_residential(b, rng, b.next_seq(), d.dong, d.bjdong, bun, ji, d.index, "제1종근린생활시설",
+                            approval, d.years, name=f"{complex_name} 상가")
+    if not b.planned:
+        _complex_meters(b, (d.dong, bun, ji), towers, approval)
+        _tenant_meters(b, rng, shop)
+
+
+def _add_tower(b: _Builder, d: _District, bun: int, name: str, dwelling: float, approval: str) -> dict:
+    """One apartment tower of 12-29 floors [households, m2, m3/d of water]."""
+    rng = b.rng
+    floors = int(rng.integers(12, 30))
+    per_floor = int(rng.choice([2, 4, 4, 6])) if dwelling < 60 else int(rng.choice([2, 4]))
+    hh = floors * per_floor
+    seq = b.next_seq()
+    water, counts_hh = _household_water_m3(rng, hh, dwelling, d.older)
+    return b.add_building(
+        seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=0, district_index=d.index,
+        name=name, use="아파트",
+        floor_area=round(hh * dwelling * 1.33 * float(rng.uniform(0.95, 1.05)), 2),
+        households=hh, families=0, units=0, floors=floors, approval=approval,
+        water=water * 1.02, hh_counts=counts_hh, planned_years=d.years,
+    )
+
+
+def _complex_meters(b: _Builder, parcel: tuple, towers: list, approval: str) -> None:
+    """Half the complexes have one bulk 가정용 meter, the others one meter per tower."""
+    if b.rng.random() < 0.5:  # one bulk meter for the whole complex
+        b.meters.append(dict(parcel=parcel, use_class="가정용", households=sum(t["households"] for t in towers),
+                             daily=sum(t["water"] for t in towers), kind="residential",
+                             approval=approval, size=100))
+        return
+    for t in towers:
+        b.meters.append(dict(parcel=parcel, use_class="가정용", households=t["households"], daily=t["water"],
+                             kind="residential", approval=approval, size=80))
+
+
+def _house_size(rng, kind: str) -> tuple[int, float, int]:
+    """(households, dwelling area [m2], floors) of a detached / multi-family / row house."""
+    if kind == "단독주택":
+        return 1, float(rng.uniform(70, 190)), int(rng.integers(1, 3))
+    if kind == "다가구주택":
+        return int(rng.integers(3, 13)), float(rng.uniform(24, 50)), 3
+    if kind == "다세대주택":
+        return int(rng.integers(8, 20)), float(rng.uniform(38, 62)), int(rng.integers(4, 6))
+    return int(rng.integers(10, 31)), float(rng.uniform(60, 90)), 4
+
+
+def _add_house(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str, approval: str) -> None:
+    """A house (not an apartment) and, in the existing town, its 가정용 meter."""
+    rng = b.rng
+    hh, dwelling, floors = _house_size(rng, kind)
+    water, counts_hh = _household_water_m3(rng, hh, dwelling, d.older)
+    b.add_building(
+        seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=ji, district_index=d.index,
+        name="", use=kind,
+        floor_area=round(hh * dwelling * float(rng.uniform(1.1, 1.25)), 2),
+        households=hh, families=hh if kind == "다가구주택" else 0,
+        units=hh if kind in ("다세대주택", "연립주택") else 0, floors=floors,
+        approval=approval, water=water, hh_counts=counts_hh, planned_years=d.years,
+    )
+    if not b.planned:
+        b.meters.append(dict(parcel=(d.dong, bun, ji), use_class="가정용", households=hh,
+                             daily=water, kind="residential", approval=approval,
+                             size=20 if hh < 5 else 40))
+
+
+def _add_non_residential(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str, approval: str) -> None:
+    """A non-residential building; 30% of factories get an ancillary warehouse on the factory's meter."""
+    rng = b.rng
+    bld = _non_residential(b, rng, seq, d.dong, d.bjdong, bun, ji, d.index, kind, approval, d.years)
+    if kind == "공장" and rng.random() < 0.3:
+        extra = _non_residential(b, rng, b.next_seq(), d.dong, d.bjdong, bun, ji, d.index, "창고시설",
+                                 approval, d.years, name=f"{bld['name']} 부속창고")
+        if not b.planned:
+            b.meters.append(dict(parcel=(d.dong, bun, ji), use_class="공업용", households=0,
+                                 daily=bld["water"] + extra["water"], kind="industrial",
+                                 approval=approval, size=50))
+        return
+    if not b.planned:
+        _tenant_meters(b, rng, bld)
 
 
 _SHOP_NAMES = ["빌딩", "프라자", "타워", "상가", "센터", "스퀘어"]
@@ -457,86 +508,108 @@ def generate_sample_town(seed: int = DEFAULT_SEED, scale: float = 1.0) -> Sample
         raise ValueError(f"scale must be in (0, 5], got {scale!r} / scale 값은 0 초과 5 이하여야 합니다")
     rng = np.random.default_rng(seed)
     town = _build_town(rng, _EXISTING_DISTRICTS, scale, planned=False)
-    bjdong_of = {d[0]: d[1] for d in _EXISTING_DISTRICTS}
-
-    # ---- register rows
-    reg_rows, truth_rows = [], []
-    for bld in town.buildings:
-        pk = f"{SIGUNGU_CODE}-{100000 + bld['seq']}"
-        lot = _lot_text(bld["bun"], bld["ji"])
-        reg_rows.append({
-            "관리건축물대장PK": pk,
-            "대지위치": f"{CITY_PROVINCE} {CITY_NAME} {bld['dong']} {lot}번지",
-            "시군구코드": SIGUNGU_CODE, "법정동코드": bld["bjdong"], "대지구분코드": "0",
-            "번": f"{bld['bun']:04d}", "지": f"{bld['ji']:04d}",
-            "건물명": bld["name"], "주용도코드명": bld["use"], "연면적(㎡)": f"{bld['floor_area']:.2f}",
-            "세대수(세대)": str(bld["households"]), "가구수(가구)": str(bld["families"]),
-            "호수(호)": str(bld["units"]), "지상층수": str(bld["floors"]), "사용승인일": bld["approval"],
-        })
-        c = bld["hh_counts"]
-        truth_rows.append({
-            "building_id": pk, "district": bld["dong"],
-            "true_water_m3_per_day": round(bld["water"], 4),
-            "true_households_1": int(c[0]), "true_households_2": int(c[1]), "true_households_3": int(c[2]),
-            "true_households_4": int(c[3]), "true_households_5plus": int(c[4]),
-        })
+    reg_rows = [_register_row(bld) for bld in town.buildings]
     register = pd.DataFrame(reg_rows, columns=REGISTER_COLUMNS)
-    truth = pd.DataFrame(truth_rows)
+    truth = pd.DataFrame([_truth_row(bld, reg["관리건축물대장PK"]) for bld, reg in zip(town.buildings, reg_rows)])
+    _blank_register_values(rng, register)
+    billing = _billing(rng, town)
+    planned = _planned_town(np.random.default_rng(seed + 1), scale)
+    household_mix = _household_mix(np.random.default_rng(seed + 2), town, reg_rows)
+    stats = _stats(register, billing, truth, planned, household_mix)
+    return SampleTown(register, billing, truth, planned, household_mix, seed, scale, stats)
 
-    # register errors for the screening to catch: blank floor area / main use
-    n_err = 4
+
+def _register_row(bld: dict) -> dict:
+    """A register title-section row (세움터 column names) of one existing building."""
+    lot = _lot_text(bld["bun"], bld["ji"])
+    return {
+        "관리건축물대장PK": f"{SIGUNGU_CODE}-{100000 + bld['seq']}",
+        "대지위치": f"{CITY_PROVINCE} {CITY_NAME} {bld['dong']} {lot}번지",
+        "시군구코드": SIGUNGU_CODE, "법정동코드": bld["bjdong"], "대지구분코드": "0",
+        "번": f"{bld['bun']:04d}", "지": f"{bld['ji']:04d}",
+        "건물명": bld["name"], "주용도코드명": bld["use"], "연면적(㎡)": f"{bld['floor_area']:.2f}",
+        "세대수(세대)": str(bld["households"]), "가구수(가구)": str(bld["families"]),
+        "호수(호)": str(bld["units"]), "지상층수": str(bld["floors"]), "사용승인일": bld["approval"],
+    }
+
+
+def _truth_row(bld: dict, pk: str) -> dict:
+    """True day-average water use [m3/d] and household counts by size of one building."""
+    c = bld["hh_counts"]
+    return {
+        "building_id": pk, "district": bld["dong"],
+        "true_water_m3_per_day": round(bld["water"], 4),
+        "true_households_1": int(c[0]), "true_households_2": int(c[1]), "true_households_3": int(c[2]),
+        "true_households_4": int(c[3]), "true_households_5plus": int(c[4]),
+    }
+
+
+def _blank_register_values(rng, register: pd.DataFrame, n_err: int = 4) -> None:
+    """Register errors for the screening to catch: blank floor area / main use (in place)."""
     err_idx = rng.choice(len(register), size=min(n_err, len(register)), replace=False)
     for k, i in enumerate(sorted(err_idx)):
         register.loc[i, "연면적(㎡)" if k % 2 == 0 else "주용도코드명"] = ""
 
-    # ---- billing rows
-    bill_rows = []
+
+def _billing(rng, town: _Builder) -> pd.DataFrame:
+    """24 months of bills per meter, with meters missing, unmatched addresses and misreadings."""
+    bjdong_of = {d[0]: d[1] for d in _EXISTING_DISTRICTS}
     months = [(m, int(m[:4]), int(m[4:])) for m in BILLING_MONTHS]
     n_meters = len(town.meters)
     customer_ids = rng.permutation(np.arange(1_000_000, 1_000_000 + 3 * n_meters))[:n_meters]
-    no_meter_yet = set()
     # a few 2024 buildings have no meter in the billing extract yet (billing lags completion)
     recent = [i for i, m in enumerate(town.meters) if m["approval"] >= "20240901"]
-    for i in recent[: max(1, len(recent) // 2)]:
-        no_meter_yet.add(i)
+    no_meter_yet = set(recent[: max(1, len(recent) // 2)])
     # a few meters whose address is not in the register (typo / outside the town)
     n_bad = max(2, n_meters // 300)
     bad_addr = set(int(i) for i in rng.choice(n_meters, size=n_bad, replace=False))
+    bill_rows = []
     for i, meter in enumerate(town.meters):
         if i in no_meter_yet:
             continue
         dong, bun, ji = meter["parcel"]
         with_pnu = rng.random() < 0.6 and i not in bad_addr
-        if i in bad_addr:
-            if rng.random() < 0.5:
-                dong_text = {"나래동": "나레동", "다솜동": "다섬동"}.get(dong, dong + "리")
-                address = f"{CITY_NAME} {dong_text} {_lot_text(bun, ji)}"
-            else:
-                address = f"{CITY_NAME} 외곽동 {int(rng.integers(1, 90))}-{int(rng.integers(1, 9))}"
-        else:
-            address = _address_variant(rng, dong, bun, ji)
+        address = _unmatched_address(rng, dong, bun, ji) if i in bad_addr else _address_variant(rng, dong, bun, ji)
         pnu = _pnu(bjdong_of[dong], bun, ji) if with_pnu else ""
-        start = meter["approval"][:6]
-        for m, year, month in months:
-            if m <= start:
-                continue
-            days = calendar.monthrange(year, month)[1]
-            vol = meter["daily"] * _season(meter["kind"], month) * days * rng.lognormal(-0.0032, 0.08)
-            u = rng.random()
-            if u < 0.003:
-                text = str(int(round(vol * 10)))
-            elif u < 0.006:
-                text = ""
-            elif u < 0.007:
-                text = str(-int(round(vol * 0.5 + 1)))
-            else:
-                text = str(int(round(vol)))
-            bill_rows.append((str(customer_ids[i]), address, pnu, meter["use_class"], str(meter["size"]),
-                              str(meter["households"]), m, text))
-    billing = pd.DataFrame(bill_rows, columns=BILLING_COLUMNS)
+        head = (str(customer_ids[i]), address, pnu, meter["use_class"], str(meter["size"]), str(meter["households"]))
+        bill_rows += [(*head, m, text) for m, text in _meter_bills(rng, meter, months)]
+    return pd.DataFrame(bill_rows, columns=BILLING_COLUMNS)
 
-    # ---- planned town
-    prng = np.random.default_rng(seed + 1)
+
+def _unmatched_address(rng, dong: str, bun: int, ji: int) -> str:
+    """An address the register does not have: a typo in the 동 name, or a parcel outside the town."""
+    if rng.random() < 0.5:
+        dong_text = {"나래동": "나레동", "다솜동": "다섬동"}.get(dong, dong + "리")
+        return f"{CITY_NAME} {dong_text} {_lot_text(bun, ji)}"
+    return f"{CITY_NAME} 외곽동 {int(rng.integers(1, 90))}-{int(rng.integers(1, 9))}"
+
+
+def _meter_bills(rng, meter: dict, months: list) -> list[tuple[str, str]]:
+    """(billing month, billed volume text [m3]) for the months after the meter's approval."""
+    bills = []
+    start = meter["approval"][:6]
+    for m, year, month in months:
+        if m <= start:
+            continue
+        days = calendar.monthrange(year, month)[1]
+        vol = meter["daily"] * _season(meter["kind"], month) * days * rng.lognormal(-0.0032, 0.08)
+        bills.append((m, _billed_text(rng.random(), vol)))
+    return bills
+
+
+def _billed_text(u: float, vol: float) -> str:
+    """Billed volume as text, whole m3; ~0.3% misread x10, ~0.3% blank, ~0.1% negative (refund)."""
+    if u < 0.003:
+        return str(int(round(vol * 10)))
+    if u < 0.006:
+        return ""
+    if u < 0.007:
+        return str(-int(round(vol * 0.5 + 1)))
+    return str(int(round(vol)))
+
+
+def _planned_town(prng, scale: float) -> pd.DataFrame:
+    """The register-style plan of the planned town, completion years drawn per building."""
     plan = _build_town(prng, _PLANNED_DISTRICTS, scale, planned=True)
     plan_rows = []
     for bld in plan.buildings:
@@ -551,20 +624,24 @@ def generate_sample_town(seed: int = DEFAULT_SEED, scale: float = 1.0) -> Sample
             "세대수(세대)": str(bld["households"]), "호수(호)": str(bld["units"]),
             "지상층수": str(bld["floors"]), "사용승인일": f"{year}1231",
         })
-    planned = pd.DataFrame(plan_rows, columns=PLANNED_COLUMNS)
+    return pd.DataFrame(plan_rows, columns=PLANNED_COLUMNS)
 
-    # ---- household composition of the existing residential buildings (as a census extract gives it)
-    mrng = np.random.default_rng(seed + 2)
+
+def _household_mix(mrng, town: _Builder, reg_rows: list) -> pd.DataFrame:
+    """Household counts by size of the existing residential buildings, as a census extract gives them."""
     mix_rows = []
     for bld, reg in zip(town.buildings, reg_rows):
         c = bld["hh_counts"]
         if bld["households"] <= 0 or c.sum() <= 0 or mrng.random() < HOUSEHOLD_MIX_MISSING_SHARE:
             continue
         mix_rows.append([reg["관리건축물대장PK"], reg["대지위치"], *(str(int(v)) for v in c)])
-    household_mix = pd.DataFrame(mix_rows, columns=HOUSEHOLD_MIX_COLUMNS)
+    return pd.DataFrame(mix_rows, columns=HOUSEHOLD_MIX_COLUMNS)
 
+
+def _stats(register, billing, truth, planned, household_mix) -> dict:
+    """Counts and shares printed in the manifest and the sample README."""
     hh = truth[[f"true_households_{k}" for k in ("1", "2", "3", "4", "5plus")]].sum()
-    stats = {
+    return {
         "existing_buildings": int(len(register)),
         "existing_districts": int(register["법정동코드"].nunique()),
         "meters": int(billing["수용가번호"].nunique()),
@@ -577,7 +654,6 @@ def generate_sample_town(seed: int = DEFAULT_SEED, scale: float = 1.0) -> Sample
         "households": int(hh.sum()),
         "true_water_m3_per_day": round(float(truth["true_water_m3_per_day"].sum()), 1),
     }
-    return SampleTown(register, billing, truth, planned, household_mix, seed, scale, stats)
 
 
 def _districts_by_category(register: pd.DataFrame) -> dict:
