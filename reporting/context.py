@@ -15,6 +15,7 @@ from sewerplan.model.outputs.results import ResultsBundle
 from . import council, hearing
 from .catalog import CATALOG_LANGS, text
 from .formatting import Fmt, method_labels, town_names
+from .local_loads import council_block
 from .money import FinanceOptions, money_figures
 from .scenario_section import scenario_section
 
@@ -63,6 +64,7 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx.update(council.capacity_section(bundle, money, lang))  # 3
     ctx["scenario"] = scenario_section(bundle.scenario, lang) if bundle.scenario is not None else None  # 4
     ctx.update(council.funding_section(money, lang))  # 4 or 5
+    ctx["local_loads"] = council_block(bundle.local_loads, lang)  # optional block after funding (issue 18)
     ctx.update(council.assumptions_section(bundle, money, lang))  # 5 or 6
     ctx.update(council.model_card_section(bundle, money, lang))  # appendix
     ctx["numbers"] = council.council_numbers(bundle, money)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sewerplan import cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_scenario
+from sewerplan import cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_scenario, cli_unitloads
 
 app = typer.Typer(
     name="sewerplan",
@@ -21,7 +21,8 @@ app = typer.Typer(
 #   report                         PDF briefings (cli_report)
 #   excel                          template workbook and Office.js server (cli_excel)
 #   scenario                       planning scenarios (cli_scenario)
-for _area in (cli_estimate, cli_ml, cli_recipe, cli_report, cli_excel, cli_scenario):
+#   unitloads                      the city's own unit loads for an ordinance revision (cli_unitloads)
+for _area in (cli_estimate, cli_ml, cli_recipe, cli_report, cli_excel, cli_scenario, cli_unitloads):
     _area.register(app)
 
 

@@ -511,3 +511,14 @@ def SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file, confidence=None, plant_capaci
     rows = [[("" if (isinstance(v, float) and np.isnan(v)) else (int(v) if c == "year" else float(v)))
              for c, v in zip(tab.columns, rec)] for rec in tab.itertuples(index=False)]
     return [header] + rows
+
+
+# --------------------------------------------------------------------------------------
+# The city's own unit loads (issue 18): defined in local_loads.py, registered here
+# --------------------------------------------------------------------------------------
+
+from .local_loads import LOCAL_UNITLOADS_ARGS as _LOCAL_ARGS  # noqa: E402
+from .local_loads import SEWER_LOCAL_UNITLOADS as _local_unitloads  # noqa: E402
+
+SEWER_LOCAL_UNITLOADS = udf(**_LOCAL_ARGS)(_local_unitloads)
+__all__.append("SEWER_LOCAL_UNITLOADS")

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..errors import ResultsBundleError
 from ..fileio import write_text_atomic
+from .local_loads_section import LocalLoadRow, LocalLoadsFlows, LocalLoadsSection  # optional part (issue 18)
 
 __all__ = [
     "SCHEMA",
@@ -53,6 +54,9 @@ __all__ = [
     "scenario_section_from_result",
     "example_scenario_section",
     "example_bundle",
+    "LocalLoadRow",
+    "LocalLoadsFlows",
+    "LocalLoadsSection",
 ]
 
 SCHEMA = "sewerplan.results/1"
@@ -274,6 +278,9 @@ class ResultsBundle:
     scenario : ScenarioSection or None
         Optional planning scenario (capacity needed by year with P10/P50/P90); the council
         briefing prints a scenario section when present. Bundles without it stay valid.
+    local_loads : LocalLoadsSection or None
+        Optional: the city's own unit loads beside the notice's and what they change
+        (``sewerplan unitloads``); the council briefing prints a block when present.
     """
 
     metadata: Metadata
@@ -286,6 +293,7 @@ class ResultsBundle:
     billed_volume_m3_per_day: float = 0.0
     attachments: list[Attachment] = field(default_factory=list)
     scenario: ScenarioSection | None = None
+    local_loads: LocalLoadsSection | None = None
     schema: str = SCHEMA
     # directory the bundle was read from (relative attachment paths resolve against it)
     base_dir: str = field(default="", compare=False, repr=False)
@@ -364,6 +372,8 @@ class ResultsBundle:
             raise ResultsBundleError(f"{c.utilisation} outside (0, 1]", source, "capacity.utilisation")
         if self.scenario is not None:
             self.scenario.validate(source)
+        if self.local_loads is not None:
+            self.local_loads.validate(source)
 
     # ---------------- convenience ----------------
     @property
