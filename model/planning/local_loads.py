@@ -61,6 +61,7 @@ __all__ = [
     "billing_period",
     "TrainingInput",
     "read_training_table",
+    "nyc_local_unit_loads",
 ]
 
 #: The notice's unit per basis, as the 별표 writes it (Korean, English).
@@ -171,15 +172,21 @@ def order_statistic_ranks(n: int, level: float = 0.95):
     """
     if n < 1:
         return None
-    from scipy.stats import binom
-
     alpha_half = (1.0 - level) / 2.0
-    k0 = int(binom.ppf(alpha_half, n, 0.5))  # smallest k with P(B <= k) >= alpha/2
-    below = k0 if binom.cdf(k0, n, 0.5) <= alpha_half * (1 + 1e-12) else k0 - 1
-    j = below + 1
+    # P(B <= k) summed upward; mass below n/2 - 4 sqrt(n) (< 1e-15 of it) is skipped for large n
+    k = max(0, int(n / 2 - 4 * math.sqrt(n)))
+    log_norm = math.lgamma(n + 1) + n * math.log(0.5)
+    cdf = 0.0
+    while True:
+        pmf = math.exp(log_norm - math.lgamma(k + 1) - math.lgamma(n - k + 1))
+        if cdf + pmf > alpha_half * (1 + 1e-12):
+            break
+        cdf += pmf
+        k += 1
+    j = k  # P(B <= j - 1) = cdf <= alpha/2 < P(B <= j)
     if j < 1:
         return None
-    coverage = 1.0 - 2.0 * float(binom.cdf(j - 1, n, 0.5))
+    coverage = 1.0 - 2.0 * cdf
     return j, n + 1 - j, coverage
 
 
@@ -568,3 +575,26 @@ def what_it_changes(planned: pd.DataFrame, local: LocalLoadTable, params: Design
             "causer_charge_krw": float(causer_charge(q, price)),
         }
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Real-data check: NYC Local Law 84 (2016)
+# --------------------------------------------------------------------------------------
+
+
+def nyc_local_unit_loads(nyc: pd.DataFrame, rules: LocalLoadRules | None = None,
+                         params: DesignParameters = DEFAULT_PARAMETERS) -> LocalLoadTable:
+    """Per-property-type unit loads of the NYC LL84 2016 file, beside the notice's nearest uses.
+
+    The NYC table maps to the canonical table with :func:`..ml.nyc_ll84.nyc_to_canonical`
+    (property type -> Building Act main use -> the notice's default row; observed sewage =
+    water x return ratio). Rows are NYC property types; vacancy is judged from the file's
+    ``occupancy_pct`` (occupancy column); there is one year of bills, so no part-year rule.
+    """
+    from ..ml.nyc_ll84 import nyc_to_canonical
+
+    table = nyc_to_canonical(nyc, params=params, source="NYC LL84 2016")
+    if "occupancy_pct" in nyc.columns:
+        table["occupancy"] = (pd.to_numeric(nyc["occupancy_pct"], errors="coerce") / 100.0).clip(0, 1).to_numpy()
+    return local_unit_loads(table, rules, params, period={"first": "201601", "last": "201612", "months": 12},
+                            source="NYC LL84 2016 (data/public/nyc_ll84_2016_train.csv)", label_column="property_type")
