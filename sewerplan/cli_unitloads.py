@@ -44,15 +44,17 @@ def _targets(out: Path, planned: bool, results: bool, pdf: bool, inputs, force: 
 def _print_table(table) -> None:
     from rich.table import Table
 
-    t = Table(title="지역 원단위 (city's own unit loads), 일최대 day max", title_justify="left")
-    for h in ("용도 use", "단위 unit", "지역 local", "95% 구간", "고시 notice", "비 ratio", "동 n", "적용"):
-        t.add_column(h, justify="left" if h[0] in "용단적" else "right")
+    t = Table(title="지역 원단위 일최대 (local unit loads, day max): 지역 local, 고시 notice, 비 ratio, 동 buildings",
+              title_justify="left")
+    for h in ("용도", "단위", "지역", "95% 구간", "고시", "비", "동", "적용"):
+        t.add_column(h, justify="left" if h in ("용도", "단위", "적용") else "right", no_wrap=h != "용도")
     for _, r in table.rows.iterrows():
         d = 0 if r["ministry_l_per_unit_day"] >= 50 else 2
-        t.add_row(r["use"], r["unit"], f"{r['day_max_l_per_unit_day']:,.{d}f}",
+        label = r["main_use"] if r["basis"] == "dwelling" else f"{r['main_use']} {r['moe_code']}"
+        t.add_row(label, r["unit"], f"{r['day_max_l_per_unit_day']:,.{d}f}",
                   f"{r['day_max_ci_low']:,.{d}f}-{r['day_max_ci_high']:,.{d}f}", f"{r['ministry_l_per_unit_day']:,.{d}f}",
                   f"{r['ratio_to_ministry']:.2f}", str(r["n_buildings"]),
-                  "지역값 local" if r["status"] == "local" else "고시값 notice*")
+                  "지역값" if r["status"] == "local" else "고시값*")
     out_console.print(t)
     for ko, _ in table.statements():
         out_console.print(f"  - {ko}", highlight=False)

@@ -123,7 +123,7 @@ def _annex_sheet(ws, t: LocalLoadTable, municipality: str) -> None:
         row += 1
         fill = _FALLBACK_FILL if a["fallback"] else None
         for j, v in enumerate((a["no"], a["use"], a["unit"], a["value"], a["note"]), start=1):
-            _put(ws, row, j, v, fmt="#,##0.0" if j == 4 else "", fill=fill)
+            _put(ws, row, j, v, fmt=("#,##0" if a["value"] >= 50 else "#,##0.00") if j == 4 else "", fill=fill)
     row += 2
     _put(ws, row, 1, "비고 (산정 기준)", bold=True)
     for ko, _ in t.statements():
