@@ -153,7 +153,7 @@ def _tidy_line(runs: list[Run]) -> list[Run]:
 
 
 def _inline_lines(el, bold: bool = False, minor: bool = False) -> list[list[Run]]:
-    """Text of an element as lines of runs: ``<br>``, ``<li>`` and ``<p>`` start new lines."""
+    """Text of an element as lines of runs: ``<br>``, ``<li>`` (with a "• ") and ``<p>`` start new lines."""
     lines: list[list[Run]] = [[]]
 
     def visit(node, b: bool, m: bool) -> None:
@@ -164,7 +164,7 @@ def _inline_lines(el, bold: bool = False, minor: bool = False) -> list[list[Run]
             if tag == "br":
                 lines.append([])
             elif tag in ("li", "p", "div", "dt", "dd"):
-                lines.append([Run("· ")] if tag == "li" else [])
+                lines.append([Run("• ")] if tag == "li" else [])
                 visit(child, b or tag == "dt", m)
                 lines.append([])
             elif tag:
@@ -174,7 +174,7 @@ def _inline_lines(el, bold: bool = False, minor: bool = False) -> list[list[Run]
 
     visit(el, bold, minor)
     tidy = [_tidy_line(line) for line in lines]
-    return [line for line in tidy if line and "".join(r.text for r in line).strip("· ")] or [[]]
+    return [line for line in tidy if line and "".join(r.text for r in line).strip("• ")] or [[]]
 
 
 def _flat_runs(el, bold: bool = False) -> list[Run]:
