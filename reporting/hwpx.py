@@ -12,7 +12,8 @@ HWPX without a change here.
 
 Layout follows ``templates/report.css`` by hand (sizes, bold, colours, alignment); the
 CSS is not parsed. Unknown block tags are written as plain paragraphs, so no text is
-lost; an image that is neither a chart from ``charts`` nor a PNG is an error.
+lost; elements with class ``pdf-only`` are left out (the note on the PDF/A-3 attachments);
+an image that is neither a chart from ``charts`` nor a PNG is an error.
 """
 
 from __future__ import annotations
@@ -252,7 +253,7 @@ class _BlockReader:
             if isinstance(child.tag, str) and "pdf-only" not in _classes(child):
                 self.element(child, in_summary, width)
 
-    def element(self, el, in_summary: bool, width: float) -> None:  # noqa: C901 - one branch per tag
+    def element(self, el, in_summary: bool, width: float) -> None:
         tag, cls = el.tag, _classes(el)
         if tag in ("h1", "h2", "h3"):
             self.para({"h1": "title", "h2": "heading", "h3": "subheading"}[tag], el)
