@@ -9,7 +9,10 @@ document's @font-face rules.
 
 from __future__ import annotations
 
+import hashlib
 import io
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
@@ -20,7 +23,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-__all__ = ["FONT_FAMILY", "font_path", "capacity_chart", "existing_town_chart", "bill_chart", "scenario_chart"]
+__all__ = ["FONT_FAMILY", "font_path", "capacity_chart", "existing_town_chart", "bill_chart", "scenario_chart",
+           "collect_png", "svg_key"]
 
 FONT_FAMILY = "NanumSquare"
 _FONT_FILES = {"regular": "NanumSquareR.ttf", "bold": "NanumSquareB.ttf"}
@@ -53,11 +57,43 @@ def _rc():
     }
 
 
+PNG_DPI = 200  # raster copies for documents that cannot show SVG (HWPX); 200 dpi prints sharply
+
+_PNG_SINK: ContextVar[dict | None] = ContextVar("sewerplan_chart_png_sink", default=None)
+
+
+def svg_key(svg: str) -> str:
+    """Key of a chart's raster copy in :func:`collect_png`'s dict: SHA-256 of the SVG source."""
+    return hashlib.sha256(svg.encode("utf-8")).hexdigest()
+
+
+@contextmanager
+def collect_png():
+    """Collect a PNG copy of every chart drawn inside the block.
+
+    Yields a dict ``{svg_key(svg): png_bytes}``: the same matplotlib figure saved a second
+    time as PNG at ``PNG_DPI``, so an HTML briefing's SVG chart can be swapped for its
+    raster twin (the HWPX export) without parsing SVG.
+    """
+    sink: dict[str, bytes] = {}
+    token = _PNG_SINK.set(sink)
+    try:
+        yield sink
+    finally:
+        _PNG_SINK.reset(token)
+
+
 def _to_svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    svg = buf.getvalue()
+    sink = _PNG_SINK.get()
+    if sink is not None:
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+        sink[svg_key(svg)] = png.getvalue()
     plt.close(fig)
-    return buf.getvalue()
+    return svg
 
 
 def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highlight: int | None = None,

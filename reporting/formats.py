@@ -1,0 +1,62 @@
+"""Output formats of the briefings: PDF/A-3b (``render``) and HWPX for 한글 (``hwpx``).
+
+``write_briefing`` writes one file in one format; ``write_briefings`` writes the same
+briefing in several formats next to each other (``formats=("pdf", "hwpx")``), for callers
+such as a run configuration that lists the formats it wants.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sewerplan.model.errors import InputFileError
+from sewerplan.model.outputs.results import ResultsBundle
+
+from .context import FinanceOptions
+
+__all__ = ["REPORT_FORMATS", "format_for_path", "write_briefing", "write_briefings"]
+
+REPORT_FORMATS = {"pdf": ".pdf", "hwpx": ".hwpx"}  # format -> file suffix
+
+
+def format_for_path(out, fmt: str | None = None) -> str:
+    """The format of an output file: ``fmt`` if given (the suffix must agree), else from the suffix.
+
+    Raises :class:`InputFileError` naming the file when the two disagree or the suffix is unknown.
+    """
+    suffix = Path(out).suffix.lower()
+    if fmt is not None:
+        if fmt not in REPORT_FORMATS:
+            raise InputFileError(f"report format must be one of {sorted(REPORT_FORMATS)}, not '{fmt}' / "
+                                 "보고서 형식은 pdf 또는 hwpx 입니다")
+        if suffix != REPORT_FORMATS[fmt]:
+            raise InputFileError(f"--out must end in {REPORT_FORMATS[fmt]} for --format {fmt}, not '{Path(out).name}' / "
+                                 f"{fmt} 형식의 출력 파일은 {REPORT_FORMATS[fmt]} 여야 합니다")
+        return fmt
+    for name, ext in REPORT_FORMATS.items():
+        if suffix == ext:
+            return name
+    raise InputFileError(f"--out must end in .pdf or .hwpx, not '{Path(out).name}' / "
+                         "출력 파일은 .pdf 또는 .hwpx 여야 합니다")
+
+
+def write_briefing(kind: str, bundle: ResultsBundle, out, fmt: str | None = None, lang: str = "ko",
+                   options: FinanceOptions | None = None, *, force: bool = False) -> Path:
+    """Write one briefing file; the format is ``fmt`` or the suffix of ``out``."""
+    fmt = format_for_path(out, fmt)
+    if fmt == "hwpx":
+        from .hwpx import write_hwpx
+
+        return write_hwpx(kind, bundle, out, lang, options, force=force)
+    from .render import write_report
+
+    return write_report(kind, bundle, out, lang, options, force=force)
+
+
+def write_briefings(kind: str, bundle: ResultsBundle, out_stem, formats=("pdf",), lang: str = "ko",
+                    options: FinanceOptions | None = None, *, force: bool = False) -> dict[str, Path]:
+    """Write the same briefing once per format as ``out_stem`` + suffix; {format: path}."""
+    stem = Path(out_stem)
+    return {fmt: write_briefing(kind, bundle, stem.with_name(stem.name + REPORT_FORMATS.get(fmt, "")), fmt, lang,
+                                options, force=force)
+            for fmt in dict.fromkeys(formats)}
