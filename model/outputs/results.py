@@ -62,7 +62,7 @@ SCHEMA = "sewerplan.results/1"
 MAX_BUNDLE_BYTES = 50_000_000  # [bytes] of results.json
 MAX_ATTACHMENT_BYTES = 50_000_000  # [bytes] of one attachment
 MAX_NUMBER = 1e15  # any number in a bundle; KRW amounts stay below it (Korea's budget ~ 6.6e14 KRW)
-MAX_FLOW_M3_PER_DAY = 1e8  # [m3/d] every flow field (all of Korea's sewage ~ 2e7 m3/d)
+MAX_FLOW_M3_PER_DAY = 1e9  # [m3/d] every flow field (all of Korea's sewage ~ 2e7 m3/d)
 MAX_WHOLE_NUMBER = 10**9  # years, counts, simulations
 
 
