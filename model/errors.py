@@ -15,6 +15,10 @@ __all__ = [
     "ModelLoadError",
     "ResultsBundleError",
     "ScenarioFileError",
+    "OutputExistsError",
+    "OutputFileError",
+    "OutputInUseError",
+    "OutputBusyError",
 ]
 
 
@@ -113,3 +117,28 @@ class ScenarioFileError(InputFileError):
         if value is not None and value != "":
             where += f", value/값 {value!r}"
         super().__init__(f"{where}: {message}")
+
+
+class OutputExistsError(InputFileError, FileExistsError):
+    """An output that exists already; it is replaced only with ``--force``."""
+
+
+class OutputFileError(SewerplanError, OSError):
+    """An output that cannot be written (over an input, exists without --force, disk full ...)."""
+
+
+class OutputInUseError(OutputFileError, PermissionError):
+    """An output another program (Excel) holds open; the old file is left untouched."""
+
+    def __init__(self, path):
+        self.path = path
+        name = getattr(path, "name", str(path))
+        super().__init__(
+            f"{path} is open in another program (Excel?): close {name} in Excel and run again; "
+            f"the old file is untouched / 파일이 다른 프로그램(엑셀)에서 열려 있습니다: 엑셀에서 {name} 을(를) "
+            f"닫고 다시 실행하세요. 기존 파일은 그대로입니다."
+        )
+
+
+class OutputBusyError(OutputFileError):
+    """Another sewerplan run is writing into the same output folder."""

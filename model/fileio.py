@@ -1,55 +1,171 @@
-"""Safe file writing: outputs are written atomically and inputs are never overwritten."""
+"""Safe file writing: every output is checked, written atomically, and never over an input.
+
+The rules every command follows (docs/architecture.md, "Untrusted input"):
+
+- :func:`check_outputs` is the one check every written file passes before the first byte is
+  written: never over an input, an existing output only with ``--force``, no ``.py`` file that
+  would shadow a standard or installed module, and not a file Excel holds open.
+- :func:`atomic_path` writes through a temporary file beside the target and moves it into place
+  only on success; a file held open by Excel (``PermissionError``) or a full disk ends in one
+  readable error and leaves the old file untouched.
+- :func:`output_run` locks an output folder against a second concurrent run, removes the
+  temporary files of runs that were killed, and marks the folder incomplete until the run ends.
+- Text from inputs is written as text: :func:`csv_safe_text` neutralises spreadsheet formulas in
+  CSV cells (OWASP "CSV injection"), :func:`xlsx_text` makes an openpyxl cell of type string,
+  and :func:`write_json_atomic` never writes ``NaN`` or ``Infinity``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
+import math
 import os
+import sys
 import tempfile
+import time
 from pathlib import Path
 
-from .errors import InputFileError
+from .errors import InputFileError, OutputBusyError, OutputExistsError, OutputFileError, OutputInUseError
 
-__all__ = ["atomic_path", "check_output_path", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
+__all__ = [
+    "EXCEL_MAX_ROWS", "INCOMPLETE_MARKER", "LOCK_NAME",
+    "atomic_path", "check_output_path", "check_outputs", "check_excel_rows", "csv_safe_text",
+    "output_run", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic", "write_json_atomic",
+    "json_ready", "xlsx_text", "xlsx_value",
+]
+
+EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, Excel 2007 and later [rows]
+LOCK_NAME = ".sewerplan.lock"
+INCOMPLETE_MARKER = "_INCOMPLETE_RUN.txt"
+_TMP_TAG = ".sewerplan-"  # temporary files: .NAME.sewerplan-XXXX.tmp
+# Modules a ``NAME.py`` beside a workbook must not shadow (besides the standard library).
+_PROTECTED_MODULES = frozenset({
+    "sewerplan", "xlwings", "numpy", "pandas", "openpyxl", "xlsxwriter", "sklearn", "skops", "scipy",
+    "yaml", "typer", "rich", "jinja2", "weasyprint", "matplotlib", "duckdb", "pyarrow", "pywintypes", "win32com",
+})
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------------------
+# the one check for every written file
+# --------------------------------------------------------------------------------------
+
+
+def check_outputs(paths, inputs=(), force: bool = False) -> list[Path]:
+    """Check every file a command will write, before it writes the first one.
+
+    Refuses (with :class:`InputFileError`) a path that is an input, an existing output without
+    ``force``, a folder, or a ``.py`` name that would shadow a Python module; an existing output
+    that another program holds open raises :class:`OutputInUseError`. Creates missing folders.
+    """
+    paths = [Path(p) for p in paths]
+    inputs = [Path(s) for s in inputs if s is not None]
+    for p in paths:
+        _refuse_input(p, inputs)
+        _refuse_module_shadow(p)
+        if p.is_dir():
+            raise InputFileError(f"Output {p} is a folder, not a file / 출력 {p} 은(는) 폴더입니다.")
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise OutputExistsError(
+            f"Output {existing[0]} already exists. Use --force to replace it / "
+            f"출력 파일 {existing[0]} 이(가) 이미 있습니다. 바꾸려면 --force 를 쓰세요."
+        )
+    for p in existing:
+        _refuse_if_in_use(p)
+    for p in paths:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    return paths
 
 
 def check_output_path(out, inputs=(), force=False) -> Path:
-    """Refuse to write over an input file, or over an existing output without ``force``."""
-    out = Path(out)
+    """:func:`check_outputs` for one file."""
+    return check_outputs([out], inputs=inputs, force=force)[0]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    with contextlib.suppress(OSError):
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)  # hard links, symlinks, case-insensitive file systems
+    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
+
+
+def _refuse_input(out: Path, inputs) -> None:
     for src in inputs:
-        if src is not None and out.resolve() == Path(src).resolve():
+        if _same_file(out, src):
             raise InputFileError(
-                f"Output {out} is the input file; sewerplan never overwrites input data. "
+                f"Output {out} is the input file {src}; sewerplan never overwrites input data. "
                 f"Choose another --out / 출력 파일이 입력 파일과 같습니다. 다른 --out 을 지정하세요."
             )
-    if out.exists() and not force:
+
+
+def _refuse_module_shadow(out: Path) -> None:
+    stem = out.stem
+    if out.suffix.lower() == ".py" and (stem in sys.stdlib_module_names or stem in _PROTECTED_MODULES):
         raise InputFileError(
-            f"Output {out} already exists. Use --force to replace it / "
-            f"출력 파일 {out} 이(가) 이미 있습니다. 바꾸려면 --force 를 쓰세요."
+            f"{out.name} would shadow the Python module '{stem}'; choose another name / "
+            f"{out.name} 은(는) 파이썬 모듈 '{stem}' 과 이름이 같아 쓸 수 없습니다. 다른 이름을 쓰세요."
         )
-    if not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    return out
+
+
+def _refuse_if_in_use(path: Path) -> None:
+    """Excel on Windows holds its files open: opening for writing fails with PermissionError."""
+    try:
+        with open(path, "r+b"):
+            pass
+    except PermissionError:
+        raise OutputInUseError(path) from None
+
+
+def check_excel_rows(n_rows: int, sheet: str, path) -> None:
+    """Refuse a worksheet longer than Excel's 1,048,576 rows (header rows included)."""
+    if n_rows > EXCEL_MAX_ROWS:
+        raise OutputFileError(
+            f"{path}: sheet '{sheet}' would have {n_rows:,} rows, more than Excel's {EXCEL_MAX_ROWS:,}; "
+            f"nothing was written. Write .csv instead (--out X.csv) / 시트 행 수 {n_rows:,}개가 엑셀 한도 "
+            f"{EXCEL_MAX_ROWS:,}행을 넘어 저장하지 않았습니다. .csv 로 저장하세요."
+        )
+
+
+# --------------------------------------------------------------------------------------
+# atomic writing
+# --------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
 def atomic_path(target):
     """Yield a temporary path beside ``target``; move it into place only on success.
 
-    A crash or an exception leaves any existing ``target`` untouched and removes the
-    temporary file.
+    A crash or an exception leaves any existing ``target`` untouched and removes the temporary
+    file. A target held open by Excel raises :class:`OutputInUseError`, a full disk
+    :class:`OutputFileError`.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{_TMP_TAG}", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
-        os.replace(tmp, target)
-    except BaseException:
+        _replace(tmp, target)
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            raise OutputFileError(
+                f"Disk full while writing {target}; free some space and run again (the old file is untouched) / "
+                f"디스크 공간이 부족해 {target} 을(를) 쓰지 못했습니다. 공간을 확보하고 다시 실행하세요."
+            ) from None
         raise
+
+
+def _replace(tmp, target: Path) -> None:
+    try:
+        os.replace(tmp, target)
+    except PermissionError:
+        raise OutputInUseError(target) from None
 
 
 def _umask() -> int:
@@ -70,11 +186,190 @@ def write_text_atomic(target, text: str, encoding: str = "utf-8") -> Path:
     return write_bytes_atomic(target, text.encode(encoding))
 
 
+def write_json_atomic(target, obj, **kwargs) -> Path:
+    """Write ``obj`` as UTF-8 JSON atomically; NaN and infinities become ``null``, never bare tokens."""
+    kwargs.setdefault("ensure_ascii", False)
+    kwargs.setdefault("indent", 2)
+    text = json.dumps(json_ready(obj, kwargs.pop("default", str)), allow_nan=False, **kwargs) + "\n"
+    return write_text_atomic(target, text)
+
+
+def json_ready(obj, default=str):
+    """``obj`` as :func:`write_json_atomic` writes it: plain Python types, non-finite floats as None."""
+    return _finite(obj, default)
+
+
+def _finite(o, default):
+    """``o`` with numpy scalars as Python numbers and every non-finite float as None."""
+    if isinstance(o, dict):
+        return {str(k) if not isinstance(k, (str, int, float, bool)) and k is not None else k: _finite(v, default)
+                for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v, default) for v in o]
+    if hasattr(o, "tolist") and not isinstance(o, (str, bytes)):  # numpy scalars and arrays
+        return _finite(o.tolist(), default)
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if o is None or isinstance(o, (str, int, bool)):
+        return o
+    return _finite(default(o), default)
+
+
 def write_csv_atomic(df, target, **kwargs) -> Path:
-    """Write a DataFrame as UTF-8 CSV (with BOM so Excel opens Korean text correctly)."""
+    """Write a DataFrame as UTF-8 CSV (with BOM so Excel opens Korean text correctly).
+
+    Text cells and headers that a spreadsheet would run as a formula are neutralised
+    (:func:`csv_safe_text`).
+    """
     kwargs.setdefault("index", False)
     kwargs.setdefault("encoding", "utf-8-sig")
     kwargs.setdefault("float_format", "%.10g")  # full precision without binary noise
+    df = _csv_safe_frame(df)
     with atomic_path(target) as tmp:
         df.to_csv(tmp, **kwargs)
     return Path(target)
+
+
+# --------------------------------------------------------------------------------------
+# text as text: CSV and xlsx
+# --------------------------------------------------------------------------------------
+
+
+def csv_safe_text(value):
+    """Neutralise a CSV cell that a spreadsheet would run as a formula (OWASP CSV injection).
+
+    Text starting with ``= + - @``, tab or carriage return gets a leading apostrophe, so Excel and
+    LibreOffice show it as text; plain numbers written as text (``-5``, ``+82``) and anything that
+    is not text are returned unchanged.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    with contextlib.suppress(ValueError):
+        if math.isfinite(float(value)):
+            return value
+    return "'" + value
+
+
+def _csv_safe_frame(df):
+    text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("string", "str")]
+    renamed = {c: csv_safe_text(c) for c in df.columns if isinstance(c, str) and csv_safe_text(c) != c}
+    if not text_cols and not renamed:
+        return df
+    out = df.copy()
+    for c in text_cols:
+        out[c] = out[c].map(csv_safe_text)
+    return out.rename(columns=renamed)
+
+
+def xlsx_text(ws, value):
+    """An openpyxl cell holding ``value`` as text (data type ``s``), never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=str(value))
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_value(ws, value):
+    """``value`` for ``ws.append``: text becomes a text cell (:func:`xlsx_text`), the rest stays."""
+    return xlsx_text(ws, value) if isinstance(value, str) else value
+
+
+# --------------------------------------------------------------------------------------
+# runs: folder lock, stale temporary files, the incomplete-run marker
+# --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def output_run(folder, command: str = "sewerplan", mark_incomplete: bool = True):
+    """Lock ``folder`` for one run, clean the temp files of killed runs, mark it incomplete until done.
+
+    A second run into the same folder raises :class:`OutputBusyError` while the first holds the
+    lock (an operating-system lock, released when a killed run's process ends). With
+    ``mark_incomplete`` the folder holds :data:`INCOMPLETE_MARKER` from the start of the run until
+    it succeeds; a run that failed before writing anything removes it again.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(folder):
+        _remove_stale_temp_files(folder, deep=mark_incomplete)
+        marker = folder / INCOMPLETE_MARKER
+        started = time.time()
+        if mark_incomplete:
+            write_text_atomic(marker, _marker_text(command))
+        try:
+            yield folder
+        except BaseException:
+            if mark_incomplete and not _written_since(folder, started, skip=marker):
+                marker.unlink(missing_ok=True)
+            raise
+        if mark_incomplete:
+            marker.unlink(missing_ok=True)
+
+
+def _marker_text(command: str) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M:%S")
+    return (f"이 폴더의 sewerplan 실행({command}, {when} 시작)이 끝나지 않았습니다. 이 폴더의 결과를 쓰지 말고 "
+            f"--force 로 다시 실행하세요.\nThe sewerplan run ({command}, started {when}) writing into this folder "
+            f"did not finish. Do not use these outputs; run it again with --force.\n")
+
+
+def _written_since(folder: Path, since: float, skip: Path) -> bool:
+    for p in [*folder.glob("*"), *folder.glob("*/*")]:
+        with contextlib.suppress(OSError):
+            if p != skip and p.is_file() and p.stat().st_mtime >= since - 1:
+                return True
+    return False
+
+
+def _remove_stale_temp_files(folder: Path, deep: bool) -> list[Path]:
+    """Temp files of sewerplan runs in ``folder`` (``deep``: and one level below); under the lock all are stale."""
+    stale = [*folder.glob(f".*{_TMP_TAG}*.tmp"), *(folder.glob(f"*/.*{_TMP_TAG}*.tmp") if deep else [])]
+    for p in stale:
+        with contextlib.suppress(OSError):
+            p.unlink()
+    return stale
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    lock = folder / LOCK_NAME
+    fh = _locked_handle(lock, folder)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()  # POSIX: remove while still locked; Windows: fails here, done below
+        fh.close()
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _locked_handle(lock: Path, folder: Path):
+    """An open handle on ``lock`` that holds the OS lock (the file checked to be still in place)."""
+    for _ in range(5):
+        fh = open(lock, "a+b")
+        try:
+            _os_lock(fh)
+        except OSError:
+            fh.close()
+            raise OutputBusyError(
+                f"Another sewerplan run is writing into {folder} now; wait for it to finish or choose another "
+                f"--out / 다른 sewerplan 실행이 {folder} 에 쓰는 중입니다. 끝난 뒤 다시 실행하거나 다른 --out 을 쓰세요."
+            ) from None
+        with contextlib.suppress(OSError):
+            if os.fstat(fh.fileno()).st_ino == os.stat(lock).st_ino:
+                return fh
+        fh.close()  # the previous holder removed the file between our open and lock: try again
+    raise OutputBusyError(f"Could not lock {folder}; try again / {folder} 을(를) 잠그지 못했습니다.")
+
+
+def _os_lock(fh) -> None:
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt
+
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

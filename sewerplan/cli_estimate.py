@@ -11,7 +11,7 @@ import typer
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
 from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
-from sewerplan.model.fileio import check_output_path, write_csv_atomic
+from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
 from sewerplan.model.intake.inventory import load_buildings
 from sewerplan.model.design.parameters import DesignParameters
 from sewerplan.model.outputs.workbook import write_results_workbook
@@ -24,6 +24,15 @@ BUILDING_OUTPUT_COLUMNS = [
 
 def rejected_path(out: Path) -> Path:
     return out.with_name(out.stem + ".rejected.csv")
+
+
+def districts_path(out: Path) -> Path:
+    return out.with_name(out.stem + ".districts.csv")
+
+
+def output_files(out: Path) -> list[Path]:
+    """Every file ``estimate`` may write: OUT, OUT.districts.csv (CSV only), OUT.rejected.csv."""
+    return [out, *([districts_path(out)] if out.suffix.lower() == ".csv" else []), rejected_path(out)]
 
 
 def estimate(
@@ -48,7 +57,7 @@ def estimate(
     with user_errors():
         if out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputFileError(f"--out must end in .csv or .xlsx, not '{out.suffix}' / 결과 파일은 .csv 또는 .xlsx")
-        check_output_path(out, inputs=[input], force=force)
+        check_outputs(output_files(out), inputs=[input], force=force)
         overrides = {
             k: v for k, v in dict(
                 persons_per_household=persons_per_household, per_capita_l_per_day=per_capita_l_per_day,
@@ -58,33 +67,38 @@ def estimate(
             ).items() if v is not None
         }
         params = DesignParameters().replace(**overrides)
-        t0 = time.perf_counter()
-        with console.status("건축물 목록 읽는 중 (reading buildings)..."):
-            valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
-        with console.status(f"{len(valid):,}동 계산 중 (estimating)..."):
-            est = estimate_buildings(valid, params)
-            districts = town_total(district_summary(est, params))
-        buildings = est[[c for c in BUILDING_OUTPUT_COLUMNS if c in est.columns]]
-        if len(rejected):
-            rp = rejected_path(out)
-            check_output_path(rp, inputs=[input], force=force)
-            write_csv_atomic(rejected, rp)
-            console.print(
-                f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 {len(rejected):,}개 -> {rp}[/]"
-            )
-        if out.suffix.lower() == ".csv":
-            write_csv_atomic(buildings, out)
-            write_csv_atomic(districts, out.with_name(out.stem + ".districts.csv"))
-        else:
-            notes = [f"제외된 행 (rejected rows): {len(rejected):,}"]
-            write_results_workbook(out, buildings, districts, params, synthetic=synthetic, notes=notes, source=str(input))
-        dt = time.perf_counter() - t0
-        total = districts.iloc[-1]
-        out_console.print(
-            f"{len(valid):,} buildings in {len(districts) - 1} districts ({dt:.1f} s) -> {out}\n"
-            f"  day max: conventional {total['conventional_day_max_m3_per_day']:,.0f} m3/d, "
-            f"MOE unit load {total['unit_load_day_max_m3_per_day']:,.0f} m3/d (incl. infiltration)"
+        with output_run(out.parent, "estimate", mark_incomplete=False):
+            _estimate(input, out, district_column, skip_invalid, synthetic, params)
+
+
+def _estimate(input: Path, out: Path, district_column, skip_invalid: bool, synthetic: bool, params) -> None:
+    """Read, estimate and write (the outputs already checked, the folder locked)."""
+    t0 = time.perf_counter()
+    with console.status("건축물 목록 읽는 중 (reading buildings)..."):
+        valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
+    with console.status(f"{len(valid):,}동 계산 중 (estimating)..."):
+        est = estimate_buildings(valid, params)
+        districts = town_total(district_summary(est, params))
+    buildings = est[[c for c in BUILDING_OUTPUT_COLUMNS if c in est.columns]]
+    if len(rejected):
+        rp = rejected_path(out)
+        write_csv_atomic(rejected, rp)
+        console.print(
+            f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 {len(rejected):,}개 -> {rp}[/]"
         )
+    if out.suffix.lower() == ".csv":
+        write_csv_atomic(buildings, out)
+        write_csv_atomic(districts, districts_path(out))
+    else:
+        notes = [f"제외된 행 (rejected rows): {len(rejected):,}"]
+        write_results_workbook(out, buildings, districts, params, synthetic=synthetic, notes=notes, source=str(input))
+    dt = time.perf_counter() - t0
+    total = districts.iloc[-1]
+    out_console.print(
+        f"{len(valid):,} buildings in {len(districts) - 1} districts ({dt:.1f} s) -> {out}\n"
+        f"  day max: conventional {total['conventional_day_max_m3_per_day']:,.0f} m3/d, "
+        f"MOE unit load {total['unit_load_day_max_m3_per_day']:,.0f} m3/d (incl. infiltration)"
+    )
 
 
 def uses(query: Optional[str] = typer.Argument(None, help="Part of a name or code / 검색어")) -> None:

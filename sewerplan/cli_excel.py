@@ -24,7 +24,7 @@ def template(
 
     try:
         path = build_template(out, force=force)
-    except (FileExistsError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # the output checks' errors, one line each
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {path}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import contextlib
 import time
 from pathlib import Path
 from typing import Optional
@@ -88,17 +88,17 @@ def train(
 
     관측 오수량(상수도 사용량 x 오수전환율)으로 건축물별 ML 모델을 학습하고 저장합니다.
     """
-    from sewerplan.model.fileio import check_output_path
+    from sewerplan.model.fileio import check_outputs, output_run
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.ml.train import train_model
     from sewerplan.model.ml.card import card_path_for
     from sewerplan.model.ml.persistence import save_model
 
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as run:
         if out.suffix.lower() != ".skops":
             raise InputFileError(f"--out must end in .skops, not '{out.suffix}' / 모델 파일은 .skops")
-        check_output_path(out, inputs=[buildings, billing], force=force)
-        check_output_path(card_path_for(out), inputs=[buildings, billing], force=force)
+        check_outputs([out, card_path_for(out)], inputs=[buildings, billing], force=force)
+        run.enter_context(output_run(out.parent, "train", mark_incomplete=False))
         t0 = time.perf_counter()
         valid, rejected = load_buildings(buildings, district_column=district_column, skip_invalid=skip_invalid)
         sha = _sha256(buildings)
@@ -149,17 +149,18 @@ def predict(
     건축물별 일평균 오수량(예측구간 포함)과 배수구역 합계를 예측합니다.
     Writes OUT and OUT.districts.csv.
     """
-    from sewerplan.model.fileio import check_output_path, write_csv_atomic
+    from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.ml.persistence import load_model
     from sewerplan.model.intake.screening import screen_observations
 
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as run:
         if out.suffix.lower() != ".csv":
             raise InputFileError(f"--out must end in .csv, not '{out.suffix}' / 결과 파일은 .csv")
         dist_out = out.with_name(out.stem + ".districts.csv")
-        for p in (out, dist_out):
-            check_output_path(p, inputs=[input, model], force=force)
+        rp = out.with_name(out.stem + ".rejected.csv")
+        check_outputs([out, dist_out, rp], inputs=[input, model], force=force)
+        run.enter_context(output_run(out.parent, "predict", mark_incomplete=False))
         m = load_model(model)
         valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
         pred = m.predict(valid)
@@ -168,8 +169,6 @@ def predict(
             result = pd.concat([result, screen_observations(valid)[["screen_flag", "screen_reason"]]], axis=1)
         districts = m.predict_district_totals(valid)
         if len(rejected):
-            rp = out.with_name(out.stem + ".rejected.csv")
-            check_output_path(rp, inputs=[input], force=force)
             write_csv_atomic(rejected, rp)
             console.print(f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 -> {rp}[/]")
         write_csv_atomic(result, out)
@@ -206,15 +205,15 @@ def nyc_ll84(
     Writes DIR/predictions.csv and, when TEST has water use, DIR/metrics.json and
     DIR/districts.csv (borough + community board).
     """
-    from sewerplan.model.fileio import atomic_path, check_output_path, write_csv_atomic
+    from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic, write_json_atomic
     from sewerplan.model.ml.nyc_ll84 import run_nyc_benchmark
 
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as run:
         if out.exists() and not out.is_dir():
             raise InputFileError(f"--out {out} is a file, not a folder / --out 은 폴더여야 합니다")
         files = {k: out / f"{k}" for k in ("predictions.csv", "metrics.json", "districts.csv", "model_card.json")}
-        for p in files.values():
-            check_output_path(p, inputs=[train, test], force=force)
+        check_outputs(files.values(), inputs=[train, test], force=force)
+        run.enter_context(output_run(out, "benchmark nyc-ll84"))
         t0 = time.perf_counter()
         tr = _read_csv(train, "TRAIN")
         te = _read_csv(test, "TEST")
@@ -222,16 +221,14 @@ def nyc_ll84(
             pred, metrics, districts, model = run_nyc_benchmark(
                 tr, te, coverage=coverage, seed=seed, max_iter=max_iter, location=_location_choice(location), train_label=train.name, train_sha256=_sha256(train))
         write_csv_atomic(pred, files["predictions.csv"])
-        with atomic_path(files["model_card.json"]) as tmp:
-            Path(tmp).write_text(json.dumps(model.card, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        write_json_atomic(files["model_card.json"], model.card)
         dt = time.perf_counter() - t0
         if metrics is None:
             out_console.print(f"{len(pred):,} properties predicted ({dt:.1f} s) -> {files['predictions.csv']} "
                               "(TEST has no water use: no metrics)")
             return
         metrics["seconds"] = round(dt, 1)
-        with atomic_path(files["metrics.json"]) as tmp:
-            Path(tmp).write_text(json.dumps(metrics, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        write_json_atomic(files["metrics.json"], metrics)
         write_csv_atomic(districts, files["districts.csv"])
         mm = metrics["methods"]
         out_console.print(f"{metrics['n_scored']:,} properties scored, {metrics['n_screened_out']} screened out "

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
+from sewerplan.model.fileio import check_outputs, output_run
 
 sample_app = typer.Typer(help="Synthetic sample town / 합성 예시 도시 자료", no_args_is_help=True)
 
@@ -44,6 +45,14 @@ def _prepare_with_progress(register, billing, out, district_column, household_mi
         paths = write_prepared(prepared, out, force=force, inputs=(register, billing, household_mix))
         bar.update(task, description="done / 완료", completed=n_steps)
     return prepared, paths
+
+
+def _check_prepare_out(out: Path, force: bool, inputs) -> None:
+    """Every file ``prepare`` writes into OUT passes the output check before the join starts."""
+    from sewerplan.model.intake.prepare import HOUSEHOLD_MIX_FILES, PREPARE_FILES
+
+    names = [*PREPARE_FILES.values(), *(HOUSEHOLD_MIX_FILES.values() if inputs[-1] is not None else [])]
+    check_outputs([Path(out) / n for n in names], inputs=inputs, force=force)
 
 
 def _match_report_rows(r: dict, paths: dict) -> list[tuple[str, str]]:
@@ -98,7 +107,9 @@ def prepare(
     with user_errors():
         _require_files((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
                        (household_mix, "household composition / 가구원수 구성"))
-        prepared, paths = _prepare_with_progress(register, billing, out, district_column, household_mix, force)
+        _check_prepare_out(out, force, (register, billing, household_mix))
+        with output_run(out, "prepare"):
+            prepared, paths = _prepare_with_progress(register, billing, out, district_column, household_mix, force)
         t = Table(title="Match report / 연계 결과", show_header=False)
         for k, v in _match_report_rows(prepared.report, paths) + _household_mix_rows(
                 prepared.report.get("household_mix"), paths):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import List, Optional
 
@@ -32,20 +33,23 @@ def run(
     force: bool = typer.Option(False, "--force", help="Replace existing results in OUT / 기존 결과 덮어쓰기"),
     model: Optional[Path] = typer.Option(None, "--model", help="ML model file (.skops); default settings.model or the bundled model / ML 모델"),
     no_ml: bool = typer.Option(False, "--no-ml", help="Design methods only / ML 제외"),
-    simulations: Optional[int] = typer.Option(None, "--simulations", help="Monte Carlo draws (default 4000) / 모의 횟수"),
+    simulations: Optional[int] = typer.Option(None, "--simulations", min=100, max=200_000, help="Monte Carlo draws, 100-200000 (default 4000) / 모의 횟수"),
 ) -> None:
     """Run a scenario per year of build-out; write xlsx, CSVs, JSON summary and a chart.
 
     연도별 배수구역·도시 전체 오수량(일평균·일최대·시간최대, ML P50/P90)과 필요 처리용량을 계산합니다.
     """
+    from sewerplan.model.fileio import output_run
     from sewerplan.model.planning.scenario import load_scenario
     from sewerplan.model.outputs.scenario_outputs import write_scenario_outputs
     from sewerplan.model.planning.scenario_run import run_scenario
 
     with user_errors():
+        _check_scenario_out(out, force, [file, model])
         scenario = load_scenario(file)
-        result = run_scenario(scenario, model=False if no_ml else model, n_simulations=simulations)
-        paths = write_scenario_outputs(result, out, force=force, inputs=[file, model])
+        with output_run(out, "scenario run"):
+            result = run_scenario(scenario, model=False if no_ml else model, n_simulations=simulations)
+            paths = write_scenario_outputs(result, out, force=force, inputs=[file, model])
     s = result.summary
     for note in result.notes:
         if note.startswith("ML not run"):
@@ -68,6 +72,17 @@ def run(
                       f"{result.elapsed_seconds:.1f} s. 결과 (outputs): {paths['workbook'].parent}")
 
 
+def _check_scenario_out(out: Path, force: bool, inputs) -> None:
+    """Every file ``scenario run`` writes into OUT passes the output check before the run starts."""
+    from sewerplan.model.errors import InputFileError
+    from sewerplan.model.fileio import check_outputs
+    from sewerplan.model.outputs.scenario_outputs import OUTPUT_FILES
+
+    if out.exists() and not out.is_dir():
+        raise InputFileError(f"--out {out} is a file, not a folder / --out 은 폴더여야 합니다.")
+    check_outputs([out / v for v in OUTPUT_FILES.values()], inputs=inputs, force=force)
+
+
 @scenario_app.command("compare")
 def compare(
     files: List[Path] = typer.Argument(..., help="Two or more scenario files / 비교할 시나리오 파일"),
@@ -82,15 +97,17 @@ def compare(
 
     시나리오별 필요 처리용량, 처리장 초과 연도와 확률, 과대·과소 설계 비용을 비교합니다.
     """
-    from sewerplan.model.fileio import check_output_path
+    from sewerplan.model.fileio import check_outputs, output_run
     from sewerplan.model.ml.persistence import load_model
     from sewerplan.model.planning.scenario import load_scenario
     from sewerplan.model.outputs.scenario_outputs import write_comparison
     from sewerplan.model.planning.scenario_run import compare_scenarios, run_scenario
 
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as run:
         if out is not None:
-            check_output_path(out, inputs=[*files, model], force=force)
+            side = [out.with_name(out.stem + ".by_year.csv")] if out.suffix.lower() == ".csv" else []
+            check_outputs([out, *side], inputs=[*files, model], force=force)
+            run.enter_context(output_run(out.parent, "scenario compare", mark_incomplete=False))
         scenarios = [load_scenario(f) for f in files]
         shared_model = False if no_ml else (load_model(model) if model else None)
         results = [run_scenario(s, model=shared_model) for s in scenarios]

@@ -35,6 +35,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from sewerplan.model.errors import InputFileError
+from sewerplan.model.fileio import atomic_path, check_outputs, write_text_atomic
+
 __all__ = ["build_template", "SHEETS", "TABLE_NAME", "UDF_MODULE", "quickstart_vba_project", "SAMPLE_FILE"]
 
 UDF_MODULE = "sewerplan.xl_addin.functions"
@@ -110,6 +113,9 @@ from sewerplan.xl_addin.macros import main  # noqa: F401
 '''
 
 
+_SHIM_MARK = "(written by `sewerplan excel template`)"
+
+
 def quickstart_vba_project() -> bytes:
     """The ``vbaProject.bin`` of the quickstart workbook shipped inside the xlwings package."""
     import xlwings
@@ -148,13 +154,21 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
         Write ``<stem>.py`` beside the workbook (not for ``sewerplan.xlsm``, whose stem is the
         package itself).
     """
-    out = _checked_target(out, force)
+    out = _checked_target(out, force, write_shim)
     synthetic = buildings is None
     df = _sample_buildings() if synthetic else buildings.reset_index(drop=True)
     _check_columns(df)
     n_buildings, n_districts = len(df), df[DISTRICT_COL].nunique()
 
-    tmp = out.with_name(out.name + ".tmp")
+    with atomic_path(out) as tmp:
+        _write_workbook(tmp, df, synthetic, n_buildings, n_districts)
+    if write_shim and out.stem != "sewerplan":
+        write_text_atomic(out.with_suffix(".py"), SHIM.format(stem=out.stem))
+    return out
+
+
+def _write_workbook(tmp: Path, df: pd.DataFrame, synthetic: bool, n_buildings: int, n_districts: int) -> None:
+    """Every sheet of the template, written to ``tmp``."""
     wb = _new_workbook(tmp)
     fmt = _add_formats(wb)
     ws = _add_sheets(wb)
@@ -166,10 +180,6 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     _write_methods_sheet(wb, ws["methods"], fmt)
     _write_conf_sheet(ws["conf"])
     wb.close()
-    tmp.replace(out)
-    if write_shim and out.stem != "sewerplan":
-        out.with_suffix(".py").write_text(SHIM.format(stem=out.stem), encoding="utf-8")
-    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -177,8 +187,13 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
 # --------------------------------------------------------------------------------------
 
 
-def _checked_target(out, force: bool) -> Path:
-    """The target path, checked (``.xlsm``, importable stem, not overwritten); its folder made."""
+def _checked_target(out, force: bool, write_shim: bool = True) -> Path:
+    """The target path, checked (``.xlsm``, importable stem, not overwritten); its folder made.
+
+    The workbook and its ``<stem>.py`` pass the one output check (:func:`check_outputs`): no
+    standard-module name, nothing replaced without ``force``; a ``<stem>.py`` that sewerplan did
+    not write is never replaced.
+    """
     out = Path(out)
     if out.suffix.lower() != ".xlsm":
         raise ValueError(f"the template must be an .xlsm file, got {out.name} / 파일 확장자는 .xlsm 이어야 합니다")
@@ -188,9 +203,14 @@ def _checked_target(out, force: bool) -> Path:
             f"workbook name '{stem}' must be a Python identifier (letters, digits, _) because the buttons "
             f"import it / 통합 문서 이름 '{stem}'은(는) 영문·숫자·_ 로만 지어야 합니다(단추가 같은 이름의 모듈을 불러옵니다)"
         )
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} exists; use --force to overwrite / 파일이 이미 있습니다 (--force 로 덮어쓰기)")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    shim = out.with_suffix(".py")
+    write_shim = write_shim and stem != "sewerplan"
+    check_outputs([out, *([shim] if write_shim else [])], force=force)
+    if write_shim and shim.exists() and _SHIM_MARK not in shim.read_text(encoding="utf-8", errors="replace"):
+        raise InputFileError(
+            f"{shim} exists and was not written by sewerplan; it is never replaced. Choose another workbook name / "
+            f"{shim} 은(는) sewerplan 이 만든 파일이 아니라 덮어쓰지 않습니다. 다른 통합 문서 이름을 쓰세요."
+        )
     return out
 
 
@@ -205,7 +225,9 @@ def _new_workbook(path: Path):
     """An XlsxWriter workbook with dynamic arrays and xlwings' quickstart VBA project."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"use_future_functions": True})
+    # strings are always text: a building id like "=HYPERLINK(...)" must not become a formula
+    wb = xlsxwriter.Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
     wb.add_vba_project(io.BytesIO(quickstart_vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
     return wb

@@ -28,7 +28,6 @@ row matched) and ``household_mix_match``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,7 @@ import pandas as pd
 
 from .billing import meter_day_averages, read_billing, screen_meter_months
 from ..errors import InputFileError
-from ..fileio import atomic_path, write_csv_atomic
+from ..fileio import check_outputs, write_csv_atomic, write_json_atomic
 from .inventory import load_buildings
 from .matching import SPLIT_RULES, match_meters
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
@@ -178,16 +177,8 @@ def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=
     paths = {k: out / v for k, v in PREPARE_FILES.items()}
     if prepared.rejected_household_mix is not None:
         paths.update({k: out / v for k, v in HOUSEHOLD_MIX_FILES.items()})
-    resolved_inputs = {Path(p).resolve() for p in inputs if p is not None and not isinstance(p, pd.DataFrame)}
-    for p in paths.values():
-        if p.resolve() in resolved_inputs:
-            raise InputFileError(f"Output {p} is an input file; choose another --out / 출력 파일이 입력 파일과 같습니다.")
-    existing = [str(p) for p in paths.values() if p.exists()]
-    if existing and not force:
-        raise InputFileError(
-            f"Output files already exist: {existing[:3]}{' ...' if len(existing) > 3 else ''}. Use --force to "
-            f"replace them / 출력 파일이 이미 있습니다. 바꾸려면 --force 를 쓰세요."
-        )
+    check_outputs(paths.values(), inputs=[p for p in inputs if p is not None and not isinstance(p, pd.DataFrame)],
+                  force=force)
     frames = {
         "training_table": prepared.training_table, "unmatched_meters": prepared.unmatched_meters,
         "buildings_without_meters": prepared.buildings_without_meters, "links": prepared.links,
@@ -201,6 +192,5 @@ def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=
         write_csv_atomic(df, paths[key])
     report = dict(prepared.report)
     report["files"] = {k: v.name for k, v in paths.items()}
-    with atomic_path(paths["match_report"]) as tmp:
-        Path(tmp).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    write_json_atomic(paths["match_report"], report)
     return paths

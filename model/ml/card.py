@@ -161,10 +161,10 @@ def card_path_for(model_path) -> Path:
 
 
 def write_card(card: dict, path) -> None:
-    from ..fileio import atomic_path
+    """Write the card as JSON (atomically; NaN and infinities as null, never invalid JSON)."""
+    from ..fileio import write_json_atomic
 
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps(card, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8")
+    write_json_atomic(path, card, default=_json_default)
 
 
 def read_card(path) -> dict:

@@ -12,11 +12,16 @@ retrain with ``sewerplan train``):
 - a file that contains any type outside :data:`ALLOWED_TYPES` (every type named in the
   archive's schema is checked, not only those skops itself distrusts);
 - a model saved with another scikit-learn version (card or inner metadata);
-- a missing or mismatching card.
+- a missing or mismatching card, or a card edited after training: the SHA-256 of the card is
+  stored inside the archive (``meta["card_sha256"]``), so the facts that drive warnings
+  (``synthetic``, ``prediction_note``, region, intervals ...) cannot be changed beside the model;
+- an archive whose zip directory announces more than :data:`MAX_ARCHIVE_BYTES` unpacked or
+  :data:`MAX_ARCHIVE_ENTRIES` entries (a zip bomb), checked before anything is read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import zipfile
@@ -28,8 +33,11 @@ from .card import card_path_for, library_versions, read_card, write_card
 
 __all__ = ["ALLOWED_TYPES", "FORMAT", "save_model", "load_model", "default_model_path", "types_in_file"]
 
-FORMAT = "sewerplan-ml/2"  # 2: per-category back-transform correction and design-flow offset
+FORMAT = "sewerplan-ml/3"  # 2: per-category back-transform correction; 3: the card's SHA-256 inside
 DEFAULT_MODEL_FILE = "default_model.skops"
+MAX_ARCHIVE_BYTES = 500_000_000  # [bytes] unpacked, all entries of a model archive
+MAX_ARCHIVE_ENTRIES = 50_000  # entries of a model archive
+MAX_CARD_BYTES = 5_000_000  # [bytes] of a model card
 
 # Reviewed list: every type the sewerplan ML pipelines (ml_train.make_estimator) put in a file.
 ALLOWED_TYPES = frozenset(
@@ -93,6 +101,7 @@ def save_model(model, path, force: bool = False) -> Path:
         "location": model.location,
         "household_fill": bool(model.household_fill),
         "libraries": library_versions(),
+        "card_sha256": card_digest(model.card),
     }
     payload = {"format": FORMAT, "estimator": model.estimator, "meta": json.dumps(meta, default=float)}
     with atomic_path(path) as tmp:
@@ -101,6 +110,58 @@ def save_model(model, path, force: bool = False) -> Path:
     for p in (path, card_path):  # temp files are created 0600; a model is meant to be shared
         os.chmod(p, 0o644)
     return path
+
+
+def card_digest(card: dict) -> str:
+    """SHA-256 of a model card as JSON (keys sorted), the same for the card in memory and read back."""
+    from ..fileio import json_ready
+    from .card import _json_default
+
+    normal = json_ready(card, _json_default)
+    text = json.dumps(normal, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_checked_card(card_path: Path, path: Path) -> dict:
+    """The card beside ``path``: a JSON object with the fields warnings depend on, else ModelLoadError."""
+    try:
+        if card_path.stat().st_size > MAX_CARD_BYTES:
+            raise ValueError(f"larger than {MAX_CARD_BYTES:,} bytes")
+        card = read_card(card_path)
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ModelLoadError(f"Model card {card_path} cannot be read: {str(exc)[:200]}. {_RETRAIN}") from None
+    fields = {"model_id": str, "synthetic": bool, "prediction_note": str, "libraries": dict}
+    bad = [k for k, t in fields.items() if not isinstance(card, dict) or not isinstance(card.get(k), t)]
+    if bad:
+        raise ModelLoadError(f"Model card {card_path} is malformed (field {bad[0]!r} missing or of the wrong type); "
+                             f"it does not belong to {path.name} / 모델 카드 형식이 올바르지 않습니다. {_RETRAIN}")
+    return card
+
+
+def _check_card_binding(meta: dict, card: dict, path: Path, card_path: Path) -> None:
+    """The card must be the one written with the model (its SHA-256 is stored inside the archive)."""
+    if meta.get("card_sha256") != card_digest(card):
+        raise ModelLoadError(
+            f"Model card {card_path} was changed after the model was trained (its SHA-256 does not match the one "
+            f"stored in {path.name}); the card's facts (synthetic data, region, intervals) cannot be edited / "
+            f"모델 카드가 학습 후 수정되었습니다(모델 파일에 저장된 해시와 다름). {_RETRAIN}"
+        )
+
+
+def check_archive(path) -> None:
+    """Refuse a zip bomb: sizes and entry count from the zip directory, before any entry is read."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ModelLoadError(f"{path} is not a sewerplan model file (skops archive): {exc}. {_RETRAIN}") from None
+    unpacked = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_ARCHIVE_BYTES:
+        raise ModelLoadError(
+            f"Model {path} would unpack to {unpacked:,} bytes in {len(infos):,} entries (limits {MAX_ARCHIVE_BYTES:,} "
+            f"bytes, {MAX_ARCHIVE_ENTRIES:,} entries); not loaded / 모델 파일의 압축 해제 크기가 한도를 넘어 불러오지 "
+            f"않았습니다. {_RETRAIN}"
+        )
 
 
 def types_in_file(path) -> set[str]:
@@ -163,11 +224,9 @@ def load_model(path=None):
             f"Model card {card_path} is missing beside {path}; a model is only used with its card. "
             f"/ 모델 카드 {card_path} 가 없습니다. {_RETRAIN}"
         )
-    try:
-        card = read_card(card_path)
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelLoadError(f"Model card {card_path} cannot be read: {exc}. {_RETRAIN}") from exc
+    card = _read_checked_card(card_path, path)
     _check_versions("model card", card.get("libraries"), path)
+    check_archive(path)
 
     outside = types_in_file(path) - ALLOWED_TYPES
     untrusted = set(sio.get_untrusted_types(file=path))
@@ -182,8 +241,8 @@ def load_model(path=None):
         payload = sio.load(path, trusted=sorted(untrusted))
     except Exception as exc:  # noqa: BLE001 - any failure inside skops is a load failure
         raise ModelLoadError(f"Model {path} could not be loaded: {exc}. {_RETRAIN}") from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelLoadError(f"{path} is not a {FORMAT} model file. {_RETRAIN}")
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT or not isinstance(payload.get("meta"), str):
+        raise ModelLoadError(f"{path} is not a {FORMAT} model file (made by an older sewerplan?). {_RETRAIN}")
     meta = json.loads(payload["meta"])
     _check_versions("file metadata", meta.get("libraries"), path)
     if meta.get("model_id") != card.get("model_id"):
@@ -191,6 +250,7 @@ def load_model(path=None):
             f"Card {card_path} (model {card.get('model_id')}) does not belong to {path} "
             f"(model {meta.get('model_id')}). / 모델 카드와 모델 파일이 맞지 않습니다. {_RETRAIN}"
         )
+    _check_card_binding(meta, card, path, card_path)
     return TrainedModel(
         estimator=payload["estimator"], learner=meta["learner"], correction={k: float(v) for k, v in meta["correction"].items()},
         coverage=float(meta["coverage"]), intervals=meta["intervals"],

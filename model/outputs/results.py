@@ -24,6 +24,7 @@ Public API
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import datetime as _dt
 import json
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ResultsBundleError
-from ..fileio import write_text_atomic
+from ..fileio import INCOMPLETE_MARKER, write_text_atomic
 from .local_loads_section import LocalLoadRow, LocalLoadsFlows, LocalLoadsSection  # optional part (issue 18)
 
 __all__ = [
@@ -60,6 +61,13 @@ __all__ = [
 ]
 
 SCHEMA = "sewerplan.results/1"
+
+# Bounds on a bundle read from a file (docs/architecture.md, "Untrusted input").
+MAX_BUNDLE_BYTES = 50_000_000  # [bytes] of results.json
+MAX_ATTACHMENT_BYTES = 50_000_000  # [bytes] of one attachment
+MAX_NUMBER = 1e15  # any number in a bundle; KRW amounts stay below it (Korea's budget ~ 6.6e14 KRW)
+MAX_FLOW_M3_PER_DAY = 1e9  # [m3/d] every flow field (all of Korea's sewage ~ 2e7 m3/d)
+MAX_WHOLE_NUMBER = 10**9  # years, counts, simulations
 
 
 # --------------------------------------------------------------------------------------
@@ -174,16 +182,49 @@ class Attachment:
     content_base64: str = ""
 
     def read_bytes(self, base_dir: Path | None = None) -> bytes:
+        """The attachment's bytes: embedded base64, or a file inside the bundle's own folder.
+
+        A ``path`` must be relative and stay inside ``base_dir`` (the folder of the bundle: the
+        run's output folder) after symbolic links are resolved; absolute paths, ``..`` escapes and
+        anything that is not a regular file are refused, so a bundle cannot pull local files
+        (``/etc/passwd``, ``/proc/self/environ``) into a public PDF.
+        """
+        where = f"attachments.{self.name}"
         if self.content_base64:
-            return base64.b64decode(self.content_base64)
+            return _decode_base64(self.content_base64, where)
         if not self.path:
-            raise ResultsBundleError("attachment has neither path nor content_base64", field_path=self.name)
-        p = Path(self.path)
-        if not p.is_absolute() and base_dir is not None:
-            p = base_dir / p
-        if not p.is_file():
-            raise ResultsBundleError(f"attachment file not found: {p}", field_path=f"attachments.{self.name}")
+            raise ResultsBundleError("attachment has neither path nor content_base64", field_path=where)
+        p = _attachment_file(self.path, base_dir, where)
+        if p.stat().st_size > MAX_ATTACHMENT_BYTES:
+            raise ResultsBundleError(f"attachment larger than {MAX_ATTACHMENT_BYTES:,} bytes: {self.path}", field_path=where)
         return p.read_bytes()
+
+
+def _decode_base64(text: str, where: str) -> bytes:
+    if len(text) > MAX_ATTACHMENT_BYTES * 4 // 3 + 4:
+        raise ResultsBundleError(f"attachment larger than {MAX_ATTACHMENT_BYTES:,} bytes", field_path=where)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ResultsBundleError(f"content_base64 is not valid base64 ({exc})", field_path=where) from None
+
+
+def _attachment_file(path: str, base_dir: Path | None, where: str) -> Path:
+    """The attachment's file, refused unless it is a regular file inside ``base_dir``."""
+    p = Path(path)
+    if p.is_absolute() or p.drive or base_dir is None:
+        raise ResultsBundleError(
+            f"attachment path {path!r} must be relative to the bundle's folder; absolute paths are never attached "
+            f"/ 첨부 파일은 결과 파일 폴더 안의 상대 경로만 쓸 수 있습니다", field_path=where)
+    root = Path(base_dir).resolve()
+    full = (root / p).resolve()
+    if not full.is_relative_to(root):
+        raise ResultsBundleError(
+            f"attachment path {path!r} leaves the bundle's folder {root}; only files of the run are attached "
+            f"/ 첨부 파일이 결과 폴더 밖에 있습니다", field_path=where)
+    if not full.is_file():
+        raise ResultsBundleError(f"attachment file not found (or not a regular file): {full}", field_path=where)
+    return full
 
 
 @dataclass
@@ -323,10 +364,15 @@ class ResultsBundle:
         path = Path(path)
         if not path.is_file():
             raise ResultsBundleError("file not found / 파일이 없습니다", source=str(path))
+        if (path.parent / INCOMPLETE_MARKER).exists():
+            raise ResultsBundleError(f"the run that wrote this folder did not finish ({INCOMPLETE_MARKER}); run it "
+                                     "again / 이 폴더를 쓴 실행이 끝나지 않았습니다. 다시 실행하세요", source=str(path))
+        if path.stat().st_size > MAX_BUNDLE_BYTES:
+            raise ResultsBundleError(f"larger than {MAX_BUNDLE_BYTES:,} bytes", source=str(path))
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ResultsBundleError(f"not valid UTF-8 JSON ({exc})", source=str(path)) from exc
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise ResultsBundleError(f"not valid UTF-8 JSON ({str(exc)[:200]})", source=str(path)) from None
         bundle = cls.from_dict(data, source=str(path))
         bundle.base_dir = str(path.resolve().parent)
         bundle.source_path = str(path.resolve())
@@ -394,6 +440,11 @@ class ResultsBundle:
 _MISSING = object()
 
 
+def _refuse_constant(name: str):
+    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON; a bundle holding them is refused."""
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def _build(tp, value, path: str, source: str):
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp):
@@ -439,20 +490,45 @@ def _build(tp, value, path: str, source: str):
             raise ResultsBundleError(f"expected true/false, got {value!r}", source, path)
         return value
     if tp is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
-            raise ResultsBundleError(f"expected a whole number, got {value!r}", source, path)
-        return int(value)
+        return _whole_number(value, path, source)
     if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ResultsBundleError(f"expected a finite number, got {value!r}", source, path)
-        if value < 0 and not path.endswith("metrics") and ".metrics." not in path:
-            raise ResultsBundleError(f"expected a number >= 0, got {value!r}", source, path)
-        return float(value)
+        return _bounded_number(value, path, source)
     if tp is str:
         if not isinstance(value, str):
             raise ResultsBundleError(f"expected text, got {value!r}", source, path)
         return value
     raise TypeError(f"unsupported type in schema: {tp!r}")
+
+
+def _whole_number(value, path: str, source: str) -> int:
+    ok = not isinstance(value, bool) and isinstance(value, (int, float))
+    if not ok or isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+        raise ResultsBundleError(f"expected a whole number, got {_short(value)}", source, path)
+    if abs(value) > MAX_WHOLE_NUMBER:
+        raise ResultsBundleError(f"{_short(value)} is beyond {MAX_WHOLE_NUMBER:,}", source, path)
+    return int(value)
+
+
+def _bounded_number(value, path: str, source: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ResultsBundleError(f"expected a finite number, got {_short(value)}", source, path)
+    try:
+        x = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        x = math.inf
+    if not math.isfinite(x):
+        raise ResultsBundleError(f"expected a finite number, got {_short(value)}", source, path)
+    if x < 0 and not path.endswith("metrics") and ".metrics." not in path:
+        raise ResultsBundleError(f"expected a number >= 0, got {_short(value)}", source, path)
+    limit = MAX_FLOW_M3_PER_DAY if "m3_per_day" in path else MAX_NUMBER
+    if abs(x) > limit:
+        raise ResultsBundleError(f"{_short(value)} is beyond the plausible {limit:g}", source, path)
+    return x
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # --------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ writes what it returns (atomically, never over an input, replacing only with ``f
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -100,23 +99,13 @@ def _capacity_chart(plt, capacity, path, title):
 
 
 def _outputs_for(out_dir: Path, inputs, force: bool) -> dict:
-    from ..fileio import check_output_path
+    from ..fileio import check_outputs
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputFileError(f"--out {out_dir} is a file, not a folder / --out 은 폴더여야 합니다.")
     paths = {k: out_dir / v for k, v in OUTPUT_FILES.items()}
-    existing = [p for p in paths.values() if p.exists()]
-    for p in paths.values():
-        for src in inputs:
-            if src is not None and p.resolve() == Path(src).resolve():
-                check_output_path(p, inputs=[src], force=True)  # raises: output is an input
-    if existing and not force:
-        raise InputFileError(
-            f"{out_dir} already holds scenario results ({existing[0].name} ...). Use --force to replace them / "
-            f"{out_dir} 에 결과가 이미 있습니다. 바꾸려면 --force 를 쓰세요."
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_outputs(paths.values(), inputs=inputs, force=force)
     return paths
 
 
@@ -144,7 +133,7 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     -------
     dict of output name -> Path
     """
-    from ..fileio import atomic_path, write_csv_atomic
+    from ..fileio import write_csv_atomic, write_json_atomic
     from ..outputs.workbook import write_results_workbook
 
     inputs = list(inputs) + ([result.scenario.source] if result.scenario.source else [])
@@ -174,8 +163,7 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     write_csv_atomic(result.capacity, paths["capacity"])
     write_csv_atomic(buildings, paths["buildings"])
     write_csv_atomic(result.household_mix, paths["household_mix"])
-    with atomic_path(paths["summary"]) as tmp:
-        tmp.write_text(json.dumps(result.summary, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8")
+    write_json_atomic(paths["summary"], result.summary, default=_json_default)
     capacity_chart(result.capacity, paths["chart"], title=f"{result.name}: capacity needed by year")
     return paths
 
@@ -184,25 +172,27 @@ def write_comparison(by_year: pd.DataFrame, summary: pd.DataFrame, out, force: b
     """Write a comparison: .xlsx (two sheets) or .csv (summary; by-year beside it as ``*.by_year.csv``)."""
     from openpyxl import Workbook
 
-    from ..fileio import atomic_path, check_output_path, write_csv_atomic
+    from ..fileio import atomic_path, check_excel_rows, check_output_path, check_outputs, write_csv_atomic, xlsx_value
 
     out = Path(out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise InputFileError(f"--out must end in .xlsx or .csv, not '{out.suffix}' / 결과 파일은 .xlsx 또는 .csv")
-    check_output_path(out, inputs=inputs, force=force)
     if out.suffix.lower() == ".csv":
         side = out.with_name(out.stem + ".by_year.csv")
-        check_output_path(side, inputs=inputs, force=force)
+        check_outputs([out, side], inputs=inputs, force=force)
         write_csv_atomic(summary, out)
         write_csv_atomic(by_year, side)
         return out
+    check_output_path(out, inputs=inputs, force=force)
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in (("비교 요약 (summary)", summary), ("연도별 비교 (by year)", by_year)):
+        check_excel_rows(len(df) + 1, name, out)
         ws = wb.create_sheet(name)
-        ws.append(list(df.columns))
+        ws.append([xlsx_value(ws, c) for c in df.columns])
         for r in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else (v.item() if hasattr(v, "item") else v) for v in r])
+            ws.append([None if (isinstance(v, float) and v != v) else xlsx_value(ws, v.item() if hasattr(v, "item") else v)
+                       for v in r])
         ws.freeze_panes = "C2"
     with atomic_path(out) as tmp:
         wb.save(tmp)

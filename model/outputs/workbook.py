@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..fileio import atomic_path
+from ..fileio import atomic_path, check_excel_rows, xlsx_value
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
 
 __all__ = ["COLUMN_LABELS", "column_label", "write_results_workbook", "SHEET_BUILDINGS", "SHEET_DISTRICTS", "SHEET_METHODS"]
@@ -133,6 +133,8 @@ _BANNER_FILL = PatternFill("solid", fgColor="FFE699")
 
 def _styled(ws, value, **style):
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text from inputs is text, never a formula
     for k, v in style.items():
         setattr(cell, k, v)
     return cell
@@ -167,7 +169,7 @@ def _write_frame(ws, df: pd.DataFrame, banner: str | None) -> None:
                 cell.number_format = "#,##0.00"
                 row.append(cell)
             else:
-                row.append(v)
+                row.append(xlsx_value(ws, v))
         ws.append(row)
 
 
@@ -187,8 +189,11 @@ def write_results_workbook(
     day-max / hour-max per method), any ``extra_sheets`` and 방법 및 출처 (methods,
     parameters with units and sources, notes, rejected-row count).
     """
-    wb = Workbook(write_only=True)
     banner = SYNTHETIC_BANNER if synthetic else None
+    frames = {SHEET_BUILDINGS: buildings, SHEET_DISTRICTS: districts, **(extra_sheets or {})}
+    for name, frame in frames.items():
+        check_excel_rows(len(frame) + (4 if banner else 2), name, path)
+    wb = Workbook(write_only=True)
     _write_frame(wb.create_sheet(SHEET_BUILDINGS), buildings, banner)
     _write_frame(wb.create_sheet(SHEET_DISTRICTS), districts, banner)
     for name, frame in (extra_sheets or {}).items():
@@ -218,7 +223,7 @@ def write_results_workbook(
     headers = ["매개변수 (parameter)", "항목", "값 (value)", "단위 (unit)", "기본값 (default)", "허용 범위 (range)", "출처 (source)"]
     m.append([_styled(m, h, font=Font(bold=True), fill=_HEADER_FILL) for h in headers])
     for p in parameter_table(params):
-        m.append([p["name"], p["label_ko"], p["value"], p["unit"], p["default"],
+        m.append([xlsx_value(m, p["name"]), xlsx_value(m, p["label_ko"]), p["value"], xlsx_value(m, p["unit"]), p["default"],
                   f"{p['range'][0]}-{p['range'][1]}", _styled(m, p["source"], alignment=wrap)])
 
     with atomic_path(path) as tmp:

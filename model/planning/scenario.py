@@ -28,6 +28,7 @@ quantities are split so that block totals are conserved exactly.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import zlib
 from dataclasses import dataclass, field, replace
@@ -138,6 +139,16 @@ BUILDING_DEFAULTS: dict[str, tuple[float, float, float, float]] = {
 }
 _OTHER_DEFAULT = (0.0, 0.0, 2000.0, 3.0)
 _SIZE_SPREAD = 0.25  # log-sd of building sizes within a block (assumption)
+
+# Bounds on what a scenario file may ask for (docs/scenarios.md, "Limits"): a plan beyond these
+# is a typing error or a hostile file, and would exhaust the machine.
+MAX_SCENARIO_FILE_BYTES = 5_000_000  # [bytes] of one YAML file
+MAX_YAML_ALIASES = 100  # YAML aliases (*name) in one file
+MAX_YAML_NODES = 200_000  # values in the file once aliases are expanded
+MAX_BASE_DEPTH = 5  # base: chains (a base of a base ...)
+MAX_SCENARIO_YEARS = 100  # [years] from start_year to end_year
+MAX_SCENARIO_BUILDINGS = 300_000  # synthetic buildings of one scenario
+YEAR_RANGE = (1900, 2200)  # [year] start_year, end_year, design_year
 
 
 @dataclass(frozen=True)
@@ -321,11 +332,12 @@ def _check_plan(plan: pd.DataFrame, source: str, kind: str) -> pd.DataFrame:
             raise ScenarioFileError(source, sheet, row, "block", rec["block"],
                                     f"duplicate block; first used in row {seen[rec['block']]} / 중복된 블록입니다.")
         seen[rec["block"]] = row
-        rec["dwellings"] = _number(r.get("dwellings"), source, sheet, row, "dwellings", low=0)
-        rec["floor_area_m2"] = _number(r.get("floor_area_m2"), source, sheet, row, "floor_area_m2", low=0)
+        rec["dwellings"] = _number(r.get("dwellings"), source, sheet, row, "dwellings", low=0, high=1e6)
+        rec["floor_area_m2"] = _number(r.get("floor_area_m2"), source, sheet, row, "floor_area_m2", low=0, high=1e8)
         rec["floor_area_per_dwelling_m2"] = _number(r.get("floor_area_per_dwelling_m2"), source, sheet, row,
                                                     "floor_area_per_dwelling_m2", low=5, high=2000)
-        rec["buildings"] = _number(r.get("buildings"), source, sheet, row, "buildings", low=1, integer=True)
+        rec["buildings"] = _number(r.get("buildings"), source, sheet, row, "buildings", low=1, high=10_000,
+                                   integer=True)
         rec["floors_above"] = _number(r.get("floors_above"), source, sheet, row, "floors_above", low=1, high=200)
         rec["completion_year"] = _number(r.get("completion_year"), source, sheet, row, "completion_year",
                                          low=1900, high=2100, integer=True)
@@ -461,19 +473,24 @@ def _parse_setting(key, value, source, row=None):
         elif typ is tuple:
             items = value if isinstance(value, (list, tuple)) else str(value).replace(";", ",").split(",")
             v = tuple(float(x) for x in items if str(x).strip())
+            if len(v) > MAX_SCENARIO_YEARS:
+                raise ValueError(f"more than {MAX_SCENARIO_YEARS} occupancy shares")
             if any(not 0 <= x <= 1 for x in v):
                 raise ValueError("occupancy shares must be in [0, 1]")
         elif typ is int:
             f = float(value)
-            if f != int(f):
+            if not math.isfinite(f) or f != int(f):
                 raise ValueError("a whole number is needed")
             v = int(f)
         else:
             v = typ(value)
-    except (TypeError, ValueError) as exc:
+            if typ is float and not math.isfinite(v):
+                raise ValueError("not a finite number")
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ScenarioFileError(source, "settings", row, key, value, f"invalid value ({exc}) / 값이 올바르지 않습니다.") from None
     checks = {"confidence": (0.5, 0.999), "plant_utilisation": (0.3, 1.0), "n_simulations": (100, 200000),
-              "plant_capacity_m3_per_day": (0.0, 1e8)}
+              "plant_capacity_m3_per_day": (0.0, 1e8), "start_year": YEAR_RANGE, "end_year": YEAR_RANGE,
+              "design_year": YEAR_RANGE, "household_trend_hold_after": YEAR_RANGE, "seed": (0, 2**32 - 1)}
     if key in checks:
         lo, hi = checks[key]
         if not lo <= float(v) <= hi:
@@ -497,12 +514,34 @@ def _check_scenario_keys(data, source: str) -> None:
                                 "/ 알 수 없는 항목입니다.")
 
 
-def _merged_with_base(data: dict, base_dir: Path | None) -> dict:
+_BASE_CHAIN: contextvars.ContextVar[tuple] = contextvars.ContextVar("scenario_base_chain", default=())
+
+
+def _load_base(base_path: Path, source: str) -> "Scenario":
+    """Load a ``base:`` file, refusing loops and chains deeper than :data:`MAX_BASE_DEPTH`."""
+    chain = _BASE_CHAIN.get()
+    key = str(base_path.resolve())
+    if key in chain or str(Path(source).resolve()) == key:
+        raise ScenarioFileError(source, None, None, "base", str(base_path),
+                                "base: files form a loop (a file is its own base) / base: 파일이 서로를 참조합니다.")
+    if len(chain) >= MAX_BASE_DEPTH:
+        raise ScenarioFileError(source, None, None, "base", str(base_path),
+                                f"base: chain deeper than {MAX_BASE_DEPTH} files / base: 연결이 {MAX_BASE_DEPTH}단계를 넘습니다.")
+    token = _BASE_CHAIN.set((*chain, str(Path(source).resolve()), key))
+    try:
+        return load_scenario(base_path)
+    finally:
+        _BASE_CHAIN.reset(token)
+
+
+def _merged_with_base(data: dict, base_dir: Path | None, source: str = "scenario") -> dict:
     """The base scenario's structure with ``data`` merged in (see :func:`scenario_from_dict`)."""
+    if not isinstance(data["base"], (str, Path)):
+        raise ScenarioFileError(source, None, None, "base", data["base"], "base: must be a file name / 파일 이름이어야 합니다.")
     base_path = Path(data["base"])
     if not base_path.is_absolute() and base_dir is not None:
         base_path = base_dir / base_path
-    base = load_scenario(base_path)
+    base = _load_base(base_path, source)
     merged = scenario_to_dict(base)
     merged["settings"].update(data.get("settings") or {})
     merged["settings"].update({k: data[k] for k in _SETTING_TYPES if k in data})
@@ -561,7 +600,7 @@ def scenario_from_dict(data: dict, source: str = "scenario", kind: str = "yaml",
     """
     _check_scenario_keys(data, source)
     if data.get("base"):
-        return scenario_from_dict(_merged_with_base(data, base_dir), source=source, kind=kind, base_dir=base_dir)
+        return scenario_from_dict(_merged_with_base(data, base_dir, source), source=source, kind=kind, base_dir=base_dir)
     settings, name, description = _read_settings(data, source, base_dir)
     plan_raw = _rows_frame(data, "plan", source)
     if plan_raw is None:
@@ -578,8 +617,21 @@ def scenario_from_dict(data: dict, source: str = "scenario", kind: str = "yaml",
     if st.start_year and st.end_year and st.start_year > st.end_year:
         raise ScenarioFileError(source, "settings", None, "end_year", st.end_year,
                                 "end_year is before start_year / 종료연도가 시작연도보다 앞섭니다.")
+    _check_year_span(st, phasing, plan, source)
     return Scenario(name=str(name), plan=plan, phasing=phasing, household_mix=mix, parameters=params,
                     adjustments=adjustments, settings=st, description=str(description or ""), source=source)
+
+
+def _check_year_span(st: "ScenarioSettings", phasing: pd.DataFrame, plan: pd.DataFrame, source: str) -> None:
+    """At most :data:`MAX_SCENARIO_YEARS` years from the first to the last year of the run."""
+    years = [y for y in (st.start_year, st.end_year) if y]
+    for df in (phasing, plan):
+        if df is not None and "completion_year" in df.columns:
+            years += [float(y) for y in df["completion_year"] if y == y]
+    if years and max(years) - min(years) > MAX_SCENARIO_YEARS:
+        raise ScenarioFileError(source, "settings", None, "end_year", st.end_year or int(max(years)),
+                                f"the run would span {int(max(years) - min(years))} years; at most "
+                                f"{MAX_SCENARIO_YEARS} / 계산 기간은 {MAX_SCENARIO_YEARS}년 이하여야 합니다.")
 
 
 def _find_sheet(names, canon):
@@ -619,6 +671,54 @@ def _read_xlsx(path: Path) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _read_yaml(path: Path):
+    """The YAML file's data, bounded: file size, aliases and values once aliases are expanded."""
+    import yaml
+
+    if path.stat().st_size > MAX_SCENARIO_FILE_BYTES:
+        raise InputFileError(f"{path}: larger than {MAX_SCENARIO_FILE_BYTES:,} bytes; not a scenario file / "
+                             f"시나리오 파일이 너무 큽니다.")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_bounded_yaml_loader())  # noqa: S506 - SafeLoader subclass
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise InputFileError(f"{path}: not valid YAML ({str(exc).splitlines()[0][:200]}) / YAML 형식 오류입니다.") from None
+    if _expanded_size(data) > MAX_YAML_NODES:
+        raise InputFileError(f"{path}: more than {MAX_YAML_NODES:,} values once YAML aliases are expanded "
+                             f"(an alias bomb?) / YAML 별칭을 펼치면 값이 너무 많습니다.")
+    return data
+
+
+def _bounded_yaml_loader():
+    """A SafeLoader that refuses more than :data:`MAX_YAML_ALIASES` aliases."""
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        aliases = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_YAML_ALIASES:
+                    raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} YAML aliases (*name)")
+            return super().compose_node(parent, index)
+
+    return BoundedLoader
+
+
+def _expanded_size(data, limit: int = MAX_YAML_NODES) -> int:
+    """Values in ``data`` counting shared (aliased) parts every time; stops counting past ``limit``."""
+    n, stack = 0, [data]
+    while stack and n <= limit:
+        o = stack.pop()
+        n += 1
+        if isinstance(o, dict):
+            stack.extend(o.values())
+            stack.extend(o.keys())
+        elif isinstance(o, list):
+            stack.extend(o)
+    return n
+
+
 def load_scenario(path) -> Scenario:
     """Read and check a scenario file (.yaml/.yml or .xlsx).
 
@@ -632,12 +732,7 @@ def load_scenario(path) -> Scenario:
         raise InputFileError(f"Scenario file not found: {path} / 시나리오 파일이 없습니다: {path}")
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputFileError(f"{path}: not valid YAML ({exc}) / YAML 형식 오류입니다.") from exc
+        data = _read_yaml(path)
         return scenario_from_dict(data, source=str(path), kind="yaml", base_dir=path.parent)
     if suffix == ".xlsx":
         data = _read_xlsx(path)
@@ -712,21 +807,22 @@ def write_scenario_workbook(s: Scenario, path, force: bool = False) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from ..fileio import atomic_path, check_output_path
+    from ..fileio import atomic_path, check_excel_rows, check_output_path, xlsx_value
 
     path = check_output_path(path, force=force)
     d = scenario_to_dict(s)
+    check_excel_rows(len(d["plan"]) + 1, SHEET_LABELS_KO["plan"], path)
     wb = Workbook()
     wb.remove(wb.active)
     fill = PatternFill("solid", fgColor="DDE7F0")
 
     def sheet(canon, header, rows):
         ws = wb.create_sheet(SHEET_LABELS_KO[canon])
-        ws.append(header)
+        ws.append([xlsx_value(ws, h) for h in header])
         for c in ws[1]:
             c.font, c.fill = Font(bold=True), fill
         for r in rows:
-            ws.append([r.get(h) for h in header])
+            ws.append([xlsx_value(ws, r.get(h)) for h in header])
         for i, h in enumerate(header, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(str(h)) + 2)
         ws.freeze_panes = "A2"
@@ -862,8 +958,9 @@ def _building_row(b, use, phase: int, j: int, area: float, dwellings: float, flo
     }
 
 
-def _block_buildings(b, phases: pd.DataFrame, seed: int) -> list[dict]:
-    """The synthetic buildings of one plan block, phase by phase."""
+def _block_buildings(b, phases: pd.DataFrame, seed: int, limit: int = MAX_SCENARIO_BUILDINGS,
+                     source: str = "scenario") -> list[dict]:
+    """The synthetic buildings of one plan block, phase by phase (at most ``limit``)."""
     use = main_use(b["main_use"])
     per_bldg_dw, area_per_dw, area_per_bldg, default_floors = BUILDING_DEFAULTS.get(use.name, _OTHER_DEFAULT)
     housing = use.default_moe_code.startswith("HOUSING")
@@ -881,6 +978,10 @@ def _block_buildings(b, phases: pd.DataFrame, seed: int) -> list[dict]:
         if ar <= 0:
             continue
         n = _building_count(b, use, housing, dw, ar, sh, per_bldg_dw, area_per_bldg)
+        if n + len(rows) > limit:
+            raise ScenarioFileError(source, "plan", None, "block", b["block"],
+                                    f"the plan expands to more than {MAX_SCENARIO_BUILDINGS:,} buildings / "
+                                    f"건축물이 {MAX_SCENARIO_BUILDINGS:,}동을 넘습니다.")
         areas, dws = _building_sizes(rng, n, housing, dw, ar, per_bldg_dw)
         rows += [_building_row(b, use, k, j, areas[j], dws[j], floors, year) for j in range(len(dws))]
     return rows
@@ -909,7 +1010,7 @@ def expand_scenario(scenario: Scenario) -> pd.DataFrame:
     phases = phase_blocks(scenario.with_changes(plan=plan))
     out = []
     for _, b in plan.iterrows():
-        out += _block_buildings(b, phases, scenario.settings.seed)
+        out += _block_buildings(b, phases, scenario.settings.seed, MAX_SCENARIO_BUILDINGS - len(out), scenario.source)
     df = pd.DataFrame(out)
     for c in HH_SHARE_COLUMNS:
         df[c] = np.nan

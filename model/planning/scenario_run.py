@@ -58,6 +58,8 @@ from ..intake.inventory import CANONICAL_COLUMNS, validate_buildings
 from ..design.parameters import DesignParameters
 from .scenario import Scenario, ScenarioFileError, expand_scenario, load_scenario
 
+SIMULATION_RANGE = (100, 200_000)  # Monte Carlo draws of one run (memory: years x draws x 8 bytes)
+
 __all__ = [
     "ScenarioResult",
     "run_scenario",
@@ -455,6 +457,8 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
     ScenarioResult
     """
     t0 = time.perf_counter()
+    if n_simulations is not None and not SIMULATION_RANGE[0] <= n_simulations <= SIMULATION_RANGE[1]:
+        raise ParameterError("n_simulations", n_simulations, SIMULATION_RANGE)
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     st, params = scenario.settings, scenario.design_parameters

@@ -35,10 +35,10 @@ import pandas as pd
 from sewerplan.model.design.conventional import design_flows
 from sewerplan.model.errors import InputFileError
 from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
-from sewerplan.model.fileio import atomic_path, write_csv_atomic
+from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic, write_json_atomic
 from sewerplan.model.intake.inventory import load_buildings
 from sewerplan.model.design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
-from sewerplan.model.intake.prepare import PREPARE_FILES, prepare_training_table, write_prepared
+from sewerplan.model.intake.prepare import HOUSEHOLD_MIX_FILES, PREPARE_FILES, prepare_training_table, write_prepared
 from sewerplan.recipe.sample_town import sample_file
 
 __all__ = ["DEMO_FILES", "DemoResult", "run_demo", "comparison_table", "forecast_tables"]
@@ -68,6 +68,7 @@ DEMO_STEPS = [
 ]
 TRAINING_DIR = "training"
 SCENARIO_DIR = "scenario"
+PLANNED_REJECTED = "planned_town_rejected_rows.csv"
 # census 2023 mean household size (model/data/kr_household_size_distribution.csv)
 CENSUS_2023_MEAN_HOUSEHOLD = 2.21
 CENSUS_2023_SHARES = {"1": 0.355, "2": 0.288, "3": 0.190, "4": 0.133, "5+": 0.035}
@@ -276,14 +277,24 @@ def _scenario_summary(result) -> dict | None:
     }
 
 
-def _check_out(out: Path, force: bool) -> None:
-    targets = [out / v for v in DEMO_FILES.values()] + [out / TRAINING_DIR / v for v in PREPARE_FILES.values()]
-    existing = [str(p) for p in targets if p.exists()]
-    if existing and not force:
+def _check_out(out: Path, force: bool, inputs=()) -> None:
+    """Every file the demo writes passes the output check (never an input, replaced only with ``force``)."""
+    from sewerplan.model.outputs.scenario_outputs import OUTPUT_FILES
+
+    if out.exists() and not out.is_dir():
+        raise InputFileError(f"--out {out} is a file, not a folder / --out 은 폴더여야 합니다.")
+    prepared = {**PREPARE_FILES, **HOUSEHOLD_MIX_FILES}
+    targets = ([out / v for v in DEMO_FILES.values()] + [out / TRAINING_DIR / v for v in prepared.values()]
+               + [out / SCENARIO_DIR / v for v in OUTPUT_FILES.values()] + [out / PLANNED_REJECTED])
+    try:
+        check_outputs(targets, inputs=[p for p in inputs if p is not None], force=force)
+    except InputFileError as exc:
+        if "--force" not in str(exc):
+            raise
         raise InputFileError(
-            f"{out} already holds demo outputs ({len(existing)} files, e.g. {existing[0]}). Use --force to replace "
-            f"them or choose another --out / 출력 폴더에 결과가 이미 있습니다. --force 또는 다른 --out 을 쓰세요."
-        )
+            f"{out} already holds demo outputs. Use --force to replace them or choose another --out / "
+            f"출력 폴더에 결과가 이미 있습니다. --force 또는 다른 --out 을 쓰세요."
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,7 +393,7 @@ def _forecast_planned_town(run: _DemoRun, model):
     plan, plan_rejected = load_buildings(run.planned, skip_invalid=True)
     if len(plan_rejected):
         run.warnings.append(f"{len(plan_rejected)} planned-town rows rejected (see planned_town_rejected_rows.csv)")
-        run.paths["planned_rejected"] = write_csv_atomic(plan_rejected, run.out / "planned_town_rejected_rows.csv")
+        run.paths["planned_rejected"] = write_csv_atomic(plan_rejected, run.out / PLANNED_REJECTED)
     est = estimate_buildings(plan, params=run.params)
     est = est.join(model.predict(est))
     districts, town = forecast_tables(est, model, params=run.params)
@@ -496,8 +507,7 @@ def _demo_summary(run: _DemoRun, prep, model, comparison, forecast, bundle, scen
 
 
 def _write_summary(run: _DemoRun, summary: dict) -> None:
-    with atomic_path(run.out / DEMO_FILES["summary"]) as tmp:
-        Path(tmp).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json_atomic(run.out / DEMO_FILES["summary"], summary)
     run.paths["summary"] = run.out / DEMO_FILES["summary"]
 
 
@@ -533,9 +543,14 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     DemoResult
     """
     out = Path(out_dir)
-    _check_out(out, force)
-    out.mkdir(parents=True, exist_ok=True)
-    run = _demo_run(out, register, billing, planned, household_mix, scenario, synthetic, params)
+    _check_out(out, force, (register, billing, planned, household_mix, scenario))
+    with output_run(out, "demo"):
+        return _run_steps(_demo_run(out, register, billing, planned, household_mix, scenario, synthetic, params),
+                          progress, learner, seed, reports)
+
+
+def _run_steps(run: _DemoRun, progress, learner: str, seed: int, reports: bool) -> DemoResult:
+    """The seven steps, timed, then the summary (the output folder locked and marked incomplete)."""
     clock = _StepClock(progress)
     prep = clock.step(_prepare_existing_town, run)
     model = clock.step(_train, run, prep, learner, seed)
@@ -547,4 +562,4 @@ def run_demo(out_dir="sewerplan-output", force: bool = False, progress=None, reg
     summary = _demo_summary(run, prep, model, comparison, forecast, bundle, scenario_result, clock.timings)
     _write_summary(run, summary)
     clock.finish()
-    return DemoResult(out, run.paths, summary, clock.timings, run.warnings)
+    return DemoResult(run.out, run.paths, summary, clock.timings, run.warnings)
