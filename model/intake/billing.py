@@ -96,6 +96,22 @@ def _to_number(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.str.replace(",", "", regex=False).str.strip(), errors="coerce")
 
 
+class _RowReasons:
+    """Why each row of a billing table is unusable: index -> ["column 'value': message", ...]."""
+
+    def __init__(self, df: pd.DataFrame, original: dict[str, str]):
+        self.df, self.original = df, original
+        self.rows = pd.Series(np.arange(len(df)) + 2, index=df.index)  # header is row 1
+        self.reasons: dict = {}
+
+    def flag(self, mask, canon: str, msg: str) -> None:
+        """Record ``msg`` for every row in ``mask``."""
+        col = self.original.get(canon, canon)
+        for idx in self.df.index[mask.fillna(False) if hasattr(mask, "fillna") else mask]:
+            value = self.df.at[idx, canon] if canon in self.df.columns else ""
+            self.reasons.setdefault(idx, []).append(f"{col} '{value}': {msg}")
+
+
 def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read and check a billing extract.
 
@@ -123,6 +139,26 @@ def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.
     """
     raw, source = read_input(path_or_df, sheet=sheet, source=source, default_source="billing table")
     df, original = map_headers(raw, BILLING_HEADER_ALIASES)
+    _check_billing_columns(df, raw, source)
+    found = _RowReasons(df, original)
+    found.flag(df["customer_id"] == "", "customer_id", "customer number is blank / 수용가번호가 비어 있습니다")
+    months = _parse_billing_months(df, found)
+    volume = _parse_volume(df, found)
+    use = _parse_use_class(df, found)
+    address, pnu = _parcel_keys(df, found)
+    households = _parse_households(df, found)
+    size = _to_number(df["meter_size_mm"]) if "meter_size_mm" in df.columns else pd.Series(np.nan, index=df.index)
+    days = _billing_days(df, months, found)
+    columns = {
+        "customer_id": df["customer_id"], "address": address, "pnu": pnu, "use_class": use,
+        "meter_size_mm": size, "households": households.fillna(0.0), "billing_month": months,
+        "billed_m3": volume, "days": days.astype(float), "source_row": found.rows,
+    }
+    return _split_usable_rejected(columns, raw, found)
+
+
+def _check_billing_columns(df: pd.DataFrame, raw: pd.DataFrame, source: str) -> None:
+    """Raise when a required column is missing, or when there is neither an address nor a PNU column."""
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
         wanted = {c: BILLING_HEADER_ALIASES[c][:4] for c in missing}
@@ -136,53 +172,77 @@ def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.
             f"(필지고유번호/PNU) to join meters to buildings. Columns found: {list(raw.columns)} / "
             "주소 또는 필지고유번호(PNU) 열이 필요합니다."
         )
-    rows = pd.Series(np.arange(len(df)) + 2, index=df.index)
-    reasons: dict[int, list[str]] = {}
 
-    def flag(mask, canon, msg):
-        col = original.get(canon, canon)
-        for idx in df.index[mask.fillna(False) if hasattr(mask, "fillna") else mask]:
-            reasons.setdefault(idx, []).append(f"{col} '{df.at[idx, canon] if canon in df.columns else ''}': {msg}")
 
-    flag(df["customer_id"] == "", "customer_id", "customer number is blank / 수용가번호가 비어 있습니다")
+def _parse_billing_months(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
+    """Billing month as 'YYYYMM' (None where unreadable, flagged)."""
     months = df["billing_month"].map(parse_billing_month)
-    flag(months.isna(), "billing_month", "not a billing month (e.g. 202301 or 2023-01) / 부과년월 형식이 아닙니다")
-    vol = _to_number(df["billed_m3"])
-    flag(df["billed_m3"] == "", "billed_m3", "billed volume is blank (missing reading) / 사용량이 비어 있습니다(검침 누락)")
-    flag((df["billed_m3"] != "") & vol.isna(), "billed_m3", "not a number / 숫자가 아닙니다")
-    flag(vol < 0, "billed_m3", "negative volume (refund or correction row); not used / 음수 사용량(정정·환급)은 쓰지 않습니다")
+    found.flag(months.isna(), "billing_month", "not a billing month (e.g. 202301 or 2023-01) / 부과년월 형식이 아닙니다")
+    return months
+
+
+def _parse_volume(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
+    """Billed volume [m3]: blank (missing reading), non-numeric and negative (refund) rows are flagged."""
+    text = df["billed_m3"]
+    volume = _to_number(text)
+    found.flag(text == "", "billed_m3", "billed volume is blank (missing reading) / 사용량이 비어 있습니다(검침 누락)")
+    found.flag((text != "") & volume.isna(), "billed_m3", "not a number / 숫자가 아닙니다")
+    found.flag(volume < 0, "billed_m3", "negative volume (refund or correction row); not used / "
+               "음수 사용량(정정·환급)은 쓰지 않습니다")
+    return volume
+
+
+def _parse_use_class(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
+    """Use class (업종) as one of :data:`USE_CLASSES` (NaN where unknown, flagged)."""
     use = df["use_class"].map(lambda u: USE_CLASS_ALIASES.get(_norm(u), USE_CLASS_ALIASES.get(str(u).strip())))
-    flag(use.isna(), "use_class", f"unknown use class; expected one of {', '.join(USE_CLASSES)} / 알 수 없는 업종입니다")
+    found.flag(use.isna(), "use_class", f"unknown use class; expected one of {', '.join(USE_CLASSES)} / 알 수 없는 업종입니다")
+    return use
+
+
+def _parcel_keys(df: pd.DataFrame, found: _RowReasons) -> tuple[pd.Series, pd.Series]:
+    """(address, PNU digits): a PNU without 19 digits is dropped (flagged when there is no address too).
+
+    A row with neither an address nor a PNU cannot be joined and is flagged.
+    """
     address = df["address"] if "address" in df.columns else pd.Series("", index=df.index)
     pnu = df["pnu"].str.replace(r"\D", "", regex=True) if "pnu" in df.columns else pd.Series("", index=df.index)
     bad_pnu = (pnu != "") & (pnu.str.len() != 19)
-    flag(bad_pnu & (address == ""), "pnu", "parcel id must have 19 digits / 필지고유번호는 19자리여야 합니다")
+    found.flag(bad_pnu & (address == ""), "pnu", "parcel id must have 19 digits / 필지고유번호는 19자리여야 합니다")
     pnu = pnu.where(~bad_pnu, "")
-    flag((address == "") & (pnu == "") & ~bad_pnu, "address",
-         "no address and no parcel id; the meter cannot be joined / 주소와 필지고유번호가 모두 없습니다")
-    households = _to_number(df["households"]) if "households" in df.columns else pd.Series(np.nan, index=df.index)
-    if "households" in df.columns:
-        flag((df["households"] != "") & (households.isna() | (households < 0)), "households",
-             "households must be a number >= 0 / 가구수는 0 이상의 숫자여야 합니다")
-    size = _to_number(df["meter_size_mm"]) if "meter_size_mm" in df.columns else pd.Series(np.nan, index=df.index)
+    found.flag((address == "") & (pnu == "") & ~bad_pnu, "address",
+               "no address and no parcel id; the meter cannot be joined / 주소와 필지고유번호가 모두 없습니다")
+    return address, pnu
+
+
+def _parse_households(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
+    """Households on the meter [households] (NaN where blank); must be a number >= 0."""
+    if "households" not in df.columns:
+        return pd.Series(np.nan, index=df.index)
+    households = _to_number(df["households"])
+    found.flag((df["households"] != "") & (households.isna() | (households < 0)), "households",
+               "households must be a number >= 0 / 가구수는 0 이상의 숫자여야 합니다")
+    return households
+
+
+def _billing_days(df: pd.DataFrame, months: pd.Series, found: _RowReasons) -> pd.Series:
+    """Billing days [d]: the days column (1-62) where given, else the days of the calendar month."""
     if "days" in df.columns:
         days = _to_number(df["days"])
-        flag((df["days"] != "") & (days.isna() | (days <= 0) | (days > 62)), "days",
-             "billing days must be 1-62 / 사용일수는 1~62일이어야 합니다")
+        found.flag((df["days"] != "") & (days.isna() | (days <= 0) | (days > 62)), "days",
+                   "billing days must be 1-62 / 사용일수는 1~62일이어야 합니다")
     else:
         days = pd.Series(np.nan, index=df.index)
     cal_days = months.map(lambda m: calendar.monthrange(int(m[:4]), int(m[4:]))[1] if m else np.nan)
-    days = days.where(days.notna() & (days > 0), cal_days)
+    return days.where(days.notna() & (days > 0), cal_days)
 
-    bad = pd.Series(df.index.isin(list(reasons)), index=df.index)
-    records = pd.DataFrame({
-        "customer_id": df["customer_id"], "address": address, "pnu": pnu, "use_class": use,
-        "meter_size_mm": size, "households": households.fillna(0.0), "billing_month": months,
-        "billed_m3": vol, "days": days.astype(float), "source_row": rows,
-    })[~bad].reset_index(drop=True)
+
+def _split_usable_rejected(columns: dict, raw: pd.DataFrame, found: _RowReasons):
+    """(usable meter-months from ``columns``, rejected rows as given with ``source_row`` and reasons)."""
+    bad = pd.Series(found.df.index.isin(list(found.reasons)), index=found.df.index)
+    records = pd.DataFrame(columns)[~bad].reset_index(drop=True)
     rejected = raw.loc[bad].copy()
-    rejected.insert(0, "source_row", rows[bad])
-    rejected["rejected_reason"] = [" | ".join(reasons[i]) for i in rejected.index]
+    rejected.insert(0, "source_row", found.rows[bad])
+    rejected["rejected_reason"] = [" | ".join(found.reasons[i]) for i in rejected.index]
     return records, rejected.reset_index(drop=True)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import InputFileError, InventoryValidationError, UnknownBuildingUse
 from ..design.unit_loads import lookup_use
+from ..design.uses import HOUSING_MULTI, category_of
 from ..design.uses import main_use as _main_use
 
 __all__ = [
@@ -237,6 +238,38 @@ def _parse_year(text: str):
     return float(m.group(1))
 
 
+@dataclass
+class _Findings:
+    """The problems found in a building table so far, and which rows they reject.
+
+    ``df`` is the mapped table (canonical headers), ``original`` maps canonical name ->
+    the user's header, ``rows`` the file row of each index (header = row 1).
+    """
+
+    df: pd.DataFrame
+    original: dict[str, str]
+    source: str
+    rows: pd.Series = field(init=False)
+    bad: pd.Series = field(init=False)
+    problems: list[Problem] = field(default_factory=list)
+    reasons: dict = field(default_factory=dict)  # index -> ["column: message", ...]
+
+    def __post_init__(self):
+        self.rows = pd.Series(np.arange(len(self.df)) + 2, index=self.df.index)  # header is row 1
+        self.bad = pd.Series(False, index=self.df.index)
+
+    def flag(self, mask, canon: str, message) -> None:
+        """Record ``message`` (text, or a function of the cell value) for every row in ``mask``."""
+        mask = mask.fillna(False) if hasattr(mask, "fillna") else mask
+        col = self.original.get(canon, canon)
+        for idx in self.df.index[mask]:
+            value = self.df.at[idx, canon] if canon in self.df.columns else ""
+            msg = message(value) if callable(message) else message
+            self.problems.append(Problem(self.source, int(self.rows[idx]), col, str(value), msg))
+            self.reasons.setdefault(idx, []).append(f"{col}: {msg}")
+        self.bad = self.bad | mask
+
+
 def validate_buildings(
     raw: pd.DataFrame,
     source: str = "input",
@@ -254,6 +287,8 @@ def validate_buildings(
     district_column : str, optional
         The user's column to use as district; default a column named like ``district``
         (배수구역, 처리구역 ...), else the 법정동 of the lot address (대지위치).
+    today : date, optional
+        Reference date for the latest possible approval year (default: today).
 
     Returns
     -------
@@ -266,12 +301,41 @@ def validate_buildings(
         Every problem found, in row order.
     """
     today = today or _dt.date.today()
+    raw = text_cells(_rename_reserved_columns(raw))
+    raw, df, original = _map_building_headers(raw, source, district_column)
+    _derive_district(df, original, source)
+    _check_required_columns(df, raw, source)
+    found = _Findings(df, original, source)
+    _check_required_values(found)
+    numeric = _parse_numbers(found)
+    _check_household_shares(numeric, found)
+    use_errors = _check_uses(found)
+    _check_multi_unit_housing(numeric, use_errors, found)
+    if "approval_year" in df.columns:
+        numeric["approval_year"] = _parse_approval_year(found, today)
+    _check_duplicate_ids(found)
+    out = _canonical_table(df, numeric, use_errors, found.rows)
+    return _split_valid_rejected(out, raw, found)
+
+
+def _rename_reserved_columns(raw: pd.DataFrame) -> pd.DataFrame:
+    """Strip the headers; a user's ``source_row`` / ``rejected_reason`` / ``category`` becomes ``input_*``.
+
+    sewerplan writes those three columns itself.
+    """
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
     for reserved in ("source_row", "rejected_reason", "category"):
-        if reserved in raw.columns:  # sewerplan writes these itself; keep the user's under a new name
+        if reserved in raw.columns:
             raw = raw.rename(columns={reserved: f"input_{reserved}"})
-    raw = text_cells(raw)
+    return raw
+
+
+def _map_building_headers(raw: pd.DataFrame, source: str, district_column: str | None):
+    """(raw, mapped table, canonical -> user header), with ``district_column`` as the district.
+
+    The chosen district column appears as ``__district__`` in the returned raw table.
+    """
     if district_column is not None:
         if district_column not in raw.columns:
             raise InputFileError(
@@ -283,31 +347,24 @@ def validate_buildings(
     if district_column is not None:
         df = df.drop(columns=["district"], errors="ignore").rename(columns={"__district__": "district"})
         original["district"] = district_column
-    rows = pd.Series(np.arange(len(df)) + 2, index=df.index)  # header is row 1
-    problems: list[Problem] = []
-    bad = pd.Series(False, index=df.index)
-    reasons: dict[int, list[str]] = {}
+    return raw, df, original
 
-    def flag(mask, canon, message_fn):
-        nonlocal bad
-        mask = mask.fillna(False) if hasattr(mask, "fillna") else mask
-        col = original.get(canon, canon)
-        for idx in df.index[mask]:
-            value = df.at[idx, canon] if canon in df.columns else ""
-            msg = message_fn(value) if callable(message_fn) else message_fn
-            problems.append(Problem(source, int(rows[idx]), col, str(value), msg))
-            reasons.setdefault(idx, []).append(f"{col}: {msg}")
-        bad = bad | mask
 
-    if "district" not in df.columns:
-        if "address" in df.columns:
-            df["district"] = df["address"].map(district_from_address)
-            original["district"] = original["address"]
-        else:
-            raise InputFileError(
-                f"{source}: no district column (district / 배수구역) and no lot address (대지위치) to "
-                f"derive one. Name the column with --district-column / 배수구역 열이 없습니다."
-            )
+def _derive_district(df: pd.DataFrame, original: dict, source: str) -> None:
+    """Without a district column, use the 법정동/읍/면 of the lot address (adds ``district`` in place)."""
+    if "district" in df.columns:
+        return
+    if "address" not in df.columns:
+        raise InputFileError(
+            f"{source}: no district column (district / 배수구역) and no lot address (대지위치) to "
+            f"derive one. Name the column with --district-column / 배수구역 열이 없습니다."
+        )
+    df["district"] = df["address"].map(district_from_address)
+    original["district"] = original["address"]
+
+
+def _check_required_columns(df: pd.DataFrame, raw: pd.DataFrame, source: str) -> None:
+    """Raise when the id, main use or floor area column is missing."""
     missing = [c for c in ("building_id", "main_use", "floor_area_m2") if c not in df.columns]
     if missing:
         wanted = {c: HEADER_ALIASES[c][:3] for c in missing}
@@ -316,93 +373,114 @@ def validate_buildings(
             f"필수 열이 없습니다: {', '.join(_KOREAN_LABEL.get(c, c) for c in missing)}"
         )
 
-    derived_district = original.get("district") == original.get("address")
+
+def _check_required_values(found: _Findings) -> None:
+    """Id, district, main use and floor area must not be blank (a derived district: the address must have a 동)."""
+    df = found.df
+    derived_district = found.original.get("district") == found.original.get("address")
     for canon in REQUIRED_COLUMNS:
         if canon == "district" and derived_district:
-            blank = df["district"] == ""
-            flag(blank, "address", "no 동/읍/면 in the address to use as district; add a district column "
-                 "(배수구역) or use --district-column / 주소에서 배수구역(동·읍·면)을 찾을 수 없습니다")
+            found.flag(df["district"] == "", "address", "no 동/읍/면 in the address to use as district; add a "
+                       "district column (배수구역) or use --district-column / 주소에서 배수구역(동·읍·면)을 찾을 수 없습니다")
             continue
-        flag(df[canon] == "", canon, "required value is blank / 필수 값이 비어 있습니다")
+        found.flag(df[canon] == "", canon, "required value is blank / 필수 값이 비어 있습니다")
 
-    # numbers
-    numeric = {}
-    for canon in NUMERIC_COLUMNS:
-        if canon not in df.columns:
-            continue
-        text = df[canon].str.replace(",", "", regex=False)
-        num = pd.to_numeric(text, errors="coerce")
-        non_numeric = (text != "") & num.isna()
-        if canon == "floor_area_m2":
-            flag(non_numeric, canon, "not a number; give the floor area in m2 / 숫자가 아닙니다 (㎡)")
-            flag(num <= 0, canon, "floor area must be greater than 0 m2 / 연면적은 0보다 커야 합니다")
-        elif canon in _COORDINATE_RANGE:
-            low, high = _COORDINATE_RANGE[canon]
-            flag(non_numeric, canon, "not a number (decimal degrees) / 숫자가 아닙니다 (십진 도)")
-            flag((num < low) | (num > high), canon, f"must be between {low} and {high} degrees / {low}~{high}도 사이여야 합니다")
-        else:
-            flag(non_numeric, canon, "not a number / 숫자가 아닙니다")
-            flag(num < 0, canon, "must not be negative / 음수일 수 없습니다")
-        numeric[canon] = num
-    for canon in HH_SHARE_COLUMNS:
-        if canon in numeric:
-            flag(numeric[canon] > 1, canon, "a share must be between 0 and 1 / 비율은 0~1 사이여야 합니다")
+
+def _parse_numbers(found: _Findings) -> dict[str, pd.Series]:
+    """Every numeric column present, as numbers (NaN where blank or bad), each checked."""
+    return {canon: _parse_number_column(found, canon) for canon in NUMERIC_COLUMNS if canon in found.df.columns}
+
+
+def _parse_number_column(found: _Findings, canon: str) -> pd.Series:
+    """One numeric column ('1,234.5' allowed): a number, > 0 for floor area, in range for coordinates, else >= 0."""
+    text = found.df[canon].str.replace(",", "", regex=False)
+    num = pd.to_numeric(text, errors="coerce")
+    non_numeric = (text != "") & num.isna()
+    if canon == "floor_area_m2":
+        found.flag(non_numeric, canon, "not a number; give the floor area in m2 / 숫자가 아닙니다 (㎡)")
+        found.flag(num <= 0, canon, "floor area must be greater than 0 m2 / 연면적은 0보다 커야 합니다")
+    elif canon in _COORDINATE_RANGE:
+        low, high = _COORDINATE_RANGE[canon]
+        found.flag(non_numeric, canon, "not a number (decimal degrees) / 숫자가 아닙니다 (십진 도)")
+        found.flag((num < low) | (num > high), canon,
+                   f"must be between {low} and {high} degrees / {low}~{high}도 사이여야 합니다")
+    else:
+        found.flag(non_numeric, canon, "not a number / 숫자가 아닙니다")
+        found.flag(num < 0, canon, "must not be negative / 음수일 수 없습니다")
+    return num
+
+
+def _check_household_shares(numeric: dict[str, pd.Series], found: _Findings) -> None:
+    """Household-size shares: each at most 1, and where any is given they add up to 1 (+-0.02)."""
     present = [c for c in HH_SHARE_COLUMNS if c in numeric]
+    for canon in present:
+        found.flag(numeric[canon] > 1, canon, "a share must be between 0 and 1 / 비율은 0~1 사이여야 합니다")
     if present:
         shares = pd.DataFrame({c: numeric[c] for c in present})
         any_given = shares.notna().any(axis=1)
         total = shares.fillna(0).sum(axis=1)
         off = any_given & ((total - 1).abs() > 0.02)
-        flag(off, present[0], lambda v: "household-size shares must add up to 1 / 가구원수 비율 합이 1이어야 합니다")
+        found.flag(off, present[0], "household-size shares must add up to 1 / 가구원수 비율 합이 1이어야 합니다")
 
-    # uses
-    def lookup_errors(values: pd.Series, lookup) -> dict:
-        errors = {}
-        for v in values[values != ""].unique():
-            try:
-                lookup(v)
-            except UnknownBuildingUse as exc:
-                errors[v] = exc.message
-        return errors
 
-    use_errors = lookup_errors(df["main_use"], _main_use)
-    flag(df["main_use"].isin(list(use_errors)), "main_use", lambda v: use_errors[v])
+def _lookup_errors(values: pd.Series, lookup) -> dict:
+    """{value: message} for the distinct non-blank values that ``lookup`` rejects."""
+    errors = {}
+    for v in values[values != ""].unique():
+        try:
+            lookup(v)
+        except UnknownBuildingUse as exc:
+            errors[v] = exc.message
+    return errors
+
+
+def _check_uses(found: _Findings) -> dict:
+    """Main use and MOE code must be known; returns {unknown main use: message}."""
+    df = found.df
+    use_errors = _lookup_errors(df["main_use"], _main_use)
+    found.flag(df["main_use"].isin(list(use_errors)), "main_use", lambda v: use_errors[v])
     if "moe_code" in df.columns:
-        code_errors = lookup_errors(df["moe_code"], lookup_use)
-        flag(df["moe_code"].isin(list(code_errors)), "moe_code", lambda v: code_errors[v])
+        code_errors = _lookup_errors(df["moe_code"], lookup_use)
+        found.flag(df["moe_code"].isin(list(code_errors)), "moe_code", lambda v: code_errors[v])
+    return use_errors
 
-    # multi-unit housing is counted by dwellings: one of households / dwelling units is needed
-    from ..design.uses import HOUSING_MULTI
 
-    multi = df["main_use"].map(lambda u: u not in use_errors and u != "" and _main_use(u).default_moe_code == HOUSING_MULTI)
+def _check_multi_unit_housing(numeric: dict[str, pd.Series], use_errors: dict, found: _Findings) -> None:
+    """Multi-unit housing is counted by dwellings: households, dwelling units or families must be > 0."""
+    df = found.df
+    multi = df["main_use"].map(
+        lambda u: u not in use_errors and u != "" and _main_use(u).default_moe_code == HOUSING_MULTI)
     if "moe_code" in df.columns:
         multi &= df["moe_code"].isin(["", HOUSING_MULTI])
     counts = [numeric[c].fillna(0) for c in ("households", "dwelling_units", "families") if c in numeric]
     has_count = sum(counts) > 0 if counts else pd.Series(False, index=df.index)
-    flag(multi & ~has_count, "households" if "households" in df.columns else "main_use",
-         "multi-unit housing needs households (세대수) or dwelling units (호수) greater than 0 / "
-         "공동주택은 세대수 또는 호수가 있어야 합니다")
+    found.flag(multi & ~has_count, "households" if "households" in df.columns else "main_use",
+               "multi-unit housing needs households (세대수) or dwelling units (호수) greater than 0 / "
+               "공동주택은 세대수 또는 호수가 있어야 합니다")
 
-    # years
-    if "approval_year" in df.columns:
-        text = df["approval_year"]
-        years = text.map(lambda t: _parse_year(t) if t != "" else np.nan).astype(float)
-        unparsable = (text != "") & years.isna()
-        flag(unparsable, "approval_year", "not a date or year (e.g. 20190501 or 2019) / 날짜·연도 형식이 아닙니다")
-        impossible = years.notna() & ((years < _YEAR_MIN) | (years > today.year + _YEAR_MAX_AHEAD))
-        flag(
-            impossible, "approval_year",
-            f"impossible year; expected {_YEAR_MIN}-{today.year + _YEAR_MAX_AHEAD} / 불가능한 연도입니다",
-        )
-        numeric["approval_year"] = years
 
-    # duplicates
-    ids = df["building_id"]
+def _parse_approval_year(found: _Findings, today: _dt.date) -> pd.Series:
+    """Approval year [year] from the 사용승인일 text; must be a date or year in 1900..today + 30."""
+    text = found.df["approval_year"]
+    years = text.map(lambda t: _parse_year(t) if t != "" else np.nan).astype(float)
+    unparsable = (text != "") & years.isna()
+    found.flag(unparsable, "approval_year", "not a date or year (e.g. 20190501 or 2019) / 날짜·연도 형식이 아닙니다")
+    latest = today.year + _YEAR_MAX_AHEAD
+    impossible = years.notna() & ((years < _YEAR_MIN) | (years > latest))
+    found.flag(impossible, "approval_year", f"impossible year; expected {_YEAR_MIN}-{latest} / 불가능한 연도입니다")
+    return years
+
+
+def _check_duplicate_ids(found: _Findings) -> None:
+    """A building id used again rejects the later rows, naming the first row."""
+    ids = found.df["building_id"]
     dup = ids.duplicated(keep="first") & (ids != "")
-    first_row = {v: int(rows[i]) for i, v in ids[~ids.duplicated(keep="first")].items()}
-    flag(dup, "building_id", lambda v: f"duplicate id; first used in row {first_row[v]} / 중복된 ID입니다")
+    first_row = {v: int(found.rows[i]) for i, v in ids[~ids.duplicated(keep="first")].items()}
+    found.flag(dup, "building_id", lambda v: f"duplicate id; first used in row {first_row[v]} / 중복된 ID입니다")
 
-    # build canonical output
+
+def _canonical_table(df: pd.DataFrame, numeric: dict, use_errors: dict, rows: pd.Series) -> pd.DataFrame:
+    """All rows in canonical columns: names, parsed numbers, households, rural flag, pass-through and PNU."""
     out = pd.DataFrame(index=df.index)
     out["building_id"] = df["building_id"]
     out["district"] = df["district"]
@@ -414,11 +492,7 @@ def validate_buildings(
     for canon in ("households", "dwelling_units"):
         if canon not in out.columns:
             out[canon] = np.nan
-    # 다가구주택 registers count families (가구), not households (세대)
-    if "families" in out.columns:
-        use_fam = (out["households"].fillna(0) <= 0) & (out["families"].fillna(0) > 0)
-        out.loc[use_fam, "households"] = out.loc[use_fam, "families"]
-    out["households"] = out["households"].fillna(0.0)
+    _households_from_families(out)
     out["rural"] = df["rural"].str.lower().isin(_TRUE) if "rural" in df.columns else False
     for canon in ("address", "building_name", "road_address", "main_use_code"):
         if canon in df.columns:
@@ -428,16 +502,30 @@ def validate_buildings(
     elif {"sigungu_code", "bjdong_code", "bun", "ji"} <= set(df.columns):
         out["pnu"] = _pnu_from_parts(df)
     out["source_row"] = rows
-    valid_mask = ~bad
-    valid = out[valid_mask].copy()
-    from ..design.uses import category_of
+    return out
 
+
+def _households_from_families(out: pd.DataFrame) -> None:
+    """다가구주택 registers count families (가구), not households (세대): use them when households are 0.
+
+    Blank households become 0 (in place).
+    """
+    if "families" in out.columns:
+        use_fam = (out["households"].fillna(0) <= 0) & (out["families"].fillna(0) > 0)
+        out.loc[use_fam, "households"] = out.loc[use_fam, "families"]
+    out["households"] = out["households"].fillna(0.0)
+
+
+def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings):
+    """(valid canonical rows with ``category``, rejected rows as given with reasons, problems by row)."""
+    bad = found.bad
+    valid = out[~bad].copy()
     valid["category"] = valid["main_use"].map(category_of)
     rejected = raw.loc[bad[bad].index].copy()
-    rejected.insert(0, "source_row", rows[bad])
-    rejected["rejected_reason"] = [" | ".join(reasons.get(i, [])) for i in rejected.index]
-    problems.sort(key=lambda p: p.row)
-    return valid.reset_index(drop=True), rejected.reset_index(drop=True), problems
+    rejected.insert(0, "source_row", found.rows[bad])
+    rejected["rejected_reason"] = [" | ".join(found.reasons.get(i, [])) for i in rejected.index]
+    found.problems.sort(key=lambda p: p.row)
+    return valid.reset_index(drop=True), rejected.reset_index(drop=True), found.problems
 
 
 def load_buildings(path_or_df, district_column=None, skip_invalid=False, sheet=None, source=None):

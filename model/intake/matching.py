@@ -23,6 +23,7 @@ Join rule (documented in ``docs/manual.ko.md``)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -139,6 +140,18 @@ def _building_parcels(buildings: pd.DataFrame) -> tuple[pd.Series, dict, dict]:
     return parcel, by_pnu, by_addr
 
 
+@dataclass
+class _ParcelIndex:
+    """The buildings of each parcel and what meters are split by (index = row of the building table)."""
+
+    by_pnu: dict  # PNU -> parcel key
+    by_addr: dict  # lot-address key -> parcel key
+    groups: dict  # parcel key -> building rows
+    area: pd.Series  # floor area [m2], blank = 0
+    households: pd.Series  # [households], blank = 0
+    residential: pd.Series  # bool
+
+
 def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
     """Join meters (:func:`~sewerplan.model.intake.billing.meter_day_averages`) to buildings.
 
@@ -155,6 +168,17 @@ def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
     -------
     MatchResult
     """
+    b, parcels = _index_parcels(buildings)
+    links, unmatched = _link_meters(meters, b, parcels)
+    out, without = _observed_per_building(b, links)
+    unmatched_meters, um = _unmatched_meter_table(meters, unmatched)
+    links = links.drop(columns=["_row"])
+    counts = _match_counts(meters, links, out, without, unmatched_meters, um)
+    return MatchResult(out, links, unmatched_meters, without, counts)
+
+
+def _index_parcels(buildings: pd.DataFrame) -> tuple[pd.DataFrame, _ParcelIndex]:
+    """(copy of the buildings with ``category`` and ``_parcel``, the parcel index)."""
     b = buildings.copy().reset_index(drop=True)
     if "category" not in b.columns:
         b["category"] = b["main_use"].map(category_of)
@@ -163,44 +187,18 @@ def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
     groups = {k: v for k, v in b[b["_parcel"] != ""].groupby("_parcel").groups.items()}
     area = b["floor_area_m2"].astype(float).clip(lower=0).fillna(0.0)
     hh = b["households"].astype(float).fillna(0.0) if "households" in b.columns else pd.Series(0.0, index=b.index)
-    residential = b["category"].eq("residential")
+    return b, _ParcelIndex(by_pnu, by_addr, groups, area, hh, b["category"].eq("residential"))
 
+
+def _link_meters(meters: pd.DataFrame, b: pd.DataFrame, parcels: _ParcelIndex) -> tuple[pd.DataFrame, list]:
+    """(one row per meter-building pair with its share, [(customer_id, reason, address key)] of unmatched meters)."""
     link_rows, unmatched = [], []
     for m in meters.itertuples(index=False):
-        m_pnu = normalise_pnu(getattr(m, "pnu", ""))
-        m_addr = lot_address_key(getattr(m, "address", ""))
-        par, method = None, ""
-        if m_pnu and m_pnu in by_pnu:
-            par, method = by_pnu[m_pnu], "pnu"
-        elif m_addr and m_addr in by_addr:
-            par, method = by_addr[m_addr], "address"
+        par, method, m_pnu, m_addr = _find_parcel(m, parcels)
         if par is None:
-            if not m_pnu and not str(getattr(m, "address", "") or "").strip():
-                reason = "no_key"
-            elif not m_pnu and not m_addr:
-                reason = "address_unreadable"
-            else:
-                reason = "not_in_register"
-            unmatched.append((m.customer_id, reason, m_addr))
+            unmatched.append((m.customer_id, _unmatched_reason(m, m_pnu, m_addr), m_addr))
             continue
-        idx = list(groups[par])
-        if len(idx) == 1:
-            chosen, weights, rule = idx, np.array([1.0]), "single_building"
-        else:
-            res = [i for i in idx if residential[i]]
-            non = [i for i in idx if not residential[i]]
-            if m.use_class == "가정용" and res:
-                chosen, rule = res, "household_share"
-                weights = hh[res].to_numpy()
-                if weights.sum() <= 0:
-                    weights = area[res].to_numpy()
-            elif m.use_class != "가정용" and non:
-                chosen, weights, rule = non, area[non].to_numpy(), "floor_area_share_nonresidential"
-            else:
-                chosen, weights, rule = idx, area[idx].to_numpy(), "floor_area_share"
-            if weights.sum() <= 0:
-                weights = np.ones(len(chosen))
-        shares = weights / weights.sum()
+        chosen, shares, rule = _split_meter(list(parcels.groups[par]), m.use_class, parcels)
         for i, s in zip(chosen, shares):
             link_rows.append((m.customer_id, b.at[i, "building_id"], i, float(s), rule, method,
                               float(m.sewage_m3_per_day) * s, float(m.water_m3_per_day) * s,
@@ -208,6 +206,57 @@ def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
     links = pd.DataFrame(link_rows, columns=["customer_id", "building_id", "_row", "share", "split_rule",
                                              "match_method", "sewage_m3_per_day", "water_m3_per_day",
                                              "months_billed", "short_record"])
+    return links, unmatched
+
+
+def _find_parcel(m, parcels: _ParcelIndex):
+    """(parcel key or None, "pnu" / "address" / "", meter PNU, meter lot-address key): PNU first, then address."""
+    m_pnu = normalise_pnu(getattr(m, "pnu", ""))
+    m_addr = lot_address_key(getattr(m, "address", ""))
+    if m_pnu and m_pnu in parcels.by_pnu:
+        return parcels.by_pnu[m_pnu], "pnu", m_pnu, m_addr
+    if m_addr and m_addr in parcels.by_addr:
+        return parcels.by_addr[m_addr], "address", m_pnu, m_addr
+    return None, "", m_pnu, m_addr
+
+
+def _unmatched_reason(m, m_pnu: str, m_addr: str) -> str:
+    """Key of :data:`UNMATCHED_REASONS` for a meter that matched no parcel."""
+    if not m_pnu and not str(getattr(m, "address", "") or "").strip():
+        return "no_key"
+    if not m_pnu and not m_addr:
+        return "address_unreadable"
+    return "not_in_register"
+
+
+def _split_meter(idx: list, use_class: str, parcels: _ParcelIndex) -> tuple[list, np.ndarray, str]:
+    """(buildings, shares summing to 1, rule of :data:`SPLIT_RULES`) for a meter on a parcel's buildings."""
+    if len(idx) == 1:
+        chosen, weights, rule = idx, np.array([1.0]), "single_building"
+    else:
+        chosen, weights, rule = _split_weights(idx, use_class, parcels)
+        if weights.sum() <= 0:
+            weights = np.ones(len(chosen))
+    return chosen, weights / weights.sum(), rule
+
+
+def _split_weights(idx: list, use_class: str, parcels: _ParcelIndex) -> tuple[list, np.ndarray, str]:
+    """Several buildings: a 가정용 meter over the residential ones by households (else floor area),
+    another meter over the non-residential ones by floor area, else over all by floor area."""
+    res = [i for i in idx if parcels.residential[i]]
+    non = [i for i in idx if not parcels.residential[i]]
+    if use_class == "가정용" and res:
+        weights = parcels.households[res].to_numpy()
+        if weights.sum() <= 0:
+            weights = parcels.area[res].to_numpy()
+        return res, weights, "household_share"
+    if use_class != "가정용" and non:
+        return non, parcels.area[non].to_numpy(), "floor_area_share_nonresidential"
+    return idx, parcels.area[idx].to_numpy(), "floor_area_share"
+
+
+def _observed_per_building(b: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(buildings with their meters' share-weighted sewage and water added up, buildings without a meter)."""
     agg = links.groupby("_row").agg(
         observed_m3_per_day=("sewage_m3_per_day", "sum"), observed_water_m3_per_day=("water_m3_per_day", "sum"),
         n_meters=("customer_id", "nunique"), billing_months=("months_billed", "min"),
@@ -224,19 +273,24 @@ def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
         "building has no PNU or readable lot address / 건축물에 필지고유번호·지번주소 없음",
         "no meter matched this parcel (not billed yet, billed under another parcel, or vacant) / "
         "연계된 계량기 없음(미부과, 다른 필지로 부과, 공실 등)")
-    out = out.drop(columns=["_parcel"])
+    return out.drop(columns=["_parcel"]), without
 
+
+def _unmatched_meter_table(meters: pd.DataFrame, unmatched: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(unmatched meters with ``unmatched_reason``, their reason keys)."""
     um = pd.DataFrame(unmatched, columns=["customer_id", "reason", "address_key"])
     unmatched_meters = meters.merge(um, on="customer_id", how="inner")
     unmatched_meters["unmatched_reason"] = unmatched_meters["reason"].map(UNMATCHED_REASONS)
-    unmatched_meters = unmatched_meters.drop(columns=["reason"])
+    return unmatched_meters.drop(columns=["reason"]), um
 
-    links = links.drop(columns=["_row"])
+
+def _match_counts(meters, links, out, without, unmatched_meters, um) -> dict:
+    """The numbers of the match report: meters and volume matched, split rules used, buildings covered."""
     per_meter = links.groupby("customer_id").agg(n=("building_id", "size"), method=("match_method", "first"))
     per_building_meters = out["n_meters"]
     total = float(meters["sewage_m3_per_day"].sum()) if len(meters) else 0.0
     unmatched_volume = float(unmatched_meters["sewage_m3_per_day"].sum()) if len(unmatched_meters) else 0.0
-    counts = {
+    return {
         "meters_total": int(len(meters)),
         "meters_matched": int(len(per_meter)),
         "meters_matched_by_pnu": int((per_meter["method"] == "pnu").sum()),
@@ -256,4 +310,3 @@ def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
         "sewage_m3_per_day_unmatched": round(unmatched_volume, 3),
         "matched_volume_share": round((total - unmatched_volume) / total, 4) if total > 0 else None,
     }
-    return MatchResult(out, links, unmatched_meters, without, counts)

@@ -109,48 +109,82 @@ def prepare_training_table(register, billing, district_column: str | None = None
     say("reading the building register / 건축물대장 읽는 중")
     buildings, rejected_register = load_buildings(register, district_column=district_column, skip_invalid=True)
     say("reading the billing records / 요금 부과자료 읽는 중")
-    records, rejected_billing = read_billing(billing)
-    if len(records) == 0:
-        raise InputFileError(
-            f"No usable billing rows in {billing}: all {len(rejected_billing)} rows were rejected; see the reasons "
-            "in rejected_billing_rows.csv / 쓸 수 있는 요금 부과 행이 없습니다."
-        )
+    records, rejected_billing = _read_usable_billing(billing)
     kept, flagged = screen_meter_months(records, misread_ratio=misread_ratio)
     meters = meter_day_averages(kept, params=params)
     say("joining meters to buildings / 계량기-건축물 연계 중")
     result = match_meters(buildings, meters)
     # 'source_row' would clash when the table is read back by load_buildings; keep it by another name
     table = result.buildings.rename(columns={"source_row": "register_row"})
-    mix_rejected = mix_unmatched = None
-    mix_report = None
+    mix_rejected = mix_unmatched = mix_report = None
     if household_mix is not None:
-        from .household_composition import join_household_mix, read_household_mix
-
         say("joining household composition / 가구원수 구성 연계 중")
-        mix_records, mix_rejected = read_household_mix(household_mix)
-        table, mix_unmatched, mix_counts = join_household_mix(table, mix_records)
-        mix_report = {"rows_read": int(len(mix_records) + len(mix_rejected)),
-                      "rows_rejected": int(len(mix_rejected)), **mix_counts,
-                      "rule": "building id, then PNU, then lot address; a parcel row gives its mix to every "
-                              "residential building of the parcel; residential buildings without a row keep "
-                              "no mix (the ML model fills it from the census trend) / 건축물PK, PNU, 지번 순 연계"}
-    report = {
+        table, mix_rejected, mix_unmatched, mix_report = _join_household_mix_file(table, household_mix)
+    register_counts = {"rows_read": int(len(buildings) + len(rejected_register)),
+                       "rows_rejected": int(len(rejected_register)), "buildings": int(len(buildings))}
+    billing_counts = _billing_counts(records, rejected_billing, kept, flagged, meters)
+    report = _prepare_report(_input_names(register, billing, household_mix), synthetic, params, misread_ratio,
+                             register_counts, billing_counts, result.counts, table, mix_report)
+    return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
+                        rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
+
+
+def _read_usable_billing(billing) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(usable meter-months, rejected rows) of the billing file; raise when no row is usable."""
+    records, rejected_billing = read_billing(billing)
+    if len(records) == 0:
+        raise InputFileError(
+            f"No usable billing rows in {billing}: all {len(rejected_billing)} rows were rejected; see the reasons "
+            "in rejected_billing_rows.csv / 쓸 수 있는 요금 부과 행이 없습니다."
+        )
+    return records, rejected_billing
+
+
+def _join_household_mix_file(table: pd.DataFrame, household_mix):
+    """(table with ``hh_share_*``, rejected composition rows, unmatched composition rows, report section)."""
+    from .household_composition import join_household_mix, read_household_mix
+
+    mix_records, mix_rejected = read_household_mix(household_mix)
+    table, mix_unmatched, mix_counts = join_household_mix(table, mix_records)
+    mix_report = {"rows_read": int(len(mix_records) + len(mix_rejected)),
+                  "rows_rejected": int(len(mix_rejected)), **mix_counts,
+                  "rule": "building id, then PNU, then lot address; a parcel row gives its mix to every "
+                          "residential building of the parcel; residential buildings without a row keep "
+                          "no mix (the ML model fills it from the census trend) / 건축물PK, PNU, 지번 순 연계"}
+    return table, mix_rejected, mix_unmatched, mix_report
+
+
+def _input_names(register, billing, household_mix) -> dict:
+    """How each input is named in the report: its path, or "table" for a DataFrame."""
+    def name(x):
+        return str(x) if not isinstance(x, pd.DataFrame) else "table"
+
+    return {"register": name(register), "billing": name(billing),
+            **({"household_mix": name(household_mix)} if household_mix is not None else {})}
+
+
+def _billing_counts(records, rejected_billing, kept, flagged, meters) -> dict:
+    """Billing section of the report: rows read and rejected, meter-months used and flagged, meters, months."""
+    return {"rows_read": int(len(records) + len(rejected_billing)),
+            "rows_rejected": int(len(rejected_billing)),
+            "meter_months_used": int(len(kept)),
+            "meter_months_flagged_misread": int(len(flagged)),
+            "meters": int(len(meters)),
+            "months": sorted(kept["billing_month"].unique().tolist()) if len(kept) else []}
+
+
+def _prepare_report(inputs: dict, synthetic: bool, params: DesignParameters, misread_ratio: float,
+                    register_counts: dict, billing_counts: dict, match_counts: dict, table: pd.DataFrame,
+                    mix_report: dict | None) -> dict:
+    """The match report (``match_report.json``): inputs, counts of every step and the rules applied."""
+    return {
         "synthetic": bool(synthetic),
         "note": ("Synthetic sample data, not a real town / 합성 예시 자료 (실제 도시 아님)" if synthetic else ""),
-        "inputs": {"register": str(register) if not isinstance(register, pd.DataFrame) else "table",
-                   "billing": str(billing) if not isinstance(billing, pd.DataFrame) else "table",
-                   **({"household_mix": str(household_mix) if not isinstance(household_mix, pd.DataFrame)
-                       else "table"} if household_mix is not None else {})},
+        "inputs": inputs,
         "return_ratio": params.return_ratio,
-        "register": {"rows_read": int(len(buildings) + len(rejected_register)),
-                     "rows_rejected": int(len(rejected_register)), "buildings": int(len(buildings))},
-        "billing": {"rows_read": int(len(records) + len(rejected_billing)),
-                    "rows_rejected": int(len(rejected_billing)),
-                    "meter_months_used": int(len(kept)),
-                    "meter_months_flagged_misread": int(len(flagged)),
-                    "meters": int(len(meters)),
-                    "months": sorted(kept["billing_month"].unique().tolist()) if len(kept) else []},
-        "match": result.counts,
+        "register": register_counts,
+        "billing": billing_counts,
+        "match": match_counts,
         "training_rows_with_observed": int(table["observed_m3_per_day"].notna().sum()),
         **({"household_mix": mix_report} if mix_report is not None else {}),
         "rules": {
@@ -163,8 +197,6 @@ def prepare_training_table(register, billing, district_column: str | None = None
             "join": "PNU first, then normalised lot address (시군구+법정동+본번-부번) / PNU 우선, 다음 지번주소",
         },
     }
-    return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
-                        rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
 
 
 def write_prepared(prepared: PreparedData, out_dir, force: bool = False, inputs=()) -> dict[str, Path]:
