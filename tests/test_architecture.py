@@ -130,3 +130,17 @@ def test_public_names_stay_importable_from_sewerplan_model():
 
     for name in m.__all__:
         assert getattr(m, name) is not None, name
+
+
+MAX_FUNCTION_LINES = 80  # "a screen or two": a function per step, named for the step
+
+
+def test_no_function_longer_than_a_screen_or_two():
+    long = []
+    for path in code_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
+    assert long == []
