@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from sewerplan.cli_common import require_extra
+
 __all__ = ["register"]
 
 excel_app = typer.Typer(
@@ -20,6 +22,7 @@ def template(
     force: bool = typer.Option(False, "--force", help="Overwrite / 덮어쓰기"),
 ):
     """Write the template workbook (sample town, formulas, buttons) / 서식 통합 문서를 만듭니다."""
+    require_extra("excel")
     from sewerplan.xl_addin.template import build_template
 
     try:
@@ -48,11 +51,8 @@ def serve(
     if new_token:
         typer.echo(server.new_token())
         return
-    try:
-        import uvicorn
-    except ImportError:
-        typer.echo("pip install 'sewerplan[server]' first / 먼저 sewerplan[server] 를 설치하세요", err=True)
-        raise typer.Exit(2) from None
+    require_extra("server")
+    import uvicorn
     try:
         app = server.create_app(base_url=base_url)
     except RuntimeError as exc:

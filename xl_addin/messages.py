@@ -178,6 +178,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "yes": ("예", "yes"),
     "no": ("아니오", "no"),
     "bundled_model": ("기본 내장 모델", "bundled default"),
+    # --- settings (settings.py)
+    "conf_unreadable": ("xlwings 설정 파일 {path} 을(를) 읽을 수 없어 SEWERPLAN_MODEL 설정을 알 수 없습니다({detail}). "
+                        "xlwings 탭 > 설정에서 다시 저장하거나 파일을 지우세요.",
+                        "cannot read the xlwings config file {path} ({detail}), so the SEWERPLAN_MODEL setting is "
+                        "unknown; save the settings again (xlwings tab) or delete the file."),
 }
 
 
