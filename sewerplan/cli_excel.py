@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -16,17 +17,34 @@ excel_app = typer.Typer(
 )
 
 
+class Layout(str, Enum):
+    auto = "auto"
+    dynamic = "dynamic"
+    legacy = "legacy"
+
+
 @excel_app.command("template")
 def template(
     out: Path = typer.Option(Path("sewerplan.xlsm"), "--out", help="Workbook to write (.xlsm) / 만들 통합 문서"),
     force: bool = typer.Option(False, "--force", help="Overwrite / 덮어쓰기"),
+    layout: Layout = typer.Option(
+        Layout.auto, "--layout",
+        help="dynamic: Excel 2021/2024/365 (spilled results); legacy: Excel 2016/2019 (no dynamic arrays); "
+             "auto: this PC's Excel, else dynamic / 엑셀 버전에 맞는 배치"),
 ):
     """Write the template workbook (sample town, formulas, buttons) / 서식 통합 문서를 만듭니다."""
     require_extra("excel")
+    from sewerplan.xl_addin.excel_version import dynamic_arrays
     from sewerplan.xl_addin.template import build_template
 
+    dynamic = {"dynamic": True, "legacy": False}.get(layout.value)
+    if dynamic is None:
+        found = dynamic_arrays()
+        dynamic = found is not False
+        why = "detected" if found is not None else "Excel not found on this PC; default"
+        typer.echo(f"layout / 배치: {'dynamic' if dynamic else 'legacy'} ({why}; --layout to choose)")
     try:
-        path = build_template(out, force=force)
+        path = build_template(out, force=force, dynamic_arrays=dynamic)
     except (FileExistsError, ValueError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import messages
 
-__all__ = ["Cells", "read_numbers", "read_texts", "line_up", "to_excel"]
+__all__ = ["Cells", "read_numbers", "read_years", "read_texts", "line_up", "to_excel"]
 
 BLANK = ""  # what an ignored trailing row shows in the spilled result
 
@@ -128,6 +128,26 @@ def read_numbers(func: str, arg: str, value, hint: str, *, outside: str,
         pos = [(r, c, out.shape) for r, c in zip(*np.nonzero(bad))]
         raise messages.out_of_range(func, arg, pos, out[bad][0], outside)
     return Cells(arg, out, scalar)
+
+
+def read_years(func: str, arg: str, value, hint: str, *, outside: str, low: float, high: float) -> Cells:
+    """Read a year argument: a number, a date cell (classic xlwings gives ``datetime``) or an
+    Excel date serial (Excel on the web sends dates as numbers, e.g. 47118 = 2028-12-31)."""
+    import datetime as dt
+
+    from sewerplan.model.units import EXCEL_SERIAL_RANGE, excel_serial_to_year
+
+    arr, scalar = _grid(value)
+    if arr.dtype == object:
+        arr = np.array([[v.year if isinstance(v, (dt.date, dt.datetime)) else v for v in row] for row in arr],
+                       dtype=object).reshape(arr.shape)
+    years = _as_floats(func, arg, arr, hint)
+    with np.errstate(invalid="ignore"):
+        serial = (years >= EXCEL_SERIAL_RANGE[0]) & (years <= EXCEL_SERIAL_RANGE[1])
+    if serial.any():
+        years = np.where(serial, excel_serial_to_year(years), years)
+    checked = read_numbers(func, arg, years, hint, outside=outside, low=low, high=high)
+    return Cells(arg, checked.values, scalar)
 
 
 def _as_floats(func: str, arg: str, arr: np.ndarray, hint: str) -> np.ndarray:

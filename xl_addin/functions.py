@@ -23,7 +23,7 @@ from sewerplan.model.errors import ParameterError, SewerplanError, UnknownBuildi
 from sewerplan.model.design.parameters import DEFAULT_PARAMETERS
 
 from . import messages
-from .cells import fill_blank, line_up, read_numbers, read_texts, to_excel
+from .cells import fill_blank, line_up, read_numbers, read_texts, read_years, to_excel
 
 __all__ = [
     "SEWER_CONVENTIONAL",
@@ -323,7 +323,6 @@ def _table_frame(f, value):
 )
 def SEWER_ML(building_table, coverage=None):
     """ML 일평균 오수량 예측 [㎥/일]: 추정값, 하한, 상한 (머리글 포함, 표 옆에 펼쳐짐). ML day-average sewage [m3/d]: estimate, lower, upper, spilled with a header row."""
-    from sewerplan.model.errors import InventoryValidationError
     from sewerplan.model.intake.inventory import validate_buildings
 
     f = "SEWER_ML"
@@ -340,7 +339,7 @@ def SEWER_ML(building_table, coverage=None):
         raise messages.user_error(f, "coverage_calibrated", coverage=model.coverage)
     valid, rejected, problems = validate_buildings(raw, source="building_table")
     if problems:
-        raise messages.from_model_error(f, InventoryValidationError(problems, "building_table"))
+        raise messages.table_problems(f, "building_table", problems)
     try:
         pred = model.predict(valid)
     except (SewerplanError, ValueError, KeyError) as exc:
@@ -457,7 +456,7 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
 
     f = "SEWER_SCENARIO_CAPACITY"
     path = _scenario_path(f, scenario_file)
-    yrs = read_numbers(f, "year", year, "enter.year_number", low=1900, high=2200, outside="range.year")
+    yrs = read_years(f, "year", year, "enter.year_number", low=1900, high=2200, outside="range.year")
     conf = read_numbers(f, "confidence", confidence, "enter.confidence_number", **_CONFIDENCE)
     m = read_texts(f, "method", method).values
     if m.size != 1:
@@ -511,3 +510,33 @@ def SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file, confidence=None, plant_capaci
     rows = [[("" if (isinstance(v, float) and np.isnan(v)) else (int(v) if c == "year" else float(v)))
              for c, v in zip(tab.columns, rec)] for rec in tab.itertuples(index=False)]
     return [header] + rows
+
+
+# --------------------------------------------------------------------------------------
+# Excel 2016 / 2019: no dynamic arrays (xl_addin/excel_version.py)
+# --------------------------------------------------------------------------------------
+
+
+def configure_returns(dynamic_arrays: bool | None) -> None:
+    """Return results as spills (dynamic arrays, or unknown) or, in an Excel without dynamic
+    arrays, with xlwings' resizing array formula (``expand="table"``): the formula cell grows
+    to the result's rows and columns. Only classic xlwings on Windows registers the options
+    (``__xlfunc__``); elsewhere this does nothing."""
+    for g in UDFS.values():
+        info = getattr(g, "__xlfunc__", None)
+        if info is None:
+            continue
+        options = info["ret"]["options"]
+        if dynamic_arrays is False:
+            options["expand"] = "table"
+        else:
+            options.pop("expand", None)
+
+
+def _configure_for_this_excel() -> None:
+    from .excel_version import dynamic_arrays
+
+    configure_returns(dynamic_arrays())
+
+
+_configure_for_this_excel()

@@ -25,6 +25,7 @@ from xlwings import XlwingsError
 
 __all__ = ["CATALOGUE", "ARG_LABELS", "Pair", "text", "cell_label", "label", "arg_label", "user_error",
            "blank", "not_a_number", "out_of_range", "shape_mismatch", "from_model_error", "unknown_choice",
+           "table_problems",
            "where", "MAX_LISTED"]
 
 # Korean labels of the worksheet-function arguments, shown in messages and help.
@@ -144,10 +145,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "table_header_blank": ("건축물 표의 머리글에 빈 칸이 있습니다. 표의 첫 행이 머리글인지 확인하세요.",
                            "the table header has blank cells; make sure the first row of the range is the header."),
     "table_no_rows": ("건축물 표에 행이 없습니다.", "the building table has no rows."),
+    "table_cell": ("{label}의 {row}번째 행(머리글=1행), '{column}' 열의 값 {value}: {problem}{more} 셀을 고치세요.",
+                   "{label}, row {row} of the range (header = row 1), column '{column}', value {value}: "
+                   "{problem}{more} Correct the cell."),
+    "table_more": (" (다른 문제 {more}건)", " ({more} more problems)"),
     "coverage_calibrated": ("이 모델의 예측구간은 포함확률 {coverage:g}로 보정되어 있습니다. coverage를 비우거나 "
-                            "{coverage:g}로 두세요. 다른 값이 필요하면 `sewerplan train --coverage` 로 다시 학습하세요.",
+                            "{coverage:g}로 두세요. 다른 값은 그 포함확률로 학습한 모델이 필요합니다.",
                             "this model's intervals are calibrated for coverage {coverage:g}; leave coverage blank or "
-                            "set {coverage:g}, or retrain with `sewerplan train --coverage`."),
+                            "set {coverage:g}; another coverage needs a model trained for it."),
     "scenario_not_found": ("{label} 파일을 찾을 수 없습니다: {path}. 전체 경로(예: C:\\계획\\시나리오.xlsx)를 "
                            "입력하거나, 번들 예시는 sample 을 입력하세요.",
                            "{label}: file not found: {path}. Give the full path (e.g. C:\\plans\\town.xlsx), or sample "
@@ -284,6 +289,17 @@ def shape_mismatch(func: str, shapes: dict) -> XlwingsError:
 def unknown_choice(func: str, arg: str, value, choices: str) -> XlwingsError:
     """A text argument that is none of the accepted words (``choices``: a ``choices.*`` key)."""
     return user_error(func, "unknown_choice", label=arg_label(arg), value=_show(value), choices=text(choices))
+
+
+def table_problems(func: str, arg: str, problems) -> XlwingsError:
+    """Bad cells of a table argument (intake :class:`Problem` rows): the first one by row and
+    column of the range, with the count of the others. No command-line advice: this is a cell."""
+    first = problems[0]
+    en, _, ko = str(first.message).partition(" / ")
+    more = text("table_more", more=len(problems) - 1) if len(problems) > 1 else Pair("", "")
+    return user_error(func, "table_cell", label=arg_label(arg), row=first.row, column=first.column,
+                      value=_show(first.value), problem=Pair((ko or en).rstrip(".") + ".", en.rstrip(".") + "."),
+                      more=more)
 
 
 def from_model_error(func: str, exc, position=None) -> XlwingsError:
