@@ -112,6 +112,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "Enter the plant capacity in m3/d as a number."),
     # --- allowed ranges: shown after "out of range"
     "range.ge0": ("0 이상이어야 합니다.", "Must be >= 0."),
+    "range.absurd": ("{limit:g} 이하의 값이어야 합니다(입력 오류로 보입니다).",
+                     "Must be at most {limit:g} (this looks like an input error)."),
+    "result_not_finite": ("{where}의 결과가 유한한 수가 아닙니다(입력값이 너무 큽니다). 입력 셀을 확인하세요.",
+                          "{where} of the range: the result is not a finite number (inputs too large); check the cells."),
     "range.gt0": ("0보다 커야 합니다.", "Must be > 0."),
     "range.floor_area": ("음수가 아닌 연면적(㎡)을 입력하세요.", "Enter an area >= 0 m2."),
     "range.population": ("인구는 0보다 커야 합니다.", "Population must be > 0."),
@@ -157,6 +161,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "입력하거나, 번들 예시는 sample 을 입력하세요.",
                            "{label}: file not found: {path}. Give the full path (e.g. C:\\plans\\town.xlsx), or sample "
                            "for the bundled example."),
+    "scenario_outside_folder": ("{label} {path}: 이 서버에서는 시나리오 폴더 안의 파일 이름(예: 우리시.xlsx)이나 "
+                                "sample 만 쓸 수 있습니다. 관리자에게 파일을 시나리오 폴더에 넣어 달라고 하세요.",
+                                "{label} {path}: on this server give the name of a file in the scenario folder "
+                                "(e.g. town.xlsx) or sample; ask the administrator to put the file there."),
+    "scenario_unreadable": ("{label} {name} 을(를) 쓸 수 없습니다({kind}). 자세한 내용은 서버 기록에 있습니다.",
+                            "{label} {name} cannot be used ({kind}); the details are in the server log."),
     "scenario_suffix": ("{label}은 .xlsx 또는 .yaml 파일이어야 합니다: {name}",
                         "{label} must be an .xlsx or .yaml file, not {name}."),
     "year_not_in_scenario": ("{label}의 {where} 값 {year:g}은(는) 시나리오 '{name}'의 연도가 아닙니다. "
@@ -273,10 +283,10 @@ def not_a_number(func: str, arg: str, position, value, hint: str) -> XlwingsErro
                       hint=text(hint))
 
 
-def out_of_range(func: str, arg: str, positions, first_value, allowed: str) -> XlwingsError:
+def out_of_range(func: str, arg: str, positions, first_value, allowed: str, **fields) -> XlwingsError:
     """Numbers outside the allowed range (e.g. a negative area); ``allowed`` is a ``range.*`` key."""
     return user_error(func, "out_of_range", label=arg_label(arg), where=where(positions),
-                      value=_show(first_value), allowed=text(allowed))
+                      value=_show(first_value), allowed=text(allowed, **fields))
 
 
 def shape_mismatch(func: str, shapes: dict) -> XlwingsError:

@@ -16,6 +16,8 @@ when the configured path changes, the next call loads the new one.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
 import locale
 import os
 import re
@@ -26,9 +28,14 @@ from sewerplan.model.errors import ModelLoadError
 
 from . import messages
 
-__all__ = ["ENV_VAR", "configured_model_path", "get_model", "reset", "card_rows", "model_path_text"]
+__all__ = ["ENV_VAR", "SCENARIO_DIR_ENV", "configured_model_path", "get_model", "reset", "card_rows",
+           "model_path_text", "scenario_folder", "restrict_scenarios"]
 
 ENV_VAR = "SEWERPLAN_MODEL"
+#: folder the scenario_file argument of the worksheet functions is read from (relative names),
+#: and, on the server, the only folder it may name
+SCENARIO_DIR_ENV = "SEWERPLAN_SCENARIO_DIR"
+_scenarios: contextvars.ContextVar = contextvars.ContextVar("sewerplan_scenario_folder", default=None)
 _lock = threading.Lock()
 _cache: dict = {}
 
@@ -96,6 +103,31 @@ def configured_model_path() -> str | None:
         if value:
             return os.path.expandvars(os.path.expanduser(value))
     return None
+
+
+@contextlib.contextmanager
+def restrict_scenarios(folder):
+    """Server calls: inside this block ``scenario_file`` may only name files inside ``folder``
+    (``None``: the bundled samples only). Used by :mod:`sewerplan.xl_addin.server` around each
+    call (a context variable: other threads and Excel on the user's own PC are not affected)."""
+    token = _scenarios.set((Path(folder).resolve() if folder else None, True))
+    try:
+        yield
+    finally:
+        _scenarios.reset(token)
+
+
+def scenario_folder() -> tuple[Path | None, bool]:
+    """(folder, restricted): the scenario folder and whether paths outside it are refused.
+
+    In Excel on the user's own PC (classic xlwings) any path is the user's own file; the
+    folder from ``SEWERPLAN_SCENARIO_DIR`` only resolves relative names there.
+    """
+    restricted = _scenarios.get()
+    if restricted is not None:
+        return restricted
+    value = os.environ.get(SCENARIO_DIR_ENV, "").strip()
+    return (Path(value).resolve() if value else None), False
 
 
 def get_model():
