@@ -62,6 +62,10 @@ def serve(
     certfile: Path = typer.Option(None, help="TLS certificate (PEM) / 인증서"),
     keyfile: Path = typer.Option(None, help="TLS private key (PEM) / 개인 키"),
     new_token: bool = typer.Option(False, "--new-token", help="Print a random access token and exit / 토큰 생성"),
+    scenario_dir: Path = typer.Option(
+        None, "--scenario-dir",
+        help="Folder of the scenario files worksheet calls may name (default SEWERPLAN_SCENARIO_DIR; none: "
+             "only the bundled sample) / 시나리오 파일 폴더"),
 ):
     """Serve the worksheet functions to Office.js (needs the server extra) / Office.js 서버를 실행합니다."""
     from sewerplan.xl_addin import server
@@ -72,7 +76,7 @@ def serve(
     require_extra("server")
     import uvicorn
     try:
-        app = server.create_app(base_url=base_url)
+        app = server.create_app(base_url=base_url, scenario_dir=scenario_dir)
     except RuntimeError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

@@ -94,6 +94,32 @@ class ServerLimits:
 _DEFAULT_MANIFEST_ID = "7d3a6a52-6f1e-4d2c-9a55-5e3c0d2b8e11"  # stable so re-deploys replace, not duplicate
 
 
+def _skip_pyodide_lookups() -> None:
+    """Outside Pyodide, make xlwings' per-cell ``JsNull`` checks free.
+
+    xlwings' Office.js conversion runs ``from pyodide.ffi import JsNull`` for every cell and
+    argument; off Pyodide each failed import scans ``sys.path`` (35 s for 100,000 cells, most of
+    a large call). Where Pyodide is not installed nothing can be a ``JsNull``, so the checks are
+    replaced by their answer (``False`` / the value unchanged).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("pyodide") is not None:
+        return
+    from xlwings import utils
+    from xlwings.conversion import standard
+    from xlwings.pro import udfs_officejs
+
+    def is_jsnull(value):
+        return False
+
+    for module in (utils, standard):
+        if hasattr(module, "is_jsnull"):
+            module.is_jsnull = is_jsnull
+    if hasattr(udfs_officejs, "js_to_none"):
+        udfs_officejs.js_to_none = lambda arg: arg
+
+
 def _xlwings_server():
     import xlwings
 
@@ -102,6 +128,7 @@ def _xlwings_server():
         from xlwings.pro import _xlofficejs, _xlremote
     except Exception as exc:  # LicenseError, ImportError
         raise RuntimeError(f"{LICENSE_HELP} ({exc})") from exc
+    _skip_pyodide_lookups()
     # xlwings registers its Office.js engine at import time, and only if the licence key
     # was set by then; register it here when the key was set later (e.g. by a CLI option).
     names = {e.name for e in xlwings.engines}
@@ -287,7 +314,8 @@ def _add_function_routes(app, xlserver, module, check_token, limits: ServerLimit
     async def call(request: Request):
         check_token(request.headers.get("authorization"))  # before a byte of the body is read
         raw = await _read_body(request, limits.max_body_bytes)
-        return await pool.run(lambda: _run_call(xlserver, module, raw, limits.max_cells, scenario_dir))
+        body = await pool.run(lambda: _run_call(xlserver, module, raw, limits.max_cells, scenario_dir))
+        return Response(body, media_type="application/json")
 
 
 def _http_error(status: int, ko: str, en: str):
@@ -319,12 +347,16 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _run_call(xlserver, module, raw: bytes, max_cells: int, scenario_dir=None) -> dict:
-    """Parse, check and run one call (in a worker thread); the result must be finite."""
+def _run_call(xlserver, module, raw: bytes, max_cells: int, scenario_dir=None) -> bytes:
+    """Parse, check and run one call; the JSON answer (in a worker thread: a large result is
+    serialised off the event loop too). The result must be finite."""
     import xlwings
 
+    from .cells import _gc_paused
     from .settings import restrict_scenarios
 
+    if raw.count(b",") > max_cells + 100:  # cells need commas: refuse before parsing millions of them
+        _too_many_cells(max_cells)
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -336,12 +368,22 @@ def _run_call(xlserver, module, raw: bytes, max_cells: int, scenario_dir=None) -
         raise _http_error(400, "알 수 없는 함수", f"unknown function: {str(name)[:60]!r}")
     _check_args(data.get("args"), max_cells)
     data.update(client="Office.js", version=xlwings.__version__, runtime=str(data.get("runtime") or "1.4"))
-    with restrict_scenarios(scenario_dir):
+    with restrict_scenarios(scenario_dir), _gc_paused():
         result = asyncio.run(xlserver.custom_functions_call(data, module))
     if not _all_finite(result):
         raise _http_error(400, f"{name}: 결과에 유한하지 않은 수가 있습니다. 입력값을 확인하세요.",
                           f"{name}: the result holds a number that is not finite; check the inputs.")
-    return {"result": result}
+    return _result_json(result)
+
+
+def _result_json(result, rows_per_chunk: int = 20_000) -> bytes:
+    """``{"result": ...}`` as JSON bytes, a large table serialised in chunks of rows so the GIL is
+    released between them (one json.dumps of 400,000 rows held it for half a second)."""
+    if not isinstance(result, list) or len(result) <= rows_per_chunk:
+        return json.dumps({"result": result}, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    parts = [json.dumps(result[i:i + rows_per_chunk], ensure_ascii=False, allow_nan=False)[1:-1]
+             for i in range(0, len(result), rows_per_chunk)]
+    return ('{"result": [' + ", ".join(parts) + "]}").encode("utf-8")
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -361,8 +403,12 @@ def _check_args(args, max_cells: int) -> None:
                                   f"argument {i} holds something that is not a cell value (an object or nested list)")
             cells += len(values)
         if cells > max_cells:
-            raise _http_error(413, f"셀이 너무 많습니다(한 번에 최대 {max_cells:,}개). 범위를 나누어 계산하세요.",
-                              f"too many cells (at most {max_cells:,} per call); split the range.")
+            _too_many_cells(max_cells)
+
+
+def _too_many_cells(max_cells: int):
+    raise _http_error(413, f"셀이 너무 많습니다(한 번에 최대 {max_cells:,}개). 범위를 나누어 계산하세요.",
+                      f"too many cells (at most {max_cells:,} per call); split the range.")
 
 
 def _all_finite(value) -> bool:
