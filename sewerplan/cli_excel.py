@@ -54,6 +54,25 @@ def template(
     typer.echo("Next: xlwings addin install; open the workbook; xlwings tab > Import Functions.")
 
 
+@excel_app.command("addin")
+def addin(
+    out: Path = typer.Option(Path("sewerplan_addin.xlam"), "--out", help="Add-in to write (.xlam) / 만들 추가 기능"),
+    force: bool = typer.Option(False, "--force", help="Overwrite / 덮어쓰기"),
+):
+    """Write the .xlam add-in for distribution to many PCs (docs/excel.ko.md) / 배포용 .xlam 추가 기능."""
+    require_extra("excel")
+    from sewerplan.xl_addin.addin import build_addin
+
+    try:
+        path = build_addin(out, force=force)
+    except (FileExistsError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {path}")
+    typer.echo("Next, once on one PC: open it, run the macro ImportPythonUDFsToAddin, save; then distribute it "
+               "(xlwings addin install --file). / 한 PC에서 ImportPythonUDFsToAddin 매크로 실행 후 저장, 배포.")
+
+
 @excel_app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind / 바인드 주소"),

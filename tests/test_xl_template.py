@@ -2,6 +2,7 @@
 
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -188,3 +189,29 @@ def test_cli_template_layout_option(tmp_path, monkeypatch):
     assert res.exit_code == 0 and "legacy" in res.output
     with zipfile.ZipFile(tmp_path / "t.xlsm") as z:
         assert "xl/metadata.xml" not in z.namelist()
+
+
+# --------------------------------------------------------------------------------------
+# Issue 14.9: the .xlam add-in route
+# --------------------------------------------------------------------------------------
+
+
+def test_addin_has_xlwings_vba_and_an_active_config_sheet(tmp_path):
+    import xlwings
+
+    from sewerplan.xl_addin import addin
+
+    out = addin.build_addin(tmp_path / "sewerplan_addin.xlam")
+    with zipfile.ZipFile(out) as z, zipfile.ZipFile(Path(xlwings.__file__).with_name("quickstart_addin.xlam")) as q:
+        assert z.read("xl/vbaProject.bin") == q.read("xl/vbaProject.bin")  # ImportPythonUDFsToAddin inside
+        types = z.read("[Content_Types].xml").decode("utf-8")
+        book = z.read("xl/workbook.xml").decode("utf-8")
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "application/vnd.ms-excel.addin.macroEnabled.main+xml" in types
+    assert 'name="myaddin.conf"' in book and "_myaddin.conf" not in book
+    conf = dict(re.findall(r"<t>([^<]+)</t></is></c><c r=\"B\d+\" t=\"inlineStr\"><is><t>([^<]+)</t>", sheet))
+    assert conf["UDF Modules"] == "sewerplan.xl_addin.functions"
+    assert conf["Interpreter_Win"].startswith("%LOCALAPPDATA%\\sewerplan\\venv")
+    assert '<c r="B3" t="b"><v>1</v></c>' in sheet  # Use UDF Server
+    with pytest.raises(FileExistsError):
+        addin.build_addin(out)
