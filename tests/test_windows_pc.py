@@ -189,3 +189,44 @@ def test_scipy_is_declared():
     spec = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     deps = spec.split("dependencies = [", 1)[1].split("]", 1)[0]
     assert re.search(r'"scipy[><=]', deps)
+
+
+# ---------------------------------------------------------------- 2/6. the workbook's report buttons
+
+
+class _FakeBook:
+    def __init__(self, bundle_path):
+        self.alerts = []
+        self.fullname = str(bundle_path.parent / "town.xlsm")
+        app = type("App", (), {"alert": lambda _self, msg, title=None: self.alerts.append(msg)})()
+        self.app = app
+        rng = type("Rng", (), {"value": str(bundle_path)})()
+        self.names = {"ResultsBundle": type("Name", (), {"refers_to_range": rng})()}
+
+
+def test_report_button_shows_why_the_file_was_not_written(tmp_path, monkeypatch):
+    from sewerplan.xl_addin import macros
+
+    book = _FakeBook(tmp_path / "results.json")
+    monkeypatch.setattr(macros, "_book", lambda: book)
+
+    def held_open(*a, **k):  # what Windows raises when Excel or a PDF viewer holds the file
+        raise PermissionError(13, "The process cannot access the file", str(tmp_path / "council_ko.pdf"))
+
+    monkeypatch.setattr(macros, "report_pdf", held_open)
+    assert macros.council_pdf() is None
+    assert len(book.alerts) == 1 and "council_ko.pdf" in book.alerts[0] and "보고서를 만들지 못했습니다" in book.alerts[0]
+
+
+def test_report_button_without_pango_writes_html_and_says_how_to_get_the_pdf(tmp_path, monkeypatch):
+    from sewerplan.model.outputs.results import example_bundle
+    from sewerplan.reporting import render
+    from sewerplan.xl_addin import macros
+
+    bundle_path = example_bundle().to_json(tmp_path / "results.json")
+    book = _FakeBook(Path(bundle_path))
+    monkeypatch.setattr(macros, "_book", lambda: book)
+    monkeypatch.setattr(render, "weasyprint_problem", lambda: "OSError: cannot load library 'libgobject-2.0-0'")
+    written = macros.hearing_pdf()
+    assert written.suffix == ".html" and written.is_file()
+    assert "WEASYPRINT_DLL_DIRECTORIES" in book.alerts[0] and str(written) in book.alerts[0]
