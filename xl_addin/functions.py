@@ -429,7 +429,11 @@ def _scenario_result(f, path):
     from sewerplan.model.planning.scenario_run import run_scenario
 
     st = path.stat()
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, _settings.configured_model_path())
+    try:
+        configured = _settings.configured_model_path()  # an unreadable xlwings.conf is an error here too
+    except SewerplanError as exc:
+        raise messages.from_model_error(f, exc) from None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, configured)
     hit = _SCENARIO_CACHE.get(key)
     if hit is not None:
         return hit
@@ -441,7 +445,7 @@ def _scenario_result(f, path):
             try:
                 model = _settings.get_model()
             except SewerplanError:
-                if _settings.configured_model_path():
+                if configured:
                     raise
                 model = False  # no bundled model: design methods only
         result = run_scenario(scenario, model=model)
