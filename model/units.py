@@ -34,6 +34,8 @@ __all__ = [
     "DAYS_PER_MONTH",
     "KRW_PER_100M",
     "KRW_PER_MILLION",
+    "EXCEL_SERIAL_RANGE",
+    "excel_serial_to_year",
     "litres_per_day_to_m3_per_day",
     "m3_per_day_to_litres_per_day",
     "m3_per_day_to_tonnes_per_day",
@@ -101,3 +103,27 @@ def krw_to_100m_krw(krw):
 def hundred_million_krw_to_krw(hundred_million_krw):
     """[100M KRW] (억원) -> [KRW]."""
     return hundred_million_krw * KRW_PER_100M
+
+
+# Excel date serials (the 1900 date system, as Excel on Windows and Excel on the web send dates):
+# day 1 = 1900-01-01, day 60 is Excel's fictitious 1900-02-29, so days from 61 on count from
+# 1899-12-30. A year or a date read at an edge may arrive as a serial: five-digit numbers are
+# taken as serials (4-digit numbers are years, 8-digit ones yyyymmdd).
+EXCEL_SERIAL_RANGE = (10000, 109573)  # serials taken as dates: 1927-05-18 .. 2199-12-31
+
+
+def excel_serial_to_year(serial):
+    """Year [year] of an Excel date serial [days since 1899-12-30]; NaN outside :data:`EXCEL_SERIAL_RANGE`.
+
+    ``excel_serial_to_year(47118)`` -> 2028.0 (2028-12-31). Vectorised like the other converters.
+    """
+    import numpy as np
+
+    arr = np.asarray(serial, dtype=float)
+    ok = (arr >= EXCEL_SERIAL_RANGE[0]) & (arr <= EXCEL_SERIAL_RANGE[1])
+    days = np.where(ok, np.floor(arr), 0).astype("int64")
+    dates = np.datetime64("1899-12-30") + days.astype("timedelta64[D]")
+    years = dates.astype("datetime64[Y]").astype("int64") + 1970
+    out = np.where(ok, years.astype(float), np.nan)
+    return float(out) if np.ndim(serial) == 0 else out
+

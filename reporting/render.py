@@ -8,13 +8,21 @@ Strict means:
   installed ``sewerplan.templates`` package, and stops the render on anything else;
 - any WeasyPrint ERROR log line (missing font, broken image, bad CSS) fails the render;
 - PDF/A-3b with the results bundle and its input files attached.
+
+Without Pango (stock Windows lacks it, so ``import weasyprint`` fails) :func:`write_report`
+writes a self-contained HTML briefing instead (:func:`render_standalone_html`: the same
+template, the font embedded as a subset, the charts inline, print CSS for A4 pages), which
+Edge or Chrome prints to PDF, and the message :data:`PDF_HELP` says how to get the PDF.
 """
 
 from __future__ import annotations
 
+import base64
+import html as _html
 import io
 import json
 import logging
+import re
 import threading
 from contextlib import contextmanager
 from importlib import resources
@@ -36,9 +44,22 @@ __all__ = [
     "build_context",
     "render_html",
     "render_pdf_bytes",
+    "render_standalone_html",
     "write_report",
     "templates_dir",
+    "weasyprint_problem",
+    "pdf_unavailable_message",
+    "PDF_HELP",
 ]
+
+PDF_HELP = (
+    "PDF를 바로 만들려면 Pango가 필요합니다: GTK3 런타임(Windows용 GTK for Windows Runtime) 또는 MSYS2의 "
+    "mingw-w64-x86_64-pango 를 설치하고, 그 bin 폴더를 환경변수 WEASYPRINT_DLL_DIRECTORIES 에 지정하세요"
+    "(docs/reports.md 'PDF on Windows'). 그동안은 HTML 보고서를 Edge로 열어 인쇄 > PDF로 저장(A4)하세요. / "
+    "The PDF needs Pango: install the GTK3 runtime for Windows or MSYS2's mingw-w64-x86_64-pango and set "
+    "WEASYPRINT_DLL_DIRECTORIES to its bin folder (docs/reports.md, 'PDF on Windows'). Meanwhile open the HTML "
+    "briefing in Edge and print it to PDF (A4)."
+)
 
 REPORT_KINDS = {"council": ("council.html", council_context), "hearing": ("hearing.html", hearing_context)}
 
@@ -191,12 +212,122 @@ def render_pdf_bytes(kind: str, bundle: ResultsBundle, lang: str = "ko", options
 
 
 def write_report(kind: str, bundle: ResultsBundle, out, lang: str = "ko", options: FinanceOptions | None = None,
-                 *, force: bool = False, extra_attachments=()) -> Path:
-    """Render and write a briefing atomically (temp file + os.replace).
+                 *, force: bool = False, extra_attachments=(), html_fallback: bool = True) -> Path:
+    """Render and write a briefing atomically (temp file + os.replace); return the file written.
 
-    Refuses to overwrite an existing file unless ``force``.
+    Refuses to overwrite an existing file unless ``force``. Where WeasyPrint cannot run
+    (no Pango), writes the self-contained HTML briefing beside ``out`` (same name, ``.html``)
+    and returns that path (``html_fallback=False``: raise :class:`ReportRenderError`); the
+    caller tells the user :func:`pdf_unavailable_message`.
     """
-    out = check_output_path(out, inputs=[bundle.source_path] if bundle.base_dir else [], force=force)
-    pdf = render_pdf_bytes(kind, bundle, lang, options, extra_attachments=extra_attachments)
-    write_bytes_atomic(out, pdf)
-    return out
+    inputs = [bundle.source_path] if bundle.base_dir else []
+    out = check_output_path(out, inputs=inputs, force=force)
+    problem = weasyprint_problem()
+    if problem is None:
+        write_bytes_atomic(out, render_pdf_bytes(kind, bundle, lang, options, extra_attachments=extra_attachments))
+        return out
+    if not html_fallback:
+        raise ReportRenderError(pdf_unavailable_message(problem))
+    html_out = check_output_path(out.with_suffix(".html"), inputs=inputs, force=force)
+    write_bytes_atomic(html_out, render_standalone_html(kind, bundle, lang, options).encode("utf-8"))
+    return html_out
+
+
+# ------------------------------------------------------------------------------------------
+# Without Pango: the self-contained HTML briefing
+# ------------------------------------------------------------------------------------------
+
+
+def weasyprint_problem() -> str | None:
+    """Why WeasyPrint cannot run here (e.g. Pango's DLLs missing on Windows), or None when it can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:  # OSError: "cannot load library 'libgobject-2.0-0'"
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def pdf_unavailable_message(problem: str, html_path=None) -> str:
+    """One message: the PDF could not be made here, where the HTML briefing is, how to get the PDF."""
+    where = f" HTML 보고서 / HTML briefing: {html_path}." if html_path else ""
+    return f"PDF를 만들 수 없습니다 / cannot write the PDF here ({problem}).{where} {PDF_HELP}"
+
+
+def render_standalone_html(kind: str, bundle: ResultsBundle, lang: str = "ko",
+                           options: FinanceOptions | None = None) -> str:
+    """The briefing as one HTML file: font subset embedded, charts inline, print CSS for A4.
+
+    Opens offline in any browser; Edge or Chrome print it to A4 pages with the running header,
+    the page numbers and the synthetic-data banner of the PDF.
+    """
+    page = _inline_charts(render_html(kind, bundle, lang, options))
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    css = _embed_fonts(css, _visible_text(page)) + "\n" + _browser_print_css(page)
+    link = '<link rel="stylesheet" href="report.css">'
+    if link not in page:
+        raise ReportRenderError(f"template {REPORT_KINDS[kind][0]} lost its stylesheet link / 양식 오류")
+    return page.replace(link, f"<style>\n{css}\n</style>", 1)
+
+
+_CHART_IMG = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">')
+
+
+def _inline_charts(page: str) -> str:
+    """SVG charts as inline ``<svg>``: an SVG inside ``<img>`` cannot use the page's embedded font."""
+
+    def inline(m):
+        svg = base64.b64decode(m.group(1)).decode("utf-8")
+        svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
+        return svg.replace("<svg", f'<svg role="img" aria-label="{m.group(2)}"', 1)
+
+    return _CHART_IMG.sub(inline, page)
+
+
+def _visible_text(page: str) -> str:
+    return _html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _embed_fonts(css: str, text: str) -> str:
+    """``url("fonts/X.ttf")`` -> a ``data:`` URI of the font subset to the characters of ``text``."""
+    from fontTools import subset
+
+    chars = set(text) | set("0123456789 .,:;-–—·/()[]%+=<>~㎥㎡")
+
+    def embed(m):
+        options = subset.Options()
+        options.flavor = "woff2"
+        font = subset.load_font(str(templates_dir() / "fonts" / m.group(1)), options)
+        sub = subset.Subsetter(options)
+        sub.populate(text="".join(sorted(chars)))
+        sub.subset(font)
+        buf = io.BytesIO()
+        subset.save_font(font, buf, options)
+        return f'url("data:font/woff2;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}") format("woff2")'
+
+    return re.sub(r'url\("fonts/([A-Za-z0-9_.-]+\.ttf)"\)', embed, css)
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _first_text(page: str, pattern: str) -> str:
+    m = re.search(pattern, page, flags=re.S)
+    return " ".join(_visible_text(m.group(1)).split()) if m else ""
+
+
+def _browser_print_css(page: str) -> str:
+    """Running header and footer with literal text: browsers do not implement ``string-set``."""
+    title = _first_text(page, r"<h1[^>]*>(.*?)</h1>")
+    created = _first_text(page, r'<span class="created">(.*?)</span>')
+    source = _first_text(page, r'<p class="note source">(.*?)</p>')
+    banner = _first_text(page, r'<div class="banner">(.*?)</div>')
+    return (
+        "/* browser printing (Edge, Chrome): literal running texts */\n"
+        f"@page {{ @top-right {{ content: {_css_string(title + ' · ' + created)}; }}\n"
+        f"  @bottom-left {{ content: {_css_string(source)}; }} }}\n"
+        f"@page synthetic {{ @top-left {{ content: {_css_string(banner)}; }} }}\n"
+        ".chart svg { width: 78%; height: auto; } body.hearing .chart svg { width: 90%; }\n"
+        ".scenario .chart svg { width: 92%; }\n"
+        "@media print { html { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }\n"
+    )

@@ -35,23 +35,11 @@ def _sha(path: Path) -> str:
 
 
 def train_synthetic_town():
-    from sewerplan.model.ml.train import train_model
-    from sewerplan.model.intake.prepare import prepare_training_table
-    from sewerplan.recipe.sample_town import sample_file
+    """The shipped model: the same procedure the package uses to rebuild it for another
+    scikit-learn (:func:`sewerplan.model.ml.bundled.train_bundled_model`)."""
+    from sewerplan.model.ml.bundled import train_bundled_model
 
-    register, billing, mix = sample_file("register"), sample_file("billing"), sample_file("household_mix")
-    prep = prepare_training_table(register, billing, synthetic=True, household_mix=mix)
-    table = prep.training_table
-    months = prep.report["billing"]["months"]
-    # register + billing as `sewerplan train --billing`, plus the household composition file
-    sha = hashlib.sha256((_sha(register) + _sha(billing) + _sha(mix)).encode()).hexdigest()
-    trained_on = (
-        f"SYNTHETIC sample town bundled with sewerplan (not a real town): existing town of 가온시, "
-        f"{len(table)} buildings in {table['district'].nunique()} districts, billing {months[0]}-{months[-1]}; "
-        f"{register.name} + {billing.name} + {mix.name}, joined by sewerplan prepare / 합성 예시 자료로 학습"
-    )
-    return train_model(table, coverage=0.90, seed=SEED, region="KR", synthetic=True,
-                       data_sha256=sha, trained_on=trained_on)
+    return train_bundled_model()
 
 
 def train_nyc():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
-from sewerplan import cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_scenario, cli_unitloads
+from sewerplan import __version__, cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_scenario, cli_unitloads
 
 app = typer.Typer(
     name="sewerplan",
@@ -12,7 +14,24 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Plain help text: units are written in square brackets ([m3/d], [persons/household]),
+    # which rich markup would take for style tags and drop. Inherited by every sub-command.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"sewerplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Optional[bool] = typer.Option(None, "--version", "-V", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit / 버전 표시"),
+) -> None:
+    """Building-by-building sewage forecasts for new towns / 신도시 건축물별 오수발생량 예측."""
 
 # One module per area, each exposing ``register(app)``:
 #   estimate, uses                 design methods on a building table (cli_estimate)

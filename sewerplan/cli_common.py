@@ -16,9 +16,27 @@ from sewerplan.model.errors import SewerplanError
 console = Console(stderr=True)
 out_console = Console()
 
-__all__ = ["console", "out_console", "user_errors", "error_line"]
+__all__ = ["console", "out_console", "user_errors", "error_line", "require_extra"]
 
 DEBUG_VARIABLE = "SEWERPLAN_DEBUG"  # set to 1 to see the Python traceback of an unexpected error
+
+#: optional extras of the package: what each command needs beyond the base install
+EXTRAS = {"excel": ("xlwings",), "server": ("xlwings", "fastapi", "uvicorn")}
+
+
+def require_extra(extra: str) -> None:
+    """Stop with a one-line message naming the extra to install when one of its modules is missing."""
+    import importlib.util
+
+    missing = [m for m in EXTRAS[extra] if importlib.util.find_spec(m) is None]
+    if missing:
+        console.print(
+            f"이 명령에는 sewerplan[{extra}] 추가 구성요소가 필요합니다({', '.join(missing)} 없음). "
+            f"설치: pip install \"sewerplan[{extra}]\" / This command needs the '{extra}' extra "
+            f"(missing: {', '.join(missing)}): pip install \"sewerplan[{extra}]\"",
+            markup=False, highlight=False,
+        )
+        raise typer.Exit(code=2)
 
 
 @contextlib.contextmanager

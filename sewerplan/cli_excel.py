@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
+
+from sewerplan.cli_common import require_extra
 
 __all__ = ["register"]
 
@@ -14,16 +17,34 @@ excel_app = typer.Typer(
 )
 
 
+class Layout(str, Enum):
+    auto = "auto"
+    dynamic = "dynamic"
+    legacy = "legacy"
+
+
 @excel_app.command("template")
 def template(
     out: Path = typer.Option(Path("sewerplan.xlsm"), "--out", help="Workbook to write (.xlsm) / 만들 통합 문서"),
     force: bool = typer.Option(False, "--force", help="Overwrite / 덮어쓰기"),
+    layout: Layout = typer.Option(
+        Layout.auto, "--layout",
+        help="dynamic: Excel 2021/2024/365 (spilled results); legacy: Excel 2016/2019 (no dynamic arrays); "
+             "auto: this PC's Excel, else dynamic / 엑셀 버전에 맞는 배치"),
 ):
     """Write the template workbook (sample town, formulas, buttons) / 서식 통합 문서를 만듭니다."""
+    require_extra("excel")
+    from sewerplan.xl_addin.excel_version import dynamic_arrays
     from sewerplan.xl_addin.template import build_template
 
+    dynamic = {"dynamic": True, "legacy": False}.get(layout.value)
+    if dynamic is None:
+        found = dynamic_arrays()
+        dynamic = found is not False
+        why = "detected" if found is not None else "Excel not found on this PC; default"
+        typer.echo(f"layout / 배치: {'dynamic' if dynamic else 'legacy'} ({why}; --layout to choose)")
     try:
-        path = build_template(out, force=force)
+        path = build_template(out, force=force, dynamic_arrays=dynamic)
     except (OSError, ValueError) as exc:  # the output checks' errors, one line each
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -31,6 +52,25 @@ def template(
     if path.stem != "sewerplan":
         typer.echo(f"wrote {path.with_suffix('.py')} (keep it beside the workbook / 통합 문서 옆에 두세요)")
     typer.echo("Next: xlwings addin install; open the workbook; xlwings tab > Import Functions.")
+
+
+@excel_app.command("addin")
+def addin(
+    out: Path = typer.Option(Path("sewerplan_addin.xlam"), "--out", help="Add-in to write (.xlam) / 만들 추가 기능"),
+    force: bool = typer.Option(False, "--force", help="Overwrite / 덮어쓰기"),
+):
+    """Write the .xlam add-in for distribution to many PCs (docs/excel.ko.md) / 배포용 .xlam 추가 기능."""
+    require_extra("excel")
+    from sewerplan.xl_addin.addin import build_addin
+
+    try:
+        path = build_addin(out, force=force)
+    except (FileExistsError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {path}")
+    typer.echo("Next, once on one PC: open it, run the macro ImportPythonUDFsToAddin, save; then distribute it "
+               "(xlwings addin install --file). / 한 PC에서 ImportPythonUDFsToAddin 매크로 실행 후 저장, 배포.")
 
 
 @excel_app.command("serve")
@@ -41,6 +81,10 @@ def serve(
     certfile: Path = typer.Option(None, help="TLS certificate (PEM) / 인증서"),
     keyfile: Path = typer.Option(None, help="TLS private key (PEM) / 개인 키"),
     new_token: bool = typer.Option(False, "--new-token", help="Print a random access token and exit / 토큰 생성"),
+    scenario_dir: Path = typer.Option(
+        None, "--scenario-dir",
+        help="Folder of the scenario files worksheet calls may name (default SEWERPLAN_SCENARIO_DIR; none: "
+             "only the bundled sample) / 시나리오 파일 폴더"),
 ):
     """Serve the worksheet functions to Office.js (needs the server extra) / Office.js 서버를 실행합니다."""
     from sewerplan.xl_addin import server
@@ -48,13 +92,10 @@ def serve(
     if new_token:
         typer.echo(server.new_token())
         return
+    require_extra("server")
+    import uvicorn
     try:
-        import uvicorn
-    except ImportError:
-        typer.echo("pip install 'sewerplan[server]' first / 먼저 sewerplan[server] 를 설치하세요", err=True)
-        raise typer.Exit(2) from None
-    try:
-        app = server.create_app(base_url=base_url)
+        app = server.create_app(base_url=base_url, scenario_dir=scenario_dir)
     except RuntimeError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

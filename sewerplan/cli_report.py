@@ -39,7 +39,9 @@ def report(
 ) -> None:
     """Render a briefing: PDF/A-3 with the input data attached, or HWPX to edit in 한글.
 
-    결과 파일로 의회 보고서 또는 주민설명회 안내문을 PDF 또는 한글(HWPX) 문서로 만듭니다.
+    결과 파일로 의회 보고서 또는 주민설명회 안내문을 PDF 또는 한글(HWPX) 문서로 만듭니다. Where PDF
+    output is not possible (no Pango, e.g. stock Windows), writes OUT.html to print from Edge and
+    says how to get the PDF.
     """
     with user_errors():
         from sewerplan.model.outputs.results import ResultsBundle
@@ -49,6 +51,11 @@ def report(
         bundle = ResultsBundle.from_json(results)
         t0 = time.perf_counter()
         path = write_briefing(kind.value, bundle, out, fmt_name, lang.value, force=force)
+        if path.suffix.lower() == ".html":  # no Pango on this PC: the self-contained HTML briefing
+            from sewerplan.reporting.render import pdf_unavailable_message, weasyprint_problem
+
+            console.print(pdf_unavailable_message(weasyprint_problem() or "", path), markup=False, highlight=False)
+            return
         console.print(f"{kind.value} report written / 보고서 저장: {path} ({time.perf_counter() - t0:.1f} s)")
 
 

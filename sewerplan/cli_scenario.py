@@ -113,7 +113,8 @@ def compare(
         results = [run_scenario(s, model=shared_model) for s in scenarios]
         by_year, summary = compare_scenarios(results, plant_capacity_m3_per_day=capacity, confidence=confidence)
         if out is not None:
-            write_comparison(by_year, summary, out, force=force, inputs=[*files, model])
+            write_comparison(by_year, summary, out, force=force, inputs=[*files, model],
+                             synthetic=any(bool(s.settings.synthetic) for s in scenarios))
     t = Table(title="시나리오 비교 (scenario comparison), 최종 연도 (end year) [m3/d]")
     fields = [("scenario", "시나리오"), ("households", "세대 households"),
               ("conventional_capacity_m3_per_day", "기존 방식 용량"), ("ml_capacity_p50_m3_per_day", "ML P50 용량"),

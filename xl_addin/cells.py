@@ -26,9 +26,13 @@ import numpy as np
 
 from . import messages
 
-__all__ = ["Cells", "read_numbers", "read_texts", "line_up", "to_excel"]
+__all__ = ["Cells", "read_numbers", "read_years", "read_texts", "line_up", "to_excel"]
 
 BLANK = ""  # what an ignored trailing row shows in the spilled result
+#: largest magnitude a number argument may have [any unit]: 1e12 m2, m3/d, persons or households
+#: is beyond any town; money arguments [KRW] pass their own limit. Larger values are typing
+#: errors and would overflow to inf in the formulas.
+MAX_MAGNITUDE = 1e12
 
 
 @dataclass
@@ -101,17 +105,17 @@ def _to_float(v) -> float:
         return np.nan
     if isinstance(v, (bool, np.bool_)):
         raise ValueError("boolean")
-    if isinstance(v, str):
-        return float(v.strip().replace(",", ""))
-    out = float(v)
+    out = float(v.strip().replace(",", "")) if isinstance(v, str) else float(v)
     if not np.isfinite(out):
         raise ValueError("not finite")
     return out
 
 
 def read_numbers(func: str, arg: str, value, hint: str, *, outside: str,
-                 low: float | None = None, high: float | None = None, low_open: bool = False) -> Cells:
-    """Read a number argument; NaN marks blanks. Text or out-of-range numbers raise.
+                 low: float | None = None, high: float | None = None, low_open: bool = False,
+                 limit: float = MAX_MAGNITUDE) -> Cells:
+    """Read a number argument; NaN marks blanks. Text, infinite, out-of-range or absurd
+    (``abs(x) > limit``) numbers raise, naming the cell.
 
     ``hint`` (what to enter) and ``outside`` (the allowed range) are keys of
     :data:`messages.CATALOGUE`.
@@ -124,10 +128,34 @@ def read_numbers(func: str, arg: str, value, hint: str, *, outside: str,
             bad |= (out <= low) if low_open else (out < low)
         if high is not None:
             bad |= out > high
+        absurd = np.abs(out) > limit
     if bad.any():
         pos = [(r, c, out.shape) for r, c in zip(*np.nonzero(bad))]
         raise messages.out_of_range(func, arg, pos, out[bad][0], outside)
+    if absurd.any():  # finite but absurd (1e308 households): would overflow to inf downstream
+        pos = [(r, c, out.shape) for r, c in zip(*np.nonzero(absurd))]
+        raise messages.out_of_range(func, arg, pos, out[absurd][0], "range.absurd", limit=limit)
     return Cells(arg, out, scalar)
+
+
+def read_years(func: str, arg: str, value, hint: str, *, outside: str, low: float, high: float) -> Cells:
+    """Read a year argument: a number, a date cell (classic xlwings gives ``datetime``) or an
+    Excel date serial (Excel on the web sends dates as numbers, e.g. 47118 = 2028-12-31)."""
+    import datetime as dt
+
+    from sewerplan.model.units import EXCEL_SERIAL_RANGE, excel_serial_to_year
+
+    arr, scalar = _grid(value)
+    if arr.dtype == object:
+        arr = np.array([[v.year if isinstance(v, (dt.date, dt.datetime)) else v for v in row] for row in arr],
+                       dtype=object).reshape(arr.shape)
+    years = _as_floats(func, arg, arr, hint)
+    with np.errstate(invalid="ignore"):
+        serial = (years >= EXCEL_SERIAL_RANGE[0]) & (years <= EXCEL_SERIAL_RANGE[1])
+    if serial.any():
+        years = np.where(serial, excel_serial_to_year(years), years)
+    checked = read_numbers(func, arg, years, hint, outside=outside, low=low, high=high)
+    return Cells(arg, checked.values, scalar)
 
 
 def _as_floats(func: str, arg: str, arr: np.ndarray, hint: str) -> np.ndarray:
@@ -222,10 +250,18 @@ def fill_blank(values: np.ndarray, default: float) -> np.ndarray:
     return np.where(np.isnan(values), default, values)
 
 
-def to_excel(result, lined: LinedUp):
-    """Model output -> one number (single-cell call) or a list of rows (spilled range)."""
+def to_excel(result, lined: LinedUp, func: str = ""):
+    """Model output -> one number (single-cell call) or a list of rows (spilled range).
+
+    A result that is not finite (an overflow from extreme inputs) raises, naming the cell:
+    Excel would show it as an error value, and JSON (Office.js) cannot carry it.
+    """
     out = np.asarray(result, dtype=float)
     out = np.broadcast_to(out, lined.shape)
+    bad = ~np.isfinite(out) & lined.keep
+    if bad.any():
+        pos = [(r, c, out.shape) for r, c in zip(*np.nonzero(bad))]
+        raise messages.user_error(func or "sewerplan", "result_not_finite", where=messages.where(pos))
     if lined.scalar or lined.shape == (1, 1):  # one cell in, one number out
         return float(out[0, 0])
     with _gc_paused():

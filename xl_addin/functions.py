@@ -23,7 +23,7 @@ from sewerplan.model.errors import ParameterError, SewerplanError, UnknownBuildi
 from sewerplan.model.design.parameters import DEFAULT_PARAMETERS
 
 from . import messages
-from .cells import fill_blank, line_up, read_numbers, read_texts, to_excel
+from .cells import fill_blank, line_up, read_numbers, read_texts, read_years, to_excel
 
 __all__ = [
     "SEWER_CONVENTIONAL",
@@ -64,6 +64,7 @@ def udf(**arg_docs):
 
 # Limits of number arguments with the catalogue key of their allowed-range text.
 _AT_LEAST_0 = {"low": 0, "outside": "range.ge0"}
+MAX_KRW = 1e16  # [KRW] 1경 원: above any public works budget; larger amounts are input errors
 _ABOVE_0 = {"low": 0, "low_open": True, "outside": "range.gt0"}
 _CONFIDENCE = {"low": 0, "low_open": True, "high": 0.999, "outside": "range.confidence"}
 
@@ -97,7 +98,7 @@ def SEWER_CONVENTIONAL(households, persons_per_household, unit_l_per_person_day=
         per_capita_l_per_day=fill_blank(a["unit_l_per_person_day"], P.per_capita_l_per_day),
         design_factor=fill_blank(a["factor"], P.design_factor),
     )
-    return to_excel(result, lined)
+    return to_excel(result, lined, f)
 
 
 # --------------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def SEWER_UNITLOAD(main_use_or_moe_code, floor_area_m2, households=None, rural=N
             if isinstance(exc, ParameterError) and exc.name == "occupants":
                 exc = f"{exc} {messages.text('per_person_use')}"
             raise messages.from_model_error(f, exc, (r, c, lined.shape)) from None
-    return to_excel(out, lined)
+    return to_excel(out, lined, f)
 
 
 # --------------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def SEWER_PEAK(population, method=None):
             out[mask] = peaking.peaking_factor(pops[mask], method=name)
         except SewerplanError as exc:
             raise messages.from_model_error(f, exc) from None
-    return to_excel(out, lined)
+    return to_excel(out, lined, f)
 
 
 _BASIS = {"": "day_max", "day_max": "day_max", "일최대": "day_max", "max": "day_max",
@@ -252,7 +253,7 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, d
     from sewerplan.model.planning import finance
 
     f = "SEWER_FEE_IMPACT"
-    capex = read_numbers(f, "capex_krw", capex_krw, "enter.capex_number", **_AT_LEAST_0)
+    capex = read_numbers(f, "capex_krw", capex_krw, "enter.capex_number", limit=MAX_KRW, **_AT_LEAST_0)
     vol = read_numbers(f, "billed_volume_m3_per_day", billed_volume_m3_per_day, "enter.billed_volume_number",
                        **_ABOVE_0)
     size = read_numbers(f, "household_size", household_size, "enter.household_size_number", low=1, high=6,
@@ -264,23 +265,20 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, d
         raise messages.user_error(f, "household_size_whole")
     lined = line_up(f, [capex, vol], [size, rate, life], hints={"capex_krw": "enter.capex",
                                                                 "billed_volume_m3_per_day": "enter.billed_volume"})
-    a = lined.arrays
+    a, keep = lined.arrays, lined.keep
+    # the finance formulas on whole arrays (fee_impact cell by cell took 49.5 s for 100,000 rows)
+    defaults = finance.FINANCE_DEFAULTS
+    rate_v = fill_blank(a["discount_rate"], defaults["discount_rate"]["value"])[keep]
+    life_v = fill_blank(a["asset_life_years"], defaults["asset_life_years"]["value"])[keep]
+    sizes = fill_blank(a["household_size"], 4.0)[keep].astype(int)
     out = np.zeros(lined.shape)
-    for (r, c), keep in np.ndenumerate(lined.keep):
-        if not keep:
-            continue
-        s = 4 if np.isnan(a["household_size"][r, c]) else int(a["household_size"][r, c])
-        try:
-            impact = finance.fee_impact(
-                a["capex_krw"][r, c], a["billed_volume_m3_per_day"][r, c],
-                discount_rate=None if np.isnan(a["discount_rate"][r, c]) else a["discount_rate"][r, c],
-                asset_life_years=None if np.isnan(a["asset_life_years"][r, c]) else a["asset_life_years"][r, c],
-                household_sizes=(s,),
-            )
-        except (SewerplanError, ValueError) as exc:
-            raise messages.from_model_error(f, exc, (r, c, lined.shape)) from None
-        out[r, c] = impact.households[0]["krw_per_month"]
-    return to_excel(out, lined)
+    try:
+        annual = finance.annualised_cost(a["capex_krw"][keep], rate_v, life_v)
+        per_m3 = finance.fee_per_m3(annual, a["billed_volume_m3_per_day"][keep])
+        out[keep] = per_m3 * np.asarray(finance.household_monthly_use_m3(sizes), dtype=float)
+    except (SewerplanError, ValueError) as exc:
+        raise messages.from_model_error(f, exc) from None
+    return to_excel(out, lined, f)
 
 
 # --------------------------------------------------------------------------------------
@@ -323,7 +321,6 @@ def _table_frame(f, value):
 )
 def SEWER_ML(building_table, coverage=None):
     """ML 일평균 오수량 예측 [㎥/일]: 추정값, 하한, 상한 (머리글 포함, 표 옆에 펼쳐짐). ML day-average sewage [m3/d]: estimate, lower, upper, spilled with a header row."""
-    from sewerplan.model.errors import InventoryValidationError
     from sewerplan.model.intake.inventory import validate_buildings
 
     f = "SEWER_ML"
@@ -340,7 +337,7 @@ def SEWER_ML(building_table, coverage=None):
         raise messages.user_error(f, "coverage_calibrated", coverage=model.coverage)
     valid, rejected, problems = validate_buildings(raw, source="building_table")
     if problems:
-        raise messages.from_model_error(f, InventoryValidationError(problems, "building_table"))
+        raise messages.table_problems(f, "building_table", problems)
     try:
         pred = model.predict(valid)
     except (SewerplanError, ValueError, KeyError) as exc:
@@ -376,9 +373,12 @@ _SCENARIO_CACHE_MAX = 16
 
 
 def _scenario_path(f, scenario_file):
-    """The scenario file cell -> an existing Path (or a bundled sample)."""
-    from pathlib import Path
+    """The scenario file cell -> an existing Path (or a bundled sample).
 
+    No ``~`` or ``%VAR%``/``$VAR`` expansion. On the server (:func:`settings.restrict_scenarios`)
+    only files inside the configured scenario folder are read, and a path outside it gets the
+    same answer whether or not a file is there (no existence oracle for server files).
+    """
     from sewerplan.model.planning.scenario import SAMPLE_SCENARIOS, sample_scenario_path
 
     cells = read_texts(f, "scenario_file", scenario_file).values
@@ -393,13 +393,28 @@ def _scenario_path(f, scenario_file):
         return sample_scenario_path(SAMPLE_WORDS[low])
     if low.startswith("sample:") and low[7:] in SAMPLE_SCENARIOS:
         return sample_scenario_path(low[7:])
-    import os
-
-    path = Path(os.path.expandvars(os.path.expanduser(key)))
-    if not path.is_file():
-        raise messages.user_error(f, "scenario_not_found", label=messages.arg_label("scenario_file"), path=key)
+    path = _scenario_file_in_folder(f, key)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".yaml", ".yml"):
         raise messages.user_error(f, "scenario_suffix", label=messages.arg_label("scenario_file"), name=path.name)
+    if not path.is_file():
+        raise messages.user_error(f, "scenario_not_found", label=messages.arg_label("scenario_file"), path=key)
+    return path
+
+
+def _scenario_file_in_folder(f, key: str):
+    """``key`` as a path: relative names from the scenario folder; on the server, inside it only."""
+    from pathlib import Path
+
+    folder, restricted = _settings.scenario_folder()
+    path = Path(key)
+    if folder is not None and not path.is_absolute():
+        path = folder / path
+    if restricted:
+        inside = folder is not None and path.resolve().is_relative_to(folder)
+        if not inside:
+            raise messages.user_error(f, "scenario_outside_folder", label=messages.arg_label("scenario_file"),
+                                      path=key)
+        path = path.resolve()
     return path
 
 
@@ -414,19 +429,23 @@ def _scenario_result(f, path):
     from sewerplan.model.planning.scenario_run import run_scenario
 
     st = path.stat()
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, _settings.configured_model_path())
+    try:
+        configured = _settings.configured_model_path()  # an unreadable xlwings.conf is an error here too
+    except SewerplanError as exc:
+        raise messages.from_model_error(f, exc) from None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, configured)
     hit = _SCENARIO_CACHE.get(key)
     if hit is not None:
         return hit
     try:
-        scenario = load_scenario(path)
+        scenario = _load_scenario(f, path, load_scenario)
         if scenario.settings.model:
             model = None  # run_scenario loads the scenario's own model (an error if it cannot)
         else:
             try:
                 model = _settings.get_model()
             except SewerplanError:
-                if _settings.configured_model_path():
+                if configured:
                     raise
                 model = False  # no bundled model: design methods only
         result = run_scenario(scenario, model=model)
@@ -436,6 +455,21 @@ def _scenario_result(f, path):
         _SCENARIO_CACHE.clear()
     _SCENARIO_CACHE[key] = result
     return result
+
+
+def _load_scenario(f, path, load_scenario):
+    """Load a scenario file. On the server the loader's message, which may quote the file's
+    keys and values, goes to the server log; the cell gets the file name and the kind of error."""
+    try:
+        return load_scenario(path)
+    except (SewerplanError, ValueError, KeyError) as exc:
+        if not _settings.scenario_folder()[1]:
+            raise
+        import logging
+
+        logging.getLogger("sewerplan.xl_addin.server").warning("scenario file %s: %s", path, exc)
+        raise messages.user_error(f, "scenario_unreadable", label=messages.arg_label("scenario_file"),
+                                  name=path.name, kind=type(exc).__name__) from None
 
 
 def _one_number(f, arg, value, hint, **limits):
@@ -457,7 +491,7 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
 
     f = "SEWER_SCENARIO_CAPACITY"
     path = _scenario_path(f, scenario_file)
-    yrs = read_numbers(f, "year", year, "enter.year_number", low=1900, high=2200, outside="range.year")
+    yrs = read_years(f, "year", year, "enter.year_number", low=1900, high=2200, outside="range.year")
     conf = read_numbers(f, "confidence", confidence, "enter.confidence_number", **_CONFIDENCE)
     m = read_texts(f, "method", method).values
     if m.size != 1:
@@ -484,7 +518,7 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
             out[r, c] = capacity_needed(res, int(y), default_conf if np.isnan(cf) else float(cf), method=meth)
         except (SewerplanError, ValueError) as exc:
             raise messages.from_model_error(f, exc) from None
-    return to_excel(out, lined)
+    return to_excel(out, lined, f)
 
 
 @udf(
@@ -522,3 +556,33 @@ from .local_loads import SEWER_LOCAL_UNITLOADS as _local_unitloads  # noqa: E402
 
 SEWER_LOCAL_UNITLOADS = udf(**_LOCAL_ARGS)(_local_unitloads)
 __all__.append("SEWER_LOCAL_UNITLOADS")
+
+
+# --------------------------------------------------------------------------------------
+# Excel 2016 / 2019: no dynamic arrays (xl_addin/excel_version.py)
+# --------------------------------------------------------------------------------------
+
+
+def configure_returns(dynamic_arrays: bool | None) -> None:
+    """Return results as spills (dynamic arrays, or unknown) or, in an Excel without dynamic
+    arrays, with xlwings' resizing array formula (``expand="table"``): the formula cell grows
+    to the result's rows and columns. Only classic xlwings on Windows registers the options
+    (``__xlfunc__``); elsewhere this does nothing."""
+    for g in UDFS.values():
+        info = getattr(g, "__xlfunc__", None)
+        if info is None:
+            continue
+        options = info["ret"]["options"]
+        if dynamic_arrays is False:
+            options["expand"] = "table"
+        else:
+            options.pop("expand", None)
+
+
+def _configure_for_this_excel() -> None:
+    from .excel_version import dynamic_arrays
+
+    configure_returns(dynamic_arrays())
+
+
+_configure_for_this_excel()

@@ -47,7 +47,11 @@ def _bundle_path(book) -> Path:
 
 
 def report_pdf(kind: str, bundle_path, out=None, lang: str = "ko") -> Path:
-    """Render the council or hearing PDF from a results bundle; return the PDF path."""
+    """Render the council or hearing PDF from a results bundle; return the file written.
+
+    Without Pango (stock Windows) that is the self-contained HTML briefing beside the PDF's
+    name (``.html``), which Edge prints to the same A4 pages.
+    """
     from sewerplan.model.outputs.results import ResultsBundle
     from sewerplan.reporting.render import write_report
 
@@ -57,14 +61,30 @@ def report_pdf(kind: str, bundle_path, out=None, lang: str = "ko") -> Path:
     return write_report(kind, bundle, out, lang=lang, force=True)
 
 
-def _run(kind: str) -> Path:
+def _run(kind: str) -> Path | None:
+    """Write the report of the clicked button and say where it is, or why not, in a message box."""
+    from sewerplan.model.errors import SewerplanError
+
     book = _book()
-    pdf = report_pdf(kind, _bundle_path(book))
     try:
-        book.app.alert(f"PDF를 만들었습니다 / PDF written:\n{pdf}", title="sewerplan")
-    except Exception:  # noqa: BLE001 - alert is a courtesy
-        pass
-    return pdf
+        written = report_pdf(kind, _bundle_path(book))
+    except (SewerplanError, OSError) as exc:  # a bad bundle, a PDF held open in another program ...
+        _alert(book, f"보고서를 만들지 못했습니다 / The report was not written:\n{exc}")
+        return None
+    if written.suffix.lower() == ".html":  # no Pango on this PC: the HTML briefing, printable from Edge
+        from sewerplan.reporting.render import pdf_unavailable_message, weasyprint_problem
+
+        _alert(book, pdf_unavailable_message(weasyprint_problem() or "", written))
+    else:
+        _alert(book, f"PDF를 만들었습니다 / PDF written:\n{written}")
+    return written
+
+
+def _alert(book, message: str) -> None:
+    try:
+        book.app.alert(message, title="sewerplan")
+    except Exception:  # noqa: BLE001 - alert is a courtesy; the message is also logged by xlwings
+        print(message)
 
 
 def council_pdf() -> Path:

@@ -25,6 +25,7 @@ from xlwings import XlwingsError
 
 __all__ = ["CATALOGUE", "ARG_LABELS", "Pair", "text", "cell_label", "label", "arg_label", "user_error",
            "blank", "not_a_number", "out_of_range", "shape_mismatch", "from_model_error", "unknown_choice",
+           "table_problems",
            "where", "MAX_LISTED"]
 
 # Korean labels of the worksheet-function arguments, shown in messages and help.
@@ -111,6 +112,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "Enter the plant capacity in m3/d as a number."),
     # --- allowed ranges: shown after "out of range"
     "range.ge0": ("0 이상이어야 합니다.", "Must be >= 0."),
+    "range.absurd": ("{limit:g} 이하의 값이어야 합니다(입력 오류로 보입니다).",
+                     "Must be at most {limit:g} (this looks like an input error)."),
+    "result_not_finite": ("{where}의 결과가 유한한 수가 아닙니다(입력값이 너무 큽니다). 입력 셀을 확인하세요.",
+                          "{where} of the range: the result is not a finite number (inputs too large); check the cells."),
     "range.gt0": ("0보다 커야 합니다.", "Must be > 0."),
     "range.floor_area": ("음수가 아닌 연면적(㎡)을 입력하세요.", "Enter an area >= 0 m2."),
     "range.population": ("인구는 0보다 커야 합니다.", "Population must be > 0."),
@@ -144,14 +149,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "table_header_blank": ("건축물 표의 머리글에 빈 칸이 있습니다. 표의 첫 행이 머리글인지 확인하세요.",
                            "the table header has blank cells; make sure the first row of the range is the header."),
     "table_no_rows": ("건축물 표에 행이 없습니다.", "the building table has no rows."),
+    "table_cell": ("{label}의 {row}번째 행(머리글=1행), '{column}' 열의 값 {value}: {problem}{more} 셀을 고치세요.",
+                   "{label}, row {row} of the range (header = row 1), column '{column}', value {value}: "
+                   "{problem}{more} Correct the cell."),
+    "table_more": (" (다른 문제 {more}건)", " ({more} more problems)"),
     "coverage_calibrated": ("이 모델의 예측구간은 포함확률 {coverage:g}로 보정되어 있습니다. coverage를 비우거나 "
-                            "{coverage:g}로 두세요. 다른 값이 필요하면 `sewerplan train --coverage` 로 다시 학습하세요.",
+                            "{coverage:g}로 두세요. 다른 값은 그 포함확률로 학습한 모델이 필요합니다.",
                             "this model's intervals are calibrated for coverage {coverage:g}; leave coverage blank or "
-                            "set {coverage:g}, or retrain with `sewerplan train --coverage`."),
+                            "set {coverage:g}; another coverage needs a model trained for it."),
     "scenario_not_found": ("{label} 파일을 찾을 수 없습니다: {path}. 전체 경로(예: C:\\계획\\시나리오.xlsx)를 "
                            "입력하거나, 번들 예시는 sample 을 입력하세요.",
                            "{label}: file not found: {path}. Give the full path (e.g. C:\\plans\\town.xlsx), or sample "
                            "for the bundled example."),
+    "scenario_outside_folder": ("{label} {path}: 이 서버에서는 시나리오 폴더 안의 파일 이름(예: 우리시.xlsx)이나 "
+                                "sample 만 쓸 수 있습니다. 관리자에게 파일을 시나리오 폴더에 넣어 달라고 하세요.",
+                                "{label} {path}: on this server give the name of a file in the scenario folder "
+                                "(e.g. town.xlsx) or sample; ask the administrator to put the file there."),
+    "scenario_unreadable": ("{label} {name} 을(를) 쓸 수 없습니다({kind}). 자세한 내용은 서버 기록에 있습니다.",
+                            "{label} {name} cannot be used ({kind}); the details are in the server log."),
     "scenario_suffix": ("{label}은 .xlsx 또는 .yaml 파일이어야 합니다: {name}",
                         "{label} must be an .xlsx or .yaml file, not {name}."),
     "year_not_in_scenario": ("{label}의 {where} 값 {year:g}은(는) 시나리오 '{name}'의 연도가 아닙니다. "
@@ -178,6 +193,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "yes": ("예", "yes"),
     "no": ("아니오", "no"),
     "bundled_model": ("기본 내장 모델", "bundled default"),
+    # --- settings (settings.py)
+    "conf_unreadable": ("xlwings 설정 파일 {path} 을(를) 읽을 수 없어 SEWERPLAN_MODEL 설정을 알 수 없습니다({detail}). "
+                        "xlwings 탭 > 설정에서 다시 저장하거나 파일을 지우세요.",
+                        "cannot read the xlwings config file {path} ({detail}), so the SEWERPLAN_MODEL setting is "
+                        "unknown; save the settings again (xlwings tab) or delete the file."),
 }
 
 
@@ -263,10 +283,10 @@ def not_a_number(func: str, arg: str, position, value, hint: str) -> XlwingsErro
                       hint=text(hint))
 
 
-def out_of_range(func: str, arg: str, positions, first_value, allowed: str) -> XlwingsError:
+def out_of_range(func: str, arg: str, positions, first_value, allowed: str, **fields) -> XlwingsError:
     """Numbers outside the allowed range (e.g. a negative area); ``allowed`` is a ``range.*`` key."""
     return user_error(func, "out_of_range", label=arg_label(arg), where=where(positions),
-                      value=_show(first_value), allowed=text(allowed))
+                      value=_show(first_value), allowed=text(allowed, **fields))
 
 
 def shape_mismatch(func: str, shapes: dict) -> XlwingsError:
@@ -279,6 +299,17 @@ def shape_mismatch(func: str, shapes: dict) -> XlwingsError:
 def unknown_choice(func: str, arg: str, value, choices: str) -> XlwingsError:
     """A text argument that is none of the accepted words (``choices``: a ``choices.*`` key)."""
     return user_error(func, "unknown_choice", label=arg_label(arg), value=_show(value), choices=text(choices))
+
+
+def table_problems(func: str, arg: str, problems) -> XlwingsError:
+    """Bad cells of a table argument (intake :class:`Problem` rows): the first one by row and
+    column of the range, with the count of the others. No command-line advice: this is a cell."""
+    first = problems[0]
+    en, _, ko = str(first.message).partition(" / ")
+    more = text("table_more", more=len(problems) - 1) if len(problems) > 1 else Pair("", "")
+    return user_error(func, "table_cell", label=arg_label(arg), row=first.row, column=first.column,
+                      value=_show(first.value), problem=Pair((ko or en).rstrip(".") + ".", en.rstrip(".") + "."),
+                      more=more)
 
 
 def from_model_error(func: str, exc, position=None) -> XlwingsError:

@@ -14,7 +14,19 @@ A small FastAPI app that speaks the protocol of xlwings Server's custom function
 
 Errors: an expected user error (:class:`xlwings.XlwingsError`) answers **400** with the
 bilingual message as plain text, which Excel shows on the cell's error flag and does not
-retry; anything else answers 500 without details (logged on the server).
+retry; so do malformed calls (not JSON, ``NaN``/``Infinity``, dict arguments, a result that is
+not finite). Anything else answers 500 without details (logged on the server).
+
+Limits (issue 16; :class:`ServerLimits`, each also an environment variable):
+
+- the token is checked before the body is read (401 without reading it);
+- body size (``SEWERPLAN_SERVER_MAX_BODY_MB``, default 16 MB) and cells per call
+  (``SEWERPLAN_SERVER_MAX_CELLS``, default 500,000): 413 with a message;
+- the functions run in a pool of worker threads (``SEWERPLAN_SERVER_WORKERS``, default 4), so
+  ``/health`` and other calls keep answering during a long call; a call that takes longer than
+  ``SEWERPLAN_SERVER_TIMEOUT_S`` (default 60 s) answers 504, and when every worker and queue
+  place is taken the server answers 503 (busy);
+- ``scenario_file`` arguments name files inside ``SEWERPLAN_SCENARIO_DIR`` only (or ``sample``).
 
 Authentication: every call needs ``Authorization: <token>`` (or ``Bearer <token>``) with one
 of the tokens in ``SEWERPLAN_SERVER_TOKENS`` (comma-separated) or passed to
@@ -27,17 +39,22 @@ licence (set ``XLWINGS_LICENSE_KEY=noncommercial``); commercial users need an xl
 
 # No `from __future__ import annotations`: FastAPI must resolve the route annotations,
 # which are imported inside create_app (fastapi is the optional `server` extra).
+import asyncio
 import hmac
 import inspect
+import json
 import logging
+import math
 import os
 import struct
 import types
 import uuid
 import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["create_app", "officejs_module", "LICENSE_HELP", "TOKENS_ENV"]
+__all__ = ["create_app", "officejs_module", "LICENSE_HELP", "TOKENS_ENV", "ServerLimits"]
 
 logger = logging.getLogger("sewerplan.xl_addin.server")
 
@@ -52,7 +69,55 @@ LICENSE_HELP = (
     "need an xlwings licence key."
 )
 CALL_PATH = "/xlwings/custom-functions-call"
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one call may cost: body [bytes], cells, time [s]; and the worker pool [threads]."""
+
+    max_body_bytes: int = 16 * 1024 * 1024
+    max_cells: int = 500_000
+    timeout_s: float = 60.0
+    workers: int = 4
+    queue: int = 16  # calls waiting for a worker before the server answers 503
+
+    @classmethod
+    def from_env(cls) -> "ServerLimits":
+        """Defaults, overridden by ``SEWERPLAN_SERVER_{MAX_BODY_MB,MAX_CELLS,TIMEOUT_S,WORKERS}``."""
+        env = os.environ.get
+        return cls(
+            max_body_bytes=int(float(env("SEWERPLAN_SERVER_MAX_BODY_MB", "16")) * 1024 * 1024),
+            max_cells=int(env("SEWERPLAN_SERVER_MAX_CELLS", "500000")),
+            timeout_s=float(env("SEWERPLAN_SERVER_TIMEOUT_S", "60")),
+            workers=max(1, int(env("SEWERPLAN_SERVER_WORKERS", "4"))),
+        )
 _DEFAULT_MANIFEST_ID = "7d3a6a52-6f1e-4d2c-9a55-5e3c0d2b8e11"  # stable so re-deploys replace, not duplicate
+
+
+def _skip_pyodide_lookups() -> None:
+    """Outside Pyodide, make xlwings' per-cell ``JsNull`` checks free.
+
+    xlwings' Office.js conversion runs ``from pyodide.ffi import JsNull`` for every cell and
+    argument; off Pyodide each failed import scans ``sys.path`` (35 s for 100,000 cells, most of
+    a large call). Where Pyodide is not installed nothing can be a ``JsNull``, so the checks are
+    replaced by their answer (``False`` / the value unchanged).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("pyodide") is not None:
+        return
+    from xlwings import utils
+    from xlwings.conversion import standard
+    from xlwings.pro import udfs_officejs
+
+    def is_jsnull(value):
+        return False
+
+    for module in (utils, standard):
+        if hasattr(module, "is_jsnull"):
+            module.is_jsnull = is_jsnull
+    if hasattr(udfs_officejs, "js_to_none"):
+        udfs_officejs.js_to_none = lambda arg: arg
 
 
 def _xlwings_server():
@@ -63,6 +128,7 @@ def _xlwings_server():
         from xlwings.pro import _xlofficejs, _xlremote
     except Exception as exc:  # LicenseError, ImportError
         raise RuntimeError(f"{LICENSE_HELP} ({exc})") from exc
+    _skip_pyodide_lookups()
     # xlwings registers its Office.js engine at import time, and only if the licence key
     # was set by then; register it here when the key was set later (e.g. by a CLI option).
     names = {e.name for e in xlwings.engines}
@@ -124,7 +190,8 @@ def _png(rgb=(0x1F, 0x5F, 0x8B), size=32) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool = False):
+def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool = False,
+               limits: ServerLimits | None = None, scenario_dir=None):
     """Build the FastAPI app.
 
     Parameters
@@ -136,18 +203,28 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
         default the address of the request.
     allow_anonymous : bool
         Accept calls without a token. Only for a server bound to localhost for testing.
+    limits : ServerLimits, optional
+        Body, cell, time and worker limits; default :meth:`ServerLimits.from_env`.
+    scenario_dir : path, optional
+        The folder ``scenario_file`` arguments are read from; default ``SEWERPLAN_SCENARIO_DIR``
+        (none: only the bundled ``sample`` scenarios).
     """
     from fastapi import FastAPI
 
+    from . import settings
+
     xlserver = _xlwings_server()
     tokens = _accepted_tokens(tokens, allow_anonymous)
+    limits = limits or ServerLimits.from_env()
+    scenario_dir = scenario_dir or os.environ.get(settings.SCENARIO_DIR_ENV, "").strip() or None
     module = officejs_module()
 
     app = FastAPI(title="sewerplan worksheet functions (Office.js)", docs_url=None, redoc_url=None)
     app.state.functions_module = module
+    app.state.limits = limits
     _add_error_handlers(app)
     _add_health_route(app)
-    _add_function_routes(app, xlserver, module, _token_check(tokens, allow_anonymous))
+    _add_function_routes(app, xlserver, module, _token_check(tokens, allow_anonymous), limits, scenario_dir)
     _add_office_routes(app, base_url)
     return app
 
@@ -173,7 +250,9 @@ def _token_check(tokens: list[str], allow_anonymous: bool):
         given = (authorization or "").strip()
         if given.lower().startswith("bearer "):
             given = given[7:].strip()
-        if not given or not any(hmac.compare_digest(given, t) for t in tokens):
+        # compare bytes: compare_digest refuses str with non-ASCII characters (a 500 before)
+        raw = given.encode("utf-8", "surrogateescape")
+        if not given or not any(hmac.compare_digest(raw, t.encode("utf-8")) for t in tokens):
             raise HTTPException(
                 status_code=401,
                 detail="접속 토큰이 없거나 틀렸습니다. 작업창(sewerplan > 설정)에서 토큰을 입력하세요. / "
@@ -213,11 +292,13 @@ def _add_health_route(app) -> None:
         return {"status": "ok", "xlwings": xlwings.__version__}
 
 
-def _add_function_routes(app, xlserver, module, check_token) -> None:
+def _add_function_routes(app, xlserver, module, check_token, limits: ServerLimits, scenario_dir=None) -> None:
     """Custom-function metadata and JavaScript (public), and the call endpoint (token)."""
-    from fastapi import Body, Header, HTTPException
+    from fastapi import Request
     from fastapi.responses import JSONResponse, Response
-    import xlwings
+
+    pool = _WorkerPool(limits)
+    app.state.worker_pool = pool
 
     @app.get("/xlwings/custom-functions-meta")
     @app.get("/xlwings/custom-functions-meta.json")
@@ -230,18 +311,142 @@ def _add_function_routes(app, xlserver, module, check_token) -> None:
         return Response(_functions_code(module), media_type="text/javascript")
 
     @app.post(CALL_PATH)
-    async def call(data: dict = Body(...), authorization: str | None = Header(default=None)):
-        check_token(authorization)
-        name = data.get("func_name")
-        if not isinstance(name, str) or not hasattr(getattr(module, name, None), "__xlfunc__"):
-            raise HTTPException(status_code=400, detail=f"알 수 없는 함수 / unknown function: {name!r}")
-        if not isinstance(data.get("args"), list):
-            raise HTTPException(status_code=400, detail="args must be a list / args 는 목록이어야 합니다")
-        data.setdefault("client", "Office.js")
-        data.setdefault("version", xlwings.__version__)
-        data.setdefault("runtime", "1.4")
-        result = await xlserver.custom_functions_call(data, module)
-        return {"result": result}
+    async def call(request: Request):
+        check_token(request.headers.get("authorization"))  # before a byte of the body is read
+        raw = await _read_body(request, limits.max_body_bytes)
+        body = await pool.run(lambda: _run_call(xlserver, module, raw, limits.max_cells, scenario_dir))
+        return Response(body, media_type="application/json")
+
+
+def _http_error(status: int, ko: str, en: str):
+    from fastapi import HTTPException
+
+    return HTTPException(status_code=status, detail=f"{ko} / {en}")
+
+
+async def _read_body(request, max_bytes: int) -> bytes:
+    """The request body, refused with 413 as soon as it is longer than ``max_bytes``."""
+    declared = request.headers.get("content-length")
+    too_big = _http_error(413, f"요청이 너무 큽니다(최대 {max_bytes // 1024 // 1024} MB). 범위를 나누어 계산하세요.",
+                          f"request too large (at most {max_bytes // 1024 // 1024} MB); split the range.")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise _http_error(400, "Content-Length 머리글이 잘못되었습니다.", "bad Content-Length header.")
+        if int(declared) > max_bytes:
+            raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _run_call(xlserver, module, raw: bytes, max_cells: int, scenario_dir=None) -> bytes:
+    """Parse, check and run one call; the JSON answer (in a worker thread: a large result is
+    serialised off the event loop too). The result must be finite."""
+    import xlwings
+
+    from .cells import _gc_paused
+    from .settings import restrict_scenarios
+
+    if raw.count(b",") > max_cells + 100:  # cells need commas: refuse before parsing millions of them
+        _too_many_cells(max_cells)
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _http_error(400, "요청 본문이 올바른 JSON이 아닙니다", f"the request body is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _http_error(400, "요청 본문은 JSON 객체여야 합니다", "the request body must be a JSON object")
+    name = data.get("func_name")
+    if not isinstance(name, str) or not hasattr(getattr(module, name, None), "__xlfunc__"):
+        raise _http_error(400, "알 수 없는 함수", f"unknown function: {str(name)[:60]!r}")
+    _check_args(data.get("args"), max_cells)
+    data.update(client="Office.js", version=xlwings.__version__, runtime=str(data.get("runtime") or "1.4"))
+    with restrict_scenarios(scenario_dir), _gc_paused():
+        result = asyncio.run(xlserver.custom_functions_call(data, module))
+    if not _all_finite(result):
+        raise _http_error(400, f"{name}: 결과에 유한하지 않은 수가 있습니다. 입력값을 확인하세요.",
+                          f"{name}: the result holds a number that is not finite; check the inputs.")
+    return _result_json(result)
+
+
+def _result_json(result, rows_per_chunk: int = 20_000) -> bytes:
+    """``{"result": ...}`` as JSON bytes, a large table serialised in chunks of rows so the GIL is
+    released between them (one json.dumps of 400,000 rows held it for half a second)."""
+    if not isinstance(result, list) or len(result) <= rows_per_chunk:
+        return json.dumps({"result": result}, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    parts = [json.dumps(result[i:i + rows_per_chunk], ensure_ascii=False, allow_nan=False)[1:-1]
+             for i in range(0, len(result), rows_per_chunk)]
+    return ('{"result": [' + ", ".join(parts) + "]}").encode("utf-8")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_args(args, max_cells: int) -> None:
+    """Arguments are cells: scalars or rows of scalars (no objects), at most ``max_cells`` in all."""
+    if not isinstance(args, list):
+        raise _http_error(400, "args 는 목록이어야 합니다", "args must be a list")
+    cells = 0
+    for i, arg in enumerate(args, start=1):
+        rows = arg if isinstance(arg, list) else [arg]
+        for row in rows:
+            values = row if isinstance(row, list) else [row]
+            if not all(isinstance(v, _SCALARS) for v in values):
+                raise _http_error(400, f"{i}번째 인수에 셀 값이 아닌 것(객체 또는 중첩 목록)이 있습니다",
+                                  f"argument {i} holds something that is not a cell value (an object or nested list)")
+            cells += len(values)
+        if cells > max_cells:
+            _too_many_cells(max_cells)
+
+
+def _too_many_cells(max_cells: int):
+    raise _http_error(413, f"셀이 너무 많습니다(한 번에 최대 {max_cells:,}개). 범위를 나누어 계산하세요.",
+                      f"too many cells (at most {max_cells:,} per call); split the range.")
+
+
+def _all_finite(value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_all_finite(v) for v in value)
+    return True
+
+
+class _WorkerPool:
+    """Worksheet calls in worker threads: the event loop (``/health``, other calls) stays free.
+
+    A call that runs past the timeout answers 504 (its thread finishes in the background and
+    still counts against the pool); with every worker and queue place taken the answer is 503.
+    """
+
+    def __init__(self, limits: ServerLimits):
+        self.limits = limits
+        self.executor = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="sewerplan-call")
+        self.pending = 0
+
+    async def run(self, fn):
+        if self.pending >= self.limits.workers + self.limits.queue:
+            raise _http_error(503, "서버가 바쁩니다. 잠시 후 다시 계산하세요.", "the server is busy; recalculate in a moment.")
+        self.pending += 1
+        future = asyncio.get_running_loop().run_in_executor(self.executor, fn)
+        future.add_done_callback(self._done)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.limits.timeout_s)
+        except asyncio.TimeoutError:
+            raise _http_error(504, f"계산이 {self.limits.timeout_s:g}초를 넘었습니다. 범위를 나누어 계산하세요.",
+                              f"the calculation took longer than {self.limits.timeout_s:g} s; split the range.") from None
+
+    def _done(self, future) -> None:
+        self.pending -= 1
+        if not future.cancelled():
+            future.exception()  # retrieved: a timed-out call's error is not reported as unhandled
 
 
 def _functions_code(module) -> str:

@@ -15,29 +15,77 @@ when the configured path changes, the next call loads the new one.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import contextvars
+import locale
 import os
+import re
 import threading
 from pathlib import Path
 
+from sewerplan.model.errors import ModelLoadError
+
 from . import messages
 
-__all__ = ["ENV_VAR", "configured_model_path", "get_model", "reset", "card_rows", "model_path_text"]
+__all__ = ["ENV_VAR", "SCENARIO_DIR_ENV", "configured_model_path", "get_model", "reset", "card_rows",
+           "model_path_text", "scenario_folder", "restrict_scenarios"]
 
 ENV_VAR = "SEWERPLAN_MODEL"
+#: folder the scenario_file argument of the worksheet functions is read from (relative names),
+#: and, on the server, the only folder it may name
+SCENARIO_DIR_ENV = "SEWERPLAN_SCENARIO_DIR"
+_scenarios: contextvars.ContextVar = contextvars.ContextVar("sewerplan_scenario_folder", default=None)
 _lock = threading.Lock()
 _cache: dict = {}
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _decode_conf(path: Path, raw: bytes) -> str:
+    """The text of an ``xlwings.conf`` file, decoded as xlwings reads it.
+
+    xlwings' settings dialog (VBA) writes the file in the Windows ANSI code page, CP949 on
+    Korean Windows, and xlwings reads it with ``open(path)`` (the locale's encoding). A file
+    with a UTF-8 byte-order mark or valid UTF-8 is UTF-8; anything else is read in the
+    locale's encoding, then CP949. A file none of them decodes raises (never ignored).
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    tried = []
+    for enc in ("utf-8", locale.getpreferredencoding(False), "cp949"):
+        if not enc or codecs.lookup(enc).name in tried:
+            continue
+        tried.append(codecs.lookup(enc).name)
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ModelLoadError(str(messages.text("conf_unreadable", path=str(path), detail="encodings " + ", ".join(tried))))
+
+
 def _read_conf(path: Path) -> dict:
-    out = {}
+    """``"KEY","value"`` lines of an xlwings config file -> {KEY: value}; {} when there is no file.
+
+    Keys are compared case-insensitively (stored upper-case), as xlwings does; a file that
+    exists but cannot be read raises :class:`~sewerplan.model.errors.ModelLoadError`.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return out
-    for line in text.splitlines():
-        parts = [p.strip().strip('"') for p in line.split(",", 1)]
-        if len(parts) == 2 and parts[0]:
-            out[parts[0]] = parts[1]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ModelLoadError(str(messages.text("conf_unreadable", path=str(path), detail=str(exc)))) from None
+    out = {}
+    for line in _decode_conf(path, raw).splitlines():
+        values = _QUOTED.findall(line.strip())
+        if len(values) >= 2:
+            key, value = values[0].strip('"'), values[1].strip('"')
+        else:  # unquoted KEY,value (hand-written)
+            key, _, value = (p.strip().strip('"') for p in line.partition(","))
+        if key:
+            out[key.strip().upper()] = value.strip()
     return out
 
 
@@ -51,10 +99,35 @@ def configured_model_path() -> str | None:
     if value:
         return os.path.expandvars(os.path.expanduser(value))
     for conf in _conf_files():
-        value = _read_conf(conf).get(ENV_VAR, "").strip()
+        value = _read_conf(conf).get(ENV_VAR.upper(), "").strip()
         if value:
             return os.path.expandvars(os.path.expanduser(value))
     return None
+
+
+@contextlib.contextmanager
+def restrict_scenarios(folder):
+    """Server calls: inside this block ``scenario_file`` may only name files inside ``folder``
+    (``None``: the bundled samples only). Used by :mod:`sewerplan.xl_addin.server` around each
+    call (a context variable: other threads and Excel on the user's own PC are not affected)."""
+    token = _scenarios.set((Path(folder).resolve() if folder else None, True))
+    try:
+        yield
+    finally:
+        _scenarios.reset(token)
+
+
+def scenario_folder() -> tuple[Path | None, bool]:
+    """(folder, restricted): the scenario folder and whether paths outside it are refused.
+
+    In Excel on the user's own PC (classic xlwings) any path is the user's own file; the
+    folder from ``SEWERPLAN_SCENARIO_DIR`` only resolves relative names there.
+    """
+    restricted = _scenarios.get()
+    if restricted is not None:
+        return restricted
+    value = os.environ.get(SCENARIO_DIR_ENV, "").strip()
+    return (Path(value).resolve() if value else None), False
 
 
 def get_model():

@@ -18,6 +18,14 @@ Sheets
 방법 (methods)      method notes, parameters with sources, SEWER_MODEL_INFO, settings cells
 xlwings.conf        xlwings settings (UDF Modules)
 
+Two layouts: ``dynamic_arrays=True`` (Excel 2021, 2024 and Microsoft 365: results spill,
+district list by ``UNIQUE``) and ``dynamic_arrays=False`` for Excel 2016 and 2019, which have
+no dynamic arrays: the per-building columns are single-cell formulas that xlwings resizes to
+the result (the add-in returns with ``expand="table"`` there, see :mod:`.excel_version`), ids
+and the district list are plain (array) formulas filled down with spare rows. In both, every
+formula that reads a result column follows the size of the ``Buildings`` table
+(``OFFSET(..., ROWS(Buildings[...]))``), never a fixed row range.
+
 Why XlsxWriter and not openpyxl: openpyxl can keep a VBA project but cannot write form
 buttons (it drops drawings and VML) nor dynamic-array formulas (Excel would open
 ``=SEWER_ML(...)`` as ``=@SEWER_ML(...)`` and not spill). XlsxWriter writes both and embeds
@@ -60,6 +68,8 @@ BUTTONS = [
 ID_COL, DISTRICT_COL, USE_COL = "관리건축물대장PK", "배수구역", "주용도코드명"
 AREA_COL, HH_COL = "연면적(㎡)", "세대수(세대)"
 FIRST_DATA_ROW = 3  # 0-based row of the first building / district on the results and districts sheets (Excel row 4)
+SPARE_ROWS = 200  # legacy layout: rows of formulas beyond the sample table, for a larger town
+SPARE_DISTRICTS = 30  # legacy layout: district rows beyond the sample's
 PARAMETERS_ROW = 9  # 0-based row of the parameter table's title on the methods sheet
 
 # Sheet texts (Korean first). START_LINES: (text, format name).
@@ -138,7 +148,8 @@ def _cell(v):
     return v
 
 
-def build_template(out, buildings: pd.DataFrame | None = None, force: bool = False, write_shim: bool = True) -> Path:
+def build_template(out, buildings: pd.DataFrame | None = None, force: bool = False, write_shim: bool = True,
+                   dynamic_arrays: bool = True) -> Path:
     """Write the template workbook; return its path.
 
     Parameters
@@ -153,6 +164,9 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     write_shim : bool
         Write ``<stem>.py`` beside the workbook (not for ``sewerplan.xlsm``, whose stem is the
         package itself).
+    dynamic_arrays : bool
+        ``True`` for Excel 2021 / 2024 / Microsoft 365 (spilled results); ``False`` for Excel
+        2016 / 2019 (no ``UNIQUE``, ``ANCHORARRAY`` or spills).
     """
     out = _checked_target(out, force, write_shim)
     synthetic = buildings is None
@@ -161,25 +175,35 @@ def build_template(out, buildings: pd.DataFrame | None = None, force: bool = Fal
     n_buildings, n_districts = len(df), df[DISTRICT_COL].nunique()
 
     with atomic_path(out) as tmp:
-        _write_workbook(tmp, df, synthetic, n_buildings, n_districts)
+        _write_workbook(tmp, df, synthetic, n_buildings, n_districts, dynamic_arrays)
     if write_shim and out.stem != "sewerplan":
         write_text_atomic(out.with_suffix(".py"), SHIM.format(stem=out.stem))
     return out
 
 
-def _write_workbook(tmp: Path, df: pd.DataFrame, synthetic: bool, n_buildings: int, n_districts: int) -> None:
+def _write_workbook(tmp: Path, df: pd.DataFrame, synthetic: bool, n_buildings: int, n_districts: int,
+                    dynamic_arrays: bool) -> None:
     """Every sheet of the template, written to ``tmp``."""
-    wb = _new_workbook(tmp)
+    wb = _new_workbook(tmp, dynamic_arrays)
     fmt = _add_formats(wb)
     ws = _add_sheets(wb)
     _write_start_sheet(ws["start"], fmt, synthetic)
     _write_buildings_sheet(ws["buildings"], fmt, df, synthetic)
-    _write_results_sheet(ws["results"], fmt, n_buildings)
-    _write_district_summary_sheet(ws["districts"], fmt, n_buildings, n_districts)
-    _write_scenario_sheet(wb, ws["scenario"], fmt)
-    _write_methods_sheet(wb, ws["methods"], fmt)
+    _write_results_sheet(ws["results"], fmt, n_buildings, dynamic_arrays)
+    _write_district_summary_sheet(ws["districts"], fmt, n_buildings, n_districts, dynamic_arrays)
+    _write_scenario_sheet(wb, ws["scenario"], fmt, dynamic_arrays)
+    _write_methods_sheet(wb, ws["methods"], fmt, dynamic_arrays)
     _write_conf_sheet(ws["conf"])
     wb.close()
+
+
+def _spilled(ws, first_row: int, first_col: int, last_row: int, last_col: int, formula: str, fmt, dynamic: bool):
+    """A formula whose result is a column or table: spilled (dynamic arrays) or, for Excel
+    2016/2019, one cell that xlwings resizes to the result (``expand="table"``)."""
+    if dynamic:
+        ws.write_dynamic_array_formula(first_row, first_col, last_row, last_col, formula, fmt)
+    else:
+        ws.write_formula(first_row, first_col, formula, fmt)
 
 
 # --------------------------------------------------------------------------------------
@@ -221,12 +245,12 @@ def _check_columns(df: pd.DataFrame) -> None:
         raise ValueError(f"building table lacks columns {missing} / 건축물 표에 필요한 열이 없습니다: {missing}")
 
 
-def _new_workbook(path: Path):
-    """An XlsxWriter workbook with dynamic arrays and xlwings' quickstart VBA project."""
+def _new_workbook(path: Path, dynamic_arrays: bool = True):
+    """An XlsxWriter workbook (with dynamic-array functions if asked) and xlwings' quickstart VBA project."""
     import xlsxwriter
 
     # strings are always text: a building id like "=HYPERLINK(...)" must not become a formula
-    wb = xlsxwriter.Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False,
+    wb = xlsxwriter.Workbook(str(path), {"use_future_functions": dynamic_arrays, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.add_vba_project(io.BytesIO(quickstart_vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
@@ -257,6 +281,16 @@ def _add_sheets(wb) -> dict:
 def _ref(column: str) -> str:
     """Structured reference to a column of the buildings table, e.g. ``Buildings[배수구역]``."""
     return f"{TABLE_NAME}[{column}]"
+
+
+def _result_column(column: str) -> str:
+    """A per-building column of the results sheet, as long as the ``Buildings`` table is.
+
+    ``OFFSET(결과!$F$4,0,0,ROWS(Buildings[관리건축물대장PK]),1)``: follows the table when rows
+    are added or deleted, in every Excel version (a spill reference would need dynamic arrays,
+    and the SEWER_ML spill starts with its header row).
+    """
+    return f"OFFSET({SHEETS['results']}!${column}${FIRST_DATA_ROW + 1},0,0,ROWS({_ref(ID_COL)}),1)"
 
 
 # --------------------------------------------------------------------------------------
@@ -297,20 +331,22 @@ def _write_buildings_sheet(ws, fmt, df: pd.DataFrame, synthetic: bool) -> None:
     ws.freeze_panes(3, 1)
 
 
-def _write_results_sheet(ws, fmt, n_buildings: int) -> None:
-    """Per-building results as spilled formulas: ids, conventional, unit load, ML with interval."""
+def _write_results_sheet(ws, fmt, n_buildings: int, dynamic: bool = True) -> None:
+    """Per-building results: ids, conventional, unit load, ML with interval (spilled or resized)."""
     last = FIRST_DATA_ROW + n_buildings - 1
     ws.write(0, 0, "건축물별 결과 (per-building results) [㎥/일 = m3/d]", fmt.title)
     for c, h in enumerate(RESULT_HEADERS):
         ws.write(2, c, h, fmt.bold)
-    ws.write_dynamic_array_formula(3, 0, last, 0, f"={_ref(ID_COL)}")
-    ws.write_dynamic_array_formula(3, 1, last, 1, f"={_ref(DISTRICT_COL)}")
-    ws.write_dynamic_array_formula(3, 2, last, 2, f"={_ref(USE_COL)}")
-    ws.write_dynamic_array_formula(3, 3, last, 3, f"=SEWER_CONVENTIONAL({_ref(HH_COL)},PersonsPerHousehold)", fmt.num)
-    ws.write_dynamic_array_formula(
-        3, 4, last, 4, f"=SEWER_UNITLOAD({_ref(USE_COL)},{_ref(AREA_COL)},{_ref(HH_COL)})", fmt.num)
-    # SEWER_ML spills its own header row (row 3), aligned with the building rows below it.
-    ws.write_dynamic_array_formula(2, 5, last, 7, f"=SEWER_ML({TABLE_NAME}[#All])", fmt.num)
+    for c, col in enumerate((ID_COL, DISTRICT_COL, USE_COL)):
+        if dynamic:
+            ws.write_dynamic_array_formula(3, c, last, c, f"={_ref(col)}")
+        else:  # no spills: one INDEX per row, blank past the end of the table
+            for r in range(FIRST_DATA_ROW, last + 1 + SPARE_ROWS):
+                ws.write_formula(r, c, f'=IFERROR(INDEX({_ref(col)},ROW()-{FIRST_DATA_ROW}),"")')
+    _spilled(ws, 3, 3, last, 3, f"=SEWER_CONVENTIONAL({_ref(HH_COL)},PersonsPerHousehold)", fmt.num, dynamic)
+    _spilled(ws, 3, 4, last, 4, f"=SEWER_UNITLOAD({_ref(USE_COL)},{_ref(AREA_COL)},{_ref(HH_COL)})", fmt.num, dynamic)
+    # SEWER_ML returns its own header row (row 3), aligned with the building rows below it.
+    _spilled(ws, 2, 5, last, 7, f"=SEWER_ML({TABLE_NAME}[#All])", fmt.num, dynamic)
     ws.write(1, 5, "ML 일평균 예측: 추정값, 하한, 상한 (ML day-average: estimate, lower, upper)", fmt.wrap)
     ws.set_column(0, 2, 14)
     ws.set_column(3, 7, 18)
@@ -322,44 +358,59 @@ def _write_results_sheet(ws, fmt, n_buildings: int) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _write_district_summary_sheet(ws, fmt, n_buildings: int, n_districts: int) -> None:
+def _write_district_summary_sheet(ws, fmt, n_buildings: int, n_districts: int, dynamic: bool = True) -> None:
     """District totals of every method, the peaking factor, and the plant capacity block."""
-    ml_range = f"{SHEETS['results']}!$F$4:$F${FIRST_DATA_ROW + n_buildings}"
     ws.write(0, 0, "배수구역별 합계 (district totals) [㎥/일]", fmt.title)
     for c, h in enumerate(DISTRICT_HEADERS):
         ws.write(2, c, h, fmt.bold)
-    _write_district_totals(ws, fmt, FIRST_DATA_ROW + n_districts - 1, ml_range)
-    _write_plant_capacity(ws, fmt, ml_range)
+    if dynamic:
+        _write_district_totals(ws, fmt, FIRST_DATA_ROW + n_districts - 1)
+    else:
+        _write_district_totals_legacy(ws, fmt, FIRST_DATA_ROW + n_districts - 1 + SPARE_DISTRICTS)
+    _write_plant_capacity(ws, fmt)
     ws.set_column(0, 5, 18)
     ws.set_column(7, 7, 40)
     ws.set_column(8, 8, 16)
 
 
-def _write_district_totals(ws, fmt, last: int, ml_range: str) -> None:
+def _write_district_totals(ws, fmt, last: int) -> None:
     """One spilled row per district: households, the three methods' sums, Harmon peaking."""
-    res, r0 = SHEETS["results"], FIRST_DATA_ROW
+    r0, districts = FIRST_DATA_ROW, "ANCHORARRAY(A4)"
+    in_district = f"{_result_column('B')},{districts}"
     ws.write_dynamic_array_formula(r0, 0, last, 0, f"=UNIQUE({_ref(DISTRICT_COL)})")
     ws.write_dynamic_array_formula(
-        r0, 1, last, 1, f"=SUMIFS({_ref(HH_COL)},{_ref(DISTRICT_COL)},ANCHORARRAY(A4))", fmt.num)
-    ws.write_dynamic_array_formula(
-        r0, 2, last, 2, f"=SUMIFS(ANCHORARRAY({res}!D4),ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", fmt.num)
-    ws.write_dynamic_array_formula(
-        r0, 3, last, 3, f"=SUMIFS(ANCHORARRAY({res}!E4),ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", fmt.num)
-    ws.write_dynamic_array_formula(
-        r0, 4, last, 4, f"=SUMIFS({ml_range},ANCHORARRAY({res}!B4),ANCHORARRAY(A4))", fmt.num)
+        r0, 1, last, 1, f"=SUMIFS({_ref(HH_COL)},{_ref(DISTRICT_COL)},{districts})", fmt.num)
+    for c, column in ((2, "D"), (3, "E"), (4, "F")):
+        ws.write_dynamic_array_formula(r0, c, last, c, f"=SUMIFS({_result_column(column)},{in_district})", fmt.num)
     ws.write_dynamic_array_formula(
         r0, 5, last, 5, "=SEWER_PEAK(ANCHORARRAY(B4)*PersonsPerHousehold,\"harmon\")", fmt.num3)
 
 
-def _write_plant_capacity(ws, fmt, ml_range: str) -> None:
+def _write_district_totals_legacy(ws, fmt, last: int) -> None:
+    """Excel 2016/2019: the same table without dynamic arrays, one formula per district row.
+
+    The district list is the classic unique-list array formula (INDEX/MATCH/COUNTIF); rows
+    past the last district stay blank.
+    """
+    for r in range(FIRST_DATA_ROW, last + 1):
+        a = f"$A{r + 1}"
+        ws.write_array_formula(r, 0, r, 0, f'{{=IFERROR(INDEX({_ref(DISTRICT_COL)},MATCH(0,COUNTIF($A$3:A{r},'
+                                            f'{_ref(DISTRICT_COL)}),0)),"")}}')
+        ws.write_formula(r, 1, f'=IF({a}="","",SUMIFS({_ref(HH_COL)},{_ref(DISTRICT_COL)},{a}))', fmt.num)
+        for c, column in ((2, "D"), (3, "E"), (4, "F")):
+            ws.write_formula(r, c, f'=IF({a}="","",SUMIFS({_result_column(column)},{_result_column("B")},{a}))',
+                             fmt.num)
+        ws.write_formula(r, 5, f'=IF({a}="","",SEWER_PEAK(B{r + 1}*PersonsPerHousehold,"harmon"))', fmt.num3)
+
+
+def _write_plant_capacity(ws, fmt) -> None:
     """Treatment-plant capacity of the whole town by each method (SEWER_CAPACITY)."""
-    res = SHEETS["results"]
     ws.write(2, 7, "처리장 시설용량 (plant capacity) [㎥/일]", fmt.bold)
     ws.write(2, 8, "값 (value)", fmt.bold)
     rows = [
-        ("인구원단위법 (conventional, day-max)", f"=SEWER_CAPACITY(ANCHORARRAY({res}!D4))"),
-        ("환경부 원단위 (MOE unit load, day-max)", f"=SEWER_CAPACITY(ANCHORARRAY({res}!E4))"),
-        ("ML (일평균 기준 / day-average basis)", f"=SEWER_CAPACITY({ml_range},\"day_average\")"),
+        ("인구원단위법 (conventional, day-max)", f"=SEWER_CAPACITY({_result_column('D')})"),
+        ("환경부 원단위 (MOE unit load, day-max)", f"=SEWER_CAPACITY({_result_column('E')})"),
+        ("ML (일평균 기준 / day-average basis)", f"=SEWER_CAPACITY({_result_column('F')},\"day_average\")"),
     ]
     for i, (label, formula) in enumerate(rows):
         ws.write(3 + i, 7, label)
@@ -373,7 +424,7 @@ def _write_plant_capacity(ws, fmt, ml_range: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _write_scenario_sheet(wb, ws, fmt) -> None:
+def _write_scenario_sheet(wb, ws, fmt, dynamic: bool = True) -> None:
     """Capacity needed by year for a scenario file: named input cells, then the formulas."""
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 44)
@@ -381,7 +432,7 @@ def _write_scenario_sheet(wb, ws, fmt) -> None:
     ws.write(0, 0, "계획 시나리오: 연도별 필요 처리용량 (planning scenario: capacity needed by year) [㎥/일]", fmt.title)
     ws.write(1, 0, SCENARIO_HELP, fmt.wrap)
     _write_scenario_inputs(wb, ws, fmt)
-    _write_scenario_formulas(ws, fmt)
+    _write_scenario_formulas(ws, fmt, dynamic)
 
 
 def _write_scenario_inputs(wb, ws, fmt) -> None:
@@ -398,15 +449,15 @@ def _write_scenario_inputs(wb, ws, fmt) -> None:
         wb.define_name(name, f"={SHEETS['scenario']}!$B${4 + i}")
 
 
-def _write_scenario_formulas(ws, fmt) -> None:
+def _write_scenario_formulas(ws, fmt, dynamic: bool = True) -> None:
     """Single-year capacity by each method, then the spilled by-year table."""
     for i, (label, formula) in enumerate(SCENARIO_FORMULAS):
         ws.write(8 + i, 0, label, fmt.bold)
         ws.write_formula(8 + i, 1, formula, fmt.num)
     ws.write(12, 0, "연도별 표 (by year) = SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile, ScenarioConfidence, ScenarioPlant)",
              fmt.bold)
-    ws.write_dynamic_array_formula(
-        13, 0, 13, 0, "=SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile,ScenarioConfidence,ScenarioPlant)", fmt.num)
+    _spilled(ws, 13, 0, 13, 0, "=SEWER_SCENARIO_CAPACITY_BY_YEAR(ScenarioFile,ScenarioConfidence,ScenarioPlant)",
+             fmt.num, dynamic)
 
 
 # --------------------------------------------------------------------------------------
@@ -414,7 +465,7 @@ def _write_scenario_formulas(ws, fmt) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _write_methods_sheet(wb, ws, fmt) -> None:
+def _write_methods_sheet(wb, ws, fmt, dynamic: bool = True) -> None:
     """Method notes, the settings cells, the parameter table and the model card."""
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 16)
@@ -427,7 +478,7 @@ def _write_methods_sheet(wb, ws, fmt) -> None:
     n_parameters = _write_parameter_table(ws, fmt, first_row=PARAMETERS_ROW)
     r_card = PARAMETERS_ROW + 3 + n_parameters  # one blank row after the table
     ws.write(r_card, 0, "ML 모델 카드 (model card) = SEWER_MODEL_INFO()", fmt.bold)
-    ws.write_dynamic_array_formula(r_card + 1, 0, r_card + 24, 1, "=SEWER_MODEL_INFO()")
+    _spilled(ws, r_card + 1, 0, r_card + 24, 1, "=SEWER_MODEL_INFO()", None, dynamic)
 
 
 def _write_settings_cells(wb, ws, fmt) -> None:

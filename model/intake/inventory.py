@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, InventoryValidationError, UnknownBuildingUse
+from ..units import excel_serial_to_year
 from ..design.unit_loads import lookup_use
 from ..design.uses import HOUSING_MULTI, category_of
 from ..design.uses import main_use as _main_use
@@ -227,8 +228,13 @@ def _pnu_from_parts(df: pd.DataFrame) -> pd.Series:
 
 
 def _parse_year(text: str):
-    """Year from '20190501', '2019-05-01', '2019.05', '2019' or an Excel datetime string."""
+    """Year from '20190501', '2019-05-01', '2019.05', '2019', an Excel datetime string or an
+    Excel date serial ('47118', as Excel on the web and unformatted xlsx cells give dates)."""
     t = str(text).strip()
+    if re.match(r"^\d{5,6}(\.\d*)?$", t):  # five or six digits: not a year nor yyyymmdd, an Excel date serial
+        serial_year = excel_serial_to_year(float(t))
+        if serial_year == serial_year:
+            return serial_year
     m = re.match(r"^(\d{4})(?:[-./]?\d{1,2}(?:[-./]?\d{1,2})?)?(?:[ T].*)?$", t)
     if not m:
         try:

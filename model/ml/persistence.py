@@ -17,6 +17,11 @@ retrain with ``sewerplan train``):
   (``synthetic``, ``prediction_note``, region, intervals ...) cannot be changed beside the model;
 - an archive whose zip directory announces more than :data:`MAX_ARCHIVE_BYTES` unpacked or
   :data:`MAX_ARCHIVE_ENTRIES` entries (a zip bomb), checked before anything is read.
+
+The one exception to the version rule is the model bundled with the package: when the
+installed scikit-learn differs from the one it was saved with, it is rebuilt from the bundled
+sample and cached per user (:mod:`sewerplan.model.ml.bundled`), so the bundled model works
+with every scikit-learn the package admits.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ ALLOWED_TYPES = frozenset(
         "sklearn._loss.link.IdentityLink", "sklearn._loss.link.Interval", "sklearn._loss.link.LogLink",
         "sklearn._loss.loss.HalfPoissonLoss", "sklearn._loss.loss.HalfSquaredError",
         "sklearn.compose._column_transformer.ColumnTransformer",
+        # scikit-learn 1.5-1.6 keep a ColumnTransformer's remainder columns in this list subclass
+        "sklearn.compose._column_transformer._RemainderColsList",
         "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
         "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
@@ -197,9 +204,27 @@ def _check_versions(where: str, saved: dict, path) -> None:
         raise ModelLoadError(
             f"Model {path} was saved with scikit-learn {got} ({where}); this installation has "
             f"scikit-learn {sklearn.__version__}. Models are only loaded with the version they were "
-            f"made with. / 이 모델은 scikit-learn {got} 으로 저장되었고 현재 버전은 "
+            f"made with: retrain it here, or use it where scikit-learn {got} is installed. "
+            f"/ 이 모델은 scikit-learn {got} 으로 저장되었고 현재 버전은 "
             f"{sklearn.__version__} 입니다. {_RETRAIN}"
         )
+
+
+def _is_bundled(path: Path) -> bool:
+    try:
+        return path.resolve() == default_model_path().resolve()
+    except OSError:
+        return False
+
+
+def _bundled_for_this_installation(path: Path, card_path: Path) -> Path:
+    """The shipped model, or its rebuild for the installed scikit-learn (see :mod:`.bundled`)."""
+    from .bundled import bundled_model_path
+
+    try:
+        return bundled_model_path(path, read_card(card_path))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelLoadError(f"The bundled model {path} cannot be prepared: {exc}. {_RETRAIN}") from exc
 
 
 def load_model(path=None):
@@ -224,6 +249,9 @@ def load_model(path=None):
             f"Model card {card_path} is missing beside {path}; a model is only used with its card. "
             f"/ 모델 카드 {card_path} 가 없습니다. {_RETRAIN}"
         )
+    if _is_bundled(path):
+        path = _bundled_for_this_installation(path, card_path)
+        card_path = card_path_for(path)
     card = _read_checked_card(card_path, path)
     _check_versions("model card", card.get("libraries"), path)
     check_archive(path)

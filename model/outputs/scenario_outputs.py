@@ -168,11 +168,11 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     return paths
 
 
-def write_comparison(by_year: pd.DataFrame, summary: pd.DataFrame, out, force: bool = False, inputs=()) -> Path:
-    """Write a comparison: .xlsx (two sheets) or .csv (summary; by-year beside it as ``*.by_year.csv``)."""
-    from openpyxl import Workbook
-
-    from ..fileio import atomic_path, check_excel_rows, check_output_path, check_outputs, write_csv_atomic, xlsx_value
+def write_comparison(by_year: pd.DataFrame, summary: pd.DataFrame, out, force: bool = False, inputs=(),
+                     synthetic: bool = False) -> Path:
+    """Write a comparison: .xlsx (two sheets with Korean + English headers and, for synthetic
+    scenarios, the synthetic-data banner) or .csv (summary; by-year beside it as ``*.by_year.csv``)."""
+    from ..fileio import check_outputs, write_csv_atomic
 
     out = Path(out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
@@ -183,17 +183,8 @@ def write_comparison(by_year: pd.DataFrame, summary: pd.DataFrame, out, force: b
         write_csv_atomic(summary, out)
         write_csv_atomic(by_year, side)
         return out
-    check_output_path(out, inputs=inputs, force=force)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, df in (("비교 요약 (summary)", summary), ("연도별 비교 (by year)", by_year)):
-        check_excel_rows(len(df) + 1, name, out)
-        ws = wb.create_sheet(name)
-        ws.append([xlsx_value(ws, c) for c in df.columns])
-        for r in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else xlsx_value(ws, v.item() if hasattr(v, "item") else v)
-                       for v in r])
-        ws.freeze_panes = "C2"
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
-    return out
+    check_outputs([out], inputs=inputs, force=force)
+    from .workbook import write_frames_workbook
+
+    return write_frames_workbook(out, {"비교 요약 (summary)": summary, "연도별 비교 (by year)": by_year},
+                                 synthetic=synthetic)

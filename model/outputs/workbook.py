@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from ..fileio import atomic_path, check_excel_rows, xlsx_value
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
 
-__all__ = ["COLUMN_LABELS", "column_label", "write_results_workbook", "SHEET_BUILDINGS", "SHEET_DISTRICTS", "SHEET_METHODS"]
+__all__ = ["COLUMN_LABELS", "column_label", "number_format", "write_results_workbook", "write_frames_workbook",
+           "SHEET_BUILDINGS", "SHEET_DISTRICTS", "SHEET_METHODS"]
 
 SHEET_BUILDINGS = "건축물별 결과"
 SHEET_DISTRICTS = "배수구역 요약"
@@ -110,7 +111,24 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "ml_model_note": ("ML 모델 참고", "ML model note"),
     "screen_flag": ("검토 대상 여부", "screening flag"),
     "screen_reason": ("검토 사유", "screening reason"),
+    # scenario comparison (sewerplan scenario compare)
+    "years": ("기간", "years"),
+    "mean_household_size_end": ("최종연도 평균 가구원수 (인/가구)", "mean household size, end year [persons/household]"),
+    "year_exceeded_conventional": ("처리장 초과 연도: 기존 방식", "year plant exceeded: conventional"),
+    "year_exceeded_ml_p50": ("처리장 초과 연도: ML P50", "year plant exceeded: ML P50"),
+    "year_exceeded_ml_at_confidence": ("처리장 초과 연도: ML 신뢰수준", "year plant exceeded: ML at confidence"),
+    "probability_exceeded_by_end": ("최종연도까지 초과 확률 (-)", "P(plant exceeded) by the end year [-]"),
+    "plant_expected_oversizing_krw": ("처리장 과다 설계 기대 비용 (원)", "plant: expected over-sizing cost [KRW]"),
+    "plant_expected_expansion_krw": ("처리장 추후 증설 기대 비용 (원)", "plant: expected later expansion [KRW]"),
+    "plant_expected_undersizing_extra_krw": ("처리장 증설 추가 부담 기대값 (원)",
+                                             "plant: expected extra cost of expanding later [KRW]"),
 }
+
+# Number formats by what a column holds (years and counts are whole numbers, not #,##0.00).
+_YEAR_FORMAT, _COUNT_FORMAT, _AREA_FORMAT, _FLOW_FORMAT, _SHARE_FORMAT = "0", "#,##0", "#,##0.0", "#,##0.00", "0.000"
+_COUNT_COLUMNS = {"households", "dwelling_units", "dwellings", "buildings", "n_buildings", "persons_estimated",
+                  "floors_above", "source_row", "occupants", "families", "rows", "block"}
+_SHARE_PREFIXES = ("hh_share_", "probability_", "confidence", "mean_household_size")
 _METHOD_KO = {"conventional": "기존 방식", "unit_load": "환경부 원단위", "ml": "ML", "observed": "관측"}
 _BASIS_KO = {"day_average": "일평균", "day_max": "일최대", "hour_max": "시간최대"}
 _BASIS_EN = {"day_average": "day average", "day_max": "day max", "hour_max": "hour max"}
@@ -127,6 +145,20 @@ def column_label(col: str) -> tuple[str, str]:
     return col, col
 
 
+def number_format(col: str, dtype=None) -> str:
+    """Excel number format for a results column: years ``0``, counts and KRW ``#,##0``, areas
+    ``#,##0.0``, shares and probabilities ``0.000``, flows and everything else ``#,##0.00``."""
+    if col in ("year", "design_year", "completion_year", "approval_year") or col.startswith("year_exceeded"):
+        return _YEAR_FORMAT
+    if col in _COUNT_COLUMNS or col.endswith("_krw") or (dtype is not None and pd.api.types.is_integer_dtype(dtype)):
+        return _COUNT_FORMAT
+    if col.endswith("_m2"):
+        return _AREA_FORMAT
+    if col.startswith(_SHARE_PREFIXES):
+        return _SHARE_FORMAT
+    return _FLOW_FORMAT
+
+
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _BANNER_FILL = PatternFill("solid", fgColor="FFE699")
 
@@ -141,22 +173,26 @@ def _styled(ws, value, **style):
 
 
 def _write_frame(ws, df: pd.DataFrame, banner: str | None) -> None:
-    """Write a frame to a write-only sheet: optional banner, Korean + English headers, rows."""
-    header_row = 1
-    if banner:
-        ws.append([_styled(ws, banner, font=Font(bold=True, color="7F6000"), fill=_BANNER_FILL)])
-        ws.append([])
-        header_row = 3
+    """Write a frame to a write-only sheet: optional banner, Korean + English headers, rows.
+
+    Column widths and frozen panes go first: a write-only sheet writes its layout with the
+    first row, so settings made after the banner row were lost.
+    """
+    header_row = 3 if banner else 1
     labels = [column_label(str(c)) for c in df.columns]
     for j, (ko, en) in enumerate(labels, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(max(len(ko) * 2, len(en), 10) + 2, 40)
     ws.freeze_panes = f"C{header_row + 2}"
     if len(df):
         ws.auto_filter.ref = f"A{header_row + 1}:{get_column_letter(len(df.columns))}{header_row + 1 + len(df)}"
+    if banner:
+        ws.append([_styled(ws, banner, font=Font(bold=True, color="7F6000"), fill=_BANNER_FILL)])
+        ws.append([])
     ws.append([_styled(ws, ko, font=Font(bold=True), fill=_HEADER_FILL,
                        alignment=Alignment(wrap_text=True, vertical="center")) for ko, _ in labels])
     ws.append([_styled(ws, en, font=Font(italic=True, color="555555", size=9), fill=_HEADER_FILL) for _, en in labels])
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    formats = [number_format(str(c), df[c].dtype) if pd.api.types.is_numeric_dtype(df[c])
+               and not pd.api.types.is_bool_dtype(df[c]) else None for c in df.columns]
     for values in df.itertuples(index=False):
         row = []
         for j, v in enumerate(values):
@@ -164,13 +200,26 @@ def _write_frame(ws, df: pd.DataFrame, banner: str | None) -> None:
                 row.append(None)
                 continue
             v = v.item() if hasattr(v, "item") else v
-            if numeric[j]:
+            if formats[j]:
                 cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = "#,##0.00"
+                cell.number_format = formats[j]
                 row.append(cell)
             else:
                 row.append(xlsx_value(ws, v))
         ws.append(row)
+
+
+def write_frames_workbook(path, sheets: dict[str, pd.DataFrame], synthetic: bool = False) -> Path:
+    """Write tables, one per sheet, with the results workbook's labels, formats and banner (atomic)."""
+    banner = SYNTHETIC_BANNER if synthetic else None
+    for name, frame in sheets.items():
+        check_excel_rows(len(frame) + (4 if banner else 2), name, path)
+    wb = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        _write_frame(wb.create_sheet(name[:31]), frame, banner)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
 
 
 def write_results_workbook(

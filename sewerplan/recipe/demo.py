@@ -470,8 +470,14 @@ def _write_briefings(run: _DemoRun, bundle, reports: bool) -> None:
         run.paths["council_pdf"] = write_report("council", bundle, run.out / DEMO_FILES["council_pdf"], force=True)
         run.paths["hearing_pdf"] = write_report("hearing", bundle, run.out / DEMO_FILES["hearing_pdf"], force=True)
     except (ImportError, OSError) as exc:  # WeasyPrint without Pango on this machine
-        run.warnings.append(f"PDF briefings skipped: WeasyPrint cannot run here ({exc}); install Pango "
-                            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0) / PDF 생략: Pango 설치 필요")
+        from sewerplan.reporting.render import pdf_unavailable_message
+
+        run.warnings.append(pdf_unavailable_message(str(exc)))
+        return
+    if run.paths["council_pdf"].suffix == ".html":  # no Pango: HTML briefings written instead
+        from sewerplan.reporting.render import pdf_unavailable_message, weasyprint_problem
+
+        run.warnings.append(pdf_unavailable_message(weasyprint_problem() or "", run.paths["council_pdf"].parent))
 
 
 def _demo_summary(run: _DemoRun, prep, model, comparison, forecast, bundle, scenario_result, timings) -> dict:

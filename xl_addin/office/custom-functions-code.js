@@ -9,7 +9,7 @@ const SEWERPLAN_CALL_PATH = "placeholder_custom_functions_call_path";
 const SEWERPLAN_XLWINGS_VERSION = "placeholder_xlwings_version";
 const SEWERPLAN_TOKEN_KEY = "sewerplan_token";
 const MAX_TRIES = 3;
-const RETRY_STATUS = [500, 502, 503, 504];
+const RETRY_STATUS = [500, 502, 503];  // not 504: a calculation that timed out would time out again
 
 async function sewerplanToken() {
   try {
