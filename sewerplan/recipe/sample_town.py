@@ -139,38 +139,39 @@ NON_RESIDENTIAL_INTENSITY = {
 # counts: apartment complexes with dwelling-area range, and building counts per type.
 _EXISTING_DISTRICTS = [
     ("가온동", "10100", (1994, 2006), {"apt": (9, (84, 135)), "단독주택": 60, "제1종근린생활시설": 45,
-                                      "제2종근린생활시설": 25, "교육연구시설": 3}),
+                                      "제2종근린생활시설": 25, "교육연구시설": 3, "오피스텔": 10, "원룸근생": 20}),
     ("나래동", "10200", (2008, 2019), {"apt": (9, (36, 59)), "제1종근린생활시설": 50,
-                                      "제2종근린생활시설": 35, "업무시설": 8, "교육연구시설": 2}),
+                                      "제2종근린생활시설": 35, "업무시설": 20, "교육연구시설": 2,
+                                      "오피스텔": 18, "원룸근생": 30}),
     ("다솜동", "10300", (1982, 2005), {"단독주택": 330, "다가구주택": 170, "다세대주택": 80,
                                       "제1종근린생활시설": 45, "제2종근린생활시설": 30, "교육연구시설": 2,
-                                      "소규모공장": 6, "소규모창고": 4}),
+                                      "소규모공장": 6, "소규모창고": 4, "원룸근생": 80}),
     ("라온동", "10400", (1990, 2018), {"단독주택": 60, "다세대주택": 70, "제1종근린생활시설": 140,
-                                      "제2종근린생활시설": 140, "업무시설": 45}),
-    ("마루동", "10500", (1998, 2012), {"apt": (7, (59, 85)), "연립주택": 40, "제1종근린생활시설": 40,
-                                      "제2종근린생활시설": 20, "교육연구시설": 3}),
+                                      "제2종근린생활시설": 140, "업무시설": 45, "오피스텔": 16, "원룸근생": 20}),
+    # the low-density, purely residential district: detached and row houses only
+    ("마루동", "10500", (1998, 2012), {"단독주택": 420, "연립주택": 45}),
     ("바다동", "10600", (1988, 2010), {"apt": (5, (45, 110)), "단독주택": 220, "다가구주택": 110,
                                       "제1종근린생활시설": 55, "제2종근린생활시설": 35, "교육연구시설": 2,
-                                      "소규모공장": 14, "소규모창고": 8}),
+                                      "소규모공장": 50, "소규모창고": 10, "원룸근생": 60}),
     ("새솔동", "10700", (2016, 2024), {"apt": (5, (59, 100)), "단독주택": 130, "다세대주택": 100,
                                       "제1종근린생활시설": 45, "제2종근린생활시설": 35, "업무시설": 10,
-                                      "교육연구시설": 2}),
-    ("산단동", "10800", (1995, 2020), {"공장": 130, "창고시설": 50, "업무시설": 8, "제1종근린생활시설": 12}),
+                                      "교육연구시설": 2, "오피스텔": 12}),
+    ("산단동", "10800", (1995, 2020), {"공장": 200, "창고시설": 60, "업무시설": 8, "제1종근린생활시설": 12}),
 ]
 
 # Planned districts (생활권): completion years and counts (same keys as above).
 _PLANNED_DISTRICTS = [
     ("1생활권", (2027, 2028), {"apt": (6, (59, 85)), "제1종근린생활시설": 25, "제2종근린생활시설": 15,
-                               "교육연구시설": 2}),
+                               "교육연구시설": 2, "오피스텔": 8}),
     ("2생활권", (2028, 2029), {"apt": (6, (36, 59)), "제1종근린생활시설": 25, "제2종근린생활시설": 20,
-                               "업무시설": 6, "교육연구시설": 1}),
+                               "업무시설": 6, "교육연구시설": 1, "오피스텔": 12, "원룸근생": 20}),
     ("3생활권", (2029, 2030), {"apt": (4, (84, 135)), "단독주택": 120, "제1종근린생활시설": 20,
                                "교육연구시설": 2}),
     ("4생활권", (2029, 2031), {"제1종근린생활시설": 60, "제2종근린생활시설": 70, "업무시설": 30,
-                               "다세대주택": 40}),
+                               "다세대주택": 40, "오피스텔": 20}),
     ("5생활권", (2031, 2032), {"apt": (4, (45, 85)), "단독주택": 80, "다가구주택": 40,
                                "제1종근린생활시설": 20, "교육연구시설": 2}),
-    ("6생활권", (2032, 2033), {"공장": 45, "창고시설": 20, "업무시설": 5, "제1종근린생활시설": 6}),
+    ("6생활권", (2032, 2033), {"공장": 120, "창고시설": 40, "업무시설": 5, "제1종근린생활시설": 6}),
 ]
 
 REGISTER_COLUMNS = [
@@ -312,6 +313,8 @@ def _build_town(rng, districts, scale: float, planned: bool) -> _Builder:
                 approval = _approval_date(rng, d.years)
                 if kind in _HOUSING_KINDS:
                     _add_house(b, d, seq, bun, ji, kind, approval)
+                elif kind in _LIVED_IN_NON_RESIDENTIAL:
+                    _add_lived_in(b, d, seq, bun, ji, kind, approval)
                 else:
                     _add_non_residential(b, d, seq, bun, ji, kind, approval)
     return b
@@ -392,6 +395,39 @@ def _add_house(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str
         b.meters.append(dict(parcel=(d.dong, bun, ji), use_class="가정용", households=hh,
                              daily=water, kind="residential", approval=approval,
                              size=20 if hh < 5 else 40))
+
+
+# People live in these although the register counts them as non-residential (no 세대수):
+# kind -> (register main use, units per building, dwelling area [m2], floors, name suffix).
+_LIVED_IN_NON_RESIDENTIAL = {
+    "오피스텔": ("오피스텔", (150, 450), (22.0, 40.0), (12, 30), "오피스텔"),
+    "원룸근생": ("제2종근린생활시설", (18, 48), (14.0, 24.0), (4, 6), "원룸텔"),
+}
+
+
+def _add_lived_in(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str, approval: str) -> None:
+    """An officetel or a studio-flat building registered as a shop: homes without 세대수 in the register.
+
+    Water is that of its (mostly one-person) households (:func:`_household_water_m3`); the register
+    row has no households or dwelling count, as 세움터 shows these buildings, so the pilot formula
+    counts nobody in them. One bulk 일반용 meter.
+    """
+    rng = b.rng
+    use, n_range, area_range, floor_range, suffix = _LIVED_IN_NON_RESIDENTIAL[kind]
+    units = int(rng.integers(*n_range))
+    dwelling = float(rng.uniform(*area_range))
+    water, counts_hh = _household_water_m3(rng, units, dwelling, older=False)
+    prefix = "새빛" if b.planned else d.dong[:2]
+    bld = b.add_building(
+        seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=ji, district_index=d.index,
+        name=f"{prefix}{_COMPLEX_NAMES[seq % 9]}{suffix}", use=use,
+        floor_area=round(units * dwelling * float(rng.uniform(1.35, 1.55)), 2),
+        households=0, families=0, units=0, floors=int(rng.integers(floor_range[0], floor_range[1] + 1)),
+        approval=approval, water=water, hh_counts=counts_hh, planned_years=d.years,
+    )
+    if not b.planned:
+        b.meters.append(dict(parcel=(d.dong, bun, ji), use_class="일반용", households=0, daily=bld["water"],
+                             kind="residential", approval=approval, size=50))
 
 
 def _add_non_residential(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str, approval: str) -> None:
