@@ -93,6 +93,8 @@ __all__ = [
     "write_sample_town",
     "sample_data_dir",
     "sample_file",
+    "sample_base_scenario",
+    "sample_scenario_yaml",
     "HOUSEHOLD_WATER_L_PER_DAY",
     "NON_RESIDENTIAL_INTENSITY",
 ]
@@ -755,6 +757,47 @@ def write_sample_town(out_dir, seed: int = DEFAULT_SEED, scale: float = 1.0,
     for k, data in payload.items():
         _atomic_write(paths[k], data)
     return paths
+
+
+_SCENARIO_HEADER = """\
+# sewerplan planning scenario (YAML). 합성 표본 자료: 실제 도시가 아닙니다 / synthetic sample, not a real town.
+# Written by scripts/generate_sample_town.py from synthetic_planned_town.csv (one block per district and
+# main use, phased by completion year); sample_town_base.xlsx holds the same content. Units: m2, m3/d.
+# plant_capacity_m3_per_day: the plant the city plans by the pilot formula (households x 2.6 x 300 L x 1.1
+# over the planned town, rounded up to 100 m3/d), the plant every report compares the need with.
+# Run: sewerplan scenario run sample_town_base.yaml --out results/
+"""
+
+
+def sample_base_scenario(planned: pd.DataFrame):
+    """The base scenario of the sample planned town (a :class:`~sewerplan.model.planning.scenario.Scenario`).
+
+    The plant capacity is the pilot formula over the planned town rounded up to 100 m3/d: the
+    plant a city sizing by that formula would plan (an input of the scenario, shown in reports).
+    """
+    from sewerplan.model.design.estimate import estimate_buildings
+    from sewerplan.model.intake.inventory import validate_buildings
+    from sewerplan.model.planning.scenario import ScenarioSettings, scenario_from_buildings
+
+    valid, _, _ = validate_buildings(planned, source="synthetic_planned_town.csv")
+    pilot = float(estimate_buildings(valid)["pilot_formula_m3_per_day"].sum())
+    settings = ScenarioSettings(end_year=2035, design_year=2035, synthetic=True,
+                                plant_capacity_m3_per_day=float(np.ceil(pilot / 100.0) * 100.0))
+    return scenario_from_buildings(
+        valid, "새빛지구 기본안 (base plan)", settings=settings,
+        description="가온시 새빛지구 (합성 표본 신도시) 토지이용계획·단계별 준공, 처리장 용량은 기존 방식(인구 기준) 계획값 / "
+                    "synthetic sample new town: land-use plan and phasing from synthetic_planned_town.csv; the plant is "
+                    "the one the pilot formula plans")
+
+
+def sample_scenario_yaml(planned: pd.DataFrame) -> bytes:
+    """``sample_town_base.yaml`` as bytes (deterministic: checked by ``generate_sample_town.py --check``)."""
+    import yaml
+
+    from sewerplan.model.planning.scenario import scenario_to_dict
+
+    d = {k: v for k, v in scenario_to_dict(sample_base_scenario(planned)).items() if v not in (None, [], {}, "")}
+    return (_SCENARIO_HEADER + yaml.safe_dump(d, allow_unicode=True, sort_keys=False, width=110)).encode("utf-8")
 
 
 def sample_data_dir():
