@@ -7,7 +7,7 @@ give the same bytes (:func:`write_sample_town`).
 
 What is generated
 -----------------
-* **Existing town** (8 legal-dong districts, ~3,000 buildings at ``scale=1``): a building
+* **Existing town** (8 legal-dong districts, ~3,500 buildings at ``scale=1``): a building
   register title section (건축물대장 표제부) in the column names of the 세움터 download,
   24 months (2023-01 .. 2024-12) of water billing (상수도 요금 부과자료) per meter, and a
   "truth" file with each building's true day-average water use (known only because the town
@@ -16,8 +16,15 @@ What is generated
   columns a Statistics Korea / 주민등록 extract gives): counts of 1..5+ person households per
   building from the generator's own household sizes; ~2% of residential buildings are left out
   (not in the extract), so the "no composition" path of the ML model runs.
-* **Planned town** (6 planning districts / 생활권, ~900 planned buildings): a register-style
+* **Planned town** (6 planning districts / 생활권, ~1,000 planned buildings): a register-style
   plan with planned completion dates 2027..2033 (phased by district), no billing.
+
+The pilot's pattern (2023 Statistics Korea / Siheung pilot: the population formula fell short of
+observed sewage in every area): officetels (main use 오피스텔) and studio flats in buildings
+registered as 제2종근린생활시설 are homes without 세대수 in the register, and shops, offices and a
+factory estate add nothing to the formula, so it falls short in most districts; 마루동, purely
+residential and low-density, is where it overshoots. About half of the households live in such
+buildings, deliberately more than in a typical Korean town, so the mechanism is visible.
 
 Assumptions and sources (also in ``sewerplan/sample_data/README.md``)
 --------------------------------------------------------------------
@@ -56,8 +63,11 @@ Meters and billing
     buildings have 1-6 tenant meters (the many-meters-one-building case). 60% of meters
     carry the parcel id (PNU); the others only an address, written in the varied ways
     billing systems do ("123-4번지", "0123-0004", "산12", with or without the province).
+Officetels and studio flats (assumption)
+    Officetels: 100-300 units of 22-40 m2; studio flats: 18-48 rooms of 14-24 m2; water of their
+    households as for housing (mostly one person); one bulk 일반용 meter; no 세대수 in the register.
 Small industry outside the industrial estate (assumption)
-    바다동 (mixed area) has 14 small workshops (공장) and 8 small storage buildings (창고시설),
+    바다동 (mixed area) has 50 small workshops (공장) and 10 small storage buildings (창고시설),
     다솜동 6 and 4, of 300-3,000 m2 with the factory / warehouse intensities, so every category
     is in at least 2 districts and a model validated with 산단동 held out has seen industry.
 Errors for the screening to catch (counts scale with the town)
@@ -402,7 +412,7 @@ def _add_house(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str
 # People live in these although the register counts them as non-residential (no 세대수):
 # kind -> (register main use, units per building, dwelling area [m2], floors, name suffix).
 _LIVED_IN_NON_RESIDENTIAL = {
-    "오피스텔": ("오피스텔", (150, 450), (22.0, 40.0), (12, 30), "오피스텔"),
+    "오피스텔": ("오피스텔", (100, 300), (22.0, 40.0), (12, 30), "오피스텔"),
     "원룸근생": ("제2종근린생활시설", (18, 48), (14.0, 24.0), (4, 6), "원룸텔"),
 }
 
@@ -678,7 +688,9 @@ def _household_mix(mrng, town: _Builder, reg_rows: list) -> pd.DataFrame:
 
 def _stats(register, billing, truth, planned, household_mix) -> dict:
     """Counts and shares printed in the manifest and the sample README."""
-    hh = truth[[f"true_households_{k}" for k in ("1", "2", "3", "4", "5plus")]].sum()
+    counts = truth[[f"true_households_{k}" for k in ("1", "2", "3", "4", "5plus")]]
+    in_housing = pd.to_numeric(register["세대수(세대)"], errors="coerce").fillna(0).to_numpy() > 0
+    hh = counts[in_housing].sum()  # the census-like mix: households in registered housing
     return {
         "existing_buildings": int(len(register)),
         "existing_districts": int(register["법정동코드"].nunique()),
@@ -690,6 +702,8 @@ def _stats(register, billing, truth, planned, household_mix) -> dict:
         "household_mix_rows": int(len(household_mix)),
         "districts_by_category": _districts_by_category(register),
         "households": int(hh.sum()),
+        # people living in officetels and studio flats registered as shops (no 세대수 in the register)
+        "households_in_non_residential": int(counts[~in_housing].to_numpy().sum()),
         "true_water_m3_per_day": round(float(truth["true_water_m3_per_day"].sum()), 1),
     }
 
