@@ -158,6 +158,11 @@ def _comparison_table(s: dict) -> Table:
     return t
 
 
+def _prob(p: float) -> str:
+    """'<1%' / '>99%' rather than a misleading 0% / 100%."""
+    return "<1%" if 0 < p < 0.005 else (">99%" if 0.995 < p < 1 else f"{p:.0%}")
+
+
 def _capacity_lines(s: dict) -> list[str]:
     """Plant capacity by method [m3/d] (= design day-max), the recommendation, and the decision per baseline."""
     c, iv = s["capacity_m3_per_day"], s["interval"]
@@ -171,8 +176,8 @@ def _capacity_lines(s: dict) -> list[str]:
                 + (f" from 부터 {d['expansion_year']}" if d["expansion_year"] else "")
                 if d["direction"] != "over" else f"stranded 유휴 자본 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
         lines.append(f"  {d['method']}: {d['gap_m3_per_day']:+,.0f} t/d vs ML P50 -> {d['direction']}; "
-                     f"P(too small 부족) {d['probability_too_small']:.0%}, P(too large 과대) "
-                     f"{d['probability_too_large']:.0%} (보정 구역 {iv['n_calibration_districts']}개 기준, "
+                     f"P(too small 부족) {_prob(d['probability_too_small'])}, P(too large 과대) "
+                     f"{_prob(d['probability_too_large'])} (보정 구역 {iv['n_calibration_districts']}개 기준, "
                      f"level {iv['level_attained']:.0%}); {cost}")
     sc = s.get("scenario")
     if sc and sc["plant_capacity_m3_per_day"]:

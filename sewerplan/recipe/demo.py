@@ -186,7 +186,7 @@ def _plant_input(scenario_result) -> tuple[float | None, str]:
         return None, ""
     src = Path(scenario_result.scenario.source).name if scenario_result.scenario.source else "scenario"
     plant = float(scenario_result.scenario.settings.plant_capacity_m3_per_day)
-    return plant, f"시나리오 입력 {src} (settings.plant_capacity_m3_per_day) / scenario input {src}"
+    return plant, f"{src}: settings.plant_capacity_m3_per_day"
 
 
 def _capacity_recommendation(town_row, model, scenario_result):
