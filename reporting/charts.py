@@ -86,7 +86,7 @@ def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highl
 
 
 def existing_town_chart(districts, series: dict, *, labels: dict, ylabel: str,
-                        width_in: float = 6.4, height_in: float = 2.2) -> str:
+                        width_in: float = 6.4, height_in: float = 1.9) -> str:
     """Grouped bars per existing-town district: observed vs each method, day-average [m3/d].
 
     ``series``: method key (observed, pilot_formula, master_plan, unit_load, ml) -> values, in order.

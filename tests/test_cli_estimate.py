@@ -34,8 +34,8 @@ def test_workbook_sheets_headers_and_values_read_back(tmp_path):
     assert wb.sheetnames == [SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS]
     ws = wb[SHEET_BUILDINGS]
     headers = [c.value for c in ws[1]]
-    assert "기존 방식 일최대 (㎥/일)" in headers and "연면적 (㎡)" in headers
-    col = headers.index("기존 방식 일최대 (㎥/일)") + 1
+    assert "기존 방식(인구 기준) 일최대 (㎥/일)" in headers and "연면적 (㎡)" in headers
+    col = headers.index("기존 방식(인구 기준) 일최대 (㎥/일)") + 1
     ids = [ws.cell(row=i, column=1).value for i in range(3, ws.max_row + 1)]
     assert ws.cell(row=3 + ids.index("11000-1001"), column=col).value == pytest.approx(85.8)
     d = wb[SHEET_DISTRICTS]

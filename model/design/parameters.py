@@ -34,7 +34,7 @@ class DesignParameters:
 
     persons_per_household: float = _p(
         2.6, "persons/household", 0.5, 8.0,
-        "Planning constant of the conventional method, Statistics Korea 2023 pilot report "
+        "Planning constant of the pilot formula (and the master-plan population), Statistics Korea 2023 pilot report "
         "worked example (census mean was 2.34 in 2020 and 2.21 in 2023).",
         "세대당 인구",
     )
