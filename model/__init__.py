@@ -48,6 +48,7 @@ def _lazy_exports(package: str, table: dict):
     return __getattr__, __dir__
 
 
+from .design.baselines import master_plan_day_max, pilot_formula_day_max  # noqa: E402
 from .design.capacity import plant_capacity  # noqa: E402
 from .design.conventional import design_flows, domestic_day_max, infiltration  # noqa: E402
 from .design.estimate import district_summary, estimate_buildings, town_total  # noqa: E402
@@ -189,6 +190,8 @@ __all__ = [
     "peaking_factor",
     "persons_per_dwelling",
     "plant_capacity",
+    "pilot_formula_day_max",
+    "master_plan_day_max",
     "read_table",
     "run_scenario",
     "sample_scenario_path",

@@ -29,7 +29,9 @@ __all__ = ["FONT_FAMILY", "font_path", "capacity_chart", "existing_town_chart", 
 FONT_FAMILY = "NanumSquare"
 _FONT_FILES = {"regular": "NanumSquareR.ttf", "bold": "NanumSquareB.ttf"}
 
-_COLORS = {"conventional": "#9a9a9a", "unit_load": "#c9a227", "ml": "#1f5fa8", "observed": "#222222"}
+_COLORS = {"pilot_formula": "#9a9a9a", "master_plan": "#7b6fb0", "unit_load": "#c9a227", "ml": "#1f5fa8",
+           "observed": "#222222"}
+_LINES = {"pilot_formula": ("#555555", "-"), "master_plan": ("#7b6fb0", "--"), "unit_load": ("#c9a227", ":")}
 
 
 def font_path(weight: str = "regular"):
@@ -102,7 +104,7 @@ def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highl
     with matplotlib.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(width_in, height_in))
         y = list(range(len(labels)))[::-1]
-        colors = [_COLORS["ml"] if i == highlight else _COLORS["conventional"] for i in range(len(labels))]
+        colors = [_COLORS["ml"] if i == highlight else _COLORS["pilot_formula"] for i in range(len(labels))]
         ax.barh(y, values, color=colors, height=0.55)
         if lower is not None and upper is not None:
             for yi, v, lo, hi in zip(y, values, lower, upper):
@@ -119,19 +121,22 @@ def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highl
         return _to_svg(fig)
 
 
-def existing_town_chart(districts, observed, conventional, unit_load, ml, *, labels: dict, ylabel: str,
-                        width_in: float = 6.4, height_in: float = 2.0) -> str:
-    """Grouped bars per existing-town district: observed vs each method, day-average [m3/d]."""
+def existing_town_chart(districts, series: dict, *, labels: dict, ylabel: str,
+                        width_in: float = 6.4, height_in: float = 1.9) -> str:
+    """Grouped bars per existing-town district: observed vs each method, day-average [m3/d].
+
+    ``series``: method key (observed, pilot_formula, master_plan, unit_load, ml) -> values, in order.
+    """
     with matplotlib.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(width_in, height_in))
-        n = len(districts)
-        w = 0.2
-        series = [("observed", observed), ("conventional", conventional), ("unit_load", unit_load), ("ml", ml)]
-        for k, (key, vals) in enumerate(series):
-            ax.bar([i + (k - 1.5) * w for i in range(n)], vals, width=w, color=_COLORS[key], label=labels[key])
+        n, k_n = len(districts), len(series)
+        w = 0.8 / k_n
+        for k, (key, vals) in enumerate(series.items()):
+            ax.bar([i + (k - (k_n - 1) / 2) * w for i in range(n)], vals, width=w, color=_COLORS[key],
+                   label=labels[key])
         ax.set_xticks(range(n), districts)
         ax.set_ylabel(ylabel)
-        ax.legend(ncols=4, fontsize=8, frameon=False, loc="upper right", bbox_to_anchor=(1, 1.18))
+        ax.legend(ncols=k_n, fontsize=7.5, frameon=False, loc="upper right", bbox_to_anchor=(1, 1.2))
         ax.grid(axis="y", color="#dddddd", lw=0.6)
         ax.set_axisbelow(True)
         return _to_svg(fig)
@@ -155,13 +160,13 @@ def bill_chart(labels, values, *, xlabel: str, width_in: float = 6.0, height_in:
         return _to_svg(fig)
 
 
-def scenario_chart(years, conventional, unit_load, p10=None, p50=None, p90=None, plant=None, *, labels: dict,
+def scenario_chart(years, baselines: dict, p10=None, p50=None, p90=None, plant=None, *, labels: dict,
                    ylabel: str, width_in: float = 6.4, height_in: float = 2.3) -> str:
-    """Capacity needed by year [m3/d]: ML P50 line in a P10-P90 band, P90 dashed, conventional,
-    unit-load and the plant capacity as a horizontal line.
+    """Capacity needed by year [m3/d]: ML P50 line in a P10-P90 band, P90 dashed, the baselines
+    (``baselines``: method key -> values) and the plant capacity as a horizontal line.
 
-    ``labels`` keys: conventional, unit_load, p50, p90, band, plant. ML series may be None
-    (no model); ``plant`` None draws no line.
+    ``labels`` keys: the baseline keys, p50, p90, band, plant. ML series may be None (no
+    model); ``plant`` None draws no line.
     """
     with matplotlib.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(width_in, height_in))
@@ -172,8 +177,9 @@ def scenario_chart(years, conventional, unit_load, p10=None, p50=None, p90=None,
             ax.plot(x, p50, color=_COLORS["ml"], lw=2, marker="o", ms=3, label=labels["p50"])
             if p90 is not None:
                 ax.plot(x, p90, color=_COLORS["ml"], lw=1.2, ls="--", label=labels["p90"])
-        ax.plot(x, conventional, color="#555555", lw=1.5, label=labels["conventional"])
-        ax.plot(x, unit_load, color=_COLORS["unit_load"], lw=1.3, ls=":", label=labels["unit_load"])
+        for key, vals in baselines.items():
+            color, ls = _LINES[key]
+            ax.plot(x, vals, color=color, lw=1.4, ls=ls, label=labels[key])
         if plant is not None:
             ax.axhline(plant, color="#b00020", lw=1.2, ls="-.", label=labels["plant"])
         ax.set_ylabel(ylabel)

@@ -75,9 +75,9 @@ def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     """Context for the public-hearing handout (1-2 pages, plain language, large type)."""
     ctx = _base(bundle, lang, "hearing")
     money = money_figures(bundle, options or FinanceOptions())
-    ctx.update(hearing.what_section(bundle, lang))
+    ctx.update(hearing.what_section(bundle, money, lang))
     ctx.update(hearing.bill_section(money, lang))
-    ctx.update(hearing.odour_section(lang))
+    ctx.update(hearing.odour_section(money, lang))
     ctx.update(hearing.qa_section(bundle, lang))
     ctx.update(hearing.contact_section(bundle, lang))
     ctx["numbers"] = hearing.hearing_numbers(bundle, money)

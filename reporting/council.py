@@ -7,12 +7,17 @@ needs them, and the language; sentences come from the catalogue (``catalog.text`
 from __future__ import annotations
 
 from sewerplan.model.outputs.results import ResultsBundle
+from sewerplan.model.design.baselines import MOE_SURVEY_CLAUSE
 from sewerplan.model.planning import finance
 
 from . import charts
-from .catalog import text
+from sewerplan.model.planning.decision import reference_projects
+
+from .catalog import placeholders, text
 from .filters import pct, thousands
-from .formatting import Fmt, in_lang, method_labels, svg_uri, town_names
+from .formatting import Fmt, prob, in_lang, method_labels, svg_uri, town_names
+
+COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")
 
 __all__ = [
     "section_numbers", "summary_section", "existing_town_section", "planned_town_section", "capacity_section",
@@ -26,51 +31,107 @@ def section_numbers(bundle: ResultsBundle) -> dict[str, int]:
     return {"scenario": 4, "funding": 5 if has_scenario else 4, "assumptions": 6 if has_scenario else 5}
 
 
+def _lead_values(bundle: ResultsBundle, money: dict, lang: str) -> dict:
+    """Formatted figures of the lead baseline's decision (the pilot formula by default)."""
+    f, d, lead = Fmt(lang), money["decision"], money["lead"]
+    return {
+        "baseline": f.flow(lead.capacity_m3_per_day), "need": f.flow(d.need_p50_m3_per_day),
+        "gap": f.flow(abs(lead.gap_m3_per_day)), "lower": thousands(d.need_lower_m3_per_day),
+        "upper": thousands(d.need_upper_m3_per_day), "p_small": prob(lead.probability_too_small),
+        "p_large": prob(lead.probability_too_large), "n": d.n_calibration_districts,
+        "expansion": f.money(lead.expected_expansion_krw), "stranded": f.money(lead.stranded_capital_krw),
+    }
+
+
+def _lead_sentences(bundle: ResultsBundle, money: dict, lang: str) -> list[str]:
+    """The pilot formula against the need, worded by its direction, with the year and reference expansions."""
+    lead, v = money["lead"], _lead_values(bundle, money, lang)
+    out = [text(lang, f"council.summary.lead.{lead.direction}",
+                **{k: v[k] for k in placeholders(lang, f"council.summary.lead.{lead.direction}")})]
+    if lead.direction == "under":
+        if lead.expansion_year:
+            out.append(text(lang, "council.summary.year", year=lead.expansion_year))
+        f = Fmt(lang)
+        items = [text(lang, "council.summary.reference_item", name=in_lang(lang, p.name_en, p.name),
+                      cost=f.money(p.cost_krw), start=p.start_year, end=p.end_year) for p in reference_projects()]
+        out.append(text(lang, "council.summary.references", projects=", ".join(items)))
+    return out
+
+
+def _others_sentence(money: dict, lang: str) -> str:
+    """The master-plan method and the MOE unit loads, each with its computed direction."""
+    f, d = Fmt(lang), money["decision"]
+    values = {}
+    for m in ("master_plan", "unit_load"):
+        row = d.row(m)
+        values[m] = f.flow(row.capacity_m3_per_day) if row else "–"
+        values[f"{m}_direction"] = text(lang, f"common.direction.{row.direction}") if row else "–"
+    return text(lang, "council.summary.others", **values)
+
+
+def _plant_sentence(bundle: ResultsBundle, lang: str) -> list[str]:
+    """The plant compared with (an input), with its origin, and the year the need passes it."""
+    c, sc = bundle.capacity, bundle.scenario
+    if c.plant_m3_per_day is None:
+        return []
+    f = Fmt(lang)
+    values = {"plant": f.flow(c.plant_m3_per_day), "origin": c.plant_origin or "–"}
+    year = None
+    if sc is not None and sc.ml_available:
+        year = next((r.year for r in sc.capacity_by_year
+                     if r.ml_p50_m3_per_day is not None and r.ml_p50_m3_per_day > c.plant_m3_per_day), None)
+    elif c.p50_m3_per_day > c.plant_m3_per_day:
+        year = "–"
+    if year is None:
+        return [text(lang, "council.summary.plant.covered", **values)]
+    return [text(lang, "council.summary.plant.exceeded", **values, year=year)]
+
+
+def _fee_sentence(money: dict, lang: str) -> str:
+    """What the lead direction's amount means for a 4-person household's monthly fee."""
+    f, direction = Fmt(lang), money["lead"].direction
+    return text(lang, f"council.summary.fee.{direction}", fee_4p=f.won(money["lead_fee"].households[3]["krw_per_month"]),
+                **({"capex": f.money(money["lead_amount"])} if direction == "about_right" else {}))
+
+
 def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) -> dict:
-    """Title, the summary paragraph and the decision asked of the council."""
-    f, s = Fmt(lang), money["savings"]
-    town, existing, _ = town_names(bundle, lang)
+    """Title, the summary paragraph and the decision asked of the council, worded by the computed direction."""
+    f, d, lead = Fmt(lang), money["decision"], money["lead"]
+    town, _, _ = town_names(bundle, lang)
     rec = bundle.recommended_capacity_m3_per_day
-    summary = [
-        text(lang, "council.summary.request", town=town, capacity_m3=thousands(rec)),
-        text(lang, "council.summary.saving", conventional=f.flow(bundle.capacity.conventional_m3_per_day),
-             difference=f.flow(s.capacity_difference_m3_per_day), saving=f.money(s.capex_saving_krw),
-             level=pct(money["level"]), saving_range=f.money_range(s.capex_saving_low_krw, s.capex_saving_high_krw)),
-        text(lang, "council.summary.check", existing_town=existing,
-             probability=pct(s.probability_recommended_undersizes)),
-        text(lang, "council.summary.fee", fee_4p=f.won(money["saving_fee"].households[3]["krw_per_month"])),
-    ]
-    decision = text(lang, f"council.decision.funding_in_section_{sec['funding']}", capacity=f.flow(rec),
-                    capex=f.money(money["per_method"]["recommended"]["capex"]),
-                    causer_charge=f.money(money["causer_charge"]))
-    return {"title": text(lang, "council.title", town=town), "summary": " ".join(summary), "decision": decision}
+    summary = [text(lang, "council.summary.request", town=town, capacity_m3=thousands(rec),
+                    n=d.n_calibration_districts, level=pct(d.level))]
+    summary += _lead_sentences(bundle, money, lang)
+    summary += [_others_sentence(money, lang), *_plant_sentence(bundle, lang), _fee_sentence(money, lang)]
+    v = _lead_values(bundle, money, lang)
+    key = f"council.decision.{lead.direction}.funding_in_section_{sec['funding']}"
+    decision = text(lang, key, capacity=f.flow(rec), capex=f.money(money["per_method"]["recommended"]["capex"]),
+                    causer_charge=f.money(money["causer_charge"]),
+                    **{k: v[k] for k in placeholders(lang, key) & {"baseline", "expansion", "stranded"}})
+    return {"title": text(lang, "council.title", town=town), "summary": " ".join(summary), "decision": decision,
+            "direction": lead.direction}
 
 
-def _error(x, obs) -> str:
-    """Signed error vs observed: '+23%'."""
-    return f"{(x - obs) / obs * 100:+.0f}%" if obs else "–"
+def _error(lang: str, x, obs) -> str:
+    """Signed error observed - method in t/d, the pilot's form: '오차: +2,568t'."""
+    return text(lang, "council.existing.error", error=f"{obs - x:+,.0f}")
 
 
 def existing_town_section(bundle: ResultsBundle, lang: str) -> dict:
     """Section 1: each method against the observed day-average sewage of the existing town [m3/d]."""
     rows = []
     for r in list(bundle.existing) + [bundle.existing_total]:
-        rows.append({
-            "district": r.district, "n": thousands(r.n_buildings), "observed": thousands(r.observed_m3_per_day),
-            "conventional": thousands(r.conventional_m3_per_day),
-            "conventional_err": _error(r.conventional_m3_per_day, r.observed_m3_per_day),
-            "unit_load": thousands(r.unit_load_m3_per_day),
-            "unit_load_err": _error(r.unit_load_m3_per_day, r.observed_m3_per_day),
-            "ml": thousands(r.ml_m3_per_day), "ml_err": _error(r.ml_m3_per_day, r.observed_m3_per_day),
-            "total": r is bundle.existing_total,
-        })
+        row = {"district": r.district, "n": thousands(r.n_buildings), "observed": thousands(r.observed_m3_per_day),
+               "total": r is bundle.existing_total}
+        for m in COMPARED:
+            row[m] = thousands(getattr(r, f"{m}_m3_per_day"))
+            row[f"{m}_err"] = _error(lang, getattr(r, f"{m}_m3_per_day"), r.observed_m3_per_day)
+        rows.append(row)
     unit, methods, ex = text(lang, "unit.flow"), method_labels(lang), bundle.existing
-    chart = charts.existing_town_chart(
-        [r.district for r in ex], [r.observed_m3_per_day for r in ex], [r.conventional_m3_per_day for r in ex],
-        [r.unit_load_m3_per_day for r in ex], [r.ml_m3_per_day for r in ex],
-        labels={k: methods[k] for k in ("observed", "conventional", "unit_load", "ml")},
-        ylabel=text(lang, "council.existing.chart_ylabel", unit=unit),
-    )
+    series = {"observed": [r.observed_m3_per_day for r in ex],
+              **{m: [getattr(r, f"{m}_m3_per_day") for r in ex] for m in COMPARED}}
+    chart = charts.existing_town_chart([r.district for r in ex], series, labels=methods,
+                                       ylabel=text(lang, "council.existing.chart_ylabel", unit=unit))
     return {"existing_rows": rows, "existing_note": text(lang, "council.existing.note", unit=unit),
             "chart_existing": svg_uri(chart)}
 
@@ -80,13 +141,12 @@ def _range(lo, hi) -> str:
 
 
 def planned_town_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
-    """Section 2: the planned town's forecast by district [m3/d]."""
+    """Section 2: the planned town's forecast by district [m3/d]; population from the run's households x pph."""
     tot, rows = bundle.planned_total, []
     for r in list(bundle.planned) + [tot]:
         rows.append({
             "district": r.district, "households": thousands(r.households), "population": thousands(r.population),
-            "conventional_max": thousands(r.conventional.day_max_m3_per_day),
-            "unit_load_max": thousands(r.unit_load.day_max_m3_per_day),
+            **{f"{m}_max": thousands(getattr(r, m).day_max_m3_per_day) for m in COMPARED[:3]},
             "ml_avg": thousands(r.ml.day_average_m3_per_day),
             "ml_avg_range": _range(r.ml_lower.day_average_m3_per_day, r.ml_upper.day_average_m3_per_day),
             "ml_max": thousands(r.ml.day_max_m3_per_day),
@@ -94,7 +154,9 @@ def planned_town_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
             "ml_hour": thousands(r.ml.hour_max_m3_per_day),
             "total": r is tot,
         })
-    note = text(lang, "council.planned.note", unit=text(lang, "unit.flow"), level=pct(money["level"]))
+    pph = tot.population / tot.households if tot.households else 0.0
+    note = text(lang, "council.planned.note", unit=text(lang, "unit.flow"), level=pct(money["level"]),
+                n=bundle.capacity.n_calibration_districts, persons_per_household=f"{pph:.2f}")
     return {"planned_rows": rows, "planned_note": note}
 
 
@@ -113,47 +175,55 @@ def _capacity_rows(money: dict, lang: str) -> list[dict]:
     return rows
 
 
-def _saving(money: dict, lang: str) -> dict:
-    """The saving of the recommended size against the conventional one, and the risks of each."""
-    f, s, fee = Fmt(lang), money["savings"], money["saving_fee"]
-    return {
-        "capacity": f.flow(s.capacity_difference_m3_per_day),
-        "capex": f.money(s.capex_saving_krw),
-        "capex_p50": f.money(s.capex_saving_p50_krw),
-        "capex_range": f.money_range(s.capex_saving_low_krw, s.capex_saving_high_krw),
-        "p_conv_under": pct(s.probability_conventional_undersizes, 1),
-        "p_rec_under": pct(s.probability_recommended_undersizes),
-        "expansion_conv": f.money(s.expected_avoided_expansion_krw, 1),
-        "expansion_rec": f.money(s.expected_recommended_expansion_krw, 1),
-        "curve_band": f"×{s.curve_band[0]:.2f}–×{s.curve_band[1]:.2f}",
-        "fee_hh": [f.won(h["krw_per_month"]) for h in fee.households],
-        "fee_pilot": f.won(fee.pilot_example["krw_per_month"]),
-        "fee_per_m3": f"{thousands(fee.krw_per_m3, 1)}",
-        "level": pct(money["level"]),
-    }
+def _decision_rows(money: dict, lang: str) -> list[dict]:
+    """Each baseline against the ML need: signed gap [t/d], direction, probabilities, expected costs."""
+    f, methods, n = Fmt(lang), method_labels(lang), money["decision"].n_calibration_districts
+    rows = []
+    for r in money["decision"].rows:
+        rows.append({
+            "method": methods[r.method], "key": r.method, "direction": r.direction,
+            "direction_text": text(lang, f"common.direction.{r.direction}"),
+            "capacity": thousands(r.capacity_m3_per_day), "gap": f"{r.gap_m3_per_day:+,.0f}",
+            "p_small": prob(r.probability_too_small), "p_large": prob(r.probability_too_large), "n": n,
+            "expansion": f.money(r.expected_expansion_krw) if r.direction != "over" else "–",
+            "year": r.expansion_year or "–",
+            "stranded": f.money(r.stranded_capital_krw) if r.direction != "under" else "–",
+            "stranded_fee": f.won(r.stranded_fee_4p_krw_per_month) if r.direction != "under" else "–",
+        })
+    return rows
 
 
-def _capacity_chart(bundle: ResultsBundle, money: dict, lang: str) -> str:
-    """Capacity by method, the ML P50 with its interval, the recommendation highlighted."""
-    cap, methods = bundle.capacity, method_labels(lang)
-    labels, vals, los, his = [], [], [], []
-    for key, d in money["per_method"].items():
-        labels.append(methods[key])
-        vals.append(d["capacity"])
-        band = key == "ml_p50" and cap.lower_m3_per_day
-        los.append(cap.lower_m3_per_day if band else None)
-        his.append(cap.upper_m3_per_day if band else None)
-    ylabel = text(lang, "council.capacity.chart_ylabel", unit=text(lang, "unit.flow"))
-    return svg_uri(charts.capacity_chart(labels, vals, los, his, ylabel=ylabel, highlight=len(labels) - 1))
+def _baseline_rows(bundle: ResultsBundle, lang: str) -> list[dict]:
+    """The breakdown table: each method's town total [m3/d] and the terms it is made of."""
+    rows = []
+    for b in bundle.baselines:
+        terms = [f"{in_lang(lang, t.label_en, t.label_ko)} {thousands(t.value, 0 if abs(t.value) >= 10 else 2)} {t.unit}"
+                 for t in b.terms]
+        rows.append({"method": in_lang(lang, b.label_en, b.label_ko), "total": thousands(b.day_max_m3_per_day),
+                     "terms": terms})
+    return rows
+
+
+def _level_note(money: dict, lang: str) -> str:
+    """The interval's level as attained with the calibration districts (not the nominal 90%)."""
+    d, nominal = money["decision"], 0.9
+    key = "exact" if d.level >= nominal - 1e-9 else "attained"
+    return text(lang, f"council.capacity.level.{key}", n=d.n_calibration_districts, level=pct(d.level),
+                **({"nominal": pct(nominal)} if key == "attained" else {}))
 
 
 def capacity_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
-    """Section 3: recommended capacity, capital cost and fee impact by method."""
+    """Section 3: capacity by method (= design day-max), the breakdown, the decision per baseline, costs."""
+    f, d = Fmt(lang), money["decision"]
+    distribution = text(lang, "council.capacity.distribution", need=f.flow(d.need_p50_m3_per_day),
+                        lower=thousands(d.need_lower_m3_per_day), upper=thousands(d.need_upper_m3_per_day),
+                        trigger=pct(d.review_trigger), curve=d.curve_name)
     return {
         "capacity_rows": _capacity_rows(money, lang),
-        "saving": _saving(money, lang),
-        "capacity_note": text(lang, "council.capacity.note", billed=Fmt(lang).flow(money["billed_m3_per_day"])),
-        "chart_capacity": _capacity_chart(bundle, money, lang),
+        "baseline_rows": _baseline_rows(bundle, lang),
+        "decision_rows": _decision_rows(money, lang),
+        "decision_note": f"{distribution} {_level_note(money, lang)}",
+        "capacity_note": text(lang, "council.capacity.note", billed=f.flow(money["billed_m3_per_day"])),
     }
 
 
@@ -207,6 +277,8 @@ def _money_sources(money: dict, lang: str) -> list[dict]:
         {"name": text(lang, "council.assumptions.national_tariff"),
          "value": thousands(t["national_average_krw_per_m3"], 1), "unit": "KRW/m3",
          "source": f"{t['national_year']}: {t['national_source']}"},
+        {"name": text(lang, "council.assumptions.moe_clause"), "value": "–", "unit": "–",
+         "source": MOE_SURVEY_CLAUSE},
         {"name": text(lang, "council.assumptions.household_water_use"),
          "value": ", ".join(f"{int(r.household_size)}:{r.m3_per_month:.1f}" for r in wu.head(4).itertuples()),
          "unit": "m3/month", "source": str(wu["source"].iloc[0])},
@@ -237,12 +309,16 @@ def model_card_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
 
 def council_numbers(bundle: ResultsBundle, money: dict) -> dict:
     """Raw numbers behind the printed ones (tests compare the two)."""
+    lead = money["lead"]
     return {
         "recommended_capacity_m3_per_day": bundle.recommended_capacity_m3_per_day,
-        "conventional_capacity_m3_per_day": bundle.capacity.conventional_m3_per_day,
-        "capex_saving_krw": money["savings"].capex_saving_krw,
+        "pilot_formula_capacity_m3_per_day": bundle.capacity.pilot_formula_m3_per_day,
+        "direction": lead.direction,
+        "gap_m3_per_day": lead.gap_m3_per_day,
+        "expected_expansion_krw": lead.expected_expansion_krw,
+        "stranded_capital_krw": lead.stranded_capital_krw,
+        "lead_fee_4p_krw_per_month": money["lead_fee"].households[3]["krw_per_month"],
         "capex_recommended_krw": money["per_method"]["recommended"]["capex"],
-        "saving_fee_4p_krw_per_month": money["saving_fee"].households[3]["krw_per_month"],
-        "saving_fee_pilot_krw_per_month": money["saving_fee"].pilot_example["krw_per_month"],
         "causer_charge_krw": money["causer_charge"],
+        "n_calibration_districts": money["decision"].n_calibration_districts,
     }

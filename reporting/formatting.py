@@ -14,9 +14,20 @@ from sewerplan.model.outputs.results import ResultsBundle
 from .catalog import text
 from .filters import eok, eok_range, krw, pct, thousands
 
-__all__ = ["Fmt", "svg_uri", "town_names", "in_lang", "method_labels"]
+__all__ = ["Fmt", "svg_uri", "town_names", "in_lang", "method_labels", "prob"]
 
-METHOD_KEYS = ("conventional", "unit_load", "ml", "observed", "ml_p50", "recommended")
+METHOD_KEYS = ("pilot_formula", "master_plan", "unit_load", "ml", "observed", "ml_p50", "recommended")
+
+
+def prob(p) -> str:
+    """A probability [-] as printed: '<1%' / '>99%' rather than a misleading 0% / 100%."""
+    if p is None:
+        return "–"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
+    return pct(p)
 
 
 class Fmt:

@@ -1,22 +1,31 @@
 """Public-hearing handout: one function per section, each returning its part of the context.
 
-Plain language for residents; sentences come from the catalogue (``catalog.text``).
+Plain language for residents; sentences come from the catalogue (``catalog.text``), chosen by the
+direction of the old population-only formula against the need (``money["lead"]``).
 """
 
 from __future__ import annotations
 
 from sewerplan.model.outputs.results import ResultsBundle
 
-from .catalog import text
+from .catalog import placeholders, text
 from .filters import pct, thousands
-from .formatting import Fmt, town_names
+from .formatting import Fmt, prob, town_names
 
 __all__ = ["what_section", "bill_section", "odour_section", "qa_section", "contact_section", "hearing_numbers"]
 
-ODOUR_KEYS = ("right_size", "fewer_machines", "land_kept")
 
 
-def what_section(bundle: ResultsBundle, lang: str) -> dict:
+def _baseline_sentence(money: dict, lang: str) -> str:
+    """The old population-only formula against the need, worded by its computed direction."""
+    lead = money["lead"]
+    values = {"baseline_m3": thousands(lead.capacity_m3_per_day), "gap_m3": thousands(abs(lead.gap_m3_per_day)),
+              "p_small": prob(lead.probability_too_small), "p_large": prob(lead.probability_too_large)}
+    key = f"hearing.what.baseline.{lead.direction}"
+    return text(lang, key, **{k: values[k] for k in placeholders(lang, key)})
+
+
+def what_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     """Title and 'what is being built, and why': capacity, expected flows [m3/d], how it was checked."""
     town, existing, _ = town_names(bundle, lang)
     ml = bundle.planned_total.ml
@@ -25,21 +34,26 @@ def what_section(bundle: ResultsBundle, lang: str) -> dict:
         text(lang, "hearing.what.expected", day_average_m3=thousands(ml.day_average_m3_per_day),
              day_max_m3=thousands(ml.day_max_m3_per_day)),
         text(lang, "hearing.what.checked", existing_town=existing),
-        text(lang, "hearing.what.conventional", conventional_m3=thousands(bundle.capacity.conventional_m3_per_day)),
+        _baseline_sentence(money, lang),
     ]
     return {"title": text(lang, "hearing.title", town=town), "what": what}
 
 
 def bill_section(money: dict, lang: str) -> dict:
-    """'What does it mean for my bill?': the saving as a monthly fee per household [KRW/month]."""
-    f, fee = Fmt(lang), money["saving_fee"]
+    """'What does it mean for my bill?': the amount the direction puts on the fee, per household [KRW/month].
+
+    under: the expected expansion cost; over: the stranded capital; about right: the plant's
+    capex. Every amount is >= 0 (no 'saving' that could turn negative).
+    """
+    f, fee, direction = Fmt(lang), money["lead_fee"], money["lead"].direction
     hh4, pilot = fee.households[3]["krw_per_month"], fee.pilot_example["krw_per_month"]
     labels = [text(lang, "hearing.bill.household", size=h["size"], m3_per_month=f"{h['m3_per_month']:.0f}")
               for h in fee.households] + [text(lang, "hearing.bill.pilot")]
     values = [h["krw_per_month"] for h in fee.households] + [pilot]
     return {
-        "bill_lead": text(lang, "hearing.bill.lead", saving=f.money(money["savings"].capex_saving_krw),
+        "bill_lead": text(lang, f"hearing.bill.lead.{direction}", amount=f.money(money["lead_amount"]),
                           fee_4p=f.won(hh4), fee_pilot=f.won(pilot)),
+        "bill_column": text(lang, f"hearing.bill.column.{direction}"),
         "bill_note": text(lang, "hearing.bill.note", years=f"{money['asset_life_years']:g}",
                           rate=f"{money['discount_rate'] * 100:g}", krw_per_m3=thousands(fee.krw_per_m3)),
         "bill_labels": labels,
@@ -48,9 +62,11 @@ def bill_section(money: dict, lang: str) -> dict:
     }
 
 
-def odour_section(lang: str) -> dict:
-    """'Odour and noise': why a plant of the right size smells and hums less."""
-    return {"odour": [text(lang, f"hearing.odour.{k}") for k in ODOUR_KEYS]}
+def odour_section(money: dict, lang: str) -> dict:
+    """'Odour and noise': what a plant that is too small, about right or too big means for neighbours."""
+    direction = money["lead"].direction
+    return {"odour": [text(lang, f"hearing.odour.{direction}.first"), text(lang, f"hearing.odour.{direction}.second"),
+                      text(lang, "hearing.odour.land_kept")]}
 
 
 def _small_household_share(bundle: ResultsBundle) -> float | None:
@@ -71,9 +87,9 @@ def _population_answer(bundle: ResultsBundle, lang: str) -> str:
 
 def _small_households_answer(bundle: ResultsBundle, lang: str) -> str:
     share = _small_household_share(bundle)
-    if share is None:
+    if share is None or not bundle.households_by_size_year:
         return text(lang, "hearing.qa.small_households.a")
-    return text(lang, "hearing.qa.small_households.a_share", share=pct(share))
+    return text(lang, "hearing.qa.small_households.a_share", share=pct(share), year=bundle.households_by_size_year)
 
 
 def qa_section(bundle: ResultsBundle, lang: str) -> dict:
@@ -93,10 +109,11 @@ def contact_section(bundle: ResultsBundle, lang: str) -> dict:
 
 def hearing_numbers(bundle: ResultsBundle, money: dict) -> dict:
     """Raw numbers behind the printed ones (tests compare the two)."""
-    fee = money["saving_fee"]
+    fee = money["lead_fee"]
     return {
         "recommended_capacity_m3_per_day": bundle.recommended_capacity_m3_per_day,
-        "capex_saving_krw": money["savings"].capex_saving_krw,
-        "saving_fee_4p_krw_per_month": fee.households[3]["krw_per_month"],
-        "saving_fee_pilot_krw_per_month": fee.pilot_example["krw_per_month"],
+        "direction": money["lead"].direction,
+        "lead_amount_krw": money["lead_amount"],
+        "lead_fee_4p_krw_per_month": fee.households[3]["krw_per_month"],
+        "lead_fee_pilot_krw_per_month": fee.pilot_example["krw_per_month"],
     }

@@ -1,14 +1,15 @@
 """Money: the one place that runs the finance model for both briefings.
 
-``money_figures(bundle, options)`` returns raw numbers [KRW, m3/d, -]; the section builders
-format them.
+``money_figures(bundle, options)`` returns raw numbers [KRW, m3/d, -], including the sizing
+decision computed from the bundle's capacities (:func:`~sewerplan.model.outputs.results.decision_for`);
+the section builders format them. No saving is computed: every amount is an expected cost >= 0.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sewerplan.model.outputs.results import ResultsBundle
+from sewerplan.model.outputs.results import METHODS, ResultsBundle, decision_for
 from sewerplan.model.planning import finance
 
 __all__ = ["FinanceOptions", "money_figures"]
@@ -39,18 +40,30 @@ def _billed_volume(bundle: ResultsBundle, opts: FinanceOptions) -> float:
 
 
 def _per_method(bundle: ResultsBundle, curve, level: float, billed: float, opts: FinanceOptions) -> dict:
-    """Capacity [m3/d], capex [KRW] with its curve band, and fee impact for each sizing method."""
+    """Capacity [m3/d], capex [KRW] with its curve band, and fee impact for each method and the recommendation."""
     c = bundle.capacity
-    methods = [("conventional", c.conventional_m3_per_day)]
-    if c.unit_load_m3_per_day:
-        methods.append(("unit_load", c.unit_load_m3_per_day))
+    methods = [(m, getattr(c, f"{m}_m3_per_day")) for m in METHODS]
     methods += [("ml_p50", c.p50_m3_per_day), ("recommended", bundle.recommended_capacity_m3_per_day)]
     per_method = {}
     for key, cap in methods:
+        if not cap:
+            continue
         capex = float(curve.cost(cap))
         per_method[key] = {"capacity": cap, "capex": capex, "capex_band": curve.cost_interval(cap, level),
                            "fee": _fee(capex, billed, opts)}
     return per_method
+
+
+def _lead_fee(decision, per_method: dict, billed: float, opts: FinanceOptions):
+    """The amount [KRW] the lead baseline's direction puts on the fee, and its fee impact.
+
+    under: the expected expansion cost; over: the stranded capital; about right: the
+    recommended plant's capex. Every amount is >= 0.
+    """
+    lead = decision.row(decision.lead_method)
+    amount = {"under": lead.expected_expansion_krw, "over": lead.stranded_capital_krw,
+              "about_right": per_method["recommended"]["capex"]}[lead.direction]
+    return lead, amount, _fee(amount, billed, opts)
 
 
 def _causer_charge(bundle: ResultsBundle, opts: FinanceOptions) -> dict:
@@ -70,30 +83,29 @@ def _causer_charge(bundle: ResultsBundle, opts: FinanceOptions) -> dict:
 
 
 def money_figures(bundle: ResultsBundle, opts: FinanceOptions) -> dict:
-    """Savings, per-method costs, fees, causer charge and the remainder to fund, as raw numbers."""
-    c = bundle.capacity
-    level = bundle.metadata.model_card.interval_level
+    """The decision, per-method costs, fees, causer charge and the remainder to fund, as raw numbers."""
+    level = bundle.capacity.interval_level
     curve = finance._resolve_curve(opts.curve)
-    savings = finance.sizing_savings(
-        c.conventional_m3_per_day, c.p50_m3_per_day, c.upper_m3_per_day,
-        recommended_capacity_m3_per_day=bundle.recommended_capacity_m3_per_day, level=level, curve=curve,
-    )
     billed = _billed_volume(bundle, opts)
+    decision = decision_for(bundle, curve=curve, billed_m3_per_day=billed, discount_rate=opts.discount_rate,
+                            asset_life_years=opts.asset_life_years)
     per_method = _per_method(bundle, curve, level, billed, opts)
-    saving_fee = _fee(savings.capex_saving_krw, billed, opts)
+    lead, lead_amount, lead_fee = _lead_fee(decision, per_method, billed, opts)
     charge = _causer_charge(bundle, opts)
     remainder = max(per_method["recommended"]["capex"] - charge["causer_charge"], 0.0)
     return {
         "curve": curve,
         "level": level,
-        "savings": savings,
+        "decision": decision,
+        "lead": lead,
+        "lead_amount": lead_amount,
+        "lead_fee": lead_fee,
         "billed_m3_per_day": billed,
         "per_method": per_method,
-        "saving_fee": saving_fee,
         **charge,
         "remainder": remainder,
         "remainder_fee": _fee(remainder, billed, opts),
         "tariff": finance.tariff_reference(),
-        "discount_rate": saving_fee.discount_rate,
-        "asset_life_years": saving_fee.asset_life_years,
+        "discount_rate": lead_fee.discount_rate,
+        "asset_life_years": lead_fee.asset_life_years,
     }

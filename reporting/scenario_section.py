@@ -11,22 +11,11 @@ from sewerplan.model.outputs.results import ScenarioSection
 from . import charts
 from .catalog import text
 from .filters import pct, thousands
-from .formatting import Fmt, method_labels, svg_uri
+from .formatting import Fmt, method_labels, prob, svg_uri
 
 __all__ = ["MAX_SCENARIO_COLUMNS", "scenario_section"]
 
 MAX_SCENARIO_COLUMNS = 11  # years shown in the table; longer runs show every k-th year and the last
-
-
-def _prob(p) -> str:
-    """A probability for the table: '<1%' / '>99%' rather than a misleading 0% / 100%."""
-    if p is None:
-        return "–"
-    if 0 < p < 0.005:
-        return "<1%"
-    if 0.995 < p < 1:
-        return ">99%"
-    return pct(p)
 
 
 def _first_year(rows, values, limit):
@@ -55,7 +44,8 @@ def _table_line(label: str, values, cls: str = "") -> dict:
 
 
 def _table(sc: ScenarioSection, sel: list, lang: str) -> list[dict]:
-    """Rows of the table [m3/d]: ML P50/P90 (and the chosen confidence), the two design methods, P(exceeded)."""
+    """Rows of the table [m3/d]: ML P50/P90 (and the chosen confidence), the three baselines, P(exceeded),
+    utilisation of the plant at the ML P50 [-]."""
     ml = _has_ml(sc)
     at_conf_is_p90 = abs(sc.confidence - 0.9) < 1e-9
     methods = method_labels(lang)
@@ -67,18 +57,20 @@ def _table(sc: ScenarioSection, sel: list, lang: str) -> list[dict]:
         if not at_conf_is_p90:
             table.append(_table_line(text(lang, "scenario.row.at_confidence", confidence=pct(sc.confidence)),
                                      [r.ml_at_confidence_m3_per_day for r in sel], "rec"))
-    table.append(_table_line(methods["conventional"], [r.conventional_m3_per_day for r in sel]))
-    table.append(_table_line(methods["unit_load"], [r.unit_load_m3_per_day for r in sel]))
+    for m in ("pilot_formula", "master_plan", "unit_load"):
+        table.append(_table_line(methods[m], [getattr(r, f"{m}_m3_per_day") for r in sel]))
     if ml and sc.plant_capacity_m3_per_day is not None:
         table.append({"label": text(lang, "scenario.row.p_exceeded"), "cls": "prob",
-                      "cells": [_prob(r.probability_exceeded) for r in sel]})
+                      "cells": [prob(r.probability_exceeded) for r in sel]})
+        table.append({"label": text(lang, "scenario.row.utilisation"), "cls": "prob",
+                      "cells": ["–" if r.utilisation_p50 is None else pct(r.utilisation_p50) for r in sel]})
     return table
 
 
 def _need_sentence(sc: ScenarioSection, lang: str) -> str:
     """Capacity needed in the final year by each method."""
     f, last = Fmt(lang), sc.capacity_by_year[-1]
-    values = {"year": last.year, "conventional": f.flow(last.conventional_m3_per_day)}
+    values = {"year": last.year, "pilot_formula": f.flow(last.pilot_formula_m3_per_day)}
     if not _has_ml(sc):
         return text(lang, "scenario.lead.need", **values)
     return text(lang, "scenario.lead.need_ml", **values, p50=f.flow(last.ml_p50_m3_per_day),
@@ -93,7 +85,7 @@ def _exceeded_sentences(sc: ScenarioSection, lang: str) -> list[str]:
         year = _first_year(rows, values, plant)
         return text(lang, "scenario.when.year", year=year) if year else text(lang, "scenario.when.never")
 
-    values = {"plant": Fmt(lang).flow(plant), "conventional": when([r.conventional_m3_per_day for r in rows])}
+    values = {"plant": Fmt(lang).flow(plant), "pilot_formula": when([r.pilot_formula_m3_per_day for r in rows])}
     if not ml:
         return [text(lang, "scenario.lead.exceeded", **values)]
     out = [text(lang, "scenario.lead.exceeded_ml", **values, confidence=pct(sc.confidence),
@@ -101,7 +93,10 @@ def _exceeded_sentences(sc: ScenarioSection, lang: str) -> list[str]:
                 at_confidence=when([r.ml_at_confidence_m3_per_day for r in rows]))]
     if last.probability_exceeded_by_year is not None:
         out.append(text(lang, "scenario.lead.probability", year=last.year,
-                        probability=_prob(last.probability_exceeded_by_year)))
+                        probability=prob(last.probability_exceeded_by_year)))
+    review = _first_year(rows, [r.utilisation_p50 for r in rows], sc.review_trigger - 1e-9)
+    if review is not None:
+        out.append(text(lang, "scenario.lead.review", year=review, trigger=pct(sc.review_trigger)))
     return out
 
 
@@ -118,7 +113,7 @@ def _note(sc: ScenarioSection, lang: str) -> str:
     middle = (text(lang, "scenario.note.band", simulations=sims) if _has_ml(sc)
               else text(lang, "scenario.note.no_ml"))
     return " ".join([
-        text(lang, "scenario.note.formula", utilisation=f"{sc.utilisation:g}", unit=text(lang, "unit.flow")),
+        text(lang, "scenario.note.formula", trigger=pct(sc.review_trigger), unit=text(lang, "unit.flow")),
         middle,
         text(lang, "scenario.note.differs"),
     ])
@@ -127,14 +122,15 @@ def _note(sc: ScenarioSection, lang: str) -> str:
 def _chart(sc: ScenarioSection, lang: str) -> str:
     """Capacity needed by year with the ML P10-P90 band and the plant line, as a data: URI."""
     rows, ml, methods = sc.capacity_by_year, _has_ml(sc), method_labels(lang)
-    labels = {"conventional": methods["conventional"], "unit_load": methods["unit_load"],
-              **{k: text(lang, f"scenario.chart.{k}") for k in ("p50", "p90", "band", "plant")}}
+    labels = {m: methods[m] for m in ("pilot_formula", "master_plan", "unit_load")} | {
+        k: text(lang, f"scenario.chart.{k}") for k in ("p50", "p90", "band", "plant")}
 
     def ml_series(field):
         return [getattr(r, field) for r in rows] if ml else None
 
     svg = charts.scenario_chart(
-        [r.year for r in rows], [r.conventional_m3_per_day for r in rows], [r.unit_load_m3_per_day for r in rows],
+        [r.year for r in rows], {m: [getattr(r, f"{m}_m3_per_day") for r in rows]
+                                 for m in ("pilot_formula", "master_plan", "unit_load")},
         ml_series("ml_p10_m3_per_day"), ml_series("ml_p50_m3_per_day"), ml_series("ml_p90_m3_per_day"),
         sc.plant_capacity_m3_per_day, labels=labels,
         ylabel=text(lang, "scenario.chart.ylabel", unit=text(lang, "unit.flow")),
@@ -158,5 +154,5 @@ def scenario_section(sc: ScenarioSection, lang: str) -> dict:
         "synthetic": sc.synthetic,
         "numbers": {"final_year": last.year, "final_p90_m3_per_day": last.ml_p90_m3_per_day,
                     "final_p50_m3_per_day": last.ml_p50_m3_per_day,
-                    "final_conventional_m3_per_day": last.conventional_m3_per_day},
+                    "final_pilot_formula_m3_per_day": last.pilot_formula_m3_per_day},
     }

@@ -1,6 +1,6 @@
 """Regenerate the bundled synthetic sample town in ``sewerplan/sample_data/``.
 
-    .venv/bin/python scripts/generate_sample_town.py            # rewrite the bundled files
+    .venv/bin/python scripts/generate_sample_town.py            # rewrite the bundled files and base scenario
     .venv/bin/python scripts/generate_sample_town.py --check    # verify they match the generator
     .venv/bin/python scripts/generate_sample_town.py --nyc      # print the NYC LL84 intensities
 
@@ -37,6 +37,26 @@ def nyc_intensities() -> None:
         print(f"{use:30s} n={len(s):5d} median={s.median():5.2f} L/(m2 d) sigma={sigma:.2f}")
 
 
+SCENARIO = OUT / "scenarios" / "sample_town_base.yaml"
+
+
+def _write_scenarios(seed: int, scale: float) -> None:
+    """The base scenario (YAML + the same content as xlsx) summarised from the planned town."""
+    from sewerplan.model.planning.scenario import write_scenario_workbook
+    from sewerplan.recipe.sample_town import generate_sample_town, sample_base_scenario, sample_scenario_yaml
+
+    planned = generate_sample_town(seed=seed, scale=scale).planned
+    SCENARIO.write_bytes(sample_scenario_yaml(planned))
+    write_scenario_workbook(sample_base_scenario(planned), SCENARIO.with_suffix(".xlsx"), force=True)
+    print(f"{SCENARIO.relative_to(ROOT)} and .xlsx")
+
+
+def _scenario_matches(seed: int, scale: float) -> bool:
+    from sewerplan.recipe.sample_town import generate_sample_town, sample_scenario_yaml
+
+    return sample_scenario_yaml(generate_sample_town(seed=seed, scale=scale).planned) == SCENARIO.read_bytes()
+
+
 def main(argv=None) -> int:
     from sewerplan.recipe.sample_town import DEFAULT_SEED, write_sample_town
 
@@ -56,6 +76,8 @@ def main(argv=None) -> int:
             bad = [p.name for p in fresh.values()
                    if hashlib.sha256(p.read_bytes()).digest()
                    != hashlib.sha256((args.out / p.name).read_bytes()).digest()]
+        if args.out == OUT and not _scenario_matches(args.seed, args.scale):
+            bad.append(SCENARIO.name)
         print("bundled sample matches the generator" if not bad else f"differs: {bad}")
         return 1 if bad else 0
     paths = write_sample_town(args.out, seed=args.seed, scale=args.scale, overwrite=True)
@@ -63,6 +85,8 @@ def main(argv=None) -> int:
     for key, path in paths.items():
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size:,} bytes")
     print(json.dumps(manifest["stats"], ensure_ascii=False))
+    if args.out == OUT:
+        _write_scenarios(args.seed, args.scale)
     return 0
 
 

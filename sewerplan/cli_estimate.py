@@ -18,7 +18,7 @@ from sewerplan.model.outputs.workbook import write_results_workbook
 
 BUILDING_OUTPUT_COLUMNS = [
     "building_id", "district", "main_use", "category", "moe_code_used", "floor_area_m2", "households",
-    "persons_estimated", "conventional_m3_per_day", "unit_load_m3_per_day",
+    "persons_estimated", "pilot_formula_m3_per_day", "master_plan_m3_per_day", "unit_load_m3_per_day",
 ]
 
 
@@ -50,7 +50,7 @@ def estimate(
     hourly_max_factor: Optional[float] = typer.Option(None, help="[-], default 1.5"),
     housing_l_per_person_day: Optional[float] = typer.Option(None, help="MOE housing [L/(person d)], default 200"),
 ) -> None:
-    """Per-building conventional and MOE unit-load flows plus district totals.
+    """Per-building pilot-formula, master-plan and MOE unit-load flows plus district totals.
 
     건축물별 기존 방식·환경부 원단위 오수량과 배수구역 합계를 계산합니다.
     """
@@ -96,8 +96,9 @@ def _estimate(input: Path, out: Path, district_column, skip_invalid: bool, synth
     total = districts.iloc[-1]
     out_console.print(
         f"{len(valid):,} buildings in {len(districts) - 1} districts ({dt:.1f} s) -> {out}\n"
-        f"  day max: conventional {total['conventional_day_max_m3_per_day']:,.0f} m3/d, "
-        f"MOE unit load {total['unit_load_day_max_m3_per_day']:,.0f} m3/d (incl. infiltration)"
+        f"  day max: pilot formula {total['pilot_formula_day_max_m3_per_day']:,.0f} m3/d (its x1.1 only), "
+        f"master plan {total['master_plan_day_max_m3_per_day']:,.0f}, MOE unit load "
+        f"{total['unit_load_day_max_m3_per_day']:,.0f} m3/d (infiltration once)"
     )
 
 

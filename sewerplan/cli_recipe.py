@@ -144,31 +144,59 @@ def demo(
         s = result.summary
         out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]"
                           if s["synthetic"] else "")
-        t = Table(title="Existing town, held-out districts: day-average sewage [m3/d] / 기존 시가지 (교차검증)")
-        for c in ("", "observed 관측", "conventional 기존방식", "unit load 원단위", "ML"):
-            t.add_column(c, justify="right")
-        tot = s["existing_town_total_m3_per_day"]
-        err = s["existing_town_median_abs_district_error_pct"]
-        t.add_row("total 합계", *(f"{tot[k]:,.0f}" for k in ("observed", "conventional", "unit_load", "ml")))
-        t.add_row("median |district error| 구역 오차 중앙값", "", *(f"{err[k]:.0f}%" for k in ("conventional", "unit_load", "ml")))
-        out_console.print(t)
-        c = s["capacity_m3_per_day"]
-        out_console.print(
-            f"Planned town / 계획 신도시: {s['planned_town']['buildings']:,} buildings, "
-            f"{s['planned_town']['districts']} districts. Treatment capacity / 처리용량: ML {c['ml_p50']:,.0f} "
-            f"(upper 상한 {c['ml_upper']:,.0f}) vs conventional 기존방식 {c['conventional']:,.0f} m3/d")
-        sc = s.get("scenario")
-        if sc:
-            exceeded = sc["year_exceeded"].get("conventional")
-            out_console.print(
-                f"Build-out scenario / 단계 개발 시나리오 ({sc['final_year']}): capacity needed ML P50 "
-                f"{sc['ml_p50_capacity_m3_per_day']:,.0f}, P90 {sc['ml_p90_capacity_m3_per_day']:,.0f} vs conventional "
-                f"{sc['conventional_capacity_m3_per_day']:,.0f} m3/d"
-                + (f"; plant {sc['plant_capacity_m3_per_day']:,.0f} m3/d" if sc["plant_capacity_m3_per_day"] else "")
-                + (f", exceeded by the conventional estimate in {exceeded}" if exceeded else ""))
+        out_console.print(_comparison_table(s))
+        for line in _capacity_lines(s):
+            out_console.print(line)
         for w in result.warnings:
             console.print(f"[yellow]warning:[/] {w}")
         out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
+
+
+_COMPARED = (("pilot_formula", "pilot formula 기존 방식"), ("master_plan", "master plan 기본계획"),
+             ("unit_load", "MOE 환경부 원단위"), ("ml", "ML"))
+
+
+def _comparison_table(s: dict) -> Table:
+    """Observed vs each method per held-out district [m3/d], signed error observed - method in t/d."""
+    t = Table(title="Existing town, held-out districts: day-average sewage [m3/d]; 오차 = observed 실측 - method "
+                    "추정 [t/d] / 기존 시가지 (교차검증)")
+    t.add_column("district 구역")
+    for c in ("observed 실측", *(label for _, label in _COMPARED)):
+        t.add_column(c, justify="right")
+    for r in s["existing_town_districts"]:
+        t.add_row(r["district"], f"{r['observed']:,.0f}",
+                  *(f"{r[m]:,.0f}\n오차: {r[m + '_error_t_per_day']:+,.0f}t" for m, _ in _COMPARED))
+    return t
+
+
+def _prob(p: float) -> str:
+    """'<1%' / '>99%' rather than a misleading 0% / 100%."""
+    return "<1%" if 0 < p < 0.005 else (">99%" if 0.995 < p < 1 else f"{p:.0%}")
+
+
+def _capacity_lines(s: dict) -> list[str]:
+    """Plant capacity by method [m3/d] (= design day-max), the recommendation, and the decision per baseline."""
+    c, iv = s["capacity_m3_per_day"], s["interval"]
+    lines = [f"Planned town / 계획 신도시: {s['planned_town']['buildings']:,} buildings, "
+             f"{s['planned_town']['districts']} districts. Capacity = design day-max / 처리용량 = 계획 일최대: "
+             f"pilot formula 기존 방식 {c['pilot_formula']:,.0f}, master plan 기본계획 {c['master_plan']:,.0f}, "
+             f"MOE 원단위 {c['unit_load']:,.0f}, ML P50 {c['ml_p50']:,.0f}; recommended 권고 (ML upper 상한) "
+             f"{c['recommended']:,.0f} m3/d"]
+    for d in s["decision"]:
+        cost = (f"expected expansion 증설비 기대값 {d['expected_expansion_krw'] / 1e8:,.0f}억원"
+                + (f" from 부터 {d['expansion_year']}" if d["expansion_year"] else "")
+                if d["direction"] != "over" else f"stranded 유휴 자본 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
+        lines.append(f"  {d['method']}: {d['gap_m3_per_day']:+,.0f} t/d vs ML P50 -> {d['direction']}; "
+                     f"P(too small 부족) {_prob(d['probability_too_small'])}, P(too large 과대) "
+                     f"{_prob(d['probability_too_large'])} (보정 구역 {iv['n_calibration_districts']}개 기준, "
+                     f"level {iv['level_attained']:.0%}); {cost}")
+    sc = s.get("scenario")
+    if sc and sc["plant_capacity_m3_per_day"]:
+        ml_year = sc["year_exceeded"].get("ml_p50")
+        lines.append(f"Plant 처리장 {sc['plant_capacity_m3_per_day']:,.0f} m3/d ({c['plant_origin']}): ML P50 need "
+                     f"{sc['ml_p50_capacity_m3_per_day']:,.0f} m3/d in {sc['final_year']}"
+                     + (f", exceeded from {ml_year}" if ml_year else ", not exceeded"))
+    return lines
 
 
 def sample_generate(

@@ -55,15 +55,17 @@ def run(
         if note.startswith("ML not run"):
             console.print(f"[yellow]참고 (note):[/] {note}", highlight=False)
     t = Table(title=f"{result.name}: 필요 처리용량 (capacity needed) [m3/d]", show_lines=False)
-    cols = ["year", "conventional_capacity_m3_per_day", "unit_load_capacity_m3_per_day",
-            "ml_capacity_p50_m3_per_day", "ml_capacity_p90_m3_per_day", "probability_exceeded"]
-    heads = ["연도 year", "기존 방식 conventional", "원단위 unit load", "ML P50", "ML P90", "P(초과 exceed)"]
+    cols = ["year", "pilot_formula_capacity_m3_per_day", "master_plan_capacity_m3_per_day",
+            "unit_load_capacity_m3_per_day", "ml_capacity_p50_m3_per_day", "ml_capacity_p90_m3_per_day",
+            "probability_exceeded", "utilisation_p50"]
+    heads = ["연도 year", "기존 방식 pilot", "기본계획 master plan", "원단위 unit load", "ML P50", "ML P90",
+             "P(초과 exceed)", "가동률 utilisation"]
     cap = result.capacity
     present = [(c, h) for c, h in zip(cols, heads) if c in cap.columns]
     for _, h in present:
         t.add_column(h, justify="right")
     for _, r in cap.iterrows():
-        t.add_row(*[str(int(r[c])) if c == "year" else (_fmt(r[c], 2) if c == "probability_exceeded" else _fmt(r[c]))
+        t.add_row(*[str(int(r[c])) if c == "year" else (_fmt(r[c], 2) if c in ("probability_exceeded", "utilisation_p50") else _fmt(r[c]))
                     for c, _ in present])
     out_console.print(t)
     if s.get("year_exceeded"):
@@ -117,7 +119,7 @@ def compare(
                              synthetic=any(bool(s.settings.synthetic) for s in scenarios))
     t = Table(title="시나리오 비교 (scenario comparison), 최종 연도 (end year) [m3/d]")
     fields = [("scenario", "시나리오"), ("households", "세대 households"),
-              ("conventional_capacity_m3_per_day", "기존 방식 용량"), ("ml_capacity_p50_m3_per_day", "ML P50 용량"),
+              ("pilot_formula_capacity_m3_per_day", "기존 방식 용량"), ("ml_capacity_p50_m3_per_day", "ML P50 용량"),
               ("ml_capacity_at_confidence_m3_per_day", "ML 신뢰수준 용량"), ("year_exceeded_ml_p50", "초과 연도 P50"),
               ("probability_exceeded_by_end", "P(초과)"), ("plant_expected_expansion_krw", "기대 증설비 (억원)")]
     fields = [(c, h) for c, h in fields if c in summary.columns]

@@ -18,10 +18,10 @@ def test_csv_output_has_one_row_per_building_and_required_columns(tmp_path):
     assert r.exit_code == 0, r.output
     df = pd.read_csv(out, encoding="utf-8-sig", dtype={"building_id": str})
     assert len(df) == 6
-    for col in ("building_id", "district", "conventional_m3_per_day", "unit_load_m3_per_day"):
+    for col in ("building_id", "district", "pilot_formula_m3_per_day", "unit_load_m3_per_day"):
         assert col in df.columns
     flats = df.set_index("building_id").loc["11000-1001"]
-    assert flats["conventional_m3_per_day"] == pytest.approx(85.8)  # worked example: 100 households
+    assert flats["pilot_formula_m3_per_day"] == pytest.approx(85.8)  # worked example: 100 households
     districts = pd.read_csv(tmp_path / "result.districts.csv", encoding="utf-8-sig")
     assert districts["district"].iloc[-1].startswith("합계")
 
@@ -34,8 +34,8 @@ def test_workbook_sheets_headers_and_values_read_back(tmp_path):
     assert wb.sheetnames == [SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS]
     ws = wb[SHEET_BUILDINGS]
     headers = [c.value for c in ws[1]]
-    assert "기존 방식 일최대 (㎥/일)" in headers and "연면적 (㎡)" in headers
-    col = headers.index("기존 방식 일최대 (㎥/일)") + 1
+    assert "기존 방식(인구 기준) 일최대 (㎥/일)" in headers and "연면적 (㎡)" in headers
+    col = headers.index("기존 방식(인구 기준) 일최대 (㎥/일)") + 1
     ids = [ws.cell(row=i, column=1).value for i in range(3, ws.max_row + 1)]
     assert ws.cell(row=3 + ids.index("11000-1001"), column=col).value == pytest.approx(85.8)
     d = wb[SHEET_DISTRICTS]
@@ -53,7 +53,7 @@ def test_parameter_override_changes_result(tmp_path):
     r = runner.invoke(app, ["estimate", str(REGISTER), "--out", str(out), "--persons-per-household", "2.21"])
     assert r.exit_code == 0, r.output
     df = pd.read_csv(out, encoding="utf-8-sig", dtype={"building_id": str}).set_index("building_id")
-    assert df.loc["11000-1001", "conventional_m3_per_day"] == pytest.approx(100 * 2.21 * 0.3 * 1.1)
+    assert df.loc["11000-1001", "pilot_formula_m3_per_day"] == pytest.approx(100 * 2.21 * 0.3 * 1.1)
 
 
 def test_refuses_to_overwrite_output_without_force_and_never_the_input(tmp_path):

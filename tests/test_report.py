@@ -43,15 +43,16 @@ def hearing_ko(bundle):
 
 def test_council_has_key_korean_phrases_and_model_numbers(bundle, council_ko):
     text = _flat(_text(council_ko))
-    for phrase in ["의결요청", "원인자부담금", "권고처리용량", "재원조달", "가정과출처", "모델카드", "합성표본자료"]:
+    for phrase in ["의결요청", "원인자부담금", "처리용량판단", "재원조달", "가정과출처", "모델카드", "합성표본자료",
+                   "보정구역8개기준"]:
         assert phrase in text, phrase
     n = build_context("council", bundle, "ko")["numbers"]
     for shown in [
         filters.thousands(n["recommended_capacity_m3_per_day"]),
-        filters.thousands(n["conventional_capacity_m3_per_day"]),
-        filters.eok(n["capex_saving_krw"]),
+        filters.thousands(n["pilot_formula_capacity_m3_per_day"]),
+        filters.eok(n["expected_expansion_krw"]),
         filters.eok(n["capex_recommended_krw"]),
-        filters.krw(n["saving_fee_4p_krw_per_month"]),
+        filters.krw(n["lead_fee_4p_krw_per_month"]),
         filters.eok(n["causer_charge_krw"]),
         filters.thousands(bundle.existing_total.observed_m3_per_day),
     ]:
@@ -63,8 +64,8 @@ def test_hearing_has_plain_korean_answers_and_bill(bundle, hearing_ko):
     for phrase in ["우리집하수도요금에는", "냄새와소음", "자주묻는질문", "큰비가오면", "1~2인가구", "공장"]:
         assert phrase in text, phrase
     n = build_context("hearing", bundle, "ko")["numbers"]
-    assert _flat(filters.krw(n["saving_fee_4p_krw_per_month"])) in text
-    assert _flat(filters.krw(n["saving_fee_pilot_krw_per_month"])) in text
+    assert _flat(filters.krw(n["lead_fee_4p_krw_per_month"])) in text
+    assert _flat(filters.krw(n["lead_fee_pilot_krw_per_month"])) in text
 
 
 def test_page_counts_within_bounds(council_ko, hearing_ko):

@@ -30,8 +30,8 @@ def test_unknown_key_language_or_missing_value_is_a_clear_error():
         text("en", "council.sumary.saving")
     with pytest.raises(CatalogError, match=r"key 'council\.title' needs value\(s\) town"):
         text("ko", "council.title", twon="가온시")
-    with pytest.raises(CatalogError, match=r"needs value\(s\) conventional, level, saving_range"):
-        text("ko", "council.summary.saving", difference="1", saving="2")
+    with pytest.raises(CatalogError, match=r"needs value\(s\) level, n"):
+        text("ko", "council.summary.request", town="1", capacity_m3="2")
     with pytest.raises(CatalogError, match="language 'fr'"):
         text("fr", "council.title", town="x")
 
@@ -44,8 +44,17 @@ def _variants():
                                  probability_exceeded_by_year=None) for r in sc.capacity_by_year]
     sparse = example_bundle()
     sparse.households_by_size, sparse.planned_total.households, sparse.metadata.municipality = {}, 0.0, ""
+    sparse.capacity.plant_m3_per_day = None
+    forward = example_bundle()  # the pilot formula above the need: 'over'
+    forward.capacity.pilot_formula_m3_per_day = 20000.0
+    about = example_bundle(scenario=True)  # inside the interval; the plant never passed
+    about.capacity.pilot_formula_m3_per_day, about.capacity.plant_m3_per_day = 12000.0, 30000.0
+    forward_sc, about_no_sc = example_bundle(scenario=True), example_bundle()
+    forward_sc.capacity.pilot_formula_m3_per_day, about_no_sc.capacity.pilot_formula_m3_per_day = 20000.0, 12000.0
+    exact = example_bundle()  # enough calibration districts for the nominal level
+    exact.capacity.interval_level, exact.capacity.n_calibration_districts = 0.9, 40
     return [
-        example_bundle(),
+        example_bundle(), forward, about, exact, forward_sc, about_no_sc,
         example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),
         example_bundle(scenario=dataclasses.replace(sc, ml_available=False, capacity_by_year=no_ml)),
         sparse,
@@ -76,7 +85,7 @@ def test_notes_from_the_catalogue_are_printed_with_their_values(lang):
     for key in ("council.funding.note", "council.attachments_note"):
         assert escape(text(lang, key)) in html
     assert ctx["capacity_note"].endswith(f"{ctx['funding']['billed']}.") and escape(ctx["capacity_note"]) in html
-    assert text(lang, "unit.flow") in ctx["existing_note"] and ctx["saving"]["level"] in ctx["planned_note"]
+    assert text(lang, "unit.flow") in ctx["existing_note"] and "78%" in ctx["planned_note"]
 
 
 def test_catalogue_is_loaded_once():

@@ -105,7 +105,7 @@ def test_json_round_trip_with_scenario_and_old_bundles_still_load(tmp_path, run)
     (lambda s: s["capacity_by_year"][2].update(year=2020), r"scenario\.capacity_by_year\[2\]\.year"),
     (lambda s: s["capacity_by_year"][1].update(probability_exceeded=1.5), r"scenario\.capacity_by_year\[1\]\.probability_exceeded"),
     (lambda s: s["capacity_by_year"][0].update(ml_p90_m3_per_day=None), r"scenario\.capacity_by_year\[0\]\.ml_p90_m3_per_day"),
-    (lambda s: s["capacity_by_year"][0].update(conventional_m3_per_day=-1), r"scenario\.capacity_by_year\[0\]\.conventional_m3_per_day"),
+    (lambda s: s["capacity_by_year"][0].update(pilot_formula_m3_per_day=-1), r"scenario\.capacity_by_year\[0\]\.pilot_formula_m3_per_day"),
     (lambda s: s["capacity_by_year"][0].update(year="2027"), r"scenario\.capacity_by_year\[0\]\.year"),
     (lambda s: s.update(confidence=1.2), r"scenario\.confidence"),
     (lambda s: s.update(capacity_by_year=[]), r"scenario\.capacity_by_year"),
@@ -126,7 +126,7 @@ def test_council_prints_the_scenario_heading_and_the_final_year_p90(bundle, coun
     ko = _flat(_text(council_pdfs["ko"]))
     assert "4.계획시나리오:연도별필요처리용량" in ko and "5.재원조달" in ko and "6.가정과출처" in ko
     assert _flat(filters.thousands(last.ml_p90_m3_per_day)) in ko
-    assert _flat(filters.thousands(last.conventional_m3_per_day)) in ko
+    assert _flat(filters.thousands(last.pilot_formula_m3_per_day)) in ko
     assert "처리장용량초과확률" in ko and str(last.year) in ko
     en = _flat(_text(council_pdfs["en"]))
     assert "Planningscenario:capacityneededbyyear" in en

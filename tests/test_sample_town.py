@@ -58,3 +58,26 @@ def test_every_category_in_two_districts_and_household_mix_file():
     truth = pd.read_csv(sample_file("truth"), dtype={"building_id": str}).set_index("building_id")
     row = mix.iloc[0]
     assert int(row["1인가구"]) == truth.loc[row["관리건축물대장PK"], "true_households_1"]
+
+
+def test_pilot_formula_pattern_of_the_2023_pilot():
+    """The population-only formula falls short in the mixed districts and overshoots in the low-density one.
+
+    Observed stands in as true water x 0.85 (return ratio); the formula on the day-average basis (x 0.75)
+    counts households of residential rows only, as the pilot did.
+    """
+    from sewerplan.model.design.baselines import pilot_formula_day_max
+    from sewerplan.model.design.uses import main_use
+
+    reg = pd.read_csv(sample_file("register"), dtype=str)
+    truth = pd.read_csv(sample_file("truth"), dtype={"building_id": str}).set_index("building_id")
+    known = reg["주용도코드명"].notna()
+    reg = reg[known]
+    residential = reg["주용도코드명"].map(lambda u: main_use(u).category == "residential")
+    pilot = pilot_formula_day_max(pd.to_numeric(reg["세대수(세대)"]), residential) * 0.75
+    observed = truth.loc[reg["관리건축물대장PK"], "true_water_m3_per_day"].to_numpy() * 0.85
+    district = truth.loc[reg["관리건축물대장PK"], "district"].to_numpy()
+    err = (pd.Series(observed, index=district) - pd.Series(pilot.to_numpy(), index=district)).groupby(level=0).sum()
+    assert (err > 0).sum() >= 6, err  # short in most districts, as all seven Siheung areas were
+    assert err["마루동"] < 0  # the purely residential, low-density district: the formula overshoots
+    assert err[["라온동", "산단동"]].min() > 2000  # shops/offices/officetels and the factory estate: thousands of t/d

@@ -39,7 +39,7 @@ def small(**over):
 def test_every_sample_scenario_loads():
     for key in SAMPLE_SCENARIOS:
         s = load_scenario(sample_scenario_path(key))
-        assert len(s.plan) == 26 and s.settings.synthetic
+        assert len(s.plan) == 29 and s.settings.synthetic  # one block per district and main use
 
 
 def test_xlsx_and_yaml_samples_hold_the_same_scenario():
@@ -52,7 +52,8 @@ def test_xlsx_and_yaml_samples_hold_the_same_scenario():
 
 def test_base_file_with_adjustment_inherits_the_plan():
     s = load_scenario(sample_scenario_path("commercial_plus10"))
-    assert s.settings.plant_capacity_m3_per_day == 30000
+    base = load_scenario(sample_scenario_path("base"))
+    assert s.settings.plant_capacity_m3_per_day == base.settings.plant_capacity_m3_per_day == 10600
     assert list(s.adjustments["factor"]) == [1.1]
 
 
@@ -94,8 +95,12 @@ def test_expanded_buildings_pass_the_canonical_contract():
     cols = [c for c in CANONICAL_COLUMNS if c in b.columns]
     _, rejected, problems = validate_buildings(b[cols].astype(object).where(b[cols].notna(), "").astype(str), source="t")
     assert problems == [] and rejected.empty
-    assert b["floor_area_m2"].sum() == pytest.approx(2175334.21)
-    assert b["households"].sum() == 13871
+    # the base scenario summarises the bundled planned town: the same floor area in total
+    from sewerplan.recipe.sample_town import sample_file
+
+    planned = pd.read_csv(sample_file("planned"), dtype=str)
+    assert b["floor_area_m2"].sum() == pytest.approx(pd.to_numeric(planned["연면적(㎡)"]).sum(), rel=1e-6)
+    assert b["households"].sum() == pd.to_numeric(planned["세대수(세대)"]).sum() == 12317
 
 
 def test_adjustment_scales_commercial_floor_area_only():

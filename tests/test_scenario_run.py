@@ -32,7 +32,7 @@ def plan(dwellings=400, office=20000, **settings):
             {"block": "O1", "district": "south", "main_use": "업무시설", "floor_area_m2": office, "completion_year": 2031},
         ],
         "phasing": [{"block": "A1", "completion_year": 2028, "share": 0.6}, {"block": "A1", "completion_year": 2030, "share": 0.4}],
-        "settings": {"seed": 7, "n_simulations": 2000, "end_year": 2033, "plant_capacity_m3_per_day": 600, **settings},
+        "settings": {"seed": 7, "n_simulations": 2000, "end_year": 2033, "plant_capacity_m3_per_day": 480, **settings},
     }
 
 
@@ -51,7 +51,7 @@ def test_reduced_scenario_end_to_end(base):
     assert t["buildings"].iloc[-1] == len(base.buildings)
     assert t["households"].iloc[-1] == 452
     assert base.summary["ml_available"] and base.summary["n_simulations"] == 2000
-    for col in ("conventional", "unit_load", "ml"):
+    for col in ("pilot_formula", "master_plan", "unit_load", "ml"):
         for basis in ("day_average", "day_max", "hour_max"):
             assert f"{col}_{basis}_m3_per_day" in t
 
@@ -59,7 +59,7 @@ def test_reduced_scenario_end_to_end(base):
 def test_district_totals_add_up_to_the_town(base):
     d = base.by_year_district.groupby("year").sum(numeric_only=True)
     t = base.by_year_town.set_index("year")
-    for col in ("buildings", "households", "floor_area_m2", "conventional_day_max_m3_per_day",
+    for col in ("buildings", "households", "floor_area_m2", "pilot_formula_day_max_m3_per_day",
                 "unit_load_hour_max_m3_per_day", "ml_day_average_m3_per_day"):
         np.testing.assert_allclose(d[col], t[col], rtol=1e-12)
 
@@ -68,7 +68,9 @@ def test_town_total_equals_the_sum_of_buildings_in_the_end_year(base):
     b = base.buildings
     t = base.by_year_town.iloc[-1]
     p = base.params
-    assert t["conventional_day_max_m3_per_day"] == pytest.approx(b["conventional_m3_per_day"].sum() * (1 + p.infiltration_ratio))
+    # infiltration once, and none on top of the pilot formula's x1.1
+    assert t["pilot_formula_day_max_m3_per_day"] == pytest.approx(b["pilot_formula_m3_per_day"].sum())
+    assert t["master_plan_day_max_m3_per_day"] == pytest.approx(b["master_plan_m3_per_day"].sum() * (1 + p.infiltration_ratio))
     assert t["ml_day_average_m3_per_day"] == pytest.approx(
         b["ml_m3_per_day"].sum() * (1 + p.infiltration_ratio / p.day_average_to_day_max))
 
@@ -92,22 +94,22 @@ def test_correlated_uncertainty_town_p90_close_to_sum_of_district_p90(base):
 
 def test_more_dwellings_never_means_less_flow():
     a, b = run(plan(dwellings=400)), run(plan(dwellings=480))
-    for col in ("conventional_day_max_m3_per_day", "unit_load_day_max_m3_per_day", "ml_day_max_m3_per_day",
+    for col in ("pilot_formula_day_max_m3_per_day", "unit_load_day_max_m3_per_day", "ml_day_max_m3_per_day",
                 "ml_day_max_p50_m3_per_day", "ml_day_max_p90_m3_per_day"):
         assert (b.by_year_town[col].to_numpy() >= a.by_year_town[col].to_numpy() - 1e-9).all(), col
-    assert (b.by_year_town["conventional_day_max_m3_per_day"].iloc[-1]
-            > a.by_year_town["conventional_day_max_m3_per_day"].iloc[-1])
+    assert (b.by_year_town["pilot_formula_day_max_m3_per_day"].iloc[-1]
+            > a.by_year_town["pilot_formula_day_max_m3_per_day"].iloc[-1])
 
 
 def test_more_office_floor_area_never_means_less_flow():
     a, b = run(plan(office=20000)), run(plan(office=30000))
-    for col in ("conventional_day_max_m3_per_day", "unit_load_day_max_m3_per_day", "ml_day_max_p90_m3_per_day"):
+    for col in ("pilot_formula_day_max_m3_per_day", "unit_load_day_max_m3_per_day", "ml_day_max_p90_m3_per_day"):
         assert (b.by_year_town[col].to_numpy() >= a.by_year_town[col].to_numpy() - 1e-9).all(), col
 
 
 def test_design_flows_never_fall_during_build_out(base):
     t = base.by_year_town
-    for col in ("conventional_day_max_m3_per_day", "unit_load_day_max_m3_per_day", "buildings", "households"):
+    for col in ("pilot_formula_day_max_m3_per_day", "unit_load_day_max_m3_per_day", "buildings", "households"):
         assert (np.diff(t[col]) >= 0).all()
 
 
@@ -115,7 +117,7 @@ def test_rising_one_person_share_lowers_the_stub_ml_flow():
     trend = run(plan())
     held = run(plan(household_trend_hold_after=2028))
     assert trend.by_year_town["ml_day_max_m3_per_day"].iloc[-1] < held.by_year_town["ml_day_max_m3_per_day"].iloc[-1]
-    assert (trend.by_year_town["conventional_day_max_m3_per_day"] == held.by_year_town["conventional_day_max_m3_per_day"]).all()
+    assert (trend.by_year_town["pilot_formula_day_max_m3_per_day"] == held.by_year_town["pilot_formula_day_max_m3_per_day"]).all()
 
 
 def test_occupancy_ramp_lowers_early_years_only():
@@ -130,15 +132,19 @@ def test_same_seed_same_numbers():
 
 
 def test_exceedance_and_capacity_needed(base):
-    p, by = exceedance(base, 600)
+    p, by = exceedance(base, 480)
     assert np.all(np.diff(by) >= 0) and np.all(by >= p - 1e-12)
     c90 = capacity_needed(base, 2033, 0.9)
     c50 = capacity_needed(base, 2033, 0.5)
     assert c90 > c50 > 0
     assert c90 == pytest.approx(base.capacity.set_index("year").loc[2033, "ml_capacity_p90_m3_per_day"])
     assert np.mean(base.capacity_samples()[-1] > c90) == pytest.approx(0.1, abs=0.005)
-    assert capacity_needed(base, 2033, method="conventional") == pytest.approx(
-        base.capacity.iloc[-1]["conventional_capacity_m3_per_day"])
+    assert capacity_needed(base, 2033, method="pilot_formula") == pytest.approx(
+        base.capacity.iloc[-1]["pilot_formula_capacity_m3_per_day"])
+    # capacity = design day-max, never divided by the 80% utilisation
+    assert base.capacity.iloc[-1]["pilot_formula_capacity_m3_per_day"] == pytest.approx(
+        base.by_year_town.iloc[-1]["pilot_formula_day_max_m3_per_day"])
+    assert capacity_needed(base, 2033, 0.5) == pytest.approx(np.quantile(base.town_day_max_samples[-1], 0.5))
     with pytest.raises(ValueError, match="year"):
         capacity_needed(base, 2050)
     tab = capacity_by_year(base, confidence=0.95)
@@ -157,7 +163,7 @@ def test_comparison_side_by_side():
     by_year, summary = compare_scenarios([a, b])
     assert list(summary["scenario"]) == [a.name, b.name]
     assert set(by_year["scenario"]) == {a.name, b.name}
-    assert (summary["plant_capacity_m3_per_day"] == 600).all()
+    assert (summary["plant_capacity_m3_per_day"] == 480).all()
     s = summary.set_index("scenario")
     assert s.loc[b.name, "ml_capacity_p50_m3_per_day"] > s.loc[a.name, "ml_capacity_p50_m3_per_day"]
     assert s.loc[b.name, "probability_exceeded_by_end"] >= s.loc[a.name, "probability_exceeded_by_end"]
@@ -223,7 +229,7 @@ def test_sample_scenario_runs_with_the_bundled_model():
     model = load_model()  # the package ships a model; failing to load it is a failure
     r = run_scenario(sample_scenario_path("base"), model=model, n_simulations=1000)
     assert r.ml_available and (r.capacity["ml_capacity_p90_m3_per_day"] >= r.capacity["ml_capacity_p50_m3_per_day"]).all()
-    assert r.by_year_town["households"].iloc[-1] == 13871
+    assert r.by_year_town["households"].iloc[-1] == 12317  # the planned town's 세대수 (officetels have none)
 
 
 def test_every_scenario_output_column_has_a_korean_label_with_units(base, tmp_path):
@@ -242,4 +248,4 @@ def test_every_scenario_output_column_has_a_korean_label_with_units(base, tmp_pa
     paths = write_scenario_outputs(base, tmp_path / "labels")
     ws = openpyxl.load_workbook(paths["workbook"], read_only=True)["연도별 처리용량 (capacity)"]
     rows = [[c.value for c in r] for r in ws.iter_rows(max_row=4)]
-    assert ["연도", "기존 방식 필요 처리용량 (㎥/일)"] in [r[:2] for r in rows]
+    assert ["연도", "기존 방식 처리용량 (㎥/일)"] in [r[:2] for r in rows]

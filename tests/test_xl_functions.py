@@ -91,13 +91,21 @@ def test_peak_methods_match_model():
         fx.SEWER_PEAK(0)
 
 
-def test_capacity_sums_flows_adds_infiltration_and_divides_by_utilisation():
-    assert fx.SEWER_CAPACITY(col(100, 200, None)) == pytest.approx(300 * 1.1 / 0.8)
-    assert fx.SEWER_CAPACITY(col(75), "일평균", 1) == pytest.approx(100 * 1.1)
+def test_capacity_is_design_day_max_with_infiltration_once_and_an_explicit_basis():
+    assert fx.SEWER_CAPACITY(col(100, 200, None), "일최대") == pytest.approx(300 * 1.1)
+    assert fx.SEWER_CAPACITY(col(75), "일평균") == pytest.approx(100 * 1.1)
+    assert fx.SEWER_CAPACITY(col(85.8), "기존방식") == pytest.approx(85.8)  # the pilot's x1.1 is its only allowance
+    # the example: SEWER_ML output (a day average) must not be read as a day max
+    ml_spill = [[fx.ML_HEADERS[0]], [9998.2]]  # read as a day max it gave 10,998 instead of 14,665
+    assert fx.SEWER_CAPACITY(ml_spill) == pytest.approx(9998.2 / 0.75 * 1.1)
+    with pytest.raises(XlwingsError, match="basis.*25%"):
+        fx.SEWER_CAPACITY(col(9998.2))
     with pytest.raises(XlwingsError, match="basis"):
         fx.SEWER_CAPACITY(100, "weekly")
-    with pytest.raises(XlwingsError, match="utilisation"):
-        fx.SEWER_CAPACITY(100, None, 1.5)
+    with pytest.raises(XlwingsError, match="differs"):
+        fx.SEWER_CAPACITY(ml_spill, "일최대")
+    with pytest.raises(XlwingsError, match="not divided"):
+        fx.SEWER_CAPACITY(100, "일최대", 0.8)
 
 
 # --- SEWER_FEE_IMPACT -------------------------------------------------------------------
@@ -134,7 +142,7 @@ def test_ml_spills_header_and_three_columns_matching_model(sample_table):
     out = fx.SEWER_ML(rows)
     assert out[0] == fx.ML_HEADERS and len(out) == len(df) + 1
     valid, _ = load_buildings(df)
-    expected = settings.get_model().predict(valid)[fx.ML_HEADERS].to_numpy()
+    expected = settings.get_model().predict(valid)[["ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"]].to_numpy()
     assert np.allclose(np.array(out[1:], dtype=float), expected)
     assert all(lo <= est <= hi for est, lo, hi in out[1:])
 
@@ -235,8 +243,10 @@ def test_catalogue_entries_are_bilingual_with_the_same_fields():
     (lambda: fx.SEWER_UNITLOAD("업무시설", 100, None, "maybe"),
      "SEWER_UNITLOAD: rural(읍·면 지역 여부) 1번째 값 'maybe'을(를) 알 수 없습니다. 읍·면이면 TRUE(예), 동이면 "
      "FALSE(아니오) 또는 빈칸. / rural, row 1: unknown value 'maybe'; use TRUE for 읍·면 areas, FALSE or blank otherwise."),
-    (lambda: fx.SEWER_CAPACITY(100, None, col(0.8, 0.8)),
-     "SEWER_CAPACITY: utilisation(가동률)은 셀 하나로 지정하세요. / utilisation must be a single cell."),
+    (lambda: fx.SEWER_CAPACITY(100),
+     "SEWER_CAPACITY: basis(유량 기준)를 입력하세요: 일최대(설계 방식), 일평균(SEWER_ML 결과) 또는 기존방식. 빈칸이면 "
+     "일평균을 일최대로 잘못 읽어 용량이 25% 작게 나옵니다. / Enter basis: day_max (design methods), day_average "
+     "(SEWER_ML output) or pilot. A blank would read a day average as a day max and give a capacity 25% too small."),
     (lambda: fx.SEWER_PEAK(1000, "magic"),
      "SEWER_PEAK: method(산정식) 값 'magic'을(를) 알 수 없습니다. 다음 중 하나를 쓰세요: harmon, babbitt, gifft, korean "
      "/ method: unknown value 'magic'; use one of harmon, babbitt, gifft, korean."),

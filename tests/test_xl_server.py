@@ -73,8 +73,8 @@ def test_calls_return_the_same_numbers_as_python(client):
     assert r.json()["result"] == [[fx.SEWER_UNITLOAD("업무시설", 1000)]]
     r = call(client, "SEWER_PEAK", [[10000]], [["babbitt"]])
     assert r.json()["result"] == [[fx.SEWER_PEAK(10000, "babbitt")]]
-    r = call(client, "SEWER_CAPACITY", [[100], [200]], None, None)
-    assert r.json()["result"] == [[fx.SEWER_CAPACITY([[100], [200]])]]
+    r = call(client, "SEWER_CAPACITY", [[100], [200]], [["일최대"]], None)
+    assert r.json()["result"] == [[fx.SEWER_CAPACITY([[100], [200]], "일최대")]]
     r = call(client, "SEWER_FEE_IMPACT", [[1e10]], [[50000]], None, None, None)
     assert r.json()["result"] == [[fx.SEWER_FEE_IMPACT(1e10, 50000)]]
     info = call(client, "SEWER_MODEL_INFO").json()["result"]

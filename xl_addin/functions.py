@@ -202,18 +202,36 @@ def SEWER_PEAK(population, method=None):
     return to_excel(out, lined, f)
 
 
-_BASIS = {"": "day_max", "day_max": "day_max", "일최대": "day_max", "max": "day_max",
-          "day_average": "day_average", "일평균": "day_average", "average": "day_average", "avg": "day_average"}
+# basis word -> (basis of design_flows, add infiltration). No blank: an unstated basis is refused.
+_BASIS = {"day_max": ("day_max", True), "일최대": ("day_max", True), "max": ("day_max", True),
+          "day_average": ("day_average", True), "일평균": ("day_average", True), "average": ("day_average", True),
+          "avg": ("day_average", True),
+          "pilot": ("day_max", False), "pilot_formula": ("day_max", False), "기존방식": ("day_max", False),
+          "기존 방식": ("day_max", False)}
+
+
+def _header_basis(flows) -> tuple[object, str]:
+    """Split a text header off the flows (e.g. SEWER_ML's spilled header) and read the basis it states."""
+    rows = flows if isinstance(flows, (list, tuple)) else None
+    first = rows[0][0] if rows and isinstance(rows[0], (list, tuple)) and rows[0] else None
+    if not isinstance(first, str) or not first.strip():
+        return flows, ""
+    head = first.strip().lower()
+    basis = "day_average" if ("day_average" in head or "일평균" in head) else (
+        "day_max" if ("day_max" in head or "일최대" in head) else "")
+    return (rows[1:] or None), basis
 
 
 @udf(
     flows="건축물별 오수량 [㎥/일], 셀 또는 열(합계로 산정). Building flows [m3/d], a cell or a column (summed).",
-    basis="유량 기준: 일최대(빈칸) 또는 일평균(ML 결과). Basis: day_max (blank) or day_average (ML output).",
-    utilisation="적정 가동률 [-], 빈칸=0.8. Plant utilisation [-], blank = 0.8.",
+    basis="유량 기준(필수): 일최대, 일평균(SEWER_ML 결과, 머리글 포함 시 자동) 또는 기존방식(×1.1 포함). "
+          "Basis (required): day_max, day_average (SEWER_ML output; read from its header) or pilot.",
+    utilisation="비워 두세요: 가동률로 나누지 않습니다(80%는 증설 검토 기준). Leave blank: capacity is not divided by a utilisation.",
 )
 def SEWER_CAPACITY(flows, basis=None, utilisation=None):
-    """처리장 시설용량 [㎥/일] = (일최대 오수량 합계 + 침입수 10%) ÷ 적정 가동률(0.8). Plant capacity [m3/d] = (day-max total + 10% infiltration) / utilisation."""
+    """처리장 시설용량 [㎥/일] = 계획 일최대 오수량 합계 + 침입수 10% (한 번; 기존방식은 ×1.1만). Plant capacity [m3/d] = design day-max total + 10% infiltration once (pilot formula: its x1.1 only)."""
     f = "SEWER_CAPACITY"
+    flows, from_header = _header_basis(flows)
     q = read_numbers(f, "flows", flows, "enter.flows_number", low=0, outside="range.flows")
     if np.isnan(q.values).all():
         raise messages.blank(f, "flows", [(0, 0, q.shape)], "enter.flows")
@@ -221,16 +239,20 @@ def SEWER_CAPACITY(flows, basis=None, utilisation=None):
     if b.size != 1:
         raise messages.user_error(f, "single_cell.basis")
     key = "" if b.flat[0] is None else str(b.flat[0]).strip().lower()
-    if key not in _BASIS:
+    if key and key not in _BASIS:
         raise messages.unknown_choice(f, "basis", b.flat[0], "choices.basis")
-    u = read_numbers(f, "utilisation", utilisation, "enter.utilisation_number", low=0, low_open=True, high=1,
-                     outside="range.utilisation").values
-    if u.size != 1:
-        raise messages.user_error(f, "single_cell.utilisation")
-    total = float(np.nansum(q.values))
+    if key and from_header and _BASIS[key][0] != from_header:
+        raise messages.user_error(f, "basis_conflict", basis=key, header=from_header)
+    key = key or from_header
+    if not key:
+        raise messages.user_error(f, "basis_required")
+    if not all(v is None for v in read_texts(f, "utilisation", utilisation).values.flat):
+        raise messages.user_error(f, "utilisation_not_divisor")
+    basis_name, with_infiltration = _BASIS[key]
     try:
-        day_max = conventional.design_flows(total, basis=_BASIS[key])["day_max"]  # + infiltration
-        return float(capacity.plant_capacity(day_max, utilisation=None if np.isnan(u.flat[0]) else float(u.flat[0])))
+        flows_ = conventional.design_flows(float(np.nansum(q.values)), basis=basis_name,
+                                           with_infiltration=with_infiltration)
+        return float(capacity.plant_capacity(flows_["day_max"]))
     except (SewerplanError, ValueError) as exc:
         raise messages.from_model_error(f, exc) from None
 
@@ -287,7 +309,9 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, d
 
 from . import settings as _settings  # noqa: E402  (kept next to its only users)
 
-ML_HEADERS = ["ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"]
+# the header states the basis (day average), so SEWER_CAPACITY reads it and never takes it for a day max
+ML_HEADERS = ["ml_day_average_m3_per_day", "ml_lower_day_average_m3_per_day", "ml_upper_day_average_m3_per_day"]
+_ML_COLUMNS = ["ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day"]
 
 
 def _model(f):
@@ -320,7 +344,7 @@ def _table_frame(f, value):
     coverage="예측구간 포함확률, 빈칸=모델 값(0.9). Interval coverage, blank = the model's (0.9).",
 )
 def SEWER_ML(building_table, coverage=None):
-    """ML 일평균 오수량 예측 [㎥/일]: 추정값, 하한, 상한 (머리글 포함, 표 옆에 펼쳐짐). ML day-average sewage [m3/d]: estimate, lower, upper, spilled with a header row."""
+    """ML 일평균 오수량 예측 [㎥/일]: 추정값, 하한, 상한 (머리글에 일평균 기준 표시, 표 옆에 펼쳐짐). ML day-average sewage [m3/d]: estimate, lower, upper, spilled with a header row that states the day-average basis."""
     from sewerplan.model.intake.inventory import validate_buildings
 
     f = "SEWER_ML"
@@ -342,7 +366,7 @@ def SEWER_ML(building_table, coverage=None):
         pred = model.predict(valid)
     except (SewerplanError, ValueError, KeyError) as exc:
         raise messages.from_model_error(f, exc) from None
-    values = pred[ML_HEADERS].to_numpy(dtype=float)
+    values = pred[_ML_COLUMNS].to_numpy(dtype=float)
     out = [list(ML_HEADERS)] + values.tolist()
     out += [["", "", ""]] * padding
     return out

@@ -135,10 +135,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                   "scenario_file must be a single cell."),
     # --- the accepted words listed by "unknown value" (same on both sides)
     "choices.peak_method": ("harmon, babbitt, gifft, korean", "harmon, babbitt, gifft, korean"),
-    "choices.basis": ("day_max(일최대), day_average(일평균)", "day_max(일최대), day_average(일평균)"),
+    "choices.basis": ("day_max(일최대), day_average(일평균, ML), pilot(기존방식: ×1.1 포함)",
+                      "day_max(일최대), day_average(일평균, ML), pilot(기존방식: x1.1 included)"),
     "choices.scenario_method": ("ml, conventional(관행), unit_load(환경부 원단위)",
                                 "ml, conventional(관행), unit_load(환경부 원단위)"),
     # --- function-specific messages (functions.py)
+    "basis_required": ("basis(유량 기준)를 입력하세요: 일최대(설계 방식), 일평균(SEWER_ML 결과) 또는 기존방식. 빈칸이면 "
+                       "일평균을 일최대로 잘못 읽어 용량이 25% 작게 나옵니다.",
+                       "Enter basis: day_max (design methods), day_average (SEWER_ML output) or pilot. A blank would "
+                       "read a day average as a day max and give a capacity 25% too small."),
+    "basis_conflict": ("basis {basis}와 범위 머리글의 기준 {header}이(가) 다릅니다.",
+                       "basis {basis} differs from the basis in the range's header, {header}."),
+    "utilisation_not_divisor": ("처리용량은 계획 일최대 오수량이며 가동률로 나누지 않습니다. 가동률 80%는 증설 검토 기준입니다; "
+                                "세 번째 인수를 비우세요.",
+                                "Capacity is the design day max and is not divided by a utilisation; 80% is the "
+                                "point to review expansion. Leave the third argument blank."),
     "rural_unknown": ("{label} {row}번째 값 {value}을(를) 알 수 없습니다. 읍·면이면 TRUE(예), 동이면 FALSE(아니오) 또는 빈칸.",
                       "{label}, row {row}: unknown value {value}; use TRUE for 읍·면 areas, FALSE or blank otherwise."),
     "per_person_use": ("이 용도는 인원 기준이므로 occupants(이용인원)를 입력하세요.", "This use is per person: give occupants."),

@@ -408,14 +408,15 @@ def _write_plant_capacity(ws, fmt) -> None:
     ws.write(2, 7, "처리장 시설용량 (plant capacity) [㎥/일]", fmt.bold)
     ws.write(2, 8, "값 (value)", fmt.bold)
     rows = [
-        ("인구원단위법 (conventional, day-max)", f"=SEWER_CAPACITY({_result_column('D')})"),
-        ("환경부 원단위 (MOE unit load, day-max)", f"=SEWER_CAPACITY({_result_column('E')})"),
+        ("기존 방식 (pilot formula, ×1.1 포함)", f"=SEWER_CAPACITY({_result_column('D')},\"기존방식\")"),
+        ("환경부 원단위 (MOE unit load, day-max)", f"=SEWER_CAPACITY({_result_column('E')},\"일최대\")"),
         ("ML (일평균 기준 / day-average basis)", f"=SEWER_CAPACITY({_result_column('F')},\"day_average\")"),
     ]
     for i, (label, formula) in enumerate(rows):
         ws.write(3 + i, 7, label)
         ws.write_formula(3 + i, 8, formula, fmt.num)
-    ws.write(7, 7, "용량 = (일최대 합계 + 침입수 10%) ÷ 적정 가동률 0.8 / capacity = (day-max + 10% infiltration) / 0.8",
+    ws.write(7, 7, "용량 = 일최대 합계 + 침입수 10% (한 번; 기존 방식은 ×1.1만). 가동률 80%는 증설 검토 기준 / "
+             "capacity = day-max + 10% infiltration once (pilot formula: its x1.1); 80% utilisation is a review trigger",
              fmt.wrap)
 
 

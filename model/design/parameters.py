@@ -26,7 +26,7 @@ def _p(default, unit, low, high, source, label_ko):
 
 @dataclass(frozen=True)
 class DesignParameters:
-    """Parameters of the conventional and unit-load methods.
+    """Parameters of the design methods (pilot formula, master plan, MOE unit loads).
 
     Flows in sewerplan are held in [m3/d]; per-capita units here are in [L/(person d)]
     because that is how the standard states them, and are converted once when used.
@@ -34,7 +34,7 @@ class DesignParameters:
 
     persons_per_household: float = _p(
         2.6, "persons/household", 0.5, 8.0,
-        "Planning constant of the conventional method, Statistics Korea 2023 pilot report "
+        "Planning constant of the pilot formula (and the master-plan population), Statistics Korea 2023 pilot report "
         "worked example (census mean was 2.34 in 2020 and 2.21 in 2023).",
         "세대당 인구",
     )
@@ -83,14 +83,29 @@ class DesignParameters:
     return_ratio: float = _p(
         0.85, "-", 0.5, 1.0,
         "Sewage / billed water, 0.8-0.9 by the Korean design standard (secondary); "
-        "international practice agrees. Used to turn water bills into observed sewage.",
+        "international practice agrees. Turns water bills into observed sewage and, in the "
+        "master-plan method, per-capita water supply into domestic sewage.",
         "오수 전환율",
     )
     plant_utilisation: float = _p(
         0.80, "-", 0.3, 1.0,
         "Appropriate utilisation of a treatment plant, 80% of capacity (news citing the "
-        "Korean standard); capacity = day-max flow / utilisation.",
-        "처리장 적정 가동률",
+        "Korean standard): a trigger to review expansion when expected inflow / capacity "
+        "passes it, never a divisor on the design flow (capacity = planned day-max flow).",
+        "처리장 가동률 증설 검토 기준",
+    )
+    master_plan_supply_l_per_person_day: float = _p(
+        405.0, "L/(person d)", 100.0, 1000.0,
+        "Master-plan method (하수도정비기본계획): per-capita day-max water supply. National "
+        "supply per person 304 L/(person d) in 2023 (MOE water statistics, a day average "
+        "including business use) / day-average-to-day-max 0.75 (design standard 0.7-0.8) = 405.",
+        "계획 1인1일최대급수량",
+    )
+    factory_l_per_m2_day: float = _p(
+        5.0, "L/(m2 d)", 0.0, 200.0,
+        "Master-plan method: factory wastewater per m2 of industrial floor area, the MOE "
+        "notice row H-01-00 (공장, 5 L/(m2 d); 고시 2025-165). A city's own figure replaces it.",
+        "공장폐수 원단위 (연면적당)",
     )
 
     def __post_init__(self):

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-__all__ = ["conformal_bounds", "calibrate_log_residuals", "interval_coverage"]
+__all__ = ["conformal_bounds", "attained_level", "calibrate_log_residuals", "interval_coverage"]
 
 
 def conformal_bounds(scores, coverage: float = 0.90) -> tuple[float, float, bool]:
@@ -37,6 +37,25 @@ def conformal_bounds(scores, coverage: float = 0.90) -> tuple[float, float, bool
     hi = s[min(k_hi, n) - 1]
     lo = s[max(k_lo, 1) - 1]
     return float(lo), float(hi), bool(exact)
+
+
+def attained_level(n: int, coverage: float = 0.90) -> float:
+    """Coverage [-] that :func:`conformal_bounds` guarantees with ``n`` calibration scores.
+
+    Notes
+    -----
+    With exchangeable scores the new score's rank among n + 1 is uniform, so the interval
+    between the k_lo-th and k_hi-th smallest scores covers it with probability at least
+    (k_hi - k_lo) / (n + 1) (ranks clipped to 1..n as in :func:`conformal_bounds`). This equals or
+    exceeds ``coverage`` when n >= 2 / (1 - coverage) - 1 (19 at 90%); with 8 districts it is
+    7 / 9 = 0.78, which is what a report must state instead of "90%".
+    """
+    if n < 2:
+        return 0.0
+    a = 1.0 - coverage
+    k_hi = min(math.ceil((n + 1) * (1 - a / 2) - 1e-9), n)
+    k_lo = max(math.floor((n + 1) * (a / 2) + 1e-9), 1)
+    return max(k_hi - k_lo, 0) / (n + 1)
 
 
 def calibrate_log_residuals(log_residuals, groups, coverage=0.90, min_calibration=30) -> dict:

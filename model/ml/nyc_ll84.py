@@ -16,9 +16,11 @@ table so the same code that serves Korean tables is tested on real data:
 
 Methods compared (all per property, [m3/d]):
 
-- ``design_standard_m3_per_day``: Korean design standard as practised
-  (:func:`sewerplan.model.design.estimate.estimate_buildings` ``conventional_m3_per_day``:
-  population method for housing, MOE unit loads otherwise), a day-max design value;
+- ``design_standard_m3_per_day``: the master-plan method per building
+  (:func:`sewerplan.model.design.estimate.estimate_buildings` ``master_plan_m3_per_day``:
+  population x 405 L x 0.85 for housing, factory floor area x 5 L/(m2 d), 0 for other uses whose
+  business sewage the per-capita supply already holds), a day-max design value without
+  infiltration. Release 0.2 used the population formula for housing and MOE unit loads otherwise;
 - ``unit_calibrated_m3_per_day``: median observed intensity [L/(m2 d)] of the property type
   in TRAIN (screened rows excluded) x floor area;
 - ``ml_m3_per_day`` with ``ml_lower_m3_per_day`` / ``ml_upper_m3_per_day``: the ML model
@@ -181,7 +183,7 @@ def _test_predictions(test_nyc: pd.DataFrame, test: pd.DataFrame, kept: pd.DataF
     pred = pd.DataFrame({"property_id": test_nyc["property_id"].to_numpy(), "property_type": test["property_type"],
                          "district": test["district"], "main_use": test["main_use"],
                          "floor_area_m2": test["floor_area_m2"]})
-    pred["design_standard_m3_per_day"] = estimate_buildings(test)["conventional_m3_per_day"].to_numpy()
+    pred["design_standard_m3_per_day"] = estimate_buildings(test)["master_plan_m3_per_day"].to_numpy()
     pred["unit_calibrated_m3_per_day"] = calibrated_unit_load(kept, test)
     ml = model.predict(test)
     for c in ml.columns:

@@ -42,7 +42,7 @@ from ..errors import InventoryValidationError
 from .features import (CATEGORICAL_FEATURES, HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location,
                           household_mix_fill,
                           numeric_features)
-from .intervals import calibrate_log_residuals, conformal_bounds, interval_coverage
+from .intervals import attained_level, calibrate_log_residuals, conformal_bounds, interval_coverage
 from ..intake.screening import screen_observations
 
 __all__ = [
@@ -558,6 +558,8 @@ def _district_calibration(out, details, district_column, observed_column, covera
         "log_ratio_bounds": [lo, hi],
         "n_districts": int(len(s)),
         "exact": exact,
+        # the level the bounds guarantee with this many districts (7/9 = 0.78 with 8 at 90%)
+        "attained_level": attained_level(int(len(s)), coverage),
         "median_buildings_per_district": float(s.n.median()) if len(s) else float("nan"),
         "coverage": coverage,
     }

@@ -12,8 +12,12 @@ Public API
 ----------
 - :class:`ResultsBundle` and its parts (:class:`Metadata`, :class:`ModelCard`,
   :class:`ParameterUsed`, :class:`Flows`, :class:`DistrictComparison`,
-  :class:`DistrictForecast`, :class:`CapacityRecommendation`, :class:`Attachment`, and the
-  optional planning-scenario part :class:`ScenarioSection` / :class:`ScenarioCapacityYear`),
+  :class:`DistrictForecast`, :class:`CapacityRecommendation`, the baselines' breakdown
+  :class:`Baseline` / :class:`BaselineTerm`, the computed sizing :class:`Decision` /
+  :class:`DecisionRow`, :class:`Attachment`, and the optional planning-scenario part
+  :class:`ScenarioSection` / :class:`ScenarioCapacityYear`),
+- :func:`decision_for` computes the decision from the bundle's capacities (the reports call it,
+  so an edited capacity changes the wording),
 - :func:`scenario_section_from_result` turns a scenario run
   (:func:`sewerplan.model.planning.scenario_run.run_scenario`) into a :class:`ScenarioSection`,
 - ``ResultsBundle.to_json(path)`` / ``ResultsBundle.from_json(path)`` /
@@ -48,6 +52,11 @@ __all__ = [
     "DistrictComparison",
     "DistrictForecast",
     "CapacityRecommendation",
+    "BaselineTerm",
+    "Baseline",
+    "DecisionRow",
+    "Decision",
+    "decision_for",
     "Attachment",
     "ScenarioCapacityYear",
     "ScenarioSection",
@@ -60,7 +69,10 @@ __all__ = [
     "LocalLoadsSection",
 ]
 
-SCHEMA = "sewerplan.results/1"
+SCHEMA = "sewerplan.results/2"
+METHODS = ("pilot_formula", "master_plan", "unit_load")  # the baselines, in print order
+# fields that carry a sign (everything else in the bundle is >= 0)
+SIGNED_FIELDS = ("gap_m3_per_day",)
 
 # Bounds on a bundle read from a file (docs/architecture.md, "Untrusted input").
 MAX_BUNDLE_BYTES = 50_000_000  # [bytes] of results.json
@@ -126,29 +138,36 @@ class Flows:
 
 @dataclass
 class DistrictComparison:
-    """Existing town: observed vs each method, day-average [m3/d].
+    """Existing town: observed vs each method, day-average [m3/d] without infiltration.
 
-    ``ml_m3_per_day`` is the held-out (cross-validated) prediction, never a fit to the
-    same rows.
+    Design methods are converted from day-max with ``day_average_to_day_max`` (the pilot
+    formula keeps its x1.1). ``ml_m3_per_day`` is the held-out (cross-validated) prediction,
+    never a fit to the same rows. Signed errors (observed - method, the pilot's form) are
+    computed by the reports.
     """
 
     district: str
     n_buildings: int
     observed_m3_per_day: float
-    conventional_m3_per_day: float
+    pilot_formula_m3_per_day: float
+    master_plan_m3_per_day: float
     unit_load_m3_per_day: float
     ml_m3_per_day: float
 
 
 @dataclass
 class DistrictForecast:
-    """Planned town: each method's forecast for one district (or the town total)."""
+    """Planned town: each method's forecast for one district (or the town total).
+
+    ``population`` [persons] = households x the run's ``persons_per_household``.
+    """
 
     district: str
     n_buildings: int
     households: float
     population: float
-    conventional: Flows
+    pilot_formula: Flows
+    master_plan: Flows
     unit_load: Flows
     ml: Flows
     ml_lower: Flows
@@ -157,16 +176,89 @@ class DistrictForecast:
 
 @dataclass
 class CapacityRecommendation:
-    """Treatment capacity for the planned town [m3/d] (day-max / utilisation)."""
+    """Treatment capacity of the planned town by method [m3/d] = design day-max, infiltration once.
 
-    p50_m3_per_day: float  # from the ML central day-max
-    upper_m3_per_day: float  # from the ML upper day-max (the interval's top)
-    conventional_m3_per_day: float  # what the conventional method would build
-    lower_m3_per_day: float = 0.0  # from the ML lower day-max (0 = not given)
-    unit_load_m3_per_day: float = 0.0  # MOE unit-load method (0 = not given)
-    utilisation: float = 0.8  # [-] plant_capacity = day_max / utilisation
-    basis: str = "day-max / utilisation (0.8)"
-    recommended_m3_per_day: float = 0.0  # what the briefing asks for; 0 = use upper
+    One recommendation (``recommended_m3_per_day``, default the ML upper bound) on one stated
+    ``basis``. The 80% utilisation is ``review_trigger``: a figure to compare expected inflow /
+    capacity with, never a divisor. ``plant_m3_per_day`` is the existing or planned plant the
+    need is compared with, and ``plant_origin`` says where that number came from (an input).
+    """
+
+    pilot_formula_m3_per_day: float
+    master_plan_m3_per_day: float
+    unit_load_m3_per_day: float
+    p50_m3_per_day: float  # ML central day-max incl. infiltration
+    lower_m3_per_day: float
+    upper_m3_per_day: float  # ML upper bound (the interval's top)
+    recommended_m3_per_day: float = 0.0  # 0 = the upper bound
+    basis: str = "design day-max incl. infiltration once; recommended = ML upper bound"
+    review_trigger: float = 0.8  # [-] utilisation at which expansion is reviewed
+    interval_level: float = 0.9  # [-] two-sided level the ML interval attains
+    n_calibration_districts: int = 0  # held-out districts the interval rests on (0 = not known)
+    plant_m3_per_day: float | None = None
+    plant_origin: str = ""
+
+
+@dataclass
+class BaselineTerm:
+    """One term of a baseline's breakdown (e.g. domestic sewage, factory wastewater)."""
+
+    name: str
+    label_ko: str
+    label_en: str
+    value: float
+    unit: str
+
+
+@dataclass
+class Baseline:
+    """One method's town total [m3/d] with the terms it is made of (the breakdown table)."""
+
+    method: str  # pilot_formula, master_plan, unit_load or ml
+    label_ko: str
+    label_en: str
+    day_max_m3_per_day: float  # the plant capacity this method gives
+    terms: list[BaselineTerm] = field(default_factory=list)
+    note_ko: str = ""
+    note_en: str = ""
+
+
+@dataclass
+class DecisionRow:
+    """One baseline plant against the ML need (:mod:`sewerplan.model.planning.decision`)."""
+
+    method: str
+    capacity_m3_per_day: float
+    need_p50_m3_per_day: float
+    gap_m3_per_day: float  # capacity - need P50, signed (= t/d)
+    direction: str  # under, about_right, over
+    probability_too_small: float
+    probability_too_large: float
+    expected_expansion_krw: float
+    expansion_m3_per_day: float
+    stranded_capital_krw: float
+    stranded_fee_krw_per_m3: float
+    stranded_fee_4p_krw_per_month: float
+    expansion_year: int | None = None
+
+
+@dataclass
+class Decision:
+    """The sizing decision for every baseline, and the distribution it was computed under."""
+
+    distribution: str  # district_total_interval (log-normal) or scenario_simulation
+    level: float  # [-] attained two-sided level of the interval
+    n_calibration_districts: int
+    need_p50_m3_per_day: float
+    need_lower_m3_per_day: float
+    need_upper_m3_per_day: float
+    review_trigger: float
+    curve_name: str
+    rows: list[DecisionRow] = field(default_factory=list)
+    lead_method: str = "pilot_formula"  # the baseline the summary leads with
+
+    def row(self, method: str) -> DecisionRow | None:
+        return next((r for r in self.rows if r.method == method), None)
 
 
 @dataclass
@@ -231,13 +323,15 @@ def _attachment_file(path: str, base_dir: Path | None, where: str) -> Path:
 class ScenarioCapacityYear:
     """Treatment capacity needed in one year of a scenario's build-out [m3/d].
 
-    Capacity needed = day-max incl. infiltration / plant utilisation. The ML fields are
-    quantiles of the simulated need (docs/scenarios.md, "Uncertainty") and ``None`` when the
-    run had no ML model; the probabilities are ``None`` without a plant capacity.
+    Capacity needed = design day-max incl. infiltration (once). The ML fields are quantiles of
+    the simulated need (docs/scenarios.md, "Uncertainty") and ``None`` when the run had no ML
+    model; the probabilities and ``utilisation_p50`` (ML P50 need / plant [-]) are ``None``
+    without a plant capacity.
     """
 
     year: int
-    conventional_m3_per_day: float
+    pilot_formula_m3_per_day: float
+    master_plan_m3_per_day: float
     unit_load_m3_per_day: float
     ml_p10_m3_per_day: float | None = None
     ml_p50_m3_per_day: float | None = None
@@ -245,6 +339,7 @@ class ScenarioCapacityYear:
     ml_at_confidence_m3_per_day: float | None = None  # at ScenarioSection.confidence
     probability_exceeded: float | None = None  # P(ML need > plant) in this year [-]
     probability_exceeded_by_year: float | None = None  # ... in this year or earlier [-]
+    utilisation_p50: float | None = None  # ML P50 need / plant capacity [-]
 
 
 @dataclass
@@ -255,7 +350,7 @@ class ScenarioSection:
     capacity_by_year: list[ScenarioCapacityYear]
     confidence: float = 0.9  # [-] of ml_at_confidence_m3_per_day
     plant_capacity_m3_per_day: float | None = None  # existing or planned plant compared with
-    utilisation: float = 0.8  # [-] capacity = day-max / utilisation
+    review_trigger: float = 0.8  # [-] utilisation at which expansion is reviewed
     description: str = ""
     source: str = ""  # scenario file name
     n_simulations: int = 0
@@ -268,8 +363,8 @@ class ScenarioSection:
             raise ResultsBundleError("no years / 연도별 자료가 없습니다", source, f"{path}.capacity_by_year")
         if not 0 < self.confidence < 1:
             raise ResultsBundleError(f"{self.confidence} outside (0, 1)", source, f"{path}.confidence")
-        if not 0 < self.utilisation <= 1:
-            raise ResultsBundleError(f"{self.utilisation} outside (0, 1]", source, f"{path}.utilisation")
+        if not 0 < self.review_trigger <= 1:
+            raise ResultsBundleError(f"{self.review_trigger} outside (0, 1]", source, f"{path}.review_trigger")
         ml_fields = ("ml_p10_m3_per_day", "ml_p50_m3_per_day", "ml_p90_m3_per_day", "ml_at_confidence_m3_per_day")
         prev = None
         for i, r in enumerate(self.capacity_by_year):
@@ -310,8 +405,16 @@ class ResultsBundle:
         Planned-town total. The ML interval of the total is supplied by the producer
         (quantiles do not add), not summed here.
     capacity : CapacityRecommendation
+    baselines : list of Baseline
+        Each method's town total with its breakdown (pilot formula, master plan, MOE, ML).
+    decision : Decision or None
+        The sizing decision as the producer computed it (:func:`decision_for`); the reports
+        compute it again from ``capacity`` so that wording always follows the numbers.
     households_by_size : dict
-        Planned-town households by size {"1": n, "2": n, "3": n, "4": n, "5+": n} [households].
+        Planned-town households by size {"1": n, "2": n, "3": n, "4": n, "5+": n} [households]
+        at the census trend of ``households_by_size_year``.
+    households_by_size_year : int
+        The forecast year of that mix (0 = not stated).
     billed_volume_m3_per_day : float
         Day-average billed sewage volume of the tariff area the fee is spread over [m3/d];
         0 = use the planned town's ML day-average.
@@ -330,7 +433,10 @@ class ResultsBundle:
     planned: list[DistrictForecast]
     planned_total: DistrictForecast
     capacity: CapacityRecommendation
+    baselines: list[Baseline] = field(default_factory=list)
+    decision: Decision | None = None
     households_by_size: dict[str, float] = field(default_factory=dict)
+    households_by_size_year: int = 0
     billed_volume_m3_per_day: float = 0.0
     attachments: list[Attachment] = field(default_factory=list)
     scenario: ScenarioSection | None = None
@@ -412,10 +518,12 @@ class ResultsBundle:
                         f"{where}.ml.{level}",
                     )
         c = self.capacity
-        if not (c.p50_m3_per_day <= c.upper_m3_per_day * (1 + 1e-9)):
-            raise ResultsBundleError("p50 above upper", source, "capacity.p50_m3_per_day")
-        if not 0 < c.utilisation <= 1:
-            raise ResultsBundleError(f"{c.utilisation} outside (0, 1]", source, "capacity.utilisation")
+        if not (c.lower_m3_per_day <= c.p50_m3_per_day * (1 + 1e-9) <= c.upper_m3_per_day * (1 + 2e-9)):
+            raise ResultsBundleError("lower <= p50 <= upper expected", source, "capacity.p50_m3_per_day")
+        if not 0 < c.review_trigger <= 1:
+            raise ResultsBundleError(f"{c.review_trigger} outside (0, 1]", source, "capacity.review_trigger")
+        if not 0 < c.interval_level < 1:
+            raise ResultsBundleError(f"{c.interval_level} outside (0, 1)", source, "capacity.interval_level")
         if self.scenario is not None:
             self.scenario.validate(source)
         if self.local_loads is not None:
@@ -518,7 +626,8 @@ def _bounded_number(value, path: str, source: str) -> float:
         x = math.inf
     if not math.isfinite(x):
         raise ResultsBundleError(f"expected a finite number, got {_short(value)}", source, path)
-    if x < 0 and not path.endswith("metrics") and ".metrics." not in path:
+    signed = path.endswith(SIGNED_FIELDS) or path.endswith("metrics") or ".metrics." in path
+    if x < 0 and not signed:
         raise ResultsBundleError(f"expected a number >= 0, got {_short(value)}", source, path)
     limit = MAX_FLOW_M3_PER_DAY if "m3_per_day" in path else MAX_NUMBER
     if abs(x) > limit:
@@ -576,7 +685,8 @@ def scenario_section_from_result(result, confidence: float | None = None,
     for _, r in tab.iterrows():
         rows.append(ScenarioCapacityYear(
             year=int(r["year"]),
-            conventional_m3_per_day=_opt(r["conventional_capacity_m3_per_day"]),
+            pilot_formula_m3_per_day=_opt(r["pilot_formula_capacity_m3_per_day"]),
+            master_plan_m3_per_day=_opt(r["master_plan_capacity_m3_per_day"]),
             unit_load_m3_per_day=_opt(r["unit_load_capacity_m3_per_day"]),
             ml_p10_m3_per_day=col(r, "ml_capacity_p10_m3_per_day"),
             ml_p50_m3_per_day=col(r, "ml_capacity_p50_m3_per_day"),
@@ -584,6 +694,7 @@ def scenario_section_from_result(result, confidence: float | None = None,
             ml_at_confidence_m3_per_day=col(r, "ml_capacity_at_confidence_m3_per_day"),
             probability_exceeded=col(r, "probability_exceeded", 3),
             probability_exceeded_by_year=col(r, "probability_exceeded_by_year", 3),
+            utilisation_p50=col(r, "utilisation_p50", 3),
         ))
     plant = _opt(tab["plant_capacity_m3_per_day"].iloc[0]) if len(tab) else None
     source = result.scenario.source
@@ -594,7 +705,7 @@ def scenario_section_from_result(result, confidence: float | None = None,
         capacity_by_year=rows,
         confidence=conf,
         plant_capacity_m3_per_day=plant,
-        utilisation=float(result.utilisation),
+        review_trigger=float(result.utilisation),
         n_simulations=int(result.town_day_max_samples.shape[1]) if ml else 0,
         ml_available=ml,
         synthetic=bool(st.synthetic),
@@ -603,17 +714,59 @@ def scenario_section_from_result(result, confidence: float | None = None,
     return section
 
 
-def example_scenario_section(final_p50: float = 9170.0, plant: float | None = 10000.0,
+# --------------------------------------------------------------------------------------
+# The decision, from the bundle's own numbers
+# --------------------------------------------------------------------------------------
+
+
+def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: float | None = None,
+                 discount_rate: float | None = None, asset_life_years: float | None = None) -> Decision:
+    """The sizing decision for every baseline in ``bundle.capacity`` against the ML need.
+
+    The need is log-normal through the capacity's P50 and upper bound at the interval level it
+    attains (``capacity.interval_level``, with ``capacity.n_calibration_districts`` districts);
+    the year an expansion is forced comes from the scenario's P50 need by year when the bundle
+    has a scenario with ML. See :mod:`sewerplan.model.planning.decision`.
+    """
+    from ..planning.decision import NeedDistribution, decide_all
+
+    c = bundle.capacity
+    need = NeedDistribution(c.p50_m3_per_day, c.lower_m3_per_day, c.upper_m3_per_day, c.interval_level,
+                            c.n_calibration_districts)
+    years = by_year = None
+    sc = bundle.scenario
+    if sc is not None and sc.ml_available:
+        years = [r.year for r in sc.capacity_by_year]
+        by_year = [r.ml_p50_m3_per_day for r in sc.capacity_by_year]
+    baselines = {m: getattr(c, f"{m}_m3_per_day") for m in METHODS}
+    from ..design.parameters import DEFAULT_PARAMETERS
+    from ..planning import finance
+
+    rows = decide_all(baselines, need, curve=curve, billed_m3_per_day=billed_m3_per_day or None, years=years,
+                      need_by_year_m3_per_day=by_year, discount_rate=discount_rate, asset_life_years=asset_life_years,
+                      params=DEFAULT_PARAMETERS.replace(plant_utilisation=c.review_trigger))
+
+    return Decision(
+        distribution=need.source, level=need.level, n_calibration_districts=need.n_calibration_districts,
+        need_p50_m3_per_day=need.p50_m3_per_day, need_lower_m3_per_day=need.lower_m3_per_day,
+        need_upper_m3_per_day=need.upper_m3_per_day, review_trigger=c.review_trigger,
+        curve_name=finance._resolve_curve(curve).name,
+        rows=[DecisionRow(**{f.name: getattr(r, f.name) for f in dataclasses.fields(DecisionRow)}) for r in rows],
+    )
+
+
+def example_scenario_section(final_p50: float = 11730.0, plant: float | None = 8500.0,
                              years: range = range(2027, 2035)) -> ScenarioSection:
     """A synthetic scenario section consistent with :func:`example_bundle` (tests, previews).
 
-    Build-out shares per year, ML P10/P90 at /1.26 and x1.26 of P50 (log-normal), conventional
-    and unit-load capacities 1.6x and 1.07x the P50 (the ratios of the example bundle).
+    Build-out shares per year, ML P10/P90 at /1.15 and x1.15 of P50 (log-normal); pilot formula,
+    master plan and unit loads at 0.72, 0.90 and 1.37 x the P50 (the ratios of the example
+    bundle); the plant is the pilot formula's plan.
     """
     from statistics import NormalDist
 
     shares = [0.1, 0.25, 0.45, 0.65, 0.8, 0.92, 1.0, 1.0, 1.0, 1.0][: len(years)]
-    sigma = math.log(1.26) / NormalDist().inv_cdf(0.9)
+    sigma = math.log(1.15) / NormalDist().inv_cdf(0.9)
     rows, p_by = [], 0.0
     for y, sh in zip(years, shares):
         p50 = final_p50 * sh
@@ -622,15 +775,17 @@ def example_scenario_section(final_p50: float = 9170.0, plant: float | None = 10
             p_ex = round(1 - NormalDist().cdf(math.log(plant / p50) / sigma), 3)
             p_by = max(p_by, p_ex)
         rows.append(ScenarioCapacityYear(
-            year=y, conventional_m3_per_day=round(1.6 * p50, 1), unit_load_m3_per_day=round(1.07 * p50, 1),
-            ml_p10_m3_per_day=round(p50 / 1.26, 1), ml_p50_m3_per_day=round(p50, 1),
-            ml_p90_m3_per_day=round(p50 * 1.26, 1), ml_at_confidence_m3_per_day=round(p50 * 1.26, 1),
+            year=y, pilot_formula_m3_per_day=round(0.72 * p50, 1), master_plan_m3_per_day=round(0.90 * p50, 1),
+            unit_load_m3_per_day=round(1.37 * p50, 1),
+            ml_p10_m3_per_day=round(p50 / 1.15, 1), ml_p50_m3_per_day=round(p50, 1),
+            ml_p90_m3_per_day=round(p50 * 1.15, 1), ml_at_confidence_m3_per_day=round(p50 * 1.15, 1),
             probability_exceeded=p_ex, probability_exceeded_by_year=None if plant is None else round(p_by, 3),
+            utilisation_p50=None if plant is None else round(p50 / plant, 3),
         ))
     return ScenarioSection(
         name="기본안 (base plan)", description="합성 예시 단계별 준공 / synthetic sample build-out",
         source="sample_town_base.yaml", capacity_by_year=rows, confidence=0.9, plant_capacity_m3_per_day=plant,
-        utilisation=0.8, n_simulations=4000, ml_available=True, synthetic=True,
+        review_trigger=0.8, n_simulations=4000, ml_available=True, synthetic=True,
     )
 
 
@@ -639,76 +794,110 @@ def example_scenario_section(final_p50: float = 9170.0, plant: float | None = 10
 # --------------------------------------------------------------------------------------
 
 
-def _flows(day_average: float, day_average_to_day_max: float = 0.75, hourly_max_factor: float = 1.5) -> Flows:
+def _flows(day_average: float, day_average_to_day_max: float = 0.75, hourly_max_factor: float = 1.5,
+           infiltration: float = 0.10) -> Flows:
+    """Flows of a day-average sewage [m3/d]: day-max = day-average / r, infiltration added once."""
     day_max = day_average / day_average_to_day_max
-    return Flows(round(day_average, 1), round(day_max, 1), round(day_max * hourly_max_factor, 1))
+    inf = infiltration * day_max
+    return Flows(round(day_average + inf, 1), round(day_max + inf, 1), round(day_max * hourly_max_factor + inf, 1))
 
 
-def _flows_from_day_max(day_max: float, day_average_to_day_max: float = 0.75, hourly_max_factor: float = 1.5) -> Flows:
-    return Flows(round(day_max * day_average_to_day_max, 1), round(day_max, 1), round(day_max * hourly_max_factor, 1))
+def _flows_from_day_max(day_max: float, day_average_to_day_max: float = 0.75, hourly_max_factor: float = 1.5,
+                        infiltration: float = 0.10) -> Flows:
+    inf = infiltration * day_max
+    return Flows(round(day_max * day_average_to_day_max + inf, 1), round(day_max + inf, 1),
+                 round(day_max * hourly_max_factor + inf, 1))
 
 
-# Planned-town districts of the example: households, population, conventional day-max [m3/d],
-# unit-load day-max [m3/d], ML day-average [m3/d], relative interval half-width [-]; buildings.
+_PERSONS_PER_HOUSEHOLD = 2.6
+# Planned-town districts of the example: households, master-plan day-max, MOE unit-load day-max
+# [m3/d] (both before infiltration), ML day-average [m3/d], relative interval half-width [-].
+# The pilot formula is households x 2.6 x 300 L x 1.1. B has officetels (no 세대수 in the register).
 _EXAMPLE_PLANNED = [
-    (5200, 12480, 4950.0, 3020.0, 2180.0, 0.22),
-    (4100, 9430, 3880.0, 2380.0, 1690.0, 0.24),
-    (600, 1320, 1510.0, 1180.0, 760.0, 0.35),
-    (0, 0, 1420.0, 1260.0, 870.0, 0.45),
+    (5200, 4654.0, 4300.0, 2180.0, 0.22),
+    (4100, 3670.0, 3400.0, 1690.0, 0.24),
+    (600, 537.0, 4800.0, 2260.0, 0.35),
+    (0, 750.0, 2100.0, 1870.0, 0.45),
 ]
 _EXAMPLE_BUILDINGS = [310, 265, 140, 58]
-# Existing-town districts: name, buildings, observed, conventional, unit load, ML [m3/d].
+# Existing-town districts: name, buildings, observed, pilot formula, master plan, unit load, ML
+# [m3/d] day-average: the pilot formula short in the mixed districts and over in the low-density one.
 _EXAMPLE_EXISTING = [
-    ("1동", 820, 2410.0, 4630.0, 3150.0, 2480.0),
-    ("2동", 640, 1980.0, 3720.0, 2560.0, 1890.0),
-    ("3동", 410, 1130.0, 2050.0, 1540.0, 1210.0),
-    ("4동 산업단지", 95, 940.0, 1310.0, 1120.0, 1010.0),
+    ("1동", 820, 2410.0, 1980.0, 2050.0, 3150.0, 2480.0),
+    ("2동", 640, 1980.0, 1610.0, 1690.0, 2560.0, 1890.0),
+    ("3동 상업지역", 410, 2130.0, 410.0, 520.0, 3540.0, 2010.0),
+    ("4동 산업단지", 95, 1940.0, 0.0, 560.0, 2120.0, 2010.0),
+    ("5동 단독주택지", 300, 520.0, 690.0, 720.0, 610.0, 540.0),
 ]
-_EXAMPLE_UTILISATION = 0.8
+_EXAMPLE_INTERVAL = (0.86, 1.15)  # town-total ML interval as multiples of the P50
+
+
+def _pilot_day_max(households: float) -> float:
+    return households * _PERSONS_PER_HOUSEHOLD * 0.300 * 1.1
+
+
+def _example_forecast(name, n, hh, mp, ul, ml, lo, hi) -> DistrictForecast:
+    return DistrictForecast(
+        district=name, n_buildings=n, households=float(hh), population=float(hh * _PERSONS_PER_HOUSEHOLD),
+        pilot_formula=_flows_from_day_max(_pilot_day_max(hh), infiltration=0.0),
+        master_plan=_flows_from_day_max(mp), unit_load=_flows_from_day_max(ul), ml=_flows(ml),
+        ml_lower=_flows(ml * lo), ml_upper=_flows(ml * hi))
 
 
 def _example_planned(names: list[str]) -> tuple[list, DistrictForecast]:
     """The four planned districts and their total (town interval narrower than the districts')."""
     spec = _EXAMPLE_PLANNED
-    planned = [
-        DistrictForecast(
-            district=name, n_buildings=n, households=float(hh), population=float(pop),
-            conventional=_flows_from_day_max(conv), unit_load=_flows_from_day_max(ul), ml=_flows(ml),
-            ml_lower=_flows(ml * (1 - hw)), ml_upper=_flows(ml * (1 + hw)),
-        )
-        for name, n, (hh, pop, conv, ul, ml, hw) in zip(names, _EXAMPLE_BUILDINGS, spec)
-    ]
-    tot_ml = sum(s[4] for s in spec)
-    total = DistrictForecast(
-        district="합계", n_buildings=sum(_EXAMPLE_BUILDINGS),
-        households=float(sum(s[0] for s in spec)), population=float(sum(s[1] for s in spec)),
-        conventional=_flows_from_day_max(sum(s[2] for s in spec)),
-        unit_load=_flows_from_day_max(sum(s[3] for s in spec)),
-        ml=_flows(tot_ml), ml_lower=_flows(tot_ml * 0.86), ml_upper=_flows(tot_ml * 1.15),
-    )
+    planned = [_example_forecast(name, n, hh, mp, ul, ml, 1 - hw, 1 + hw)
+               for name, n, (hh, mp, ul, ml, hw) in zip(names, _EXAMPLE_BUILDINGS, spec)]
+    total = _example_forecast("합계", sum(_EXAMPLE_BUILDINGS), *(sum(s[i] for s in spec) for i in range(4)),
+                              *_EXAMPLE_INTERVAL)
     return planned, total
 
 
 def _example_capacity(total: DistrictForecast) -> CapacityRecommendation:
-    """Capacity [m3/d] = day-max / utilisation 0.8, rounded to 10."""
-    util = _EXAMPLE_UTILISATION
+    """Capacity [m3/d] = design day-max incl. infiltration once, rounded to 10."""
     return CapacityRecommendation(
-        p50_m3_per_day=round(total.ml.day_max_m3_per_day / util, -1),
-        upper_m3_per_day=round(total.ml_upper.day_max_m3_per_day / util, -1),
-        lower_m3_per_day=round(total.ml_lower.day_max_m3_per_day / util, -1),
-        conventional_m3_per_day=round(total.conventional.day_max_m3_per_day / util, -1),
-        unit_load_m3_per_day=round(total.unit_load.day_max_m3_per_day / util, -1),
-        utilisation=util,
-        basis="day-max / utilisation 0.8 (plant_utilisation)",
+        pilot_formula_m3_per_day=round(total.pilot_formula.day_max_m3_per_day, -1),
+        master_plan_m3_per_day=round(total.master_plan.day_max_m3_per_day, -1),
+        unit_load_m3_per_day=round(total.unit_load.day_max_m3_per_day, -1),
+        p50_m3_per_day=round(total.ml.day_max_m3_per_day, -1),
+        lower_m3_per_day=round(total.ml_lower.day_max_m3_per_day, -1),
+        upper_m3_per_day=round(total.ml_upper.day_max_m3_per_day, -1),
+        interval_level=round(7 / 9, 4), n_calibration_districts=8,
+        plant_m3_per_day=8500.0, plant_origin="예시 입력: 기존 방식(인구 기준)으로 계획한 처리장 / example input: "
+                                              "the plant planned by the pilot formula",
     )
 
 
+def _example_baselines(total: DistrictForecast, cap: CapacityRecommendation) -> list[Baseline]:
+    """The breakdown of each method's town total [m3/d] (synthetic example)."""
+    hh = total.households
+    mp_domestic = sum(s[1] for s in _EXAMPLE_PLANNED[:3])
+    t = BaselineTerm
+    return [
+        Baseline("pilot_formula", "기존 방식 (인구 기준)", "pilot formula", cap.pilot_formula_m3_per_day, [
+            t("households", "세대수", "households", hh, "households"),
+            t("persons_per_household", "세대당 인구", "persons per household", _PERSONS_PER_HOUSEHOLD, "persons/household"),
+            t("per_capita", "1인1일 원단위", "per-capita unit", 300.0, "L/(person d)"),
+            t("factor", "계수 (침입수 포함)", "factor (its only infiltration allowance)", 1.1, "-")]),
+        Baseline("master_plan", "하수도정비기본계획 방식", "master-plan method", cap.master_plan_m3_per_day, [
+            t("domestic", "생활오수", "domestic sewage", mp_domestic, "m3/d"),
+            t("factory", "공장폐수", "factory wastewater", _EXAMPLE_PLANNED[3][1], "m3/d"),
+            t("infiltration", "지하수 (1회)", "groundwater infiltration (once)",
+              round(cap.master_plan_m3_per_day - mp_domestic - _EXAMPLE_PLANNED[3][1], 1), "m3/d")]),
+        Baseline("unit_load", "환경부 고시 원단위", "MOE notice unit loads", cap.unit_load_m3_per_day, [
+            t("unit_loads", "건축물 용도별 오수발생량", "sewage by building use", sum(s[2] for s in _EXAMPLE_PLANNED), "m3/d")]),
+        Baseline("ml", "실측 기반 예측 (ML)", "ML from water bills", cap.p50_m3_per_day, [
+            t("day_average", "일평균 (요금 자료)", "day average (bills)", sum(s[3] for s in _EXAMPLE_PLANNED), "m3/d"),
+            t("day_average_to_day_max", "일평균/일최대 비", "day-average / day-max", 0.75, "-")]),
+    ]
+
+
 def _example_existing() -> tuple[list, DistrictComparison]:
-    """The four existing-town districts of the comparison and their total."""
+    """The existing-town districts of the comparison and their total."""
     rows = _EXAMPLE_EXISTING
-    existing = [DistrictComparison(d, n, o, c, u, m) for d, n, o, c, u, m in rows]
-    total = DistrictComparison("합계", sum(r[1] for r in rows),
-                               *(round(sum(r[i] for r in rows), 1) for i in range(2, 6)))
+    existing = [DistrictComparison(*r) for r in rows]
+    total = DistrictComparison("합계", sum(r[1] for r in rows), *(round(sum(r[i] for r in rows), 1) for i in range(2, 7)))
     return existing, total
 
 
@@ -736,12 +925,13 @@ def _example_model_card() -> ModelCard:
 def _example_metadata(created: str) -> Metadata:
     params = [
         ParameterUsed("persons_per_household", 2.6, "persons/household",
-                      "Conventional method planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구"),
+                      "Pilot formula planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구"),
         ParameterUsed("per_capita_l_per_day", 300.0, "L/(person d)",
                       "Worked example; national water supply per person ~302-306 L (MOE)", "1인1일 오수량 원단위"),
         ParameterUsed("day_average_to_day_max", 0.75, "-", "Korean design standard 0.7-0.8 (midpoint)", "일평균/일최대 비"),
         ParameterUsed("hourly_max_factor", 1.5, "-", "Korean design standard 1.3-1.8", "시간최대 계수"),
-        ParameterUsed("plant_utilisation", 0.8, "-", "Appropriate plant utilisation 80%", "처리장 적정 가동률"),
+        ParameterUsed("plant_utilisation", 0.8, "-", "Utilisation at which expansion is reviewed (80%), not a divisor",
+                      "처리장 가동률 증설 검토 기준"),
     ]
     return Metadata(
         town_name="가상 신도시", town_name_en="Sample New Town",
@@ -753,8 +943,8 @@ def _example_metadata(created: str) -> Metadata:
 
 
 def _example_households_by_size(households: float) -> dict:
-    """Households by size 1..5+ at the census 2023 shares (5+ rounded to 0.034)."""
-    shares = {"1": 0.355, "2": 0.288, "3": 0.190, "4": 0.133, "5+": 0.034}
+    """Households by size 1..5+ at census-trend shares for 2031 (synthetic example)."""
+    shares = {"1": 0.395, "2": 0.296, "3": 0.172, "4": 0.111, "5+": 0.026}
     return {k: float(round(households * v)) for k, v in shares.items()}
 
 
@@ -774,8 +964,9 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
                    scenario: bool | ScenarioSection = False) -> ResultsBundle:
     """A small, realistic results bundle built from synthetic numbers (for tests and previews).
 
-    Labelled ``synthetic=True``; the numbers are of the size the 2023 pilot reported
-    (conventional day-max roughly 1.5-2x the observed day-average), not measured data.
+    Labelled ``synthetic=True``. As in the 2023 pilot, the pilot formula comes out below the
+    need (the commercial and industrial districts add nothing to it), the master-plan method
+    inside the ML interval and the MOE unit loads above it, so all three directions occur.
 
     Parameters
     ----------
@@ -786,22 +977,27 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
     scenario : bool or ScenarioSection
         True adds :func:`example_scenario_section` (a synthetic build-out); a section is used as given.
     """
-    names = district_names or ["A-1 주거지구", "A-2 주거지구", "B 상업지구", "C 산업지구"]
+    names = district_names or ["A-1 주거지구", "A-2 주거지구", "B 상업지구 (오피스텔)", "C 산업지구"]
     if len(names) != 4:
         raise ValueError("district_names must have 4 names")
     planned, planned_total = _example_planned(names)
     capacity = _example_capacity(planned_total)
     existing, existing_total = _example_existing()
-    return ResultsBundle(
+    bundle = ResultsBundle(
         metadata=_example_metadata(created),
         existing=existing,
         existing_total=existing_total,
         planned=planned,
         planned_total=planned_total,
         capacity=capacity,
+        baselines=_example_baselines(planned_total, capacity),
         households_by_size=_example_households_by_size(planned_total.households),
+        households_by_size_year=2031,
         billed_volume_m3_per_day=0.0,
         attachments=_example_attachments(names),
         scenario=(scenario if isinstance(scenario, ScenarioSection)
-                  else example_scenario_section(capacity.p50_m3_per_day) if scenario else None),
+                  else example_scenario_section(capacity.p50_m3_per_day,
+                                                plant=capacity.plant_m3_per_day) if scenario else None),
     )
+    bundle.decision = decision_for(bundle)
+    return bundle

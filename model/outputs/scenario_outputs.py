@@ -30,7 +30,7 @@ OUTPUT_FILES = {
 
 
 def capacity_chart(capacity: pd.DataFrame, path=None, title: str | None = None):
-    """Capacity-by-year chart: ML P50 line with P10-P90 band, conventional, unit load, plant.
+    """Capacity-by-year chart: ML P50 line with P10-P90 band, pilot formula, master plan, unit load, plant.
 
     Returns the matplotlib Figure; saves it (PNG/SVG by suffix, atomically) when ``path``.
     Labels in English; the vendored NanumSquare font is used when installed so Korean
@@ -73,7 +73,8 @@ def _capacity_chart(plt, capacity, path, title):
                         color="#9ecae1", alpha=0.6, label="ML P10-P90")
         ax.plot(y, capacity["ml_capacity_p50_m3_per_day"], color="#08519c", lw=2, label="ML P50")
         ax.plot(y, capacity["ml_capacity_p90_m3_per_day"], color="#08519c", lw=1, ls="--", label="ML P90")
-    ax.plot(y, capacity["conventional_capacity_m3_per_day"], color="#cb181d", lw=1.5, label="conventional")
+    ax.plot(y, capacity["pilot_formula_capacity_m3_per_day"], color="#cb181d", lw=1.5, label="pilot formula")
+    ax.plot(y, capacity["master_plan_capacity_m3_per_day"], color="#756bb1", lw=1.2, ls="--", label="master plan")
     ax.plot(y, capacity["unit_load_capacity_m3_per_day"], color="#fd8d3c", lw=1.2, ls=":", label="MOE unit load")
     plant = capacity["plant_capacity_m3_per_day"]
     if plant.notna().any():
@@ -142,7 +143,7 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     last = result.by_year_district[result.by_year_district["year"] == result.years[-1]].drop(columns="year")
     bcols = [c for c in ["building_id", "block", "district", "main_use", "category", "moe_code_used", "floor_area_m2",
                          "households", "completion_year", "persons_estimated", *HH_SHARE_COLUMNS,
-                         "conventional_m3_per_day", "unit_load_m3_per_day", "ml_m3_per_day",
+                         "pilot_formula_m3_per_day", "master_plan_m3_per_day", "unit_load_m3_per_day", "ml_m3_per_day",
                          "ml_lower_m3_per_day", "ml_upper_m3_per_day", "synthetic"] if c in result.buildings.columns]
     buildings = result.buildings[bcols]
     costs = sizing_costs(result)
@@ -150,7 +151,8 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     notes = [f"시나리오 (scenario): {result.name}. {result.scenario.description}".strip(), *result.notes,
              "ML P10/P50/P90: 공통 요인(도시 전체) + 건축물별 독립 오차의 모의 결과 / shared town factor + "
              "independent building residuals, simulated (docs/scenarios.md).",
-             f"처리용량 = 일최대 / 가동률 {result.utilisation:g} (capacity = day max / utilisation)."]
+             "처리용량 = 계획 일최대 오수량 (침입수 1회) / capacity = design day max (infiltration once); "
+             f"가동률 {result.utilisation:.0%} 는 증설 검토 기준 (utilisation_p50 = ML P50 / plant, review trigger)."]
     extra = {"연도별 총괄 (town)": result.by_year_town, "연도별 배수구역 (district)": result.by_year_district,
              "연도별 처리용량 (capacity)": result.capacity, "가구원수 구성 (hh mix)": result.household_mix,
              "토지이용계획 (plan)": plan}

@@ -40,7 +40,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "persons_estimated": ("추정 인구 (인)", "persons estimated"),
     "approval_year": ("사용승인 연도", "approval year"),
     "buildings": ("건축물 수 (동)", "buildings"),
-    "conventional_m3_per_day": ("기존 방식 일최대 (㎥/일)", "conventional, day max [m3/d]"),
+    "pilot_formula_m3_per_day": ("기존 방식(인구 기준) 일최대 (㎥/일)", "pilot formula, day max [m3/d]"),
+    "master_plan_m3_per_day": ("기본계획 방식 일최대, 침입수 제외 (㎥/일)", "master-plan method, day max excl. infiltration [m3/d]"),
     "unit_load_m3_per_day": ("환경부 원단위 일최대 (㎥/일)", "MOE unit load, day max [m3/d]"),
     "ml_m3_per_day": ("ML 예측 일평균 (㎥/일)", "ML, day average [m3/d]"),
     "ml_lower_m3_per_day": ("ML 하한 (㎥/일)", "ML lower [m3/d]"),
@@ -73,7 +74,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "ml_hour_max_p10_m3_per_day": ("ML 시간최대 P10 (㎥/일)", "ML, hour max P10 [m3/d]"),
     "ml_hour_max_p50_m3_per_day": ("ML 시간최대 P50 (㎥/일)", "ML, hour max P50 [m3/d]"),
     "ml_hour_max_p90_m3_per_day": ("ML 시간최대 P90 (㎥/일)", "ML, hour max P90 [m3/d]"),
-    "conventional_capacity_m3_per_day": ("기존 방식 필요 처리용량 (㎥/일)", "conventional, capacity needed [m3/d]"),
+    "pilot_formula_capacity_m3_per_day": ("기존 방식 처리용량 (㎥/일)", "pilot formula, capacity [m3/d]"),
+    "master_plan_capacity_m3_per_day": ("기본계획 방식 처리용량 (㎥/일)", "master-plan method, capacity [m3/d]"),
+    "utilisation_p50": ("처리장 가동률 (ML P50, -)", "plant utilisation at ML P50 [-]"),
     "unit_load_capacity_m3_per_day": ("환경부 원단위 필요 처리용량 (㎥/일)", "MOE unit load, capacity needed [m3/d]"),
     "ml_capacity_p10_m3_per_day": ("ML 필요 처리용량 P10 (㎥/일)", "ML capacity needed P10 [m3/d]"),
     "ml_capacity_p50_m3_per_day": ("ML 필요 처리용량 P50 (㎥/일)", "ML capacity needed P50 [m3/d]"),
@@ -96,13 +99,16 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     # demo: existing-town comparison on held-out districts (day average, no infiltration)
     "n_buildings": ("건축물 수 (동)", "buildings"),
     "observed": ("관측 일평균 (㎥/일)", "observed, day average [m3/d]"),
-    "conventional": ("기존 방식 일평균 (㎥/일)", "conventional, day average [m3/d]"),
+    "pilot_formula": ("기존 방식(인구 기준) 일평균 (㎥/일)", "pilot formula, day average [m3/d]"),
+    "master_plan": ("기본계획 방식 일평균 (㎥/일)", "master-plan method, day average [m3/d]"),
     "unit_load": ("환경부 원단위 일평균 (㎥/일)", "MOE unit load, day average [m3/d]"),
     "ml": ("ML 일평균 (교차검증) (㎥/일)", "ML held-out, day average [m3/d]"),
-    "conventional_error": ("기존 방식 오차 (㎥/일)", "conventional error [m3/d]"),
-    "unit_load_error": ("환경부 원단위 오차 (㎥/일)", "MOE unit load error [m3/d]"),
-    "ml_error": ("ML 오차 (㎥/일)", "ML error [m3/d]"),
-    "conventional_error_pct": ("기존 방식 오차 (%)", "conventional error [%]"),
+    "pilot_formula_error_t_per_day": ("기존 방식 오차 = 실측 - 추정 (t/일)", "pilot formula error, observed - estimate [t/d]"),
+    "master_plan_error_t_per_day": ("기본계획 방식 오차 = 실측 - 추정 (t/일)", "master plan error, observed - estimate [t/d]"),
+    "unit_load_error_t_per_day": ("환경부 원단위 오차 = 실측 - 추정 (t/일)", "MOE unit load error, observed - estimate [t/d]"),
+    "ml_error_t_per_day": ("ML 오차 = 실측 - 추정 (t/일)", "ML error, observed - estimate [t/d]"),
+    "pilot_formula_error_pct": ("기존 방식 오차 (%)", "pilot formula error [%]"),
+    "master_plan_error_pct": ("기본계획 방식 오차 (%)", "master plan error [%]"),
     "unit_load_error_pct": ("환경부 원단위 오차 (%)", "MOE unit load error [%]"),
     "ml_error_pct": ("ML 오차 (%)", "ML error [%]"),
     "item": ("항목", "item"),
@@ -114,7 +120,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     # scenario comparison (sewerplan scenario compare)
     "years": ("기간", "years"),
     "mean_household_size_end": ("최종연도 평균 가구원수 (인/가구)", "mean household size, end year [persons/household]"),
-    "year_exceeded_conventional": ("처리장 초과 연도: 기존 방식", "year plant exceeded: conventional"),
+    "year_exceeded_pilot_formula": ("처리장 초과 연도: 기존 방식 (인구 기준)", "year plant exceeded: pilot formula"),
+    "year_exceeded_master_plan": ("처리장 초과 연도: 기본계획 방식", "year plant exceeded: master-plan method"),
+    "year_exceeded_unit_load": ("처리장 초과 연도: 환경부 원단위", "year plant exceeded: MOE unit load"),
     "year_exceeded_ml_p50": ("처리장 초과 연도: ML P50", "year plant exceeded: ML P50"),
     "year_exceeded_ml_at_confidence": ("처리장 초과 연도: ML 신뢰수준", "year plant exceeded: ML at confidence"),
     "probability_exceeded_by_end": ("최종연도까지 초과 확률 (-)", "P(plant exceeded) by the end year [-]"),
@@ -129,7 +137,7 @@ _YEAR_FORMAT, _COUNT_FORMAT, _AREA_FORMAT, _FLOW_FORMAT, _SHARE_FORMAT = "0", "#
 _COUNT_COLUMNS = {"households", "dwelling_units", "dwellings", "buildings", "n_buildings", "persons_estimated",
                   "floors_above", "source_row", "occupants", "families", "rows", "block"}
 _SHARE_PREFIXES = ("hh_share_", "probability_", "confidence", "mean_household_size")
-_METHOD_KO = {"conventional": "기존 방식", "unit_load": "환경부 원단위", "ml": "ML", "observed": "관측"}
+_METHOD_KO = {"pilot_formula": "기존 방식", "master_plan": "기본계획 방식", "unit_load": "환경부 원단위", "ml": "ML", "observed": "관측"}
 _BASIS_KO = {"day_average": "일평균", "day_max": "일최대", "hour_max": "시간최대"}
 _BASIS_EN = {"day_average": "day average", "day_max": "day max", "hour_max": "hour max"}
 
@@ -256,12 +264,19 @@ def write_results_workbook(
         m.append([])
     lines = [
         ("sewerplan 결과 (results)", f"작성일 {_dt.date.today().isoformat()}" + (f", 입력 {source}" if source else "")),
-        ("기존 방식 (conventional)", "주거: 세대수 x 세대당 인구 x 1인1일 원단위 x 계수 (일최대); 비주거: 환경부 원단위. "
-         "Housing: households x persons/household x per-capita unit x factor (day max); non-residential: MOE unit loads."),
-        ("환경부 원단위 (MOE unit load)", "건축물의 용도별 오수발생량 및 정화조 처리대상인원 산정방법 (환경부 고시 2025-165). "
+        ("기존 방식 (pilot formula)", "주거 세대수 x 세대당 인구 x 1인1일 원단위 x 계수 1.1 (일최대, 계수가 유일한 침입수 여유); "
+         "비주거 0. Households x persons/household x per-capita unit x 1.1 on housing only (its only infiltration "
+         "allowance); non-residential rows 0."),
+        ("하수도정비기본계획 방식 (master plan)", "계획인구 x 1인1일최대급수량 x 오수전환율 + 공장폐수(공장 연면적 x 원단위) + "
+         "지하수(1회). Population x per-capita day-max supply x return ratio + factory wastewater + infiltration once."),
+        ("환경부 원단위 (MOE unit load)", "개인하수처리시설·원인자부담금 산정용 (보수적 설계값). "
+         "건축물의 용도별 오수발생량 및 정화조 처리대상인원 산정방법 (환경부 고시 2025-165). "
          "주거: 세대당 인원 x 200 L/인·일 (읍·면 170 L). Housing: persons per dwelling x 200 L/(person d)."),
-        ("일평균·일최대·시간최대", "일평균 = 0.75 x 일최대, 시간최대 = 1.5 x 일최대 (일 환산), 지하수 = 10% x 일최대 오수량을 각각 더함. "
-         "Day average = r x day max, hour max = k x day max, plus infiltration on each basis."),
+        ("일평균·일최대·시간최대", "일평균 = 0.75 x 일최대, 시간최대 = 1.5 x 일최대 (일 환산), 지하수 = 10% x 일최대 오수량을 각각 더함 "
+         "(기존 방식은 더하지 않음). Day average = r x day max, hour max = k x day max, plus infiltration once on each "
+         "basis (not for the pilot formula)."),
+        ("처리용량 (capacity)", "처리용량 = 계획 일최대 오수량 (침입수 1회). 가동률 80%는 증설 검토 기준이며 나누지 않음. "
+         "Capacity = design day max (infiltration once); 80% utilisation is a review trigger, never a divisor."),
         ("단위 (units)", "유량 ㎥/일 (m3/d), 면적 ㎡, 인구 인, 금액 원 (KRW)."),
     ]
     lines += [("참고 (note)", note) for note in notes or []]

@@ -1,7 +1,7 @@
 """Run a planning scenario per year of build-out, with honest ML uncertainty, and compare.
 
 :func:`run_scenario` expands the scenario (:func:`sewerplan.model.planning.scenario.expand_scenario`),
-runs the conventional and MOE unit-load methods once (they do not depend on the year) and
+runs the pilot formula, the master-plan method and the MOE unit loads once (they do not depend on the year) and
 the ML model once per year (the household-size mix changes by year), and sums by district
 and town for every year from the first completion to the end year.
 
@@ -33,13 +33,14 @@ optimistic. P10/P50/P90 are quantiles of ``n_simulations`` draws (seeded). Day-m
 hour-max follow from the day average by the design ratios (plus infiltration), which are
 linear, so their quantiles are the same transform of the day-average quantiles.
 
-Capacity needed in a year = day-max / plant utilisation (0.8 by default,
-:func:`sewerplan.model.design.capacity.plant_capacity`).
+Capacity needed in a year = the design day-max incl. infiltration counted once (the pilot
+formula: its own x1.1; :func:`sewerplan.model.design.capacity.plant_capacity`). Utilisation
+(expected ML P50 inflow / plant capacity) is reported by year; 80% is the review trigger
+(``utilisation`` below), never a divisor.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import time
@@ -49,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..design.capacity import plant_capacity
+from ..design.capacity import plant_capacity, utilisation_of
 from ..design.conventional import design_flows
 from ..errors import InputFileError, ModelLoadError, ParameterError, SewerplanError
 from ..design.estimate import estimate_buildings
@@ -113,8 +114,8 @@ class ScenarioResult:
         return self.scenario.name
 
     def capacity_samples(self) -> np.ndarray:
-        """Simulated capacity needed [m3/d], shape (n_years, n_simulations)."""
-        return self.town_day_max_samples / self.utilisation
+        """Simulated capacity needed [m3/d] = simulated day-max incl. infiltration, shape (n_years, n_simulations)."""
+        return self.town_day_max_samples
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,7 +198,8 @@ class _Town:
     districts: np.ndarray
     d_index: np.ndarray
     completion: np.ndarray
-    conventional: np.ndarray
+    pilot_formula: np.ndarray
+    master_plan: np.ndarray
     unit_load: np.ndarray
     households: np.ndarray
     floor_area: np.ndarray
@@ -210,7 +212,8 @@ class _Town:
         return cls(
             est=est, districts=districts, d_index=pd.Categorical(est["district"], categories=districts).codes,
             completion=est["completion_year"].to_numpy(int),
-            conventional=est["conventional_m3_per_day"].to_numpy(float),
+            pilot_formula=est["pilot_formula_m3_per_day"].to_numpy(float),
+            master_plan=est["master_plan_m3_per_day"].to_numpy(float),
             unit_load=est["unit_load_m3_per_day"].to_numpy(float), households=hh,
             floor_area=est["floor_area_m2"].to_numpy(float),
             housing=(est["category"] == "residential").to_numpy() & (hh > 0),
@@ -238,7 +241,8 @@ def _design_sums(town: _Town, year: int, occ: np.ndarray) -> dict:
         "buildings": town.by_district(built.astype(float)),
         "households": town.by_district(town.households * built),
         "floor_area_m2": town.by_district(town.floor_area * built),
-        "conventional": town.by_district(town.conventional * occ),
+        "pilot_formula": town.by_district(town.pilot_formula * occ),
+        "master_plan": town.by_district(town.master_plan * occ),
         "unit_load": town.by_district(town.unit_load * occ),
     }
 
@@ -493,10 +497,12 @@ def run_scenario(scenario: Scenario | str | os.PathLike, model=None, n_simulatio
 
 def _flows(rec: dict, j: int, params: DesignParameters, q: dict | None) -> dict:
     out = {}
-    for method, basis in (("conventional", "day_max"), ("unit_load", "day_max"), ("ml", "day_average")):
+    for method, basis in (("pilot_formula", "day_max"), ("master_plan", "day_max"), ("unit_load", "day_max"),
+                          ("ml", "day_average")):
         if method not in rec:
             continue
-        f = design_flows(float(rec[method][j]), params, basis=basis)
+        # the pilot formula's x1.1 is its only infiltration allowance
+        f = design_flows(float(rec[method][j]), params, basis=basis, with_infiltration=method != "pilot_formula")
         for b in BASES:
             out[f"{method}_{b}_m3_per_day"] = float(f[b])
     if q is not None:
@@ -519,21 +525,21 @@ def _plant(result: ScenarioResult, plant_capacity_m3_per_day=None):
 def capacity_by_year(result: ScenarioResult, confidence: float = 0.9, plant_capacity_m3_per_day=None) -> pd.DataFrame:
     """Treatment capacity needed per year [m3/d] by method, with ML P10/P50/P90.
 
-    Capacity needed = day-max incl. infiltration / plant utilisation. Columns: ``year``,
-    ``conventional_capacity_m3_per_day``, ``unit_load_capacity_m3_per_day``,
-    ``ml_capacity_p10_m3_per_day``, ``ml_capacity_p50_m3_per_day``,
+    Capacity needed = design day-max incl. infiltration (counted once). Columns: ``year``,
+    ``pilot_formula_capacity_m3_per_day``, ``master_plan_capacity_m3_per_day``,
+    ``unit_load_capacity_m3_per_day``, ``ml_capacity_p10_m3_per_day``, ``ml_capacity_p50_m3_per_day``,
     ``ml_capacity_p90_m3_per_day``, ``ml_capacity_at_confidence_m3_per_day`` (at
-    ``confidence``), ``confidence``, ``plant_capacity_m3_per_day``,
+    ``confidence``), ``confidence``, ``plant_capacity_m3_per_day``, ``utilisation_p50`` (ML P50
+    need / plant [-], the figure compared with the 80% review trigger),
     ``probability_exceeded`` (P that ML need > plant in that year [-]) and
     ``probability_exceeded_by_year`` (in that year or any earlier one).
     """
     if not 0 < confidence < 1:
         raise ParameterError("confidence", confidence, "(0, 1)")
     t = result.by_year_town
-    u = result.utilisation
     out = pd.DataFrame({"year": t["year"]})
-    out["conventional_capacity_m3_per_day"] = plant_capacity(t["conventional_day_max_m3_per_day"], u)
-    out["unit_load_capacity_m3_per_day"] = plant_capacity(t["unit_load_day_max_m3_per_day"], u)
+    for method in ("pilot_formula", "master_plan", "unit_load"):
+        out[f"{method}_capacity_m3_per_day"] = plant_capacity(t[f"{method}_day_max_m3_per_day"])
     plant = _plant(result, plant_capacity_m3_per_day)
     if result.ml_available:
         cap = result.capacity_samples()
@@ -542,6 +548,8 @@ def capacity_by_year(result: ScenarioResult, confidence: float = 0.9, plant_capa
         out["ml_capacity_at_confidence_m3_per_day"] = np.quantile(cap, confidence, axis=1)
     out["confidence"] = confidence
     out["plant_capacity_m3_per_day"] = np.nan if plant is None else plant
+    if plant is not None and result.ml_available:
+        out["utilisation_p50"] = utilisation_of(out["ml_capacity_p50_m3_per_day"], plant)
     if plant is not None and result.ml_available:
         p, p_by = exceedance(result, plant)
         out["probability_exceeded"] = p
@@ -595,7 +603,7 @@ def sizing_costs(result: ScenarioResult, capacities: dict | None = None, design_
       the later expansion costs beyond building Q at once (lost economy of scale). Odour,
       fee rises and disruption are not priced.
 
-    Candidates default to the plant (if any), conventional, unit-load, ML P50 and ML P90
+    Candidates default to the plant (if any), pilot formula, master plan, unit-load, ML P50 and ML P90
     capacities of the design year (default: settings.design_year, else the last year).
     """
     if not result.ml_available:
@@ -613,7 +621,8 @@ def sizing_costs(result: ScenarioResult, capacities: dict | None = None, design_
         plant = _plant(result)
         if plant is not None:
             capacities["plant / 기존·계획 처리장"] = plant
-        capacities["conventional / 기존 방식"] = cap["conventional_capacity_m3_per_day"]
+        capacities["pilot_formula / 기존 방식 (인구 기준)"] = cap["pilot_formula_capacity_m3_per_day"]
+        capacities["master_plan / 하수도정비기본계획 방식"] = cap["master_plan_capacity_m3_per_day"]
         capacities["unit_load / 환경부 원단위"] = cap["unit_load_capacity_m3_per_day"]
         capacities["ml_p50 / ML P50"] = cap["ml_capacity_p50_m3_per_day"]
         capacities["ml_p90 / ML P90"] = cap["ml_capacity_p90_m3_per_day"]
@@ -663,7 +672,8 @@ def _summary(result: ScenarioResult) -> dict:
     }
     if plant is not None:
         s["year_exceeded"] = {
-            "conventional": _first_year(years, cap["conventional_capacity_m3_per_day"] > plant),
+            "pilot_formula": _first_year(years, cap["pilot_formula_capacity_m3_per_day"] > plant),
+            "master_plan": _first_year(years, cap["master_plan_capacity_m3_per_day"] > plant),
             "unit_load": _first_year(years, cap["unit_load_capacity_m3_per_day"] > plant),
         }
         if result.ml_available:
@@ -674,19 +684,6 @@ def _summary(result: ScenarioResult) -> dict:
     if result.ml_available:
         costs = sizing_costs(result)
         s["sizing_costs"] = costs.to_dict("records")
-        try:
-            from .finance import sizing_savings
-
-            yi = result.years.index(int(st.design_year or years[-1]))
-            samples = result.capacity_samples()[yi]
-            sv = sizing_savings(float(cap["conventional_capacity_m3_per_day"].iloc[yi]),
-                                float(np.quantile(samples, 0.5)), float(np.quantile(samples, 0.95)),
-                                recommended_capacity_m3_per_day=float(cap["ml_capacity_at_confidence_m3_per_day"].iloc[yi]),
-                                level=0.9, curve=_cost_curve(st.cost_curve))
-            s["savings_vs_conventional"] = {k: (list(v) if isinstance(v, tuple) else v)
-                                            for k, v in dataclasses.asdict(sv).items()}
-        except (ParameterError, ValueError) as exc:
-            s["savings_vs_conventional"] = {"error": str(exc)}
     return s
 
 
@@ -725,12 +722,13 @@ def capacity_needed(scenario, year: int, confidence: float = 0.9, method: str = 
         A year of the scenario's run [year].
     confidence : float
         Probability [-] that the capacity covers the need (0.9 = P90). ML only.
-    method : {"ml", "conventional", "unit_load"}
+    method : {"ml", "pilot_formula", "master_plan", "unit_load"}
+        ("conventional" is read as "pilot_formula", the name before release 0.3.)
 
     Returns
     -------
     float
-        Capacity [m3/d] = day-max incl. infiltration / plant utilisation.
+        Capacity [m3/d] = design day-max incl. infiltration (counted once).
     """
     res = _result_for(scenario, model)
     if int(year) not in res.years:
@@ -739,14 +737,14 @@ def capacity_needed(scenario, year: int, confidence: float = 0.9, method: str = 
     if method == "ml":
         if not res.ml_available:
             raise ModelLoadError("No ML model available for this scenario / 이 시나리오에 쓸 ML 모델이 없습니다. "
-                                 "Use method='conventional' or give a model.")
+                                 "Use method='pilot_formula' or give a model.")
         if not 0 < confidence < 1:
             raise ParameterError("confidence", confidence, "(0, 1), e.g. 0.9 for P90")
         return float(np.quantile(res.capacity_samples()[yi], confidence))
-    col = {"conventional": "conventional_day_max_m3_per_day", "unit_load": "unit_load_day_max_m3_per_day"}.get(method)
-    if col is None:
-        raise ParameterError("method", method, "'ml', 'conventional' or 'unit_load'")
-    return float(plant_capacity(res.by_year_town[col].iloc[yi], res.utilisation))
+    method = "pilot_formula" if method == "conventional" else method
+    if method not in ("pilot_formula", "master_plan", "unit_load"):
+        raise ParameterError("method", method, "'ml', 'pilot_formula', 'master_plan' or 'unit_load'")
+    return float(plant_capacity(res.by_year_town[f"{method}_day_max_m3_per_day"].iloc[yi]))
 
 
 def capacity_needed_by_year(scenario, confidence: float = 0.9, model=None) -> pd.DataFrame:
@@ -773,9 +771,11 @@ def _final_year_row(r: ScenarioResult, cap: pd.DataFrame, plant, conf: float) ->
         "scenario": r.name, "years": f"{r.years[0]}-{r.years[-1]}", "buildings": int(t["buildings"]),
         "households": float(t["households"]), "floor_area_m2": float(t["floor_area_m2"]),
         "mean_household_size_end": float(t["mean_household_size"]),
-        "conventional_day_max_m3_per_day": float(t["conventional_day_max_m3_per_day"]),
+        "pilot_formula_day_max_m3_per_day": float(t["pilot_formula_day_max_m3_per_day"]),
+        "master_plan_day_max_m3_per_day": float(t["master_plan_day_max_m3_per_day"]),
         "unit_load_day_max_m3_per_day": float(t["unit_load_day_max_m3_per_day"]),
-        "conventional_capacity_m3_per_day": float(cap["conventional_capacity_m3_per_day"].iloc[-1]),
+        "pilot_formula_capacity_m3_per_day": float(cap["pilot_formula_capacity_m3_per_day"].iloc[-1]),
+        "master_plan_capacity_m3_per_day": float(cap["master_plan_capacity_m3_per_day"].iloc[-1]),
         "plant_capacity_m3_per_day": plant,
         "confidence": conf,
     }
@@ -789,7 +789,7 @@ def _final_year_row(r: ScenarioResult, cap: pd.DataFrame, plant, conf: float) ->
 
 def _plant_check_row(r: ScenarioResult, cap: pd.DataFrame, plant: float) -> dict:
     """First years the plant is exceeded, P(exceeded by the end) [-], costs of building the plant [KRW]."""
-    row = {"year_exceeded_conventional": _first_year(r.years, cap["conventional_capacity_m3_per_day"] > plant)}
+    row = {"year_exceeded_pilot_formula": _first_year(r.years, cap["pilot_formula_capacity_m3_per_day"] > plant)}
     if not r.ml_available:
         return row
     row["year_exceeded_ml_p50"] = _first_year(r.years, cap["ml_capacity_p50_m3_per_day"] > plant)
@@ -814,7 +814,7 @@ def compare_scenarios(results: list, plant_capacity_m3_per_day: float | None = N
         ``year``, ``scenario`` and the :func:`capacity_by_year` columns (long format).
     summary : DataFrame
         One row per scenario: final-year flows and capacities, first year the plant is
-        exceeded (conventional, ML P50, ML at confidence), P(exceeded by the end year), and
+        exceeded (pilot formula, ML P50, ML at confidence), P(exceeded by the end year), and
         the expected over- and under-sizing costs of building the plant capacity.
     """
     if not results:

@@ -5,14 +5,16 @@
 1. **prepare**: register + billing of the existing town -> training table with observed
    day-average sewage and the match report (``training/``).
 2. **train** the ML model on it (model + card, ``model/``).
-3. **honest comparison**: for each existing-town district, observed vs conventional vs
-   MOE unit-load vs ML, where each ML value comes from a model that never saw that district
-   (grouped cross-validation). Design methods are day-max; they are compared on a
-   day-average basis (x ``day_average_to_day_max``), all without infiltration, because billed
-   water contains no groundwater.
-4. **forecast the planned town** per building and district: conventional, unit-load and ML
-   with its interval; day-average, day-max and hour-max (with infiltration); treatment
-   capacity = day-max / plant utilisation.
+3. **honest comparison**: for each existing-town district, observed vs the pilot formula vs
+   the master-plan method vs the MOE unit loads vs ML, where each ML value comes from a model
+   that never saw that district (grouped cross-validation). Design methods are day-max; they
+   are compared on a day-average basis (x ``day_average_to_day_max``), without infiltration
+   (billed water contains no groundwater; the pilot formula keeps its x1.1). Errors are signed
+   in the pilot's form, observed - estimate in t/d (+: the method falls short).
+4. **forecast the planned town** per building and district: the three baselines and ML with
+   its interval; day-average, day-max and hour-max (infiltration once); treatment capacity =
+   design day-max; the sizing decision of each baseline against the ML need
+   (:func:`sewerplan.model.outputs.results.decision_for`).
 5. **scenario**: the planned town's build-out by year (phasing, household-size trend) with
    P50/P90 capacity, run with the model just trained (the sample scenario for the sample).
 6. **write** the results workbook and results.json (the reports' input).
@@ -23,6 +25,7 @@ Every output is labelled synthetic when the inputs are the bundled sample.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import time
@@ -69,9 +72,8 @@ DEMO_STEPS = [
 TRAINING_DIR = "training"
 SCENARIO_DIR = "scenario"
 PLANNED_REJECTED = "planned_town_rejected_rows.csv"
-# census 2023 mean household size (model/data/kr_household_size_distribution.csv)
-CENSUS_2023_MEAN_HOUSEHOLD = 2.21
-CENSUS_2023_SHARES = {"1": 0.355, "2": 0.288, "3": 0.190, "4": 0.133, "5+": 0.035}
+COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")  # methods of the comparison, in print order
+TOTAL_LABEL = "합계 (total)"
 
 
 @dataclass
@@ -89,45 +91,40 @@ def comparison_table(table: pd.DataFrame, cv: pd.DataFrame, params: DesignParame
     """Existing-town district table: observed vs methods, day-average sewage [m3/d].
 
     Only buildings with an observed value that passed screening are compared, so every
-    column sums over the same buildings.
+    column sums over the same buildings. ``<method>_error_t_per_day`` = observed - method
+    [t/d] (the pilot's sign: + when the method falls short) and ``<method>_error_pct`` the
+    same as a share of observed [%].
     """
     est = estimate_buildings(table, params=params)
     r = params.day_average_to_day_max
     df = pd.DataFrame({
         "district": table["district"].to_numpy(),
         "observed": table["observed_m3_per_day"].to_numpy(),
-        "conventional": est["conventional_m3_per_day"].to_numpy() * r,
-        "unit_load": est["unit_load_m3_per_day"].to_numpy() * r,
+        **{m: est[f"{m}_m3_per_day"].to_numpy() * r for m in COMPARED[:3]},
         "ml": cv["ml_m3_per_day"].to_numpy(),
-        "ml_lower": cv["ml_lower_m3_per_day"].to_numpy(),
-        "ml_upper": cv["ml_upper_m3_per_day"].to_numpy(),
     })
     use = df["observed"].notna().to_numpy() & ~cv["screen_flag"].astype(bool).to_numpy()
     g = df[use].groupby("district", sort=True)
-    out = g[["observed", "conventional", "unit_load", "ml"]].sum()
+    out = g[["observed", *COMPARED]].sum()
     out.insert(0, "n_buildings", g.size())
-    for m in ("conventional", "unit_load", "ml"):
-        out[f"{m}_error"] = out[m] - out["observed"]
-        out[f"{m}_error_pct"] = 100.0 * out[f"{m}_error"] / out["observed"]
     out = out.reset_index()
-    total = out[["n_buildings", "observed", "conventional", "unit_load", "ml"]].sum()
-    total_row = {"district": "합계 (total)", **total.to_dict()}
-    for m in ("conventional", "unit_load", "ml"):
-        total_row[f"{m}_error"] = total_row[m] - total_row["observed"]
-        total_row[f"{m}_error_pct"] = 100.0 * total_row[f"{m}_error"] / total_row["observed"]
-    out = pd.concat([out, pd.DataFrame([total_row])], ignore_index=True)
+    total = {"district": TOTAL_LABEL, **out[["n_buildings", "observed", *COMPARED]].sum().to_dict()}
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    for m in COMPARED:
+        out[f"{m}_error_t_per_day"] = out["observed"] - out[m]
+        out[f"{m}_error_pct"] = 100.0 * out[f"{m}_error_t_per_day"] / out["observed"]
     out["n_buildings"] = out["n_buildings"].astype(int)
     return out
 
 
 def forecast_tables(planned_est: pd.DataFrame, model, params: DesignParameters = DEFAULT_PARAMETERS):
-    """Per-district and town forecast with ML intervals (flows incl. infiltration) [m3/d].
+    """Per-district and town forecast with ML intervals (flows incl. infiltration once) [m3/d].
 
     Returns ``(districts, town)``: DataFrames with ``<method>_<basis>_m3_per_day`` columns for
-    conventional, unit_load, ml, ml_lower, ml_upper and basis day_average / day_max / hour_max.
+    pilot_formula, master_plan, unit_load, ml, ml_lower, ml_upper and basis day_average /
+    day_max / hour_max.
     """
-    d = district_summary(planned_est, params=params,
-                         methods=["conventional_m3_per_day", "unit_load_m3_per_day", "ml_m3_per_day"])
+    d = district_summary(planned_est, params=params, methods=[f"{m}_m3_per_day" for m in COMPARED])
     totals = model.predict_district_totals(planned_est, "district").set_index("district")
     whole = planned_est.assign(_all="town")
     town_iv = model.predict_district_totals(whole, "_all").iloc[0]
@@ -162,37 +159,113 @@ def _district_comparison(row, name: str):
     from sewerplan.model.outputs.results import DistrictComparison
 
     return DistrictComparison(name, int(row["n_buildings"]), round(float(row["observed"]), 1),
-                              round(float(row["conventional"]), 1), round(float(row["unit_load"]), 1),
-                              round(float(row["ml"]), 1))
+                              *(round(float(row[m]), 1) for m in COMPARED))
 
 
-def _district_forecast(row, name: str):
-    """One planned-town district (or the total) of the forecast table [m3/d]."""
+def _district_forecast(row, name: str, params: DesignParameters):
+    """One planned-town district (or the total) of the forecast table [m3/d]; population = households x pph."""
     from sewerplan.model.outputs.results import DistrictForecast
 
     hh = float(row["households"])
-    return DistrictForecast(str(name), int(row["buildings"]), hh, round(hh * CENSUS_2023_MEAN_HOUSEHOLD, 0),
-                            _flows(row, "conventional"), _flows(row, "unit_load"), _flows(row, "ml"),
-                            _flows(row, "ml_lower"), _flows(row, "ml_upper"))
+    return DistrictForecast(str(name), int(row["buildings"]), hh, round(hh * params.persons_per_household, 0),
+                            *(_flows(row, m) for m in (*COMPARED, "ml_lower", "ml_upper")))
 
 
-def _capacity_recommendation(town_row, params: DesignParameters):
-    """Treatment capacity [m3/d] by method = day-max incl. infiltration / plant utilisation."""
+def _interval_record(model) -> tuple[float, int]:
+    """(attained two-sided level [-], calibration districts) of the model's district-total interval."""
+    from sewerplan.model.ml.intervals import attained_level
+
+    iv = model.district_intervals
+    n = int(iv.get("n_districts", 0))
+    level = iv.get("attained_level", attained_level(n, float(iv.get("coverage", model.coverage))))
+    return float(level), n
+
+
+def _plant_input(scenario_result) -> tuple[float | None, str]:
+    """The plant the need is compared with [m3/d] and where that number comes from (an input)."""
+    if scenario_result is None or scenario_result.scenario.settings.plant_capacity_m3_per_day is None:
+        return None, ""
+    src = Path(scenario_result.scenario.source).name if scenario_result.scenario.source else "scenario"
+    plant = float(scenario_result.scenario.settings.plant_capacity_m3_per_day)
+    return plant, f"{src}: settings.plant_capacity_m3_per_day"
+
+
+def _capacity_recommendation(town_row, model, scenario_result):
+    """Treatment capacity [m3/d] by method = design day-max incl. infiltration once; one recommendation."""
     from sewerplan.model.design.capacity import plant_capacity
     from sewerplan.model.outputs.results import CapacityRecommendation
 
     def capacity(column):
-        return round(float(plant_capacity(town_row[column], params=params)), -1)
+        return round(float(plant_capacity(town_row[column])), -1)
 
+    level, n = _interval_record(model)
+    plant, origin = _plant_input(scenario_result)
     return CapacityRecommendation(
-        p50_m3_per_day=capacity("ml_day_max_m3_per_day"),
-        upper_m3_per_day=capacity("ml_upper_day_max_m3_per_day"),
-        lower_m3_per_day=capacity("ml_lower_day_max_m3_per_day"),
-        conventional_m3_per_day=capacity("conventional_day_max_m3_per_day"),
+        pilot_formula_m3_per_day=capacity("pilot_formula_day_max_m3_per_day"),
+        master_plan_m3_per_day=capacity("master_plan_day_max_m3_per_day"),
         unit_load_m3_per_day=capacity("unit_load_day_max_m3_per_day"),
-        utilisation=params.plant_utilisation,
-        basis=f"day-max incl. infiltration / plant utilisation {params.plant_utilisation:g} (plant_utilisation)",
+        p50_m3_per_day=capacity("ml_day_max_m3_per_day"),
+        lower_m3_per_day=capacity("ml_lower_day_max_m3_per_day"),
+        upper_m3_per_day=capacity("ml_upper_day_max_m3_per_day"),
+        basis=f"ML upper bound of the district-total interval (level {level:.0%} attained with {n} calibration "
+              "districts), design day-max incl. infiltration once",
+        interval_level=round(level, 4), n_calibration_districts=n, plant_m3_per_day=plant, plant_origin=origin,
     )
+
+
+def _baselines(est, town_row, cap, params: DesignParameters):
+    """Each method's town total [m3/d] with its breakdown (terms and units)."""
+    from sewerplan.model.design.baselines import BASELINES
+    from sewerplan.model.design.estimate import master_plan_terms
+    from sewerplan.model.outputs.results import Baseline, BaselineTerm as T
+
+    res = est["category"] == "residential"
+    mp = master_plan_terms(est, params=params)
+    ml_avg = float(est["ml_m3_per_day"].sum())
+    terms = {
+        "pilot_formula": [T("households", "주거 세대수", "households in housing", float(est["households"].where(res, 0).sum()),
+                            "households"),
+                          T("persons_per_household", "세대당 인구", "persons per household", params.persons_per_household,
+                            "persons/household"),
+                          T("per_capita", "1인1일 원단위", "per-capita unit", params.per_capita_l_per_day, "L/(person d)"),
+                          T("factor", "계수 (유일한 침입수 여유)", "factor (its only infiltration allowance)",
+                            params.design_factor, "-")],
+        "master_plan": [T("population", "계획인구", "planned population", mp["population"], "persons"),
+                        T("domestic", "생활오수 (인구 x 1인1일최대급수량 x 오수전환율)", "domestic sewage", mp["domestic"], "m3/d"),
+                        T("factory", "공장폐수 (공장 연면적 x 원단위)", "factory wastewater", mp["factory"], "m3/d"),
+                        T("infiltration", "지하수 (1회)", "groundwater infiltration (once)", mp["infiltration"], "m3/d")],
+        "unit_load": [T("housing", "주거 (1인 200 L)", "housing (200 L/person)",
+                        float(est["unit_load_m3_per_day"].where(res, 0).sum()), "m3/d"),
+                      T("non_residential", "비주거 (용도별 원단위)", "non-residential (by use)",
+                        float(est["unit_load_m3_per_day"].where(~res, 0).sum()), "m3/d"),
+                      T("infiltration", "지하수 (1회)", "groundwater infiltration (once)",
+                        float(town_row["unit_load_day_max_m3_per_day"]) - float(est["unit_load_m3_per_day"].sum()), "m3/d")],
+        "ml": [T("day_average", "일평균 (요금 자료 기반)", "day average (from bills)", ml_avg, "m3/d"),
+               T("day_average_to_day_max", "일평균/일최대 비", "day-average / day-max", params.day_average_to_day_max, "-"),
+               T("infiltration", "지하수 (1회)", "groundwater infiltration (once)",
+                 float(town_row["ml_day_max_m3_per_day"]) - ml_avg / params.day_average_to_day_max, "m3/d")],
+    }
+    capacity = {"pilot_formula": cap.pilot_formula_m3_per_day, "master_plan": cap.master_plan_m3_per_day,
+                "unit_load": cap.unit_load_m3_per_day, "ml": cap.p50_m3_per_day}
+    return [Baseline(m, *BASELINES[m], capacity[m], [dataclasses.replace(t, value=round(t.value, 3)) for t in terms[m]])
+            for m in BASELINES]
+
+
+def _households_by_size(est) -> tuple[dict, int]:
+    """Planned households by size at the census trend the model used (year = households-weighted median)."""
+    from sewerplan.model.ml.features import household_mix_fill
+
+    shares, year = household_mix_fill(est, est["category"])
+    hh = est["households"].fillna(0.0)
+    res = (est["category"] == "residential") & shares.notna().all(axis=1)
+    counts = shares[res].mul(hh[res], axis=0).sum()
+    out = {k: round(float(v), 0) for k, v in zip(("1", "2", "3", "4", "5+"), counts.to_numpy())}
+    filled = year[res].dropna()
+    if filled.empty:
+        return out, 0
+    order = filled.sort_values()
+    cum = hh[order.index].cumsum()
+    return out, int(order[cum >= cum.iloc[-1] / 2].iloc[0])
 
 
 def _results_model_card(model):
@@ -239,24 +312,30 @@ def _metadata(model, params: DesignParameters, synthetic: bool):
     return meta
 
 
-def _bundle(comparison, districts, town, planned_est, model, params, synthetic, report_counts):
-    """The validated results bundle and the synthetic note ('' for real data)."""
-    from sewerplan.model.outputs.results import ResultsBundle
+def _bundle(comparison, forecast, model, params, synthetic, report_counts, scenario_result):
+    """The validated results bundle (with the scenario section and the decision) and the synthetic note."""
+    from sewerplan.model.outputs.results import ResultsBundle, decision_for, scenario_section_from_result
 
+    est, districts, town = forecast
     t = town.iloc[0]
-    existing_rows = comparison[comparison["district"] != "합계 (total)"]
-    total_comp = comparison[comparison["district"] == "합계 (total)"].iloc[0]
-    households = float(planned_est["households"].sum())
+    existing_rows = comparison[comparison["district"] != TOTAL_LABEL]
+    total_comp = comparison[comparison["district"] == TOTAL_LABEL].iloc[0]
+    cap = _capacity_recommendation(t, model, scenario_result)
+    by_size, by_size_year = _households_by_size(est)
     bundle = ResultsBundle(
         metadata=_metadata(model, params, synthetic),
         existing=[_district_comparison(r, str(r["district"])) for _, r in existing_rows.iterrows()],
         existing_total=_district_comparison(total_comp, "합계"),
-        planned=[_district_forecast(r, r["district"]) for _, r in districts.iterrows()],
-        planned_total=_district_forecast(t, "합계"),
-        capacity=_capacity_recommendation(t, params),
-        households_by_size={k: round(households * v, 0) for k, v in CENSUS_2023_SHARES.items()},
+        planned=[_district_forecast(r, r["district"], params) for _, r in districts.iterrows()],
+        planned_total=_district_forecast(t, "합계", params),
+        capacity=cap,
+        baselines=_baselines(est, t, cap, params),
+        households_by_size=by_size,
+        households_by_size_year=by_size_year,
         billed_volume_m3_per_day=round(float(report_counts.get("sewage_m3_per_day_matched", 0.0)), 1),
+        scenario=scenario_section_from_result(scenario_result) if scenario_result is not None else None,
     )
+    bundle.decision = decision_for(bundle, billed_m3_per_day=bundle.billed_volume_m3_per_day)
     bundle.validate()
     return bundle, _synthetic_note(synthetic)
 
@@ -272,7 +351,8 @@ def _scenario_summary(result) -> dict | None:
         "plant_capacity_m3_per_day": final.get("plant_capacity_m3_per_day"),
         "ml_p50_capacity_m3_per_day": round(float(final["ml_capacity_p50_m3_per_day"]), -1),
         "ml_p90_capacity_m3_per_day": round(float(final["ml_capacity_p90_m3_per_day"]), -1),
-        "conventional_capacity_m3_per_day": round(float(final["conventional_capacity_m3_per_day"]), -1),
+        "pilot_formula_capacity_m3_per_day": round(float(final["pilot_formula_capacity_m3_per_day"]), -1),
+        "utilisation_p50": final.get("utilisation_p50"),
         "year_exceeded": result.summary.get("year_exceeded", {}),
     }
 
@@ -421,12 +501,20 @@ def _run_build_out_scenario(run: _DemoRun, model):
     return result
 
 
-def _capacity_sheet(cap) -> pd.DataFrame:
-    return pd.DataFrame([
-        ("ML 중앙값 (p50)", cap.p50_m3_per_day), ("ML 상한 (upper)", cap.upper_m3_per_day),
-        ("ML 하한 (lower)", cap.lower_m3_per_day), ("기존 방식 (conventional)", cap.conventional_m3_per_day),
-        ("환경부 원단위 (unit load)", cap.unit_load_m3_per_day),
-    ], columns=["처리용량 근거 (basis)", "capacity_m3_per_day"])
+def _capacity_sheet(bundle) -> pd.DataFrame:
+    """Capacity by method [m3/d] (= design day-max) and each baseline's decision against the ML need."""
+    cap, rows = bundle.capacity, []
+    for b in bundle.baselines:
+        d = bundle.decision.row(b.method) if bundle.decision else None
+        rows.append((f"{b.label_ko} ({b.label_en})", b.day_max_m3_per_day,
+                     None if d is None else d.gap_m3_per_day, None if d is None else d.direction,
+                     None if d is None else d.probability_too_small, None if d is None else d.expected_expansion_krw,
+                     None if d is None else d.stranded_capital_krw))
+    rows += [("ML 하한 (lower)", cap.lower_m3_per_day, None, None, None, None, None),
+             ("ML 상한 = 권고 (upper = recommended)", cap.upper_m3_per_day, None, None, None, None, None)]
+    return pd.DataFrame(rows, columns=["처리용량 근거 (basis)", "capacity_m3_per_day", "gap_vs_ml_p50_m3_per_day",
+                                       "direction", "probability_too_small", "expected_expansion_krw",
+                                       "stranded_capital_krw"])
 
 
 def _write_workbook(run: _DemoRun, est, districts, town, comparison, bundle, note: str, match: dict) -> None:
@@ -438,11 +526,11 @@ def _write_workbook(run: _DemoRun, est, districts, town, comparison, bundle, not
         columns=["item", "value"])
     notes = [note] if note else []
     notes.append("기존 시가지 비교의 ML 값은 해당 배수구역을 학습에서 제외한 모델의 예측입니다 (held-out districts). "
-                 "설계 방식은 일평균(x0.75)으로 환산해 비교합니다.")
+                 "설계 방식은 일평균(x0.75)으로 환산해 비교합니다. 오차 = 실측 - 추정 [t/일] (+: 추정이 실측보다 작음).")
     run.paths["workbook"] = write_results_workbook(
         run.out / DEMO_FILES["workbook"], est, town_total(districts).iloc[:-1].pipe(lambda d: pd.concat([d, town])),
         params=run.params, synthetic=run.synthetic, notes=notes, source=str(run.planned),
-        extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle.capacity),
+        extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle),
                       "연계 보고서": match_flat},
     )
 
@@ -450,11 +538,8 @@ def _write_workbook(run: _DemoRun, est, districts, town, comparison, bundle, not
 def _write_results(run: _DemoRun, prep, model, comparison, forecast, scenario_result):
     """Step 6: results.json and the results workbook; returns the bundle."""
     est, districts, town = forecast
-    bundle, note = _bundle(comparison, districts, town, est, model, run.params, run.synthetic, prep.report["match"])
-    if scenario_result is not None:
-        from sewerplan.model.outputs.results import scenario_section_from_result
-
-        bundle.scenario = scenario_section_from_result(scenario_result)
+    bundle, note = _bundle(comparison, forecast, model, run.params, run.synthetic, prep.report["match"],
+                           scenario_result)
     run.paths["results_json"] = bundle.to_json(run.out / DEMO_FILES["results_json"], force=True)
     _write_workbook(run, est, districts, town, comparison, bundle, note, prep.report["match"])
     return bundle
@@ -495,21 +580,36 @@ def _demo_summary(run: _DemoRun, prep, model, comparison, forecast, bundle, scen
                      "meters_unmatched": match["meters_unmatched"],
                      "buildings_without_meters": match["buildings_without_meters"]},
         "model": {"id": model.model_id, "learner": model.learner},
-        "existing_town_total_m3_per_day": {k: round(float(tot[k]), 1)
-                                           for k in ("observed", "conventional", "unit_load", "ml")},
+        "existing_town_total_m3_per_day": {k: round(float(tot[k]), 1) for k in ("observed", *COMPARED)},
+        "existing_town_districts": _district_errors(comparison),
         "existing_town_median_abs_district_error_pct": {
-            m: round(float(comparison.iloc[:-1][f"{m}_error_pct"].abs().median()), 1)
-            for m in ("conventional", "unit_load", "ml")},
+            m: round(float(comparison.iloc[:-1][f"{m}_error_pct"].abs().median()), 1) for m in COMPARED},
         "planned_town": {"buildings": int(len(est)), "districts": int(len(districts)),
                          "ml_day_max_m3_per_day": round(float(t["ml_day_max_m3_per_day"]), 1),
                          "ml_upper_day_max_m3_per_day": round(float(t["ml_upper_day_max_m3_per_day"]), 1),
-                         "conventional_day_max_m3_per_day": round(float(t["conventional_day_max_m3_per_day"]), 1)},
+                         "pilot_formula_day_max_m3_per_day": round(float(t["pilot_formula_day_max_m3_per_day"]), 1)},
         "capacity_m3_per_day": {"ml_p50": cap.p50_m3_per_day, "ml_upper": cap.upper_m3_per_day,
-                                "conventional": cap.conventional_m3_per_day},
+                                "recommended": bundle.recommended_capacity_m3_per_day,
+                                **{m: getattr(cap, f"{m}_m3_per_day") for m in COMPARED[:3]},
+                                "plant": cap.plant_m3_per_day, "plant_origin": cap.plant_origin},
+        "interval": {"level_attained": cap.interval_level, "n_calibration_districts": cap.n_calibration_districts},
+        "decision": [dataclasses.asdict(r) for r in bundle.decision.rows],
         "scenario": _scenario_summary(scenario_result),
         "timings_s": timings,
         "warnings": run.warnings,
     }
+
+
+def _district_errors(comparison) -> list[dict]:
+    """Per district: observed and each method [m3/d], signed error observed - method [t/d] (the pilot's form)."""
+    rows = []
+    for _, r in comparison.iterrows():
+        row = {"district": str(r["district"]), "observed": round(float(r["observed"]), 1)}
+        for m in COMPARED:
+            row[m] = round(float(r[m]), 1)
+            row[f"{m}_error_t_per_day"] = round(float(r[f"{m}_error_t_per_day"]), 1)
+        rows.append(row)
+    return rows
 
 
 def _write_summary(run: _DemoRun, summary: dict) -> None:

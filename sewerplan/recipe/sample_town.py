@@ -7,7 +7,7 @@ give the same bytes (:func:`write_sample_town`).
 
 What is generated
 -----------------
-* **Existing town** (8 legal-dong districts, ~3,000 buildings at ``scale=1``): a building
+* **Existing town** (8 legal-dong districts, ~3,500 buildings at ``scale=1``): a building
   register title section (건축물대장 표제부) in the column names of the 세움터 download,
   24 months (2023-01 .. 2024-12) of water billing (상수도 요금 부과자료) per meter, and a
   "truth" file with each building's true day-average water use (known only because the town
@@ -16,8 +16,15 @@ What is generated
   columns a Statistics Korea / 주민등록 extract gives): counts of 1..5+ person households per
   building from the generator's own household sizes; ~2% of residential buildings are left out
   (not in the extract), so the "no composition" path of the ML model runs.
-* **Planned town** (6 planning districts / 생활권, ~900 planned buildings): a register-style
+* **Planned town** (6 planning districts / 생활권, ~1,000 planned buildings): a register-style
   plan with planned completion dates 2027..2033 (phased by district), no billing.
+
+The pilot's pattern (2023 Statistics Korea / Siheung pilot: the population formula fell short of
+observed sewage in every area): officetels (main use 오피스텔) and studio flats in buildings
+registered as 제2종근린생활시설 are homes without 세대수 in the register, and shops, offices and a
+factory estate add nothing to the formula, so it falls short in most districts; 마루동, purely
+residential and low-density, is where it overshoots. About half of the households live in such
+buildings, deliberately more than in a typical Korean town, so the mechanism is visible.
 
 Assumptions and sources (also in ``sewerplan/sample_data/README.md``)
 --------------------------------------------------------------------
@@ -56,8 +63,11 @@ Meters and billing
     buildings have 1-6 tenant meters (the many-meters-one-building case). 60% of meters
     carry the parcel id (PNU); the others only an address, written in the varied ways
     billing systems do ("123-4번지", "0123-0004", "산12", with or without the province).
+Officetels and studio flats (assumption)
+    Officetels: 100-300 units of 22-40 m2; studio flats: 18-48 rooms of 14-24 m2; water of their
+    households as for housing (mostly one person); one bulk 일반용 meter; no 세대수 in the register.
 Small industry outside the industrial estate (assumption)
-    바다동 (mixed area) has 14 small workshops (공장) and 8 small storage buildings (창고시설),
+    바다동 (mixed area) has 50 small workshops (공장) and 10 small storage buildings (창고시설),
     다솜동 6 and 4, of 300-3,000 m2 with the factory / warehouse intensities, so every category
     is in at least 2 districts and a model validated with 산단동 held out has seen industry.
 Errors for the screening to catch (counts scale with the town)
@@ -93,6 +103,8 @@ __all__ = [
     "write_sample_town",
     "sample_data_dir",
     "sample_file",
+    "sample_base_scenario",
+    "sample_scenario_yaml",
     "HOUSEHOLD_WATER_L_PER_DAY",
     "NON_RESIDENTIAL_INTENSITY",
 ]
@@ -139,38 +151,39 @@ NON_RESIDENTIAL_INTENSITY = {
 # counts: apartment complexes with dwelling-area range, and building counts per type.
 _EXISTING_DISTRICTS = [
     ("가온동", "10100", (1994, 2006), {"apt": (9, (84, 135)), "단독주택": 60, "제1종근린생활시설": 45,
-                                      "제2종근린생활시설": 25, "교육연구시설": 3}),
+                                      "제2종근린생활시설": 25, "교육연구시설": 3, "오피스텔": 10, "원룸근생": 20}),
     ("나래동", "10200", (2008, 2019), {"apt": (9, (36, 59)), "제1종근린생활시설": 50,
-                                      "제2종근린생활시설": 35, "업무시설": 8, "교육연구시설": 2}),
+                                      "제2종근린생활시설": 35, "업무시설": 20, "교육연구시설": 2,
+                                      "오피스텔": 18, "원룸근생": 30}),
     ("다솜동", "10300", (1982, 2005), {"단독주택": 330, "다가구주택": 170, "다세대주택": 80,
                                       "제1종근린생활시설": 45, "제2종근린생활시설": 30, "교육연구시설": 2,
-                                      "소규모공장": 6, "소규모창고": 4}),
+                                      "소규모공장": 6, "소규모창고": 4, "원룸근생": 80}),
     ("라온동", "10400", (1990, 2018), {"단독주택": 60, "다세대주택": 70, "제1종근린생활시설": 140,
-                                      "제2종근린생활시설": 140, "업무시설": 45}),
-    ("마루동", "10500", (1998, 2012), {"apt": (7, (59, 85)), "연립주택": 40, "제1종근린생활시설": 40,
-                                      "제2종근린생활시설": 20, "교육연구시설": 3}),
+                                      "제2종근린생활시설": 140, "업무시설": 45, "오피스텔": 16, "원룸근생": 20}),
+    # the low-density, purely residential district: detached and row houses only
+    ("마루동", "10500", (1998, 2012), {"단독주택": 420, "연립주택": 45}),
     ("바다동", "10600", (1988, 2010), {"apt": (5, (45, 110)), "단독주택": 220, "다가구주택": 110,
                                       "제1종근린생활시설": 55, "제2종근린생활시설": 35, "교육연구시설": 2,
-                                      "소규모공장": 14, "소규모창고": 8}),
+                                      "소규모공장": 50, "소규모창고": 10, "원룸근생": 60}),
     ("새솔동", "10700", (2016, 2024), {"apt": (5, (59, 100)), "단독주택": 130, "다세대주택": 100,
                                       "제1종근린생활시설": 45, "제2종근린생활시설": 35, "업무시설": 10,
-                                      "교육연구시설": 2}),
-    ("산단동", "10800", (1995, 2020), {"공장": 130, "창고시설": 50, "업무시설": 8, "제1종근린생활시설": 12}),
+                                      "교육연구시설": 2, "오피스텔": 12}),
+    ("산단동", "10800", (1995, 2020), {"공장": 200, "창고시설": 60, "업무시설": 8, "제1종근린생활시설": 12}),
 ]
 
 # Planned districts (생활권): completion years and counts (same keys as above).
 _PLANNED_DISTRICTS = [
     ("1생활권", (2027, 2028), {"apt": (6, (59, 85)), "제1종근린생활시설": 25, "제2종근린생활시설": 15,
-                               "교육연구시설": 2}),
+                               "교육연구시설": 2, "오피스텔": 8}),
     ("2생활권", (2028, 2029), {"apt": (6, (36, 59)), "제1종근린생활시설": 25, "제2종근린생활시설": 20,
-                               "업무시설": 6, "교육연구시설": 1}),
+                               "업무시설": 6, "교육연구시설": 1, "오피스텔": 12, "원룸근생": 20}),
     ("3생활권", (2029, 2030), {"apt": (4, (84, 135)), "단독주택": 120, "제1종근린생활시설": 20,
                                "교육연구시설": 2}),
     ("4생활권", (2029, 2031), {"제1종근린생활시설": 60, "제2종근린생활시설": 70, "업무시설": 30,
-                               "다세대주택": 40}),
+                               "다세대주택": 40, "오피스텔": 20}),
     ("5생활권", (2031, 2032), {"apt": (4, (45, 85)), "단독주택": 80, "다가구주택": 40,
                                "제1종근린생활시설": 20, "교육연구시설": 2}),
-    ("6생활권", (2032, 2033), {"공장": 45, "창고시설": 20, "업무시설": 5, "제1종근린생활시설": 6}),
+    ("6생활권", (2032, 2033), {"공장": 120, "창고시설": 40, "업무시설": 5, "제1종근린생활시설": 6}),
 ]
 
 REGISTER_COLUMNS = [
@@ -312,6 +325,8 @@ def _build_town(rng, districts, scale: float, planned: bool) -> _Builder:
                 approval = _approval_date(rng, d.years)
                 if kind in _HOUSING_KINDS:
                     _add_house(b, d, seq, bun, ji, kind, approval)
+                elif kind in _LIVED_IN_NON_RESIDENTIAL:
+                    _add_lived_in(b, d, seq, bun, ji, kind, approval)
                 else:
                     _add_non_residential(b, d, seq, bun, ji, kind, approval)
     return b
@@ -392,6 +407,39 @@ def _add_house(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str
         b.meters.append(dict(parcel=(d.dong, bun, ji), use_class="가정용", households=hh,
                              daily=water, kind="residential", approval=approval,
                              size=20 if hh < 5 else 40))
+
+
+# People live in these although the register counts them as non-residential (no 세대수):
+# kind -> (register main use, units per building, dwelling area [m2], floors, name suffix).
+_LIVED_IN_NON_RESIDENTIAL = {
+    "오피스텔": ("오피스텔", (100, 300), (22.0, 40.0), (12, 30), "오피스텔"),
+    "원룸근생": ("제2종근린생활시설", (18, 48), (14.0, 24.0), (4, 6), "원룸텔"),
+}
+
+
+def _add_lived_in(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str, approval: str) -> None:
+    """An officetel or a studio-flat building registered as a shop: homes without 세대수 in the register.
+
+    Water is that of its (mostly one-person) households (:func:`_household_water_m3`); the register
+    row has no households or dwelling count, as 세움터 shows these buildings, so the pilot formula
+    counts nobody in them. One bulk 일반용 meter.
+    """
+    rng = b.rng
+    use, n_range, area_range, floor_range, suffix = _LIVED_IN_NON_RESIDENTIAL[kind]
+    units = int(rng.integers(*n_range))
+    dwelling = float(rng.uniform(*area_range))
+    water, counts_hh = _household_water_m3(rng, units, dwelling, older=False)
+    prefix = "새빛" if b.planned else d.dong[:2]
+    bld = b.add_building(
+        seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=ji, district_index=d.index,
+        name=f"{prefix}{_COMPLEX_NAMES[seq % 9]}{suffix}", use=use,
+        floor_area=round(units * dwelling * float(rng.uniform(1.35, 1.55)), 2),
+        households=0, families=0, units=0, floors=int(rng.integers(floor_range[0], floor_range[1] + 1)),
+        approval=approval, water=water, hh_counts=counts_hh, planned_years=d.years,
+    )
+    if not b.planned:
+        b.meters.append(dict(parcel=(d.dong, bun, ji), use_class="일반용", households=0, daily=bld["water"],
+                             kind="residential", approval=approval, size=50))
 
 
 def _add_non_residential(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str, approval: str) -> None:
@@ -640,7 +688,9 @@ def _household_mix(mrng, town: _Builder, reg_rows: list) -> pd.DataFrame:
 
 def _stats(register, billing, truth, planned, household_mix) -> dict:
     """Counts and shares printed in the manifest and the sample README."""
-    hh = truth[[f"true_households_{k}" for k in ("1", "2", "3", "4", "5plus")]].sum()
+    counts = truth[[f"true_households_{k}" for k in ("1", "2", "3", "4", "5plus")]]
+    in_housing = pd.to_numeric(register["세대수(세대)"], errors="coerce").fillna(0).to_numpy() > 0
+    hh = counts[in_housing].sum()  # the census-like mix: households in registered housing
     return {
         "existing_buildings": int(len(register)),
         "existing_districts": int(register["법정동코드"].nunique()),
@@ -652,6 +702,8 @@ def _stats(register, billing, truth, planned, household_mix) -> dict:
         "household_mix_rows": int(len(household_mix)),
         "districts_by_category": _districts_by_category(register),
         "households": int(hh.sum()),
+        # people living in officetels and studio flats registered as shops (no 세대수 in the register)
+        "households_in_non_residential": int(counts[~in_housing].to_numpy().sum()),
         "true_water_m3_per_day": round(float(truth["true_water_m3_per_day"].sum()), 1),
     }
 
@@ -719,6 +771,47 @@ def write_sample_town(out_dir, seed: int = DEFAULT_SEED, scale: float = 1.0,
     for k, data in payload.items():
         _atomic_write(paths[k], data)
     return paths
+
+
+_SCENARIO_HEADER = """\
+# sewerplan planning scenario (YAML). 합성 표본 자료: 실제 도시가 아닙니다 / synthetic sample, not a real town.
+# Written by scripts/generate_sample_town.py from synthetic_planned_town.csv (one block per district and
+# main use, phased by completion year); sample_town_base.xlsx holds the same content. Units: m2, m3/d.
+# plant_capacity_m3_per_day: the plant the city plans by the pilot formula (households x 2.6 x 300 L x 1.1
+# over the planned town, rounded up to 100 m3/d), the plant every report compares the need with.
+# Run: sewerplan scenario run sample_town_base.yaml --out results/
+"""
+
+
+def sample_base_scenario(planned: pd.DataFrame):
+    """The base scenario of the sample planned town (a :class:`~sewerplan.model.planning.scenario.Scenario`).
+
+    The plant capacity is the pilot formula over the planned town rounded up to 100 m3/d: the
+    plant a city sizing by that formula would plan (an input of the scenario, shown in reports).
+    """
+    from sewerplan.model.design.estimate import estimate_buildings
+    from sewerplan.model.intake.inventory import validate_buildings
+    from sewerplan.model.planning.scenario import ScenarioSettings, scenario_from_buildings
+
+    valid, _, _ = validate_buildings(planned, source="synthetic_planned_town.csv")
+    pilot = float(estimate_buildings(valid)["pilot_formula_m3_per_day"].sum())
+    settings = ScenarioSettings(end_year=2035, design_year=2035, synthetic=True,
+                                plant_capacity_m3_per_day=float(np.ceil(pilot / 100.0) * 100.0))
+    return scenario_from_buildings(
+        valid, "새빛지구 기본안 (base plan)", settings=settings,
+        description="가온시 새빛지구 (합성 표본 신도시) 토지이용계획·단계별 준공, 처리장 용량은 기존 방식(인구 기준) 계획값 / "
+                    "synthetic sample new town: land-use plan and phasing from synthetic_planned_town.csv; the plant is "
+                    "the one the pilot formula plans")
+
+
+def sample_scenario_yaml(planned: pd.DataFrame) -> bytes:
+    """``sample_town_base.yaml`` as bytes (deterministic: checked by ``generate_sample_town.py --check``)."""
+    import yaml
+
+    from sewerplan.model.planning.scenario import scenario_to_dict
+
+    d = {k: v for k, v in scenario_to_dict(sample_base_scenario(planned)).items() if v not in (None, [], {}, "")}
+    return (_SCENARIO_HEADER + yaml.safe_dump(d, allow_unicode=True, sort_keys=False, width=110)).encode("utf-8")
 
 
 def sample_data_dir():

@@ -1,0 +1,218 @@
+"""The sizing decision, computed from the numbers in both directions (docs/reports.md, "Decision").
+
+For each baseline plant (pilot formula, master-plan method, MOE unit loads) against the ML
+need for treatment capacity:
+
+- the signed gap [m3/d] = baseline capacity - ML need P50 (negative: the baseline is smaller
+  than the need; 1 m3 of sewage weighs 1 t, so the same number is the gap in t/d);
+- the probability that the baseline plant is too small, P(need > capacity), and too large,
+  P(need < review trigger x capacity): even at full build-out the plant would run below the
+  80% utilisation at which expansion is reviewed, so part of it stays idle;
+- the direction, by where the capacity falls against the need's interval: ``under`` below its
+  lower bound, ``over`` above its upper bound, ``about_right`` inside it;
+- if too small: the expected cost of the expansion it forces, E[cost(max(need - capacity, 0))]
+  from the expansion cost curve, and the year the need (scenario P50 by year) first passes the
+  capacity; the pilot report's four reference expansions are given beside it;
+- if too large: the stranded capital E[max(cost(capacity) - cost(need), 0)] and its fee effect.
+
+Every money figure is an expected cost >= 0; no "saving" is ever computed as a difference
+that could turn negative.
+
+The ML need is log-normal through the P50 and the upper bound of the calibrated
+district-total interval at the level it *attains* with the number of calibration districts
+(:func:`sewerplan.model.ml.intervals.attained_level`; 7/9 = 78% with 8 districts), not the
+nominal 90%: :class:`NeedDistribution`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
+from ..errors import ParameterError
+from ..units import KRW_PER_100M
+from . import finance
+
+__all__ = ["DIRECTIONS", "NeedDistribution", "BaselineDecision", "ReferenceProject", "reference_projects",
+           "decide", "decide_all", "first_year_above"]
+
+DIRECTIONS = ("under", "about_right", "over")
+_N_QUANTILES = 399
+
+
+@dataclass(frozen=True)
+class NeedDistribution:
+    """The ML need for treatment capacity [m3/d] (design day-max incl. infiltration), log-normal.
+
+    Attributes
+    ----------
+    p50_m3_per_day, lower_m3_per_day, upper_m3_per_day : float
+        Centre and bounds of the calibrated interval [m3/d].
+    level : float
+        Two-sided level [-] the bounds attain with ``n_calibration_districts`` (not the nominal).
+    n_calibration_districts : int
+        Held-out districts the interval rests on (printed beside every probability).
+    source : str
+        Which distribution: ``district_total_interval`` (calibrated district-total interval,
+        applied to the town total) or ``scenario_simulation`` (the scenario's simulated totals).
+    """
+
+    p50_m3_per_day: float
+    lower_m3_per_day: float
+    upper_m3_per_day: float
+    level: float
+    n_calibration_districts: int
+    source: str = "district_total_interval"
+
+    def __post_init__(self):
+        if not 0 < self.p50_m3_per_day <= self.upper_m3_per_day:
+            raise ParameterError("p50_m3_per_day", self.p50_m3_per_day, f"in (0, upper {self.upper_m3_per_day}]")
+        if not 0 < self.level < 1:
+            raise ParameterError("level", self.level, "(0, 1)")
+
+    @property
+    def sigma(self) -> float:
+        """ln-scale spread [-]: ln(upper / P50) / z, z the normal quantile of 0.5 + level / 2."""
+        from scipy.stats import norm
+
+        return math.log(self.upper_m3_per_day / self.p50_m3_per_day) / float(norm.ppf(0.5 + self.level / 2))
+
+    def probability_above(self, capacity_m3_per_day: float) -> float:
+        """P(need > capacity) [-]."""
+        from scipy.stats import norm
+
+        if self.sigma == 0:
+            return float(self.p50_m3_per_day > capacity_m3_per_day)
+        return float(1 - norm.cdf(math.log(capacity_m3_per_day / self.p50_m3_per_day) / self.sigma))
+
+    def quantile_grid(self, n: int = _N_QUANTILES) -> np.ndarray:
+        """``n`` equally likely needs [m3/d] (mid-point quantiles) for expectations."""
+        from scipy.stats import norm
+
+        z = norm.ppf((np.arange(n) + 0.5) / n)
+        return self.p50_m3_per_day * np.exp(self.sigma * z)
+
+
+@dataclass(frozen=True)
+class ReferenceProject:
+    """One of the pilot report's reference expansions of similar new towns."""
+
+    name: str
+    name_en: str
+    cost_krw: float
+    start_year: int
+    end_year: int
+    added_capacity_m3_per_day: float | None
+    note: str
+
+
+@lru_cache(maxsize=1)
+def reference_projects() -> tuple[ReferenceProject, ...]:
+    """파주 운정, 남양주, 인천 검단, 아산 (``model/data/kr_expansion_seed_projects.csv``)."""
+    from io import StringIO
+    from importlib import resources
+
+    text = resources.files("sewerplan.model").joinpath("data", "kr_expansion_seed_projects.csv").read_text("utf-8")
+    df = pd.read_csv(StringIO(text))
+    return tuple(ReferenceProject(r.project, r.project_en, float(r.cost_100m_krw) * KRW_PER_100M, int(r.start_year),
+                                  int(r.end_year), None if pd.isna(r.added_capacity_m3_per_day)
+                                  else float(r.added_capacity_m3_per_day), str(r.note))
+                 for r in df.itertuples())
+
+
+@dataclass
+class BaselineDecision:
+    """One baseline plant against the ML need. Capacities [m3/d], money [KRW], probabilities [-]."""
+
+    method: str
+    capacity_m3_per_day: float
+    need_p50_m3_per_day: float
+    gap_m3_per_day: float  # capacity - need P50; < 0 when the baseline is below the need
+    direction: str  # one of DIRECTIONS
+    probability_too_small: float  # P(need > capacity)
+    probability_too_large: float  # P(need < review trigger x capacity)
+    expected_expansion_krw: float  # E[cost of the later expansion], >= 0
+    expansion_m3_per_day: float  # max(need P50 - capacity, 0)
+    expansion_year: int | None  # first year the scenario's P50 need passes the capacity
+    stranded_capital_krw: float  # E[capital in capacity above the need], >= 0
+    stranded_fee_krw_per_m3: float
+    stranded_fee_4p_krw_per_month: float
+
+    @property
+    def gap_t_per_day(self) -> float:
+        """The gap in t/d (1 m3 of sewage = 1 t), the pilot's unit."""
+        return self.gap_m3_per_day
+
+
+def first_year_above(years, need_by_year_m3_per_day, capacity_m3_per_day: float) -> int | None:
+    """First year whose need [m3/d] exceeds the capacity [m3/d], or None."""
+    for y, q in zip(years, need_by_year_m3_per_day):
+        if q is not None and q > capacity_m3_per_day:
+            return int(y)
+    return None
+
+
+def _direction(capacity: float, need: NeedDistribution) -> str:
+    """under / about_right / over by where the capacity falls against the need's interval."""
+    if capacity < need.lower_m3_per_day:
+        return "under"
+    if capacity > need.upper_m3_per_day:
+        return "over"
+    return "about_right"
+
+
+def _expected_costs(capacity: float, grid: np.ndarray, curve) -> tuple[float, float]:
+    """(expected expansion cost, expected stranded capital) [KRW] over the need grid, both >= 0."""
+    expansion = curve.cost(np.maximum(grid - capacity, 0.0))
+    stranded = np.maximum(float(curve.cost(capacity)) - curve.cost(np.minimum(grid, capacity)), 0.0)
+    return float(np.mean(expansion)), float(np.mean(stranded))
+
+
+def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, curve=None,
+           billed_m3_per_day: float | None = None, years=None, need_by_year_m3_per_day=None,
+           params: DesignParameters = DEFAULT_PARAMETERS, discount_rate=None, asset_life_years=None) -> BaselineDecision:
+    """The decision for one baseline plant against the ML need.
+
+    Parameters
+    ----------
+    method : str
+        Baseline key (``pilot_formula``, ``master_plan``, ``unit_load``).
+    capacity_m3_per_day : float
+        The baseline's plant capacity = its design day-max [m3/d].
+    need : NeedDistribution
+    curve : CostCurve, str or float, optional
+        Expansion cost curve; default ``korea_2001_2025`` (21 sourced projects).
+    billed_m3_per_day : float, optional
+        Billed water the fee is spread over [m3/d]; default the need's P50 / return ratio x 0.75.
+    years, need_by_year_m3_per_day : sequences, optional
+        The scenario's P50 need by year [m3/d], to find the year an expansion is forced.
+    """
+    cap = float(capacity_m3_per_day)
+    if not cap > 0:
+        raise ParameterError("capacity_m3_per_day", capacity_m3_per_day, "> 0 m3/d")
+    c = finance._resolve_curve(curve)
+    grid = need.quantile_grid()
+    expansion, stranded = _expected_costs(cap, grid, c)
+    billed = billed_m3_per_day or float(finance.billed_volume_from_sewage(
+        need.p50_m3_per_day * params.day_average_to_day_max / (1 + params.infiltration_ratio)))
+    fee = finance.fee_impact(stranded, billed, discount_rate=discount_rate, asset_life_years=asset_life_years)
+    year = first_year_above(years, need_by_year_m3_per_day, cap) if years is not None else None
+    return BaselineDecision(
+        method=method, capacity_m3_per_day=cap, need_p50_m3_per_day=need.p50_m3_per_day,
+        gap_m3_per_day=cap - need.p50_m3_per_day, direction=_direction(cap, need),
+        probability_too_small=need.probability_above(cap),
+        probability_too_large=1.0 - need.probability_above(params.plant_utilisation * cap),
+        expected_expansion_krw=expansion, expansion_m3_per_day=max(need.p50_m3_per_day - cap, 0.0),
+        expansion_year=year, stranded_capital_krw=stranded, stranded_fee_krw_per_m3=fee.krw_per_m3,
+        stranded_fee_4p_krw_per_month=fee.households[3]["krw_per_month"],
+    )
+
+
+def decide_all(baselines: dict, need: NeedDistribution, **kwargs) -> list[BaselineDecision]:
+    """:func:`decide` for every baseline ``{method: capacity [m3/d]}`` with a capacity > 0, in order."""
+    return [decide(m, cap, need, **kwargs) for m, cap in baselines.items() if cap and cap > 0]
