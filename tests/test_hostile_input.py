@@ -254,7 +254,7 @@ def test_bundle_with_broken_base64_is_one_clear_error(tmp_path):
 
 def _set_flow(value):
     def edit(d):
-        d["planned"][0]["conventional"]["day_max_m3_per_day"] = value
+        d["planned"][0]["pilot_formula"]["day_max_m3_per_day"] = value
     return edit
 
 

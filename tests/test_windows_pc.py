@@ -147,7 +147,7 @@ def _write_results(path, synthetic):
 
     b = pd.DataFrame({"building_id": ["A", "B"], "district": ["1", "2"], "households": [10.0, 20.0],
                       "approval_year": [2019.0, 2020.0], "floor_area_m2": [1234.5, 99.0],
-                      "conventional_m3_per_day": [1.25, 2.5]})
+                      "pilot_formula_m3_per_day": [1.25, 2.5]})
     d = pd.DataFrame({"district": ["1", "2"], "buildings": [1, 1], "households": [10.0, 20.0]})
     return write_results_workbook(path, b, d, synthetic=synthetic)
 
@@ -160,7 +160,7 @@ def test_workbook_counts_and_years_formatted_as_whole_numbers_and_panes_kept(tmp
     fmt = {ws.cell(2 if not synthetic else 4, c).value: ws.cell(first, c).number_format
            for c in range(1, ws.max_column + 1)}
     assert fmt["households"] == "#,##0" and fmt["approval year"] == "0"
-    assert fmt["floor area [m2]"] == "#,##0.0" and fmt["conventional, day max [m3/d]"] == "#,##0.00"
+    assert fmt["floor area [m2]"] == "#,##0.0" and fmt["pilot formula, day max [m3/d]"] == "#,##0.00"
     assert ws.freeze_panes == f"C{first}"
     assert ws.column_dimensions["A"].width >= 10
     d = wb.worksheets[1]
@@ -173,13 +173,13 @@ def test_scenario_comparison_workbook_has_korean_headers_and_synthetic_label(tmp
     from sewerplan.model.outputs.scenario_outputs import write_comparison
 
     by_year = pd.DataFrame({"year": [2030, 2031], "scenario": ["기본", "기본"],
-                            "conventional_capacity_m3_per_day": [100.0, 110.0]})
+                            "pilot_formula_capacity_m3_per_day": [100.0, 110.0]})
     summary = pd.DataFrame({"scenario": ["기본"], "households": [1000.0], "year_exceeded_ml_p50": [2033.0]})
     out = write_comparison(by_year, summary, tmp_path / "compare.xlsx", synthetic=True)
     wb = openpyxl.load_workbook(out)
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows(max_row=4) for c in row if c.value]
     assert any("합성" in c and "synthetic" in c for c in cells)
-    assert {"연도", "시나리오", "기존 방식 필요 처리용량 (㎥/일)", "처리장 초과 연도: ML P50"} <= set(cells)
+    assert {"연도", "시나리오", "기존 방식 처리용량 (㎥/일)", "처리장 초과 연도: ML P50"} <= set(cells)
     by_year_sheet = wb.worksheets[1]
     assert by_year_sheet.freeze_panes == "C5" and by_year_sheet["A5"].number_format == "0"
     assert wb.worksheets[0]["C5"].number_format == "0"  # a year, not 2,033.00

@@ -571,7 +571,7 @@ def what_it_changes(planned: pd.DataFrame, local: LocalLoadTable, params: Design
         out[key] = {
             "sewage_day_max_m3_per_day": q,
             **{f"{k}_m3_per_day": float(flows[k]) for k in ("day_average", "day_max", "hour_max")},
-            "plant_capacity_m3_per_day": float(plant_capacity(float(flows["day_max"]), params=params)),
+            "plant_capacity_m3_per_day": float(plant_capacity(float(flows["day_max"]))),
             "causer_charge_krw": float(causer_charge(q, price)),
         }
     return out
