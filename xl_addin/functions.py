@@ -388,7 +388,9 @@ SAMPLE_WORDS = {"sample": "base", "예시": "base", "표본": "base", "sample_ba
 
 _SCENARIO_METHODS = {
     "": "ml", "ml": "ml", "p": "ml", "예측": "ml",
-    "conventional": "conventional", "관행": "conventional", "기존": "conventional", "인구원단위": "conventional",
+    "pilot_formula": "pilot_formula", "pilot": "pilot_formula", "기존방식": "pilot_formula", "기존": "pilot_formula",
+    "conventional": "pilot_formula", "관행": "pilot_formula", "인구원단위": "pilot_formula",  # names before 0.3
+    "master_plan": "master_plan", "기본계획": "master_plan", "기본계획방식": "master_plan",
     "unit_load": "unit_load", "unitload": "unit_load", "환경부": "unit_load", "원단위": "unit_load",
     "환경부원단위": "unit_load",
 }
@@ -507,10 +509,11 @@ def _one_number(f, arg, value, hint, **limits):
     scenario_file="시나리오 파일 전체 경로(.xlsx/.yaml) 또는 sample(번들 예시). Full path of a scenario file, or sample.",
     year="연도 [년], 셀 또는 열, 시나리오 기간 안. Year [year], a cell or a column, within the scenario's years.",
     confidence="신뢰수준 [-], 빈칸=시나리오 값(0.9 = P90). ML만. Confidence [-], blank = the scenario's (0.9). ML only.",
-    method="ml(빈칸), conventional(관행), unit_load(환경부 원단위). Method: ml (blank), conventional or unit_load.",
+    method="ml(빈칸), pilot_formula(기존방식), master_plan(기본계획), unit_load(환경부 원단위). "
+           "Method: ml (blank), pilot_formula, master_plan or unit_load.",
 )
 def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
-    """시나리오의 연도별 필요 처리용량 [㎥/일] = 일최대(침입수 포함) ÷ 가동률; ML은 신뢰수준 분위. Capacity needed in a year [m3/d] for a scenario, ML at a confidence."""
+    """시나리오의 연도별 필요 처리용량 [㎥/일] = 계획 일최대(침입수 한 번 포함); ML은 신뢰수준 분위. Capacity needed in a year [m3/d] = design day max (infiltration once), ML at a confidence."""
     from sewerplan.model.planning.scenario_run import capacity_needed
 
     f = "SEWER_SCENARIO_CAPACITY"
@@ -551,7 +554,7 @@ def SEWER_SCENARIO_CAPACITY(scenario_file, year, confidence=None, method=None):
     plant_capacity_m3_per_day="비교할 처리장 용량 [㎥/일], 빈칸=시나리오 값. Plant capacity to compare [m3/d], blank = the scenario's.",
 )
 def SEWER_SCENARIO_CAPACITY_BY_YEAR(scenario_file, confidence=None, plant_capacity_m3_per_day=None):
-    """연도별 필요 처리용량 표 [㎥/일]: 관행, 환경부 원단위, ML P10/P50/P90, 신뢰수준, 처리장 초과 확률 (머리글 포함). Capacity needed by year table [m3/d] with headers."""
+    """연도별 필요 처리용량 표 [㎥/일]: 기존 방식, 기본계획, 환경부 원단위, ML P10/P50/P90, 신뢰수준, 처리장 초과 확률 (머리글 포함). Capacity needed by year table [m3/d] with headers."""
     from sewerplan.model.planning.scenario_run import capacity_by_year
     from sewerplan.model.outputs.workbook import column_label
 

@@ -92,7 +92,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "enter.population_number": ("인구를 숫자로 입력하세요.", "Enter the population as a number."),
     "enter.flows": ("오수량이 있는 범위를 지정하세요.", "Select cells with flows."),
     "enter.flows_number": ("오수량(㎥/일)을 숫자로 입력하세요.", "Enter flows in m3/d as numbers."),
-    "enter.utilisation_number": ("가동률을 숫자로 입력하세요(예: 0.8).", "Enter utilisation as a number (e.g. 0.8)."),
     "enter.capex": ("시설비(원)를 입력하세요.", "Enter the capital cost in KRW."),
     "enter.capex_number": ("시설비(원)를 숫자로 입력하세요.", "Enter the cost in KRW as a number."),
     "enter.billed_volume": ("부과 수량(㎥/일)을 입력하세요.", "Enter the billed volume in m3/d."),
@@ -120,7 +119,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "range.floor_area": ("음수가 아닌 연면적(㎡)을 입력하세요.", "Enter an area >= 0 m2."),
     "range.population": ("인구는 0보다 커야 합니다.", "Population must be > 0."),
     "range.flows": ("오수량은 0 이상이어야 합니다.", "Flows must be >= 0."),
-    "range.utilisation": ("0 초과 1 이하여야 합니다.", "Must be in (0, 1]."),
     "range.household_size": ("1~6인 가구만 실측 사용량이 있습니다.", "Measured use exists for 1-6 person households."),
     "range.discount_rate": ("0 이상 1 미만이어야 합니다.", "Must be in [0, 1)."),
     "range.coverage": ("0과 1 사이여야 합니다.", "Must be between 0 and 1."),
@@ -128,7 +126,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "range.confidence": ("0 초과 1 미만이어야 합니다(예: 0.9).", "Must be in (0, 1), e.g. 0.9."),
     # --- one cell expected (labels as the messages have always read)
     "single_cell.basis": ("basis(유량 기준)는 셀 하나로 지정하세요.", "basis must be a single cell."),
-    "single_cell.utilisation": ("utilisation(가동률)은 셀 하나로 지정하세요.", "utilisation must be a single cell."),
     "single_cell.coverage": ("coverage(포함확률)는 셀 하나로 지정하세요.", "coverage must be a single cell."),
     "single_cell.method": ("method(산정식)는 셀 하나로 지정하세요.", "method must be a single cell."),
     "single_cell.scenario_file": ("scenario_file(시나리오 파일)은 셀 하나로 지정하세요.",
@@ -137,8 +134,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "choices.peak_method": ("harmon, babbitt, gifft, korean", "harmon, babbitt, gifft, korean"),
     "choices.basis": ("day_max(일최대), day_average(일평균, ML), pilot(기존방식: ×1.1 포함)",
                       "day_max(일최대), day_average(일평균, ML), pilot(기존방식: x1.1 included)"),
-    "choices.scenario_method": ("ml, conventional(관행), unit_load(환경부 원단위)",
-                                "ml, conventional(관행), unit_load(환경부 원단위)"),
+    "choices.scenario_method": ("ml, pilot_formula(기존방식), master_plan(기본계획), unit_load(환경부 원단위)",
+                                "ml, pilot_formula, master_plan, unit_load"),
     # --- function-specific messages (functions.py)
     "basis_required": ("basis(유량 기준)를 입력하세요: 일최대(설계 방식), 일평균(SEWER_ML 결과) 또는 기존방식. 빈칸이면 "
                        "일평균을 일최대로 잘못 읽어 용량이 25% 작게 나옵니다.",

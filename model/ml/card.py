@@ -18,8 +18,8 @@ __all__ = ["build_card", "library_versions", "card_path_for", "prediction_note",
 
 INTENDED_USE = (
     "Planning-stage estimate of day-average sewage per building [m3/d] and per district from "
-    "plan / building-register attributes, to compare with the conventional and MOE unit-load "
-    "design methods. 계획 단계 건축물별 일평균 오수량 추정 (기존 방법과 비교용)."
+    "plan / building-register attributes, to compare with the pilot formula, the master-plan "
+    "method and the MOE unit loads. 계획 단계 건축물별 일평균 오수량 추정 (기존 방식·기본계획·환경부 원단위와 비교용)."
 )
 LIMITS = [
     "Day-average flow, not a design day-max or hour-max: convert with the ratios of "
