@@ -61,6 +61,11 @@ def existing_section(bundle: ResultsBundle, lang: str) -> dict:
     A public page: no value covers fewer than ``metadata.min_public_cell_buildings`` buildings;
     small districts are merged into one row (or all values left out) and the page says so.
     """
+    labels = {k: text(lang, f"hearing.existing.{k}")
+              for k in ("district", "buildings", "observed", "pilot_formula", "ml", "unit")}
+    if not bundle.existing:  # no existing-town check in this bundle: no section
+        return {"existing_heading": "", "existing_labels": labels, "existing_rows": [], "existing_notes": [],
+                "existing_merged": []}
     existing = town_names(bundle, lang)[1]
     minimum = bundle.metadata.min_public_cell_buildings
     published, merged = _published_existing(bundle, lang)
@@ -73,8 +78,6 @@ def existing_section(bundle: ResultsBundle, lang: str) -> dict:
         notes.insert(0, text(lang, "hearing.existing.suppressed", min=minimum))
     elif merged:
         notes.insert(0, text(lang, "hearing.existing.merged", min=minimum, districts=", ".join(merged)))
-    labels = {k: text(lang, f"hearing.existing.{k}")
-              for k in ("district", "buildings", "observed", "pilot_formula", "ml", "unit")}
     return {"existing_heading": text(lang, "hearing.existing.heading", existing_town=existing),
             "existing_labels": labels, "existing_rows": rows, "existing_notes": notes,
             "existing_merged": merged}

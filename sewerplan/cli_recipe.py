@@ -186,8 +186,8 @@ _COMPARED = (("pilot_formula", "pilot formula 기존 방식"), ("master_plan", "
 
 def _comparison_table(s: dict) -> Table:
     """Observed vs each method per held-out district [m3/d], signed error observed - method in t/d."""
-    t = Table(title="Existing town, held-out districts: day-average sewage [m3/d]; 오차 = observed 실측 - method "
-                    "추정 [t/d] / 기존 시가지 (교차검증)")
+    t = Table(title=Text("Existing town, held-out districts: day-average sewage [m3/d]; 오차 = observed 실측 - "
+                         "method 추정 [t/d] / 기존 시가지 (교차검증)"))
     t.add_column("district 구역")
     for c in ("observed 실측", *(label for _, label in _COMPARED)):
         t.add_column(c, justify="right")

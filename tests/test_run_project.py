@@ -180,3 +180,31 @@ def test_monitor_flags_a_district_30_percent_above_and_not_one_within(renamed_ru
     for f in (tmp_path / "mon").glob("*.csv"):
         text = f.read_text(encoding="utf-8-sig")
         assert "박영희" not in text and "N500000" not in text
+
+
+def test_a_project_can_use_a_model_file_and_a_block_plan_only(renamed_run, tmp_path):
+    """model.train: false with model.file; the planned town given only as a block plan (scenario file)."""
+    import shutil
+
+    out, _ = renamed_run
+    project_dir = out.parent / "project"
+    for name in ("sewerplan_model.skops", "sewerplan_model.card.json"):
+        shutil.copy(out / "model" / name, project_dir / "data" / name)
+    project = yaml.safe_load((project_dir / "누리지구.yaml").read_text(encoding="utf-8"))
+    project["planned_town"].pop("buildings")
+    project["model"] = {"train": False, "file": "data/sewerplan_model.skops"}
+    path = project_dir / "블록계획.yaml"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out2"), "--no-reports"])
+    assert result.exit_code == 0, result.output
+    assert "cross-validates" in result.output and "block plan" in result.output
+    assert not list((tmp_path / "out2").glob("model/*.skops"))  # the given model is used, not trained again
+    bundle = ResultsBundle.from_json(tmp_path / "out2" / "results.json")
+    first = ResultsBundle.from_json(out / "results.json")
+    assert bundle.metadata.model_card.model_id == first.metadata.model_card.model_id
+    assert [d.district for d in bundle.planned] == [f"누리{i}단계" for i in range(1, 7)]
+    buildings = pd.read_csv(tmp_path / "out2" / "planned_town_buildings.csv", dtype=str)
+    assert buildings["building_id"].str.startswith("S-").all()  # expanded from the blocks
+    # the block plan holds the same floor area as the building table, so the forecast is close to it
+    assert bundle.planned_total.ml.day_average_m3_per_day == pytest.approx(
+        first.planned_total.ml.day_average_m3_per_day, rel=0.15)
