@@ -76,6 +76,7 @@ def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx = _base(bundle, lang, "hearing")
     money = money_figures(bundle, options or FinanceOptions())
     ctx.update(hearing.what_section(bundle, money, lang))
+    ctx.update(hearing.existing_section(bundle, lang))
     ctx.update(hearing.bill_section(money, lang))
     ctx.update(hearing.odour_section(money, lang))
     ctx.update(hearing.qa_section(bundle, lang))

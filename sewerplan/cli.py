@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from sewerplan import __version__, cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_scenario, cli_unitloads
+from sewerplan import (__version__, cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_run, cli_scenario,
+                       cli_unitloads)
 
 app = typer.Typer(
     name="sewerplan",
@@ -37,11 +38,12 @@ def _root(
 #   estimate, uses                 design methods on a building table (cli_estimate)
 #   train, predict, benchmark      the ML model (cli_ml)
 #   prepare, demo, sample          municipality recipe and the synthetic sample town (cli_recipe)
+#   run, init, monitor             a city's project file end to end; after occupancy (cli_run)
 #   report                         PDF briefings (cli_report)
 #   excel                          template workbook and Office.js server (cli_excel)
 #   scenario                       planning scenarios (cli_scenario)
 #   unitloads                      the city's own unit loads for an ordinance revision (cli_unitloads)
-for _area in (cli_estimate, cli_ml, cli_recipe, cli_report, cli_excel, cli_scenario, cli_unitloads):
+for _area in (cli_estimate, cli_ml, cli_recipe, cli_run, cli_report, cli_excel, cli_scenario, cli_unitloads):
     _area.register(app)
 
 

@@ -1,4 +1,8 @@
-"""``sewerplan prepare``, ``sewerplan demo`` and ``sewerplan sample``: the municipality recipe."""
+"""``sewerplan prepare``, ``sewerplan demo`` and ``sewerplan sample``: the municipality recipe.
+
+``demo`` is ``sewerplan run`` (:mod:`sewerplan.cli_run`) on the bundled sample project; both print
+the run with :func:`print_run`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
@@ -29,10 +34,12 @@ def _require_files(*files: tuple) -> None:
             raise InputFileError(f"{what} file not found: {p} / 파일이 없습니다: {p}")
 
 
-def _prepare_with_progress(register, billing, out, district_column, household_mix, force):
+def _prepare_with_progress(register, billing, out, district_column, household_mix, force, key_file=None):
     """Join billing to the register with a progress bar and write the outputs; ``(prepared, paths)``."""
     from sewerplan.model.intake.prepare import prepare_training_table, write_prepared
+    from sewerplan.model.intake.privacy import load_key
 
+    key = load_key(key_file)
     with _progress() as bar:
         n_steps = 4 if household_mix is None else 5
         task = bar.add_task("prepare", total=n_steps)
@@ -41,7 +48,7 @@ def _prepare_with_progress(register, billing, out, district_column, household_mi
             bar.update(task, description=msg, advance=1)
 
         prepared = prepare_training_table(register, billing, district_column=district_column, progress=step,
-                                          household_mix=household_mix)
+                                          household_mix=household_mix, pseudonym_key=key)
         paths = write_prepared(prepared, out, force=force, inputs=(register, billing, household_mix))
         bar.update(task, description="done / 완료", completed=n_steps)
     return prepared, paths
@@ -69,7 +76,17 @@ def _match_report_rows(r: dict, paths: dict) -> list[tuple[str, str]]:
         ("buildings without meters / 계량기 없는 건축물", f"{m['buildings_without_meters']:,} -> {paths['buildings_without_meters'].name}"),
         ("short records (<12 months) / 12개월 미만", f"{m['buildings_short_record']:,}"),
         ("matched volume share / 연계 수량 비율", f"{(m['matched_volume_share'] or 0) * 100:.1f}%"),
+        *_privacy_rows(r.get("privacy")),
     ]
+
+
+def _privacy_rows(pv: dict | None) -> list[tuple[str, str]]:
+    """(label, value) rows on pseudonyms and dropped columns (intake.privacy)."""
+    if not pv:
+        return []
+    dropped = pv["billing_columns_dropped"] + pv.get("register_columns_dropped", [])
+    return [("customer numbers / 고객번호", f"pseudonymised 가명처리 (key 키: {pv['key_source']}, id {pv['key_id']})"),
+            ("columns dropped / 삭제한 열", ", ".join(dropped) if dropped else "none / 없음")]
 
 
 def _household_mix_rows(hm: dict | None, paths: dict) -> list[tuple[str, str]]:
@@ -98,6 +115,9 @@ def prepare(
         None, "--household-mix",
         help="Household-size composition per building (counts or shares of 1..5+ person households; "
              "Statistics Korea / 주민등록) / 건축물별 가구원수 구성"),
+    key_file: Optional[Path] = typer.Option(
+        None, "--key-file", help="Pseudonym key file for customer numbers (default: SEWERPLAN_PSEUDONYM_KEY, else a "
+                                 "one-off key) / 고객번호 가명처리 키 파일"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
 ):
     """Join billing to buildings: training table with observed sewage + match report.
@@ -106,10 +126,11 @@ def prepare(
     """
     with user_errors():
         _require_files((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
-                       (household_mix, "household composition / 가구원수 구성"))
+                       (household_mix, "household composition / 가구원수 구성"), (key_file, "pseudonym key / 가명처리 키"))
         _check_prepare_out(out, force, (register, billing, household_mix))
         with output_run(out, "prepare"):
-            prepared, paths = _prepare_with_progress(register, billing, out, district_column, household_mix, force)
+            prepared, paths = _prepare_with_progress(register, billing, out, district_column, household_mix, force,
+                                                     key_file)
         t = Table(title="Match report / 연계 결과", show_header=False)
         for k, v in _match_report_rows(prepared.report, paths) + _household_mix_rows(
                 prepared.report.get("household_mix"), paths):
@@ -122,13 +143,13 @@ def prepare(
 def demo(
     out: Path = typer.Option(Path("sewerplan-output"), "--out", help="Output folder / 출력 폴더"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
-    seed: int = typer.Option(0, "--seed", help="Random seed of the ML training / 학습 난수 시드"),
-    learner: str = typer.Option("auto", "--learner", help="auto, hgb_log, ridge_log, hgb_poisson or blend"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed of the ML training / 학습 난수 시드"),
+    learner: Optional[str] = typer.Option(None, "--learner", help="auto, hgb_log, ridge_log, hgb_poisson or blend"),
     no_reports: bool = typer.Option(False, "--no-reports", help="Skip the PDF briefings / PDF 생략"),
 ):
-    """Run the whole recipe on the bundled synthetic sample town.
+    """Run the whole recipe on the bundled synthetic sample town (sewerplan run on its project file).
 
-    번들된 합성 예시 도시로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 보고서)을 실행합니다.
+    번들된 합성 예시 도시의 프로젝트 파일로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 보고서)을 실행합니다.
     """
     from sewerplan.recipe.demo import run_demo
 
@@ -141,15 +162,22 @@ def demo(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_demo(out, force=force, progress=step, learner=learner, reports=not no_reports, seed=seed)
-        s = result.summary
-        out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]"
-                          if s["synthetic"] else "")
-        out_console.print(_comparison_table(s))
-        for line in _capacity_lines(s):
-            out_console.print(line)
-        for w in result.warnings:
-            console.print(f"[yellow]warning:[/] {w}")
-        out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
+        print_run(result, start)
+
+
+def print_run(result, start: float) -> None:
+    """The run's headline: synthetic label, comparison table, capacities and decisions, warnings, folder."""
+    s = result.summary
+    if s["synthetic"]:
+        out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]")
+    out_console.print(f"{s['names']['town']} / {s['names']['existing_town']}", markup=False, highlight=False)
+    out_console.print(_comparison_table(s))
+    for line in _capacity_lines(s):
+        out_console.print(line, markup=False, highlight=False)
+    for w in result.warnings:
+        console.print("[yellow]warning:[/]", end=" ")
+        console.print(w, markup=False, highlight=False)
+    out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
 
 
 _COMPARED = (("pilot_formula", "pilot formula 기존 방식"), ("master_plan", "master plan 기본계획"),
@@ -158,13 +186,13 @@ _COMPARED = (("pilot_formula", "pilot formula 기존 방식"), ("master_plan", "
 
 def _comparison_table(s: dict) -> Table:
     """Observed vs each method per held-out district [m3/d], signed error observed - method in t/d."""
-    t = Table(title="Existing town, held-out districts: day-average sewage [m3/d]; 오차 = observed 실측 - method "
-                    "추정 [t/d] / 기존 시가지 (교차검증)")
+    t = Table(title=Text("Existing town, held-out districts: day-average sewage [m3/d]; 오차 = observed 실측 - "
+                         "method 추정 [t/d] / 기존 시가지 (교차검증)"))
     t.add_column("district 구역")
     for c in ("observed 실측", *(label for _, label in _COMPARED)):
         t.add_column(c, justify="right")
     for r in s["existing_town_districts"]:
-        t.add_row(r["district"], f"{r['observed']:,.0f}",
+        t.add_row(Text(str(r["district"])), f"{r['observed']:,.0f}",
                   *(f"{r[m]:,.0f}\n오차: {r[m + '_error_t_per_day']:+,.0f}t" for m, _ in _COMPARED))
     return t
 

@@ -48,7 +48,8 @@ def test_prepare_register_and_billing(tmp_path, header, encoding):
     paths = write_prepared(p, tmp_path / "out", inputs=(reg, bill))
     report = json.loads(paths["match_report"].read_text(encoding="utf-8"))
     assert report["match"]["meters_total"] == 3
-    assert "X1" in paths["unmatched_meters"].read_text(encoding="utf-8-sig")
+    unmatched = paths["unmatched_meters"].read_text(encoding="utf-8-sig")
+    assert "외곽동" in unmatched and "X1" not in unmatched  # customer numbers are pseudonymised (intake.privacy)
     assert "P4" in paths["rejected_register"].read_text(encoding="utf-8-sig")
     with pytest.raises(InputFileError, match="--force"):
         write_prepared(p, tmp_path / "out")

@@ -53,6 +53,8 @@ def _variants():
     forward_sc.capacity.pilot_formula_m3_per_day, about_no_sc.capacity.pilot_formula_m3_per_day = 20000.0, 12000.0
     exact = example_bundle()  # enough calibration districts for the nominal level
     exact.capacity.interval_level, exact.capacity.n_calibration_districts = 0.9, 40
+    exact.metadata.min_public_cell_buildings = 300  # the hearing merges small districts ...
+    sparse.metadata.min_public_cell_buildings = 10_000  # ... or shows none
     return [
         example_bundle(), forward, about, exact, forward_sc, about_no_sc,
         example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),

@@ -11,7 +11,8 @@ Output files (in the output folder)
 -----------------------------------
 ``training_table.csv``           canonical building table + observed_m3_per_day, n_meters, billing_months,
                                  short_record, meter_match
-``match_report.json``            counts, rules and file list
+``match_report.json``            counts, rules, file list and the ``privacy`` section (pseudonym method,
+                                 key source and id, columns dropped; :mod:`.privacy`)
 ``unmatched_meters.csv``         meters joined to no building, with the reason
 ``buildings_without_meters.csv`` buildings no meter was joined to
 ``meter_building_links.csv``     every meter-building pair with its share and split rule
@@ -38,6 +39,7 @@ from ..errors import InputFileError
 from ..fileio import check_outputs, write_csv_atomic, write_json_atomic
 from .inventory import load_buildings
 from .matching import SPLIT_RULES, match_meters
+from .privacy import drop_personal_columns, load_key, protect_billing
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
 
 __all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES", "HOUSEHOLD_MIX_FILES"]
@@ -78,7 +80,8 @@ class PreparedData:
 
 def prepare_training_table(register, billing, district_column: str | None = None,
                            params: DesignParameters = DEFAULT_PARAMETERS, synthetic: bool = False,
-                           misread_ratio: float = 4.0, progress=None, household_mix=None) -> PreparedData:
+                           misread_ratio: float = 4.0, progress=None, household_mix=None,
+                           pseudonym_key=None) -> PreparedData:
     """Build the training table with observed day-average sewage per building.
 
     Parameters
@@ -100,6 +103,10 @@ def prepare_training_table(register, billing, district_column: str | None = None
         Household-size composition per building or parcel (counts or shares of 1..5+ person
         households, :func:`household_composition.read_household_mix`); joined to the
         residential buildings as ``hh_share_1`` .. ``hh_share_5plus``.
+    pseudonym_key : privacy.PseudonymKey, optional
+        Key of the customer-number pseudonyms; default :func:`privacy.load_key` (environment
+        variable, else a one-off key). No output holds a raw customer number, name or phone
+        number (:mod:`.privacy`).
 
     Returns
     -------
@@ -110,6 +117,8 @@ def prepare_training_table(register, billing, district_column: str | None = None
     buildings, rejected_register = load_buildings(register, district_column=district_column, skip_invalid=True)
     say("reading the billing records / 요금 부과자료 읽는 중")
     records, rejected_billing = _read_usable_billing(billing)
+    records, rejected_billing, buildings, rejected_register, privacy_report = _protect_personal_data(
+        records, rejected_billing, buildings, rejected_register, pseudonym_key)
     kept, flagged = screen_meter_months(records, misread_ratio=misread_ratio)
     meters = meter_day_averages(kept, params=params)
     say("joining meters to buildings / 계량기-건축물 연계 중")
@@ -125,6 +134,7 @@ def prepare_training_table(register, billing, district_column: str | None = None
     billing_counts = _billing_counts(records, rejected_billing, kept, flagged, meters)
     report = _prepare_report(_input_names(register, billing, household_mix), synthetic, params, misread_ratio,
                              register_counts, billing_counts, result.counts, table, mix_report)
+    report["privacy"] = privacy_report
     return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
                         rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
 
@@ -140,14 +150,26 @@ def _read_usable_billing(billing) -> tuple[pd.DataFrame, pd.DataFrame]:
     return records, rejected_billing
 
 
+def _protect_personal_data(records, rejected_billing, buildings, rejected_register, key):
+    """Customer numbers -> keyed pseudonyms; personal columns of the three inputs dropped (:mod:`.privacy`)."""
+    records, rejected_billing, report = protect_billing(records, rejected_billing, key or load_key())
+    buildings, dropped = drop_personal_columns(buildings)
+    rejected_register, dropped_rejected = drop_personal_columns(rejected_register)
+    report["register_columns_dropped"] = sorted({*dropped, *dropped_rejected})
+    return records, rejected_billing, buildings, rejected_register, report
+
+
 def _join_household_mix_file(table: pd.DataFrame, household_mix):
     """(table with ``hh_share_*``, rejected composition rows, unmatched composition rows, report section)."""
     from .household_composition import join_household_mix, read_household_mix
 
     mix_records, mix_rejected = read_household_mix(household_mix)
     table, mix_unmatched, mix_counts = join_household_mix(table, mix_records)
+    mix_rejected, dropped = drop_personal_columns(mix_rejected)
+    mix_unmatched, dropped_unmatched = drop_personal_columns(mix_unmatched)
     mix_report = {"rows_read": int(len(mix_records) + len(mix_rejected)),
                   "rows_rejected": int(len(mix_rejected)), **mix_counts,
+                  "columns_dropped_personal": sorted({*dropped, *dropped_unmatched}),
                   "rule": "building id, then PNU, then lot address; a parcel row gives its mix to every "
                           "residential building of the parcel; residential buildings without a row keep "
                           "no mix (the ML model fills it from the census trend) / 건축물PK, PNU, 지번 순 연계"}

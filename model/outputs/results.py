@@ -125,6 +125,8 @@ class Metadata:
     municipality: str = ""  # who decides (e.g. 가상시); printed in the summary
     town_name_en: str = ""
     existing_town_name_en: str = ""
+    # public outputs show no existing-town value that covers fewer buildings (intake.privacy; the run's project)
+    min_public_cell_buildings: int = 10
 
 
 @dataclass
@@ -522,6 +524,9 @@ class ResultsBundle:
             raise ResultsBundleError("lower <= p50 <= upper expected", source, "capacity.p50_m3_per_day")
         if not 0 < c.review_trigger <= 1:
             raise ResultsBundleError(f"{c.review_trigger} outside (0, 1]", source, "capacity.review_trigger")
+        if not 1 <= self.metadata.min_public_cell_buildings <= 10_000:
+            raise ResultsBundleError(f"{self.metadata.min_public_cell_buildings} outside [1, 10000]", source,
+                                     "metadata.min_public_cell_buildings")
         if not 0 < c.interval_level < 1:
             raise ResultsBundleError(f"{c.interval_level} outside (0, 1)", source, "capacity.interval_level")
         if self.scenario is not None:

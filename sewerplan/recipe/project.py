@@ -1,0 +1,397 @@
+"""The project file (``sewerplan run PROJECT.yaml``): one city's inputs, names and choices.
+
+A project file is YAML with the sections of :data:`SCHEMA` (``sewerplan init`` writes a commented
+starter, :data:`STARTER`). Reading it (:func:`load_project`) checks everything before a run
+writes anything:
+
+* every key is known, every value has its type and range; an error names the key and the value
+  (``PROJECT.yaml: report.formats: 'docx' is not one of pdf, hwpx, html``);
+* paths are relative to the project file and must stay inside the folders it names
+  (``data_folders``, default the project file's own folder) after symbolic links are resolved;
+  a missing input file is named with the key that points at it;
+* district names, when listed, must match the districts in the data; a mapping renames them.
+
+Every name the outputs print comes from here (``names``, the district names of the data or of
+the mapping); nothing is specific to the bundled sample.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sewerplan.model.errors import InputFileError
+
+__all__ = ["Project", "ProjectFileError", "load_project", "write_starter", "STARTER", "SAMPLE_PROJECT",
+           "FORMATS", "LANGUAGES", "FINANCE_KEYS"]
+
+MAX_PROJECT_BYTES = 256_000
+FORMATS = ("pdf", "hwpx", "html")
+LANGUAGES = ("ko", "en")
+PLANT_STATUS = ("planned", "existing")
+#: finance keys of the project file -> reporting.money.FinanceOptions fields (name, low, high)
+FINANCE_KEYS = {"cost_curve": ("curve", None, None), "discount_rate": ("discount_rate", 0.0, 0.2),
+                "asset_life_years": ("asset_life_years", 1.0, 100.0),
+                "causer_charge_krw_per_m3_per_day": ("causer_charge_krw_per_m3_per_day", 0.0, 1e9),
+                "return_ratio": ("return_ratio", 0.05, 1.0)}
+LEARNERS = ("auto", "hgb_log", "ridge_log", "hgb_poisson", "blend")
+
+# section -> key -> (kind, required); kinds: text, bool, int, number, path, districts, list
+SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
+    "names": {"municipality": ("text", True), "town": ("text", True), "town_en": ("text", False),
+              "existing_town": ("text", True), "existing_town_en": ("text", False)},
+    "existing_town": {"register": ("path", True), "billing": ("path", True), "household_mix": ("path", False),
+                      "district_column": ("text", False), "districts": ("districts", False)},
+    "planned_town": {"buildings": ("path", False), "scenario": ("path", False), "districts": ("districts", False)},
+    "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False)},
+    "finance": {k: ("any", False) for k in FINANCE_KEYS},
+    "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False)},
+    "report": {"language": ("text", False), "formats": ("list", False)},
+    "privacy": {"key_file": ("keypath", False), "min_public_cell_buildings": ("int", False)},
+}
+TOP_LEVEL = {"sewerplan_project": "int", "synthetic": "bool", "data_folders": "list", **{s: "section" for s in SCHEMA}}
+
+
+class ProjectFileError(InputFileError):
+    """A project file that cannot be used: the message names the file, the key and the value."""
+
+    def __init__(self, source, key: str, message: str):
+        self.key = key
+        super().__init__(f"{Path(source).name}: {key}: {message}")
+
+
+@dataclass
+class Project:
+    """A checked project file: names, input paths (absolute), choices. Units: m3/d, KRW."""
+
+    source: Path
+    municipality: str
+    town: str
+    existing_town: str
+    register: Path
+    billing: Path
+    town_en: str = ""
+    existing_town_en: str = ""
+    synthetic: bool = False
+    household_mix: Path | None = None
+    district_column: str | None = None
+    existing_districts: list | dict | None = None
+    planned_buildings: Path | None = None
+    scenario: Path | None = None
+    planned_districts: list | dict | None = None
+    plant_capacity_m3_per_day: float | None = None
+    plant_status: str = "planned"
+    plant_name: str = ""
+    finance: dict = field(default_factory=dict)  # FinanceOptions field -> value
+    train: bool = True
+    model_file: Path | None = None
+    learner: str = "auto"
+    seed: int = 0
+    language: str = "ko"
+    formats: tuple = ("pdf",)
+    key_file: Path | None = None
+    min_public_cell_buildings: int = 10
+    data_folders: tuple = ()
+
+    def inputs(self) -> list[Path]:
+        """Every input file the run reads (never written over)."""
+        return [p for p in (self.source, self.register, self.billing, self.household_mix, self.planned_buildings,
+                            self.scenario, self.model_file, self.key_file) if p is not None]
+
+    def replace(self, **changes) -> "Project":
+        return dataclasses.replace(self, **changes)
+
+
+# ---------------------------------------------------------------------------------------
+# reading and checking
+# ---------------------------------------------------------------------------------------
+
+def _read(path: Path) -> dict:
+    from sewerplan.model.planning.scenario import _read_yaml
+
+    if not path.is_file():
+        raise InputFileError(f"project file not found: {path} / 프로젝트 파일이 없습니다: {path}")
+    if path.stat().st_size > MAX_PROJECT_BYTES:
+        raise ProjectFileError(path, "<file>", f"larger than {MAX_PROJECT_BYTES:,} bytes / 파일이 너무 큽니다")
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ProjectFileError(path, "<top>", "expected keys such as names:, existing_town:, planned_town: / "
+                                              "프로젝트 파일 형식이 아닙니다")
+    return data
+
+
+def _check_keys(data: dict, allowed, source: Path, where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            name = f"{where}.{key}" if where else str(key)
+            raise ProjectFileError(source, name, f"unknown key {key!r}; valid: {', '.join(allowed)} / "
+                                                 f"알 수 없는 항목입니다")
+
+
+def _typed(kind: str, value, source: Path, key: str):
+    """The value checked against its kind ('text', 'bool', 'int', 'number', 'list'); None stays None."""
+    if value is None or kind in ("any", "path", "keypath", "districts"):
+        return value
+    ok = {"text": isinstance(value, (str, int, float)) and not isinstance(value, bool),
+          "bool": isinstance(value, bool),
+          "int": isinstance(value, int) and not isinstance(value, bool),
+          "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+          "list": isinstance(value, (list, str))}[kind]
+    if not ok:
+        expected = {"text": "text", "bool": "true or false", "int": "a whole number", "number": "a number",
+                    "list": "a list"}[kind]
+        raise ProjectFileError(source, key, f"expected {expected}, got {value!r} / 값의 형식이 맞지 않습니다")
+    if kind == "text":
+        return str(value).strip()
+    if kind == "list":
+        return [value] if isinstance(value, str) else list(value)
+    return value
+
+
+def _sections(data: dict, source: Path) -> dict:
+    """{section: {key: typed value}} with required keys present."""
+    _check_keys(data, TOP_LEVEL, source, "")
+    out = {}
+    for section, spec in SCHEMA.items():
+        raw = data.get(section) or {}
+        if not isinstance(raw, dict):
+            raise ProjectFileError(source, section, f"expected keys under {section}:, got {raw!r} / 하위 항목이 필요합니다")
+        _check_keys(raw, spec, source, section)
+        out[section] = {}
+        for key, (kind, required) in spec.items():
+            value = _typed(kind, raw.get(key), source, f"{section}.{key}")
+            if required and (value is None or value == ""):
+                raise ProjectFileError(source, f"{section}.{key}", "missing; this key is required / 필수 항목이 없습니다")
+            out[section][key] = value
+    return out
+
+
+def _data_folders(data: dict, source: Path) -> tuple[Path, ...]:
+    folders = _typed("list", data.get("data_folders"), source, "data_folders") or ["."]
+    out = []
+    for i, f in enumerate(folders):
+        p = (source.parent / str(f)).resolve()
+        if not p.is_dir():
+            raise ProjectFileError(source, f"data_folders[{i}]", f"{f!r} is not a folder / 폴더가 없습니다")
+        out.append(p)
+    return tuple(out)
+
+
+def _input_path(value, key: str, source: Path, folders, inside: bool = True) -> Path | None:
+    """An input path relative to the project file; must exist and (``inside``) stay inside ``folders``."""
+    if value is None or str(value).strip() == "":
+        return None
+    if not isinstance(value, str):
+        raise ProjectFileError(source, key, f"expected a file path, got {value!r} / 파일 경로가 필요합니다")
+    path = (source.parent / value).resolve()
+    if inside and not any(path.is_relative_to(f) for f in folders):
+        raise ProjectFileError(source, key, f"{value!r} is outside the data folders "
+                                            f"({', '.join(str(f) for f in folders)}) / 자료 폴더 밖의 파일입니다")
+    if not path.is_file():
+        raise ProjectFileError(source, key, f"file not found: {value!r} ({path}) / 파일이 없습니다")
+    return path
+
+
+def _districts(value, key: str, source: Path):
+    """A list of district names (checked against the data) or a mapping data name -> printed name."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        bad = [k for k, v in value.items() if not isinstance(v, (str, int)) or str(v).strip() == ""]
+        if bad:
+            raise ProjectFileError(source, f"{key}.{bad[0]}", f"expected a district name, got {value[bad[0]]!r}")
+        return {str(k): str(v).strip() for k, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, (str, int)) for v in value):
+        return [str(v).strip() for v in value]
+    raise ProjectFileError(source, key, f"expected a list of names or a mapping 'name in data: printed name', "
+                                        f"got {value!r} / 구역 이름 목록 또는 대응표가 필요합니다")
+
+
+def _choice(value, allowed, key: str, source: Path, default):
+    if value is None or value == "":
+        return default
+    if value not in allowed:
+        raise ProjectFileError(source, key, f"{value!r} is not one of {', '.join(allowed)} / 허용되지 않는 값입니다")
+    return value
+
+
+def _finance(raw: dict, source: Path) -> dict:
+    """Finance keys -> FinanceOptions fields, numbers within their ranges (cost_curve: a name or a number)."""
+    out = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        name, low, high = FINANCE_KEYS[key]
+        if key == "cost_curve":
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise ProjectFileError(source, f"finance.{key}", f"expected a curve name or a unit cost, got {value!r}")
+            out[name] = value
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ProjectFileError(source, f"finance.{key}", f"{value!r} is not a number in [{low:g}, {high:g}] / "
+                                                             f"범위를 벗어난 값입니다")
+        out[name] = float(value)
+    return out
+
+
+def _formats(value, source: Path) -> tuple:
+    formats = value or ["pdf"]
+    for i, f in enumerate(formats):
+        _choice(f, FORMATS, f"report.formats[{i}]", source, None)
+    return tuple(dict.fromkeys(formats))
+
+
+def _model_choice(m: dict, source: Path, folders) -> dict:
+    model_file = _input_path(m["file"], "model.file", source, folders)
+    train = m["train"] if m["train"] is not None else model_file is None
+    if train and model_file is not None:
+        raise ProjectFileError(source, "model.train", "true together with model.file; give one: train a model "
+                                                      "(train: true) or use a model file / 둘 중 하나만 지정하세요")
+    if not train and model_file is None:
+        raise ProjectFileError(source, "model.file", "missing; with model.train: false a model file is needed / "
+                                                     "모델 파일이 필요합니다")
+    seed = m["seed"] if m["seed"] is not None else 0
+    return {"train": train, "model_file": model_file, "seed": seed,
+            "learner": _choice(m["learner"], LEARNERS, "model.learner", source, "auto")}
+
+
+def _planned(p: dict, source: Path, folders) -> dict:
+    buildings = _input_path(p["buildings"], "planned_town.buildings", source, folders)
+    scenario = _input_path(p["scenario"], "planned_town.scenario", source, folders)
+    if buildings is None and scenario is None:
+        raise ProjectFileError(source, "planned_town.buildings", "missing; give the planned buildings table or "
+                                                                 "planned_town.scenario (a block plan) / 계획 건축물 표 "
+                                                                 "또는 블록 계획(시나리오) 파일이 필요합니다")
+    return {"planned_buildings": buildings, "scenario": scenario,
+            "planned_districts": _districts(p["districts"], "planned_town.districts", source)}
+
+
+def _privacy(pv: dict, source: Path) -> dict:
+    key_file = _input_path(pv["key_file"], "privacy.key_file", source, (), inside=False)
+    minimum = pv["min_public_cell_buildings"] if pv["min_public_cell_buildings"] is not None else 10
+    if not 1 <= minimum <= 10_000:
+        raise ProjectFileError(source, "privacy.min_public_cell_buildings", f"{minimum!r} is not in [1, 10000]")
+    return {"key_file": key_file, "min_public_cell_buildings": minimum}
+
+
+def load_project(path) -> Project:
+    """Read and check a project file; raise :class:`ProjectFileError` naming the key and the value."""
+    source = Path(path).resolve()
+    data = _read(source)
+    version = data.get("sewerplan_project", 1)
+    if version != 1:
+        raise ProjectFileError(source, "sewerplan_project", f"{version!r}: this sewerplan reads format 1")
+    s = _sections(data, source)
+    folders = _data_folders(data, source)
+    names, ex, plant, report = s["names"], s["existing_town"], s["plant"], s["report"]
+    if plant["capacity_m3_per_day"] is not None and not 0 < plant["capacity_m3_per_day"] <= 1e9:
+        raise ProjectFileError(source, "plant.capacity_m3_per_day", f"{plant['capacity_m3_per_day']!r} is not in "
+                                                                    "(0, 1e9] m3/d")
+    return Project(
+        source=source, municipality=names["municipality"], town=names["town"], existing_town=names["existing_town"],
+        town_en=names["town_en"] or "", existing_town_en=names["existing_town_en"] or "",
+        synthetic=bool(_typed("bool", data.get("synthetic"), source, "synthetic") or False),
+        register=_input_path(ex["register"], "existing_town.register", source, folders),
+        billing=_input_path(ex["billing"], "existing_town.billing", source, folders),
+        household_mix=_input_path(ex["household_mix"], "existing_town.household_mix", source, folders),
+        district_column=ex["district_column"] or None,
+        existing_districts=_districts(ex["districts"], "existing_town.districts", source),
+        **_planned(s["planned_town"], source, folders),
+        plant_capacity_m3_per_day=plant["capacity_m3_per_day"],
+        plant_status=_choice(plant["status"], PLANT_STATUS, "plant.status", source, "planned"),
+        plant_name=plant["name"] or "", finance=_finance(s["finance"], source),
+        **_model_choice(s["model"], source, folders),
+        language=_choice(report["language"], LANGUAGES, "report.language", source, "ko"),
+        formats=_formats(report["formats"], source), **_privacy(s["privacy"], source), data_folders=folders,
+    )
+
+
+def apply_districts(table, spec, key: str, source: Path, what: str):
+    """District names of ``table`` checked against the project's list, or renamed by its mapping."""
+    if spec is None:
+        return table
+    found = sorted(set(table["district"].astype(str)))
+    known = set(spec) if isinstance(spec, dict) else set(spec)
+    missing = [d for d in found if d not in known]
+    if missing:
+        raise ProjectFileError(source, key, f"district {missing[0]!r} of the {what} is not listed "
+                                            f"({len(missing)} not listed) / 자료의 구역 '{missing[0]}'이(가) 목록에 없습니다")
+    if isinstance(spec, dict):
+        return table.assign(district=table["district"].astype(str).map(spec))
+    return table
+
+
+# ---------------------------------------------------------------------------------------
+# the starter file (sewerplan init) and the bundled sample project
+# ---------------------------------------------------------------------------------------
+
+SAMPLE_PROJECT = "sample_project.yaml"  # in sewerplan/sample_data
+
+STARTER = """\
+# sewerplan 프로젝트 파일 (project file, format 1)
+# 실행: sewerplan run 이파일.yaml --out 결과폴더
+# 경로는 이 파일이 있는 폴더 기준입니다. 입력 파일은 data_folders 에 적은 폴더 안에 있어야 합니다.
+# 값을 비워 두면(예: household_mix:) 쓰지 않거나 기본값을 씁니다.
+sewerplan_project: 1
+
+# 입력 파일을 둘 수 있는 폴더 (이 파일 기준). 그 밖의 파일은 읽지 않습니다.
+data_folders: [.]
+
+# 합성(가상) 자료로 연습할 때만 true. true 이면 모든 결과물에 '합성 예시 자료'라고 표시됩니다.
+synthetic: false
+
+names:
+  municipality: ○○시                 # 보고서의 결정 주체 (시·군)
+  town: ○○시 ○○지구                 # 계획 신도시 이름 (모든 보고서 제목에 쓰임)
+  town_en: ""                         # 영문 보고서용 이름 (비우면 한글 이름)
+  existing_town: ○○시 기존 시가지     # 요금 자료로 모델을 검증한 기존 시가지 이름
+  existing_town_en: ""
+
+existing_town:                        # 기존 시가지: 학습·검증 자료
+  register: data/건축물대장_표제부.csv      # 건축물대장 표제부 (건축과)
+  billing: data/상수도_요금부과.csv         # 상수도 요금 부과자료 24개월 (상수도사업소)
+  household_mix:                      # 건축물별 가구원수 구성 (통계청 승인 경로로 받은 경우, 없으면 비움)
+  district_column:                    # 배수구역으로 쓸 건축물대장 열 이름 (비우면 배수구역 열, 없으면 법정동)
+  districts:                          # 구역 이름 확인 목록 또는 '자료의 이름: 보고서 이름' 대응표 (선택)
+
+planned_town:                         # 계획 신도시: 둘 중 가진 것 (둘 다 가능)
+  buildings: data/계획_건축물.csv      # 건축물별 계획표 (건축물대장 형식, 배수구역 열 포함)
+  scenario:                           # 블록 단위 토지이용·단계 계획 (sewerplan scenario 형식 .yaml/.xlsx)
+  districts:                          # 계획 구역 이름 목록 또는 대응표 (선택)
+
+plant:                                # 비교할 하수처리시설 (선택)
+  capacity_m3_per_day:                # 처리용량 [m3/일]; 비우면 시나리오 파일의 값
+  status: planned                     # planned (계획) 또는 existing (기존)
+  name: ""                            # 처리시설 이름
+
+finance:                              # 재정 가정 (비우면 기본값과 그 출처: docs/sources.md)
+  cost_curve:                         # 비용 곡선 이름 또는 단가 [원/(m3/일)]
+  discount_rate:                      # 할인율 [-/년], 기본 0.045
+  asset_life_years:                   # 내용연수 [년], 기본 30
+  causer_charge_krw_per_m3_per_day:   # 원인자부담금 단가 [원/(m3/일)]
+  return_ratio:                       # 오수전환율 [-], 기본 0.85
+
+model:
+  train: true                         # true: 이 자료로 모델을 학습. false: file 의 모델 사용
+  file:                               # 사용할 모델 파일 (.skops, 카드 .card.json 이 옆에 있어야 함)
+  learner: auto                       # auto, hgb_log, ridge_log, hgb_poisson, blend
+  seed: 0
+
+report:
+  language: ko                        # ko 또는 en
+  formats: [pdf]                      # pdf, hwpx, html 중 하나 이상
+
+privacy:                              # 개인정보 보호 (docs/manual.ko.md '요금 자료와 개인정보')
+  key_file:                           # 가명처리 키 파일 (결과 폴더 밖에 보관; 비우면 환경변수
+                                      # SEWERPLAN_PSEUDONYM_KEY, 그것도 없으면 1회용 키)
+  min_public_cell_buildings: 10       # 공개 자료에서 한 칸이 대표해야 하는 최소 건축물 수
+"""
+
+
+def write_starter(path, force: bool = False) -> Path:
+    """Write the commented starter project file (refuses to replace a file without ``force``)."""
+    from sewerplan.model.fileio import check_output_path, write_text_atomic
+
+    out = check_output_path(path, force=force)
+    return write_text_atomic(out, STARTER)
