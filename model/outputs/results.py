@@ -38,9 +38,10 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ResultsBundleError
+from ..errors import ParameterError, ResultsBundleError
 from ..fileio import INCOMPLETE_MARKER, write_text_atomic
 from .local_loads_section import LocalLoadRow, LocalLoadsFlows, LocalLoadsSection  # optional part (issue 18)
+from .finance_section import FinanceHeadline, FinanceSection  # optional part (issue 12)
 
 __all__ = [
     "SCHEMA",
@@ -67,6 +68,9 @@ __all__ = [
     "LocalLoadRow",
     "LocalLoadsFlows",
     "LocalLoadsSection",
+    "FinanceSection",
+    "FinanceHeadline",
+    "EXAMPLE_MONEY_INPUTS",
 ]
 
 SCHEMA = "sewerplan.results/2"
@@ -425,6 +429,9 @@ class ResultsBundle:
     local_loads : LocalLoadsSection or None
         Optional: the city's own unit loads beside the notice's and what they change
         (``sewerplan unitloads``); the council briefing prints a block when present.
+    finance : FinanceSection or None
+        Optional: the money inputs, their data basis (causer-charge flow, treated inflow, fee
+        base) and the producer's headline money figures (:mod:`.finance_section`).
     """
 
     metadata: Metadata
@@ -441,6 +448,7 @@ class ResultsBundle:
     attachments: list[Attachment] = field(default_factory=list)
     scenario: ScenarioSection | None = None
     local_loads: LocalLoadsSection | None = None
+    finance: FinanceSection | None = None
     schema: str = SCHEMA
     # directory the bundle was read from (relative attachment paths resolve against it)
     base_dir: str = field(default="", compare=False, repr=False)
@@ -577,7 +585,11 @@ def _build(tp, value, path: str, source: str):
             raise ResultsBundleError(
                 f"unknown field(s) {sorted(unknown)}; valid: {sorted(known)}", source, path or "<top>"
             )
-        return tp(**kwargs)
+        try:
+            return tp(**kwargs)
+        except ParameterError as exc:  # a dataclass that checks its own values (MoneyInputs)
+            raise ResultsBundleError(exc.allowed and f"{exc.value!r} outside {exc.allowed}", source,
+                                     f"{path}.{exc.name}" if path else str(exc.name)) from None
     if origin is list:
         (item_tp,) = typing.get_args(tp)
         if not isinstance(value, list):
@@ -960,6 +972,16 @@ def _example_attachments(names: list[str]) -> list[Attachment]:
     )]
 
 
+def _example_money_inputs():
+    from ..planning.money_inputs import MoneyInputs
+
+    # shares as observed for a 시 outside the Paldang area (kr_sewerage_subsidy_shares.csv), not a statutory rate
+    return MoneyInputs(national_share=0.5, provincial_share=0.1)
+
+
+EXAMPLE_MONEY_INPUTS = _example_money_inputs()
+
+
 def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15",
                    scenario: bool | ScenarioSection = False) -> ResultsBundle:
     """A small, realistic results bundle built from synthetic numbers (for tests and previews).
@@ -1000,4 +1022,9 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
                                                 plant=capacity.plant_m3_per_day) if scenario else None),
     )
     bundle.decision = decision_for(bundle)
+    from .finance_section import finance_section
+
+    bundle.finance = finance_section(bundle, EXAMPLE_MONEY_INPUTS,
+                                     fee_base_m3_per_year=round(existing_total.observed_m3_per_day * 365.0, 1),
+                                     fee_base_origin="existing_billed_water")
     return bundle
