@@ -732,8 +732,13 @@ def scenario_section_from_result(result, confidence: float | None = None,
 
 
 def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: float | None = None,
-                 discount_rate: float | None = None, asset_life_years: float | None = None) -> Decision:
+                 discount_rate: float | None = None, asset_life_years: float | None = None,
+                 budget=None) -> Decision:
     """The sizing decision for every baseline in ``bundle.capacity`` against the ML need.
+
+    With a ``budget`` (:func:`~sewerplan.model.planning.budget.council_budget`) the money is on
+    its basis: its cost curve at the price year, and the stranded capital's fee effect as the
+    city's fraction of it, at the financing rate, over the billed sewage volume.
 
     The need is log-normal through the capacity's P50 and upper bound at the interval level it
     attains (``capacity.interval_level``, with ``capacity.n_calibration_districts`` districts);
@@ -754,9 +759,14 @@ def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: floa
     from ..design.parameters import DEFAULT_PARAMETERS
     from ..planning import finance
 
+    fraction = 1.0
+    if budget is not None:
+        curve, billed_m3_per_day = budget.curve, budget.billed_m3_per_year / 365.0
+        discount_rate, asset_life_years = budget.financing_rate, budget.inputs.value("asset_life_years")
+        fraction = budget.funding.city_fraction_of_public
     rows = decide_all(baselines, need, curve=curve, billed_m3_per_day=billed_m3_per_day or None, years=years,
                       need_by_year_m3_per_day=by_year, discount_rate=discount_rate, asset_life_years=asset_life_years,
-                      params=DEFAULT_PARAMETERS.replace(plant_utilisation=c.review_trigger))
+                      params=DEFAULT_PARAMETERS.replace(plant_utilisation=c.review_trigger), city_fraction=fraction)
 
     return Decision(
         distribution=need.source, level=need.level, n_calibration_districts=need.n_calibration_districts,
