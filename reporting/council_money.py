@@ -15,7 +15,7 @@ from .catalog import placeholders, text
 from .filters import thousands
 from .formatting import Fmt, in_lang, method_labels, prob
 
-__all__ = ["decision_line", "fee_sentences", "capacity_rows", "money_section", "money_parameters", "volume"]
+__all__ = ["fee_base_text", "decision_line", "fee_sentences", "capacity_rows", "money_section", "money_parameters", "volume"]
 
 PER_M3 = {"ko": "원/m³", "en": "KRW/m³"}
 
@@ -23,6 +23,15 @@ PER_M3 = {"ko": "원/m³", "en": "KRW/m³"}
 def volume(lang: str, m3_per_year: float) -> str:
     """[m3/yr] -> '7,592,960 m³/년'."""
     return f"{thousands(m3_per_year)} {text(lang, 'unit.volume_year')}"
+
+
+FEE_BASE_ORIGINS = ("existing_billed_water", "bundle_billed_volume", "new_town_ml", "input")
+
+
+def fee_base_text(lang: str, origin: str) -> str:
+    """Where the fee base came from, in words (a producer's own wording is printed as given)."""
+    return text(lang, f"council.money.fee_base.{origin or 'input'}") if (origin or "input") in FEE_BASE_ORIGINS \
+        else origin
 
 
 def _or_missing(lang: str, value, fmt) -> str:
@@ -105,7 +114,8 @@ def _cost_rows(money: dict, lang: str) -> list[dict]:
 
     def item(name, v):
         if v is None:
-            return text(lang, f"council.money.item.{name}")
+            label = text(lang, f"council.money.item.{name}")
+            return label[:1].upper() + label[1:]
         return text(lang, f"council.money.row.{name}", rate=f.rate(v))
     total_range = f.money_range(p.total_low_krw, p.total_high_krw)
     return [
@@ -163,7 +173,7 @@ def _fee_rows(money: dict, lang: str) -> list[dict]:
         {"label": text(lang, "council.money.row.om_annual", inflow=f.flow(om.inflow_m3_per_day)),
          "value": f.money(om.annual_krw, 1), "note": _range_or_blank(f, om.annual_low_krw, om.annual_high_krw)},
         {"label": text(lang, "council.money.row.billed"), "value": volume(lang, b.billed_m3_per_year),
-         "note": text(lang, f"council.money.fee_base.{b.fee_base_origin or 'input'}")},
+         "note": fee_base_text(lang, b.fee_base_origin)},
         {"label": text(lang, "council.money.row.financing"), "value": f"{rate} · {years}", "note": ""},
         {"label": text(lang, "council.money.row.city_annual"), "value": f.money(fee.annual_capital_krw, 1),
          "note": _range_or_blank(f, lo.annual_capital_krw, hi.annual_capital_krw)},
@@ -268,7 +278,7 @@ def _used_value(name: str, money: dict, lang: str) -> str:
     b, inputs = money["budget"], money["inputs"]
     computed = {"price_year": b.price_year, "cost_curve": b.curve.name, "causer_price_krw_per_m3_per_day":
                 b.causer["krw_per_m3_per_day"], "om_krw_per_m3": b.om.krw_per_m3, "billed_sewage_m3_per_year":
-                b.billed_m3_per_year, "construction_cost_krw": b.project.construction_krw,
+                b.billed_m3_per_year, "construction_cost_krw": "–",
                 "phase1_capacity_m3_per_day": b.phasing.phase1_capacity_m3_per_day if b.phasing else None}
     v = getattr(inputs, name)
     v = inputs.value(name) if v is None and name not in computed else (v if v is not None else computed[name])

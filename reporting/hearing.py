@@ -10,7 +10,7 @@ from sewerplan.model.outputs.results import ResultsBundle
 
 from .catalog import placeholders, text
 from .filters import pct, thousands
-from .council_money import volume
+from .council_money import fee_base_text, volume
 from .formatting import Fmt, prob, town_names
 
 __all__ = ["what_section", "bill_section", "odour_section", "qa_section", "contact_section", "hearing_numbers"]
@@ -57,7 +57,7 @@ def bill_section(money: dict, lang: str) -> dict:
     if direction != "about_right":
         lead.append(text(lang, "hearing.bill.plant", fee_4p=f.won(plant.household(4)),
                          range=f.won_range(b.fee_low.household(4), b.fee_high.household(4))))
-    origin = text(lang, f"council.money.fee_base.{b.fee_base_origin or 'input'}")
+    origin = fee_base_text(lang, b.fee_base_origin)
     return {
         "bill_lead": " ".join(lead),
         "bill_column": text(lang, f"hearing.bill.column.{direction}"),

@@ -102,7 +102,7 @@ def _fee_base(bundle) -> tuple[float, str]:
     if f is not None and f.fee_base_m3_per_year > 0:
         return f.fee_base_m3_per_year, f.fee_base_origin
     if bundle.billed_volume_m3_per_day > 0:
-        return bundle.billed_volume_m3_per_day * DAYS_PER_YEAR, "billed_volume_m3_per_day x 365"
+        return bundle.billed_volume_m3_per_day * DAYS_PER_YEAR, "bundle_billed_volume"
     return bundle.planned_total.ml.day_average_m3_per_day * DAYS_PER_YEAR, "new_town_ml"
 
 

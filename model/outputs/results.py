@@ -985,7 +985,9 @@ def _example_attachments(names: list[str]) -> list[Attachment]:
 def _example_money_inputs():
     from ..planning.money_inputs import MoneyInputs
 
-    # shares as observed for a 시 outside the Paldang area (kr_sewerage_subsidy_shares.csv), not a statutory rate
+    # Example inputs, not a statutory rate: national 50% as observed for a 시 outside the Paldang area,
+    # provincial 10% near 파주 적성's 9% (kr_sewerage_subsidy_shares.csv); every other money input keeps its
+    # default or prints as "입력 필요"
     return MoneyInputs(national_share=0.5, provincial_share=0.1)
 
 

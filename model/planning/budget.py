@@ -119,7 +119,10 @@ def council_budget(basis: BudgetBasis, inputs: MoneyInputs | None = None, range_
 
     inputs = inputs or MoneyInputs()
     year = int(inputs.price_year or latest_price_year())
-    curve = cost_curve(inputs.value("cost_curve"), price_year=year)
+    curve = cost_curve(inputs.value("cost_curve"))
+    if not curve.price_year:
+        raise ParameterError("cost_curve", curve.name, "a curve at stated prices, e.g. 'korea_real' (not nominal)")
+    curve = curve.at_price_year(year)
     project = project_cost(basis.capacity_m3_per_day, curve, construction_cost_krw=inputs.construction_cost_krw,
                            design_supervision_rate=inputs.design_supervision_rate, land_cost_krw=inputs.land_cost_krw,
                            contingency_rate=inputs.contingency_rate, range_level=range_level)

@@ -332,12 +332,32 @@ def _bundle(comparison, forecast, model, params, synthetic, report_counts, scena
         baselines=_baselines(est, t, cap, params),
         households_by_size=by_size,
         households_by_size_year=by_size_year,
-        billed_volume_m3_per_day=round(float(report_counts.get("sewage_m3_per_day_matched", 0.0)), 1),
+        billed_volume_m3_per_day=_fee_base_m3_per_day(report_counts),
         scenario=scenario_section_from_result(scenario_result) if scenario_result is not None else None,
     )
-    bundle.decision = decision_for(bundle, billed_m3_per_day=bundle.billed_volume_m3_per_day)
+    _add_money(bundle)
     bundle.validate()
     return bundle, _synthetic_note(synthetic)
+
+
+def _fee_base_m3_per_day(report_counts: dict) -> float:
+    """The existing town's billed water x return ratio, all meters [m3/d] (the fee base's default)."""
+    return round(float(report_counts.get("sewage_m3_per_day_all_meters",
+                                         report_counts.get("sewage_m3_per_day_matched", 0.0))), 1)
+
+
+def _add_money(bundle) -> None:
+    """The finance section (the demo's money inputs, the fee base) and the decision on the same money basis."""
+    from sewerplan.model.outputs.finance_section import budget_basis, finance_section
+    from sewerplan.model.outputs.results import EXAMPLE_MONEY_INPUTS, decision_for
+
+    inputs = EXAMPLE_MONEY_INPUTS  # observed shares of a 시 (kr_sewerage_subsidy_shares.csv); the rest default
+    from sewerplan.model.planning.budget import council_budget
+
+    bundle.finance = finance_section(bundle, inputs,
+                                     fee_base_m3_per_year=round(bundle.billed_volume_m3_per_day * 365.0, 1),
+                                     fee_base_origin="existing_billed_water")
+    bundle.decision = decision_for(bundle, budget=council_budget(budget_basis(bundle), bundle.finance.inputs))
 
 
 def _scenario_summary(result) -> dict | None:
