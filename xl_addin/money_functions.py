@@ -96,10 +96,10 @@ def _price_year(f, value) -> int | None:
     return int(years[0]) if years.size else None
 
 
-def _choice(f, arg, value, choices: dict, key: str):
+def _choice(f, arg, value, choices: dict, key: str, single: str):
     texts = read_texts(f, arg, value).values
     if texts.size != 1:
-        raise messages.user_error(f, f"single_cell.{arg}")
+        raise messages.user_error(f, single)
     word = "" if texts.flat[0] is None else str(texts.flat[0]).strip().lower()
     if word not in choices:
         raise messages.unknown_choice(f, arg, texts.flat[0], key)
@@ -119,7 +119,7 @@ def SEWER_PROJECT_COST(capacity_m3_per_day, design_supervision_rate=None, land_c
     c = read_numbers(f, "contingency_rate", contingency_rate, "enter.rate_number", **_RATE)
     year = _price_year(f, price_year)
     end = _choice(f, "bound", bound, {"": None, "중앙": None, "central": None, "하한": 0, "low": 0, "상한": 1,
-                                      "high": 1}, "choices.bound")
+                                      "high": 1}, "choices.bound", "single_cell.bound")
     lined = line_up(f, [cap], [d, land, c], hints={"capacity_m3_per_day": "enter.capacity"})
     a, keep = lined.arrays, lined.keep
     out = np.zeros(lined.shape)
@@ -160,7 +160,7 @@ def SEWER_FUNDING(total_cost_krw, causer_charge_krw, national_share=None, provin
     ps = read_numbers(f, "provincial_share", provincial_share, "enter.rate_number", **_SHARE)
     which = _choice(f, "part", part, {"": "city", "시비": "city", "city": "city", "국비": "national",
                                       "national": "national", "도비": "provincial", "provincial": "provincial",
-                                      "원인자": "causer", "causer": "causer"}, "choices.part")
+                                      "원인자": "causer", "causer": "causer"}, "choices.part", "single_cell.part")
     lined = line_up(f, [total, causer], [ns, ps], hints={"total_cost_krw": "enter.krw", "causer_charge_krw": "enter.krw"})
     a, keep = lined.arrays, lined.keep
     n, p = fill_blank(a["national_share"], 0.0), fill_blank(a["provincial_share"], 0.0)

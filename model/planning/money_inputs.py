@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import ParameterError
+from .finance import FINANCE_DEFAULTS
 
 __all__ = ["MoneyInputs", "InputSpec", "MONEY_INPUTS", "USER_INPUT", "money_input_table"]
 
@@ -79,10 +80,9 @@ MONEY_INPUTS: dict[str, InputSpec] = {
                             "(kr_discount_and_financing_rates.csv); no figure after 2016 found: set the city's rate",
                             0.025, high_open=True),
     "social_discount_rate": _spec("-/yr", "사회적 할인율", "social discount rate", 0, 1,
-                                  "KDI PIMAC 예비타당성조사 총괄지침 (2017-): 4.5% real (secondary)", 0.045,
-                                  high_open=True),
+                                  FINANCE_DEFAULTS["discount_rate"]["source"], 0.045, high_open=True),
     "asset_life_years": _spec("yr", "분석기간·상환기간", "analysis and recovery period", 1, 100,
-                              "KDI PIMAC: 30-year analysis period (secondary)", 30.0),
+                              FINANCE_DEFAULTS["asset_life_years"]["source"], 30.0),
     "phase1_capacity_m3_per_day": _spec("m3/d", "1단계 용량", "phase-1 capacity", 0, 1e9,
                                         "default the ML P50 capacity (results bundle)", computed="ML P50"),
     "second_train_lead_years": _spec("yr", "2단계 착공 선행기간", "second-train lead time", 0, 20,
@@ -166,6 +166,11 @@ def _check(name: str, value) -> None:
 
 def money_input_table() -> list[dict]:
     """Every money input: name, unit, default (or how it is computed, or USER_INPUT), source."""
-    return [{"name": n, "label_ko": s.label_ko, "label_en": s.label_en, "unit": s.unit,
-             "default": s.default if s.default is not None else (s.computed or USER_INPUT), "source": s.source}
-            for n, s in MONEY_INPUTS.items()]
+    from .costs import latest_price_year
+
+    def default(n, s):
+        if n == "price_year":
+            return f"{latest_price_year()} ({s.computed})"
+        return s.default if s.default is not None else (s.computed or USER_INPUT)
+    return [{"name": n, "label_ko": s.label_ko, "label_en": s.label_en, "unit": s.unit, "default": default(n, s),
+             "source": s.source} for n, s in MONEY_INPUTS.items()]
