@@ -10,7 +10,7 @@ from sewerplan.model.outputs.results import ResultsBundle
 
 from .catalog import placeholders, text
 from .filters import pct, thousands
-from .council_money import fee_base_text, volume
+from .council_money import volume
 from .formatting import Fmt, prob, town_names
 
 __all__ = ["what_section", "bill_section", "odour_section", "qa_section", "contact_section", "hearing_numbers"]
@@ -52,19 +52,19 @@ def bill_section(money: dict, lang: str) -> dict:
               for h in fee.households] + [text(lang, "hearing.bill.pilot")]
     lead_values = [h["krw_per_month"] for h in fee.households] + [fee.pilot_example["krw_per_month"]]
     plant_values = [h["krw_per_month"] for h in plant.households] + [plant.pilot_example["krw_per_month"]]
-    lead = [text(lang, f"hearing.bill.lead.{direction}", amount=f.money(money["lead_amount"]),
-                 price_year=b.price_year, fee_4p=f.won(fee.household(4)), fee_pilot=f.won(fee.pilot_example["krw_per_month"]))]
-    if direction != "about_right":
-        lead.append(text(lang, "hearing.bill.plant", fee_4p=f.won(plant.household(4)),
-                         range=f.won_range(b.fee_low.household(4), b.fee_high.household(4))))
-    origin = fee_base_text(lang, b.fee_base_origin)
+    lead = text(lang, f"hearing.bill.lead.{direction}", amount=f.money(money["lead_amount"]),
+                price_year=b.price_year, fee_4p=f.won(fee.household(4)), fee_pilot=f.won(fee.pilot_example["krw_per_month"]))
+    notes = [] if direction == "about_right" else [
+        text(lang, "hearing.bill.plant", fee_4p=f.won(plant.household(4)),
+             range=f.won_range(b.fee_low.household(4), b.fee_high.household(4)))]
+    notes.append(text(lang, "hearing.bill.note", price_year=b.price_year, rate=f.rate(b.financing_rate),
+                      years=f"{money['asset_life_years']:g}", billed=volume(lang, b.billed_m3_per_year),
+                      krw_per_m3=thousands(fee.krw_per_m3)))
     return {
-        "bill_lead": " ".join(lead),
+        "bill_lead": lead,
         "bill_column": text(lang, f"hearing.bill.column.{direction}"),
         "bill_column_plant": text(lang, "hearing.bill.column_plant") if direction != "about_right" else "",
-        "bill_note": text(lang, "hearing.bill.note", price_year=b.price_year, rate=f.rate(b.financing_rate),
-                          years=f"{money['asset_life_years']:g}", billed=volume(lang, b.billed_m3_per_year),
-                          origin=origin, krw_per_m3=thousands(fee.krw_per_m3)),
+        "bill_note": " ".join(notes),
         "bill_labels": labels,
         "bill_unit": text(lang, "hearing.bill.unit"),
         "bill_rows": [{"label": lab, "value": f.won(v), "plant": f.won(pv) if direction != "about_right" else ""}
