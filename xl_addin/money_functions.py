@@ -62,7 +62,7 @@ MONEY_ARGS = {
                                    "[- of construction], blank = left out (no default).",
         "land_cost_krw": "용지비 [원], 빈칸=미포함(기본값 없음). Land [KRW], blank = left out (no default).",
         "contingency_rate": "예비비율 [-, 공사비+설계비 대비], 빈칸=미포함(기본값 없음). Contingency [-], blank = left out.",
-        "price_year": "가격 기준연도, 빈칸=2025(건설공사비지수 최신). Price year, blank = latest (2025).",
+        "price_year": "가격 기준연도 [년], 빈칸=2025(건설공사비지수 최신). Price year [year], blank = latest (2025).",
         "bound": "빈칸=중앙, 하한/상한=비용곡선 산포 90% 구간. Blank = central; low/high = the curve's 90% spread.",
     },
     "SEWER_CAUSER_CHARGE": {
@@ -82,7 +82,7 @@ MONEY_ARGS = {
         "inflow_m3_per_day": "처리 유입량 일평균 [㎥/일](침입수 포함). Treated inflow, day average [m3/d].",
         "om_krw_per_m3": "운영비 단가 [원/㎥], 빈칸=116.8원(2009)을 기준연도 가격으로. O&M [KRW/m3], blank = 2009 "
                          "national figure at the price year.",
-        "price_year": "가격 기준연도, 빈칸=2025. Price year, blank = latest (2025).",
+        "price_year": "가격 기준연도 [년], 빈칸=2025. Price year [year], blank = latest (2025).",
     },
 }
 
