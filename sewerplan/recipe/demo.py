@@ -314,7 +314,7 @@ def _metadata(model, params: DesignParameters, synthetic: bool):
 
 def _bundle(comparison, forecast, model, params, synthetic, report_counts, scenario_result):
     """The validated results bundle (with the scenario section and the decision) and the synthetic note."""
-    from sewerplan.model.outputs.results import ResultsBundle, decision_for, scenario_section_from_result
+    from sewerplan.model.outputs.results import ResultsBundle, scenario_section_from_result
 
     est, districts, town = forecast
     t = town.iloc[0]
