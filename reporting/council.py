@@ -11,6 +11,7 @@ from sewerplan.model.design.baselines import MOE_SURVEY_CLAUSE
 from sewerplan.model.planning import finance
 
 from . import charts
+from .council_money import capacity_rows, decision_line, fee_sentences, money_parameters, money_section, volume
 from sewerplan.model.planning.decision import reference_projects
 
 from .catalog import placeholders, text
@@ -40,6 +41,7 @@ def _lead_values(bundle: ResultsBundle, money: dict, lang: str) -> dict:
         "upper": thousands(d.need_upper_m3_per_day), "p_small": prob(lead.probability_too_small),
         "p_large": prob(lead.probability_too_large), "n": d.n_calibration_districts,
         "expansion": f.money(lead.expected_expansion_krw), "stranded": f.money(lead.stranded_capital_krw),
+        "price_year": money["price_year"],
     }
 
 
@@ -87,27 +89,16 @@ def _plant_sentence(bundle: ResultsBundle, lang: str) -> list[str]:
     return [text(lang, "council.summary.plant.exceeded", **values, year=year)]
 
 
-def _fee_sentence(money: dict, lang: str) -> str:
-    """What the lead direction's amount means for a 4-person household's monthly fee."""
-    f, direction = Fmt(lang), money["lead"].direction
-    return text(lang, f"council.summary.fee.{direction}", fee_4p=f.won(money["lead_fee"].households[3]["krw_per_month"]),
-                **({"capex": f.money(money["lead_amount"])} if direction == "about_right" else {}))
-
-
 def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) -> dict:
     """Title, the summary paragraph and the decision asked of the council, worded by the computed direction."""
-    f, d, lead = Fmt(lang), money["decision"], money["lead"]
+    d, lead = money["decision"], money["lead"]
     town, _, _ = town_names(bundle, lang)
     rec = bundle.recommended_capacity_m3_per_day
     summary = [text(lang, "council.summary.request", town=town, capacity_m3=thousands(rec),
                     n=d.n_calibration_districts, level=pct(d.level))]
     summary += _lead_sentences(bundle, money, lang)
-    summary += [_others_sentence(money, lang), *_plant_sentence(bundle, lang), _fee_sentence(money, lang)]
-    v = _lead_values(bundle, money, lang)
-    key = f"council.decision.{lead.direction}.funding_in_section_{sec['funding']}"
-    decision = text(lang, key, capacity=f.flow(rec), capex=f.money(money["per_method"]["recommended"]["capex"]),
-                    causer_charge=f.money(money["causer_charge"]),
-                    **{k: v[k] for k in placeholders(lang, key) & {"baseline", "expansion", "stranded"}})
+    summary += [_others_sentence(money, lang), *_plant_sentence(bundle, lang), *fee_sentences(money, lang)]
+    decision = decision_line(money, lang, sec, _lead_values(bundle, money, lang))
     return {"title": text(lang, "council.title", town=town), "summary": " ".join(summary), "decision": decision,
             "direction": lead.direction}
 
@@ -160,21 +151,6 @@ def planned_town_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     return {"planned_rows": rows, "planned_note": note}
 
 
-def _capacity_rows(money: dict, lang: str) -> list[dict]:
-    """Capacity [m3/d], capex [KRW] and fee impact [KRW/m3, KRW/month] of each sizing method."""
-    f, methods, rows = Fmt(lang), method_labels(lang), []
-    for key, d in money["per_method"].items():
-        fee = d["fee"]
-        rows.append({
-            "method": methods[key], "key": key, "capacity": thousands(d["capacity"]),
-            "capex": f.money(d["capex"]), "capex_band": f.money_range(*d["capex_band"]),
-            "annual": f.money(fee.annual_cost_krw, 1), "krw_per_m3": thousands(fee.krw_per_m3),
-            "hh": [thousands(h["krw_per_month"]) for h in fee.households],
-            "pilot": thousands(fee.pilot_example["krw_per_month"]),
-        })
-    return rows
-
-
 def _decision_rows(money: dict, lang: str) -> list[dict]:
     """Each baseline against the ML need: signed gap [t/d], direction, probabilities, expected costs."""
     f, methods, n = Fmt(lang), method_labels(lang), money["decision"].n_calibration_districts
@@ -219,34 +195,19 @@ def capacity_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
                         lower=thousands(d.need_lower_m3_per_day), upper=thousands(d.need_upper_m3_per_day),
                         trigger=pct(d.review_trigger), curve=d.curve_name)
     return {
-        "capacity_rows": _capacity_rows(money, lang),
+        "capacity_rows": capacity_rows(money, lang),
         "baseline_rows": _baseline_rows(bundle, lang),
         "decision_rows": _decision_rows(money, lang),
         "decision_note": f"{distribution} {_level_note(money, lang)}",
-        "capacity_note": text(lang, "council.capacity.note", billed=f.flow(money["billed_m3_per_day"])),
+        "capacity_note": text(lang, "council.capacity.note", price_year=money["price_year"], level=pct(0.9),
+                              rate=f.rate(money["financing_rate"]), years=f"{money['asset_life_years']:g}",
+                              billed=volume(lang, money["billed_m3_per_year"])),
     }
 
 
 def funding_section(money: dict, lang: str) -> dict:
-    """Funding: causer charge, the remainder to fund, and the national tariff for reference."""
-    f, cc_def, tariff = Fmt(lang), money["causer_charge_default"], money["tariff"]
-    funding = {
-        "capex": f.money(money["per_method"]["recommended"]["capex"]),
-        "causer_charge": f.money(money["causer_charge"]),
-        "causer_charge_range": f.money_range(money["causer_charge_low"], money["causer_charge_high"]),
-        "causer_charge_flow": f.flow(money["causer_charge_flow"]),
-        "causer_charge_price": f.won(money["causer_charge_price"]),
-        "causer_price_range": f"{f.won(cc_def['min_krw_per_m3_per_day'])}–{f.won(cc_def['max_krw_per_m3_per_day'])}",
-        "remainder": f.money(money["remainder"]),
-        "remainder_per_m3": thousands(money["remainder_fee"].krw_per_m3),
-        "remainder_4p": f.won(money["remainder_fee"].households[3]["krw_per_month"]),
-        "tariff_nat": thousands(tariff["national_average_krw_per_m3"], 1),
-        "tariff_cost": thousands(tariff["national_total_cost_krw_per_m3"], 1),
-        "tariff_recovery": pct(tariff["national_cost_recovery"]),
-        "tariff_year": tariff["national_year"],
-        "billed": f.flow(money["billed_m3_per_day"]),
-    }
-    return {"funding": funding, "funding_note": text(lang, "council.funding.note")}
+    """Funding: cost build-up, who pays, running cost and fees, phasing (``council_money.money_section``)."""
+    return money_section(money, lang)
 
 
 def _model_parameters(bundle: ResultsBundle, lang: str) -> list[dict]:
@@ -255,25 +216,14 @@ def _model_parameters(bundle: ResultsBundle, lang: str) -> list[dict]:
             for p in bundle.metadata.parameters]
 
 
-def _finance_parameters(money: dict, lang: str) -> list[dict]:
-    """Money-model defaults (with the discount rate and asset life actually used)."""
-    used = {"discount_rate": money["discount_rate"], "asset_life_years": money["asset_life_years"]}
-    return [{"name": in_lang(lang, name, d["label_ko"]), "value": f"{used.get(name, d['value']):g}",
-             "unit": d["unit"], "source": d["source"]}
-            for name, d in finance.FINANCE_DEFAULTS.items() if name != "interval_level"]
-
-
 def _money_sources(money: dict, lang: str) -> list[dict]:
     """Cost curve, causer-charge price, national tariff and household water use, with sources."""
-    crv, cc_def, t = money["curve"], money["causer_charge_default"], money["tariff"]
+    crv, t = money["curve"], money["tariff"]
     wu = finance.household_water_use_table()
     return [
         {"name": text(lang, "council.assumptions.cost_curve", label=in_lang(lang, crv.name, crv.label_ko)),
          "value": f"{crv.coefficient_krw / 1e8:.3g}·Q^{crv.exponent:.3f}", "unit": text(lang, "unit.cost_curve"),
          "source": crv.source},
-        {"name": text(lang, "council.assumptions.causer_charge_price"),
-         "value": thousands(money["causer_charge_price"]), "unit": "KRW/(m3/d)",
-         "source": f"{cc_def['choice']}; {cc_def['source']}"},
         {"name": text(lang, "council.assumptions.national_tariff"),
          "value": thousands(t["national_average_krw_per_m3"], 1), "unit": "KRW/m3",
          "source": f"{t['national_year']}: {t['national_source']}"},
@@ -287,7 +237,7 @@ def _money_sources(money: dict, lang: str) -> list[dict]:
 
 def assumptions_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     """Assumptions and sources: every parameter behind the numbers, with its unit and source."""
-    rows = _model_parameters(bundle, lang) + _finance_parameters(money, lang) + _money_sources(money, lang)
+    rows = _model_parameters(bundle, lang) + money_parameters(money, lang) + _money_sources(money, lang)
     return {"assumptions": rows}
 
 
@@ -317,8 +267,25 @@ def council_numbers(bundle: ResultsBundle, money: dict) -> dict:
         "gap_m3_per_day": lead.gap_m3_per_day,
         "expected_expansion_krw": lead.expected_expansion_krw,
         "stranded_capital_krw": lead.stranded_capital_krw,
-        "lead_fee_4p_krw_per_month": money["lead_fee"].households[3]["krw_per_month"],
-        "capex_recommended_krw": money["per_method"]["recommended"]["capex"],
-        "causer_charge_krw": money["causer_charge"],
+        "lead_fee_4p_krw_per_month": money["lead_fee"].household(4),
         "n_calibration_districts": money["decision"].n_calibration_districts,
+        **_money_numbers(money["budget"]),
+    }
+
+
+def _money_numbers(b) -> dict:
+    """The headline money figures [KRW at the price year, KRW/m3, KRW/month] behind the printed ones."""
+    p, s, fee = b.project, b.funding, b.fee
+    return {
+        "price_year": b.price_year, "construction_krw": p.construction_krw, "total_krw": p.total_krw,
+        "total_low_krw": p.total_low_krw, "total_high_krw": p.total_high_krw,
+        "capex_recommended_krw": p.construction_krw, "causer_charge_krw": s.causer_applied_krw,
+        "national_krw": s.national_krw, "provincial_krw": s.provincial_krw, "city_krw": s.city_krw,
+        "om_annual_krw": b.om.annual_krw, "city_annual_capital_krw": fee.annual_capital_krw,
+        "fee_krw_per_m3": fee.krw_per_m3, "fee_household_krw_per_month": {h["size"]: h["krw_per_month"]
+                                                                          for h in fee.households},
+        "city_annual_burden_krw": fee.annual_burden_krw, "billed_m3_per_year": b.billed_m3_per_year,
+        "financing_rate": b.financing_rate,
+        "pv_at_once_krw": b.phasing.pv_at_once_krw if b.phasing else None,
+        "pv_phased_krw": b.phasing.pv_phased_krw if b.phasing else None,
     }

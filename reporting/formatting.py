@@ -42,15 +42,24 @@ class Fmt:
             return eok(x, digits)
         return f"KRW {thousands(x / 1e9, max(digits, 1))} bn"
 
-    def money_range(self, lo, hi):
-        """[KRW] -> '49–86억원' / 'KRW 4.9–8.6 bn'."""
+    def money_range(self, lo, hi, digits=0):
+        """[KRW] -> '49–86억원' / 'KRW 4.9–8.6 bn' (``digits`` decimals of 억원)."""
         if self.lang == "ko":
-            return eok_range(lo, hi)
-        return f"KRW {thousands(lo / 1e9, 1)}–{thousands(hi / 1e9, 1)} bn"
+            return eok_range(lo, hi, digits)
+        return f"KRW {thousands(lo / 1e9, max(digits, 1))}–{thousands(hi / 1e9, max(digits, 1))} bn"
 
     def won(self, x):
         """[KRW] -> '2,377원' / 'KRW 2,377'."""
         return krw(x) if self.lang == "ko" else f"KRW {thousands(x)}"
+
+    def won_range(self, lo, hi):
+        """[KRW] -> '2,069–3,808원' / 'KRW 2,069–3,808'."""
+        text_ = f"{thousands(lo)}–{thousands(hi)}"
+        return f"{text_}원" if self.lang == "ko" else f"KRW {text_}"
+
+    def rate(self, x):
+        """[-] -> '2.5%' (as many decimals as the rate has, up to 2)."""
+        return f"{round(x * 100, 2):g}%"
 
     def flow(self, x):
         """[m3/d] -> '10,540 m³/일' / '10,540 m³/d'."""

@@ -10,6 +10,7 @@ from sewerplan.model.outputs.results import ResultsBundle
 
 from .catalog import placeholders, text
 from .filters import pct, thousands
+from .council_money import volume
 from .formatting import Fmt, prob, town_names
 
 __all__ = ["what_section", "existing_section", "bill_section", "odour_section", "qa_section", "contact_section",
@@ -84,25 +85,34 @@ def existing_section(bundle: ResultsBundle, lang: str) -> dict:
 
 
 def bill_section(money: dict, lang: str) -> dict:
-    """'What does it mean for my bill?': the amount the direction puts on the fee, per household [KRW/month].
+    """'What does it mean for my bill?': the direction's amount and the recommended plant, per household [KRW/month].
 
-    under: the expected expansion cost; over: the stranded capital; about right: the plant's
-    capex. Every amount is >= 0 (no 'saving' that could turn negative).
+    under: the city's part of the expected expansion cost; over: of the stranded capital; about
+    right: the plant's city share and running cost. Every amount is >= 0 (no 'saving').
     """
-    f, fee, direction = Fmt(lang), money["lead_fee"], money["lead"].direction
-    hh4, pilot = fee.households[3]["krw_per_month"], fee.pilot_example["krw_per_month"]
+    f, fee, direction, b = Fmt(lang), money["lead_fee"], money["lead"].direction, money["budget"]
+    plant = b.fee
     labels = [text(lang, "hearing.bill.household", size=h["size"], m3_per_month=f"{h['m3_per_month']:.0f}")
               for h in fee.households] + [text(lang, "hearing.bill.pilot")]
-    values = [h["krw_per_month"] for h in fee.households] + [pilot]
+    lead_values = [h["krw_per_month"] for h in fee.households] + [fee.pilot_example["krw_per_month"]]
+    plant_values = [h["krw_per_month"] for h in plant.households] + [plant.pilot_example["krw_per_month"]]
+    lead = text(lang, f"hearing.bill.lead.{direction}", amount=f.money(money["lead_amount"]),
+                price_year=b.price_year, fee_4p=f.won(fee.household(4)), fee_pilot=f.won(fee.pilot_example["krw_per_month"]))
+    notes = [] if direction == "about_right" else [
+        text(lang, "hearing.bill.plant", fee_4p=f.won(plant.household(4)),
+             range=f.won_range(b.fee_low.household(4), b.fee_high.household(4)))]
+    notes.append(text(lang, "hearing.bill.note", price_year=b.price_year, rate=f.rate(b.financing_rate),
+                      years=f"{money['asset_life_years']:g}", billed=volume(lang, b.billed_m3_per_year),
+                      krw_per_m3=thousands(fee.krw_per_m3)))
     return {
-        "bill_lead": text(lang, f"hearing.bill.lead.{direction}", amount=f.money(money["lead_amount"]),
-                          fee_4p=f.won(hh4), fee_pilot=f.won(pilot)),
+        "bill_lead": lead,
         "bill_column": text(lang, f"hearing.bill.column.{direction}"),
-        "bill_note": text(lang, "hearing.bill.note", years=f"{money['asset_life_years']:g}",
-                          rate=f"{money['discount_rate'] * 100:g}", krw_per_m3=thousands(fee.krw_per_m3)),
+        "bill_column_plant": text(lang, "hearing.bill.column_plant") if direction != "about_right" else "",
+        "bill_note": " ".join(notes),
         "bill_labels": labels,
         "bill_unit": text(lang, "hearing.bill.unit"),
-        "bill_rows": [{"label": lab, "value": f.won(v)} for lab, v in zip(labels, values)],
+        "bill_rows": [{"label": lab, "value": f.won(v), "plant": f.won(pv) if direction != "about_right" else ""}
+                      for lab, v, pv in zip(labels, lead_values, plant_values)],
     }
 
 
@@ -158,6 +168,8 @@ def hearing_numbers(bundle: ResultsBundle, money: dict) -> dict:
         "recommended_capacity_m3_per_day": bundle.recommended_capacity_m3_per_day,
         "direction": money["lead"].direction,
         "lead_amount_krw": money["lead_amount"],
-        "lead_fee_4p_krw_per_month": fee.households[3]["krw_per_month"],
+        "lead_fee_4p_krw_per_month": fee.household(4),
         "lead_fee_pilot_krw_per_month": fee.pilot_example["krw_per_month"],
+        "plant_fee_4p_krw_per_month": money["budget"].fee.household(4),
+        "price_year": money["price_year"],
     }

@@ -51,16 +51,16 @@ _T = {  # key -> (Korean, English)
     "changes": ("계획 신도시에 적용하면", "What it changes for the planned town"),
     "item": ("항목", "Item"), "diff": ("차이", "Difference"),
     "sewage": ("건축물 오수발생량 일최대 (침입수 제외)", "Building sewage, day max (no infiltration)"),
-    "plan_day_max": ("하수도정비기본계획 일최대 (침입수 포함)", "Master-plan day max (with infiltration)"),
-    "capacity": ("필요 처리용량 (일최대 ÷ 가동률)", "Plant capacity (day max / utilisation)"),
+    "plan_day_max": ("원단위 기준 설계 일최대 (침입수 포함)", "Unit-load design day max (with infiltration)"),
+    "capacity": ("필요 처리용량 (= 설계 일최대)", "Plant capacity (= design day max)"),
     "causer": ("원인자부담금", "Causer charge"),
-    "causer_note": ("원인자부담금 = 건축물 오수발생량 × 단가 {price}/(㎥/일).",
-                    "Causer charge = building sewage x price {price} per m3/d."),
+    "causer_note": ("원인자부담금 = 건축물 오수발생량(일최대, 침입수 제외) × 단가 {price}/(㎥/일): 의회 보고서 재원 조달과 같은 기준.",
+                    "Causer charge = building sewage (day max, no infiltration) x price {price} per m3/d: the same basis as the council briefing's funding."),
     "block_title": ("참고: 시 자체 원단위를 적용하면 (조례 개정안)", "Note: with the city's own unit loads (ordinance draft)"),
     "block_lead": ("요금 자료로 산정한 용도별 원단위 {n_local}개(고시값 유지 {n_fallback}개, 최소 {min}동)를 적용하면 "
-                   "계획 일최대 {a} → {b}, 원인자부담금 {c} → {d}입니다.",
+                   "원단위 기준 설계 일최대 {a} → {b}, 원인자부담금 {c} → {d}입니다.",
                    "With {n_local} use values from the bills ({n_fallback} keep the notice, minimum {min} buildings), "
-                   "the master-plan day max goes {a} -> {b} and the causer charge {c} -> {d}."),
+                   "the unit-load design day max goes {a} -> {b} and the causer charge {c} -> {d}."),
     "block_lead_no_plan": ("요금 자료로 산정한 용도별 원단위 {n_local}개(고시값 유지 {n_fallback}개, 최소 {min}동). "
                            "계획 신도시에 적용한 결과는 없습니다.",
                            "{n_local} use values from the bills ({n_fallback} keep the notice, minimum {min} "

@@ -10,7 +10,7 @@ import typer
 
 from sewerplan.cli_common import console, user_errors
 
-__all__ = ["register", "report"]
+__all__ = ["register", "report", "money_options"]
 
 
 class ReportKind(str, Enum):
@@ -28,6 +28,26 @@ class Lang(str, Enum):
     en = "en"
 
 
+def _money(name: str, flag: str):
+    """A ``sewerplan report`` option for one money input, its unit and source in the help."""
+    from sewerplan.model.planning.money_inputs import MONEY_INPUTS, USER_INPUT
+
+    spec = MONEY_INPUTS[name]
+    default = spec.default if spec.default is not None else (spec.computed or USER_INPUT)
+    return typer.Option(None, flag, rich_help_panel="Money / 재원·요금 (override results.json finance.inputs)",
+                        help=f"{spec.label_ko} / {spec.label_en} [{spec.unit}]; default: {default}")
+
+
+def money_options(values: dict):
+    """The money inputs set on the command line (``None`` = keep the bundle's or the default)."""
+    from sewerplan.model.planning.money_inputs import MoneyInputs
+
+    return MoneyInputs(**{k: v for k, v in values.items() if v is not None})
+
+
+_NOT_MONEY = ("kind", "results", "out", "fmt", "lang", "force")
+
+
 def report(
     kind: ReportKind = typer.Argument(..., help="council (의회 예산 보고) or hearing (주민설명회 안내문)"),
     results: Path = typer.Option(..., "--results", "-r", help="Results bundle JSON from `sewerplan demo` / 결과 파일"),
@@ -36,6 +56,23 @@ def report(
         None, "--format", "-f", help="pdf or hwpx (한글 문서); default: from the --out suffix / 출력 형식"),
     lang: Lang = typer.Option(Lang.ko, "--lang", help="ko (한국어) or en (English)"),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 기존 파일 덮어쓰기"),
+    price_year: int = _money("price_year", "--price-year"),
+    construction_cost_krw: float = _money("construction_cost_krw", "--construction-cost"),
+    design_supervision_rate: float = _money("design_supervision_rate", "--design-supervision-rate"),
+    land_cost_krw: float = _money("land_cost_krw", "--land-cost"),
+    contingency_rate: float = _money("contingency_rate", "--contingency-rate"),
+    national_share: float = _money("national_share", "--national-share"),
+    provincial_share: float = _money("provincial_share", "--provincial-share"),
+    causer_price_krw_per_m3_per_day: float = _money("causer_price_krw_per_m3_per_day", "--causer-price"),
+    om_krw_per_m3: float = _money("om_krw_per_m3", "--om-cost"),
+    om_fixed_share: float = _money("om_fixed_share", "--om-fixed-share"),
+    billed_sewage_m3_per_year: float = _money("billed_sewage_m3_per_year", "--billed-sewage"),
+    financing_rate: float = _money("financing_rate", "--financing-rate"),
+    social_discount_rate: float = _money("social_discount_rate", "--discount-rate"),
+    asset_life_years: float = _money("asset_life_years", "--analysis-years"),
+    phase1_capacity_m3_per_day: float = _money("phase1_capacity_m3_per_day", "--phase1-capacity"),
+    second_train_lead_years: float = _money("second_train_lead_years", "--second-train-lead"),
+    cost_curve: str = _money("cost_curve", "--cost-curve"),
 ) -> None:
     """Render a briefing: PDF/A-3 with the input data attached, or HWPX to edit in 한글.
 
@@ -43,14 +80,16 @@ def report(
     output is not possible (no Pango, e.g. stock Windows), writes OUT.html to print from Edge and
     says how to get the PDF.
     """
+    money = {k: v for k, v in locals().items() if k not in _NOT_MONEY}
     with user_errors():
         from sewerplan.model.outputs.results import ResultsBundle
         from sewerplan.reporting.formats import format_for_path, write_briefing
 
+        options = money_options(money)
         fmt_name = format_for_path(out, fmt.value if fmt else None)
         bundle = ResultsBundle.from_json(results)
         t0 = time.perf_counter()
-        path = write_briefing(kind.value, bundle, out, fmt_name, lang.value, force=force)
+        path = write_briefing(kind.value, bundle, out, fmt_name, lang.value, options, force=force)
         if path.suffix.lower() == ".html":  # no Pango on this PC: the self-contained HTML briefing
             from sewerplan.reporting.render import pdf_unavailable_message, weasyprint_problem
 

@@ -79,7 +79,7 @@ def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory
     # the briefing with every section (8 districts, scenario) keeps to its page budget
     from pypdf import PdfReader
 
-    assert 2 <= len(PdfReader(result.paths["council_pdf"]).pages) <= 4
+    assert 2 <= len(PdfReader(result.paths["council_pdf"]).pages) <= 5  # 5 with the money section (issue 12)
     assert 1 <= len(PdfReader(result.paths["hearing_pdf"]).pages) <= 2
 
 
@@ -88,3 +88,51 @@ def test_demo_trains_with_the_household_mix(small_demo):
     card = json.loads((result.out_dir / DEMO_FILES["card"]).read_text(encoding="utf-8"))
     assert card["household_mix"]["used"] and card["household_mix"]["training_residential_rows_with_mix"] > 0
     assert (result.out_dir / "training" / "unmatched_household_mix.csv").is_file()
+
+
+def test_demo_money_headline_recomputed_from_the_bundle_inputs(small_demo):
+    """Issue 12: total cost, funding split, annual cost, fee per m3 and per household, causer charge,
+    recomputed here from results.json and the shipped tables with independent arithmetic."""
+    from importlib import resources
+
+    import pandas as pd
+    from pypdf import PdfReader
+
+    from sewerplan.reporting.filters import eok, krw
+
+    result, _, _ = small_demo
+    data = json.loads((result.out_dir / DEMO_FILES["results_json"]).read_text(encoding="utf-8"))
+    fin, h = data["finance"], data["finance"]["headline"]
+    inp = fin["inputs"]
+    shipped = resources.files("sewerplan.model").joinpath("data")
+    curve = json.loads(shipped.joinpath("treatment_cost_curve.json").read_text(encoding="utf-8"))["curves"]["korea_real"]
+    q = data["capacity"]["recommended_m3_per_day"] or data["capacity"]["upper_m3_per_day"]
+    total = curve["coefficient_krw"] * q ** curve["exponent"]  # no build-up item entered in the demo
+    assert inp["design_supervision_rate"] is inp["land_cost_krw"] is inp["contingency_rate"] is None
+    assert curve["price_year"] == h["price_year"] == 2025 and h["total_krw"] == pytest.approx(total)
+    terms = next(b for b in data["baselines"] if b["method"] == "unit_load")["terms"]
+    basis = sum(t["value"] for t in terms if t["name"] != "infiltration")  # building sewage, no infiltration
+    prices = pd.read_csv(shipped.joinpath("kr_causer_charge_unit_prices.csv").open(encoding="utf-8"))
+    price = prices.sort_values("year").groupby("municipality").tail(1)["krw_per_m3_per_day"].median()
+    causer = basis * price
+    assert h["causer_charge_krw"] == pytest.approx(causer, rel=1e-6)
+    public = total - min(causer, total)
+    n, p = inp["national_share"], inp["provincial_share"]
+    assert (h["national_krw"], h["provincial_krw"], h["city_krw"]) == pytest.approx(
+        (n * public, p * public, (1 - n - p) * public), rel=1e-6)
+    om = 116.8 * 131.66 / (85.16 / 121.80 * 100) * fin["inflow_m3_per_day"] * 365  # 2009 KRW/m3 at 2025 prices
+    crf = 0.025 / (1 - 1.025 ** -30)  # financing rate 2.5% over 30 years, not the 4.5% social discount rate
+    annual = (1 - n - p) * public * crf + om
+    per_m3 = annual / fin["fee_base_m3_per_year"]
+    assert h["om_annual_krw"] == pytest.approx(om, rel=1e-6) and h["city_annual_burden_krw"] == pytest.approx(annual)
+    assert h["fee_krw_per_m3"] == pytest.approx(per_m3, rel=1e-6)
+    hh4 = per_m3 * 610 / 1000 * 365 / 12  # Seoul 2021: 610 L/d for 4 persons
+    assert h["fee_household_krw_per_month"]["4"] == pytest.approx(hh4, rel=1e-6)
+    match = json.loads((result.out_dir / "training" / "match_report.json").read_text(encoding="utf-8"))["match"]
+    assert fin["fee_base_m3_per_year"] == pytest.approx(match["sewage_m3_per_day_all_meters"] * 365, rel=1e-4)
+    if "council_pdf" in result.paths and result.paths["council_pdf"].suffix == ".pdf":
+        text = "".join("".join(pg.extract_text().split()) for pg in PdfReader(result.paths["council_pdf"]).pages)
+        for shown in (eok(total), eok((1 - n - p) * public), eok(min(causer, total)), krw(hh4), "2025년가격"):
+            assert "".join(shown.split()) in text, shown
+        hearing = "".join("".join(pg.extract_text().split()) for pg in PdfReader(result.paths["hearing_pdf"]).pages)
+        assert "2025년가격" in hearing and "금리2.5%" in hearing

@@ -7,7 +7,8 @@ from markupsafe import escape  # what jinja's autoescape does
 
 from sewerplan.model.outputs.results import example_bundle, example_scenario_section
 from sewerplan.reporting import build_context, render_html
-from sewerplan.reporting import catalog, council, context, formatting, hearing, scenario_section
+from sewerplan.model.planning.money_inputs import MoneyInputs
+from sewerplan.reporting import catalog, council, council_money, context, formatting, hearing, scenario_section
 from sewerplan.reporting.catalog import CatalogError, keys, placeholders, text
 
 
@@ -55,7 +56,18 @@ def _variants():
     exact.capacity.interval_level, exact.capacity.n_calibration_districts = 0.9, 40
     exact.metadata.min_public_cell_buildings = 300  # the hearing merges small districts ...
     sparse.metadata.min_public_cell_buildings = 10_000  # ... or shows none
+    given = example_bundle(scenario=True)  # every money input set by the city; a large plant, phasing cheaper
+    given.capacity.recommended_m3_per_day = 30000.0
+    given.finance.inputs = MoneyInputs(
+        construction_cost_krw=6e10, design_supervision_rate=0.08, land_cost_krw=5e9, contingency_rate=0.1,
+        national_share=0.5, provincial_share=0.1, causer_price_krw_per_m3_per_day=2.0e6, om_krw_per_m3=250.0,
+        om_fixed_share=0.4, billed_sewage_m3_per_year=1e7, financing_rate=0.035, phase1_capacity_m3_per_day=13000.0)
+    no_money = example_bundle()  # no finance section and no billed volume: the new town's sewage, no shares
+    no_money.finance = None
+    billed = example_bundle()  # no finance section, the bundle's billed volume
+    billed.finance, billed.billed_volume_m3_per_day = None, 9000.0
     return [
+        given, no_money, billed,
         example_bundle(), forward, about, exact, forward_sc, about_no_sc,
         example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),
         example_bundle(scenario=dataclasses.replace(sc, ml_available=False, capacity_by_year=no_ml)),
@@ -70,7 +82,7 @@ def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
         used.add(key)
         return text(lang, key, **values)
 
-    for module in (context, council, hearing, scenario_section, formatting):
+    for module in (context, council, council_money, hearing, scenario_section, formatting):
         monkeypatch.setattr(module, "text", recording)
     for bundle in _variants():
         for kind in ("council", "hearing"):

@@ -66,7 +66,7 @@ def renamed_run(tmp_path_factory):
         "planned_town": {"buildings": "data/planned_town.csv", "scenario": "data/plan.yaml",
                          "districts": {f"{i}권역": f"누리{i}단계" for i in range(1, 7)}},
         "plant": {"capacity_m3_per_day": 12000, "status": "planned", "name": "누리 물재생센터"},
-        "finance": {"discount_rate": 0.04, "asset_life_years": 25},
+        "finance": {"financing_rate": 0.04, "asset_life_years": 25, "national_share": 0.7},
         "model": {"train": True, "learner": "ridge_log"},
         "report": {"language": "ko", "formats": ["pdf", "html"]},
         "privacy": {"min_public_cell_buildings": 300},
@@ -115,6 +115,8 @@ def test_the_project_plant_and_finance_reach_the_results(renamed_run):
     assert bundle.capacity.plant_m3_per_day == 12000.0
     assert "plant.capacity_m3_per_day" in bundle.capacity.plant_origin and "누리 물재생센터" in bundle.capacity.plant_origin
     assert bundle.metadata.min_public_cell_buildings == 300
+    money = bundle.finance.inputs
+    assert (money.financing_rate, money.asset_life_years, money.national_share) == (0.04, 25, 0.7)
     scenario = json.loads((out / "scenario" / "summary.json").read_text(encoding="utf-8"))
     assert scenario["final_year"]["plant_capacity_m3_per_day"] == 12000.0
     assert bundle.metadata.synthetic and "합성" in _pdf_text(out / "council_briefing.pdf")

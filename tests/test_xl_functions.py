@@ -111,10 +111,13 @@ def test_capacity_is_design_day_max_with_infiltration_once_and_an_explicit_basis
 # --- SEWER_FEE_IMPACT -------------------------------------------------------------------
 
 def test_fee_impact_matches_finance_model():
-    from sewerplan.model.planning import finance
+    from sewerplan.model.planning.fees import fee_effect
 
-    expected = finance.fee_impact(1e10, 50000, household_sizes=(4,)).households[0]["krw_per_month"]
+    # the city's share repaid at the financing rate (2.5% default, not the 4.5% social discount rate)
+    expected = fee_effect(1e10, 0.0, 50000 * 365, financing_rate=0.025, years=30).household(4)
     assert fx.SEWER_FEE_IMPACT(1e10, 50000) == pytest.approx(expected)
+    with_om = fee_effect(1e10, 2e9, 50000 * 365, financing_rate=0.035, years=20).household(4)
+    assert fx.SEWER_FEE_IMPACT(1e10, 50000, 4, 0.035, 20, 2e9) == pytest.approx(with_om)
     out = fx.SEWER_FEE_IMPACT(col(1e10, 2e10), 50000, col(1, None))
     assert out[1][0] == pytest.approx(2 * expected)
     with pytest.raises(XlwingsError, match="household_size"):

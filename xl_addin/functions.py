@@ -263,15 +263,16 @@ def SEWER_CAPACITY(flows, basis=None, utilisation=None):
 
 
 @udf(
-    capex_krw="시설비(예: 증설비 또는 절감액) [원]. Capital cost, e.g. an avoided expansion [KRW].",
-    billed_volume_m3_per_day="요금 부과 수량 [㎥/일](처리구역 상수도 부과량). Billed water volume of the tariff area [m3/d].",
+    capex_krw="시비 순부담 [원](원인자부담금·국비·도비 제외; SEWER_FUNDING). The city's net share of the capital [KRW].",
+    billed_volume_m3_per_day="하수도 부과량 [㎥/일](연간 부과량 ÷ 365). Billed sewage volume [m3/d] (per year / 365).",
     household_size="가구원수 [인] 1~6, 빈칸=4 (서울 2021 실측 사용량). Household size [persons] 1-6, blank = 4.",
-    discount_rate="할인율 [-/년], 빈칸=0.045. Discount rate [-/yr], blank = 0.045.",
-    asset_life_years="내용연수 [년], 빈칸=30. Asset life [yr], blank = 30.",
+    financing_rate="자금조달 금리 [-/년], 빈칸=0.025(지역개발기금 2016). City's financing rate [-/yr], blank = 0.025.",
+    asset_life_years="상환기간 [년], 빈칸=30. Recovery period [yr], blank = 30.",
+    annual_om_krw="연간 운영비 [원/년], 빈칸=0 (SEWER_OM_COST). Annual O&M [KRW/yr], blank = 0.",
 )
-def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, discount_rate=None,
-                     asset_life_years=None):
-    """하수도 요금 영향 [원/가구·월] = 시설비 연등가 ÷ 연간 부과량 × 가구 월 사용량. Sewage fee impact [KRW per household per month]."""
+def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, financing_rate=None,
+                     asset_life_years=None, annual_om_krw=None):
+    """요금 영향 [원/가구·월] = (시비 × 자본회수계수 + 운영비) ÷ 연간 부과량 × 가구 월 사용량. Fee effect [KRW per household per month]."""
     from sewerplan.model.planning import finance
 
     f = "SEWER_FEE_IMPACT"
@@ -280,22 +281,24 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, d
                        **_ABOVE_0)
     size = read_numbers(f, "household_size", household_size, "enter.household_size_number", low=1, high=6,
                         outside="range.household_size")
-    rate = read_numbers(f, "discount_rate", discount_rate, "enter.discount_rate_number", low=0, high=0.999,
+    rate = read_numbers(f, "financing_rate", financing_rate, "enter.financing_rate_number", low=0, high=0.999,
                         outside="range.discount_rate")
     life = read_numbers(f, "asset_life_years", asset_life_years, "enter.asset_life_number", **_ABOVE_0)
+    om = read_numbers(f, "annual_om_krw", annual_om_krw, "enter.krw_number", limit=MAX_KRW, **_AT_LEAST_0)
     if not np.isnan(size.values).all() and not np.all(np.isnan(size.values) | (size.values == np.round(size.values))):
         raise messages.user_error(f, "household_size_whole")
-    lined = line_up(f, [capex, vol], [size, rate, life], hints={"capex_krw": "enter.capex",
+    lined = line_up(f, [capex, vol], [size, rate, life, om], hints={"capex_krw": "enter.capex",
                                                                 "billed_volume_m3_per_day": "enter.billed_volume"})
     a, keep = lined.arrays, lined.keep
     # the finance formulas on whole arrays (fee_impact cell by cell took 49.5 s for 100,000 rows)
-    defaults = finance.FINANCE_DEFAULTS
-    rate_v = fill_blank(a["discount_rate"], defaults["discount_rate"]["value"])[keep]
-    life_v = fill_blank(a["asset_life_years"], defaults["asset_life_years"]["value"])[keep]
+    from sewerplan.model.planning.money_inputs import MONEY_INPUTS
+
+    rate_v = fill_blank(a["financing_rate"], MONEY_INPUTS["financing_rate"].default)[keep]
+    life_v = fill_blank(a["asset_life_years"], MONEY_INPUTS["asset_life_years"].default)[keep]
     sizes = fill_blank(a["household_size"], 4.0)[keep].astype(int)
     out = np.zeros(lined.shape)
     try:
-        annual = finance.annualised_cost(a["capex_krw"][keep], rate_v, life_v)
+        annual = finance.annualised_cost(a["capex_krw"][keep], rate_v, life_v) + fill_blank(a["annual_om_krw"], 0.0)[keep]
         per_m3 = finance.fee_per_m3(annual, a["billed_volume_m3_per_day"][keep])
         out[keep] = per_m3 * np.asarray(finance.household_monthly_use_m3(sizes), dtype=float)
     except (SewerplanError, ValueError) as exc:
@@ -583,6 +586,15 @@ from .local_loads import SEWER_LOCAL_UNITLOADS as _local_unitloads  # noqa: E402
 
 SEWER_LOCAL_UNITLOADS = udf(**_LOCAL_ARGS)(_local_unitloads)
 __all__.append("SEWER_LOCAL_UNITLOADS")
+
+# The council paper's money (issue 12): defined in money_functions.py, registered here
+from . import money_functions as _money  # noqa: E402
+
+SEWER_PROJECT_COST = udf(**_money.MONEY_ARGS["SEWER_PROJECT_COST"])(_money.SEWER_PROJECT_COST)
+SEWER_CAUSER_CHARGE = udf(**_money.MONEY_ARGS["SEWER_CAUSER_CHARGE"])(_money.SEWER_CAUSER_CHARGE)
+SEWER_FUNDING = udf(**_money.MONEY_ARGS["SEWER_FUNDING"])(_money.SEWER_FUNDING)
+SEWER_OM_COST = udf(**_money.MONEY_ARGS["SEWER_OM_COST"])(_money.SEWER_OM_COST)
+__all__ += ["SEWER_PROJECT_COST", "SEWER_CAUSER_CHARGE", "SEWER_FUNDING", "SEWER_OM_COST"]
 
 
 # --------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 ``ResultsBundle.local_loads`` (:class:`LocalLoadsSection`) carries the per-use table (local
 value, the notice's, the ratio, buildings behind it, local or fallback) and, for the planned
-town, the master-plan flow and causer charge by the notice's values and by the city's. The
+town, the unit-load design flows (building sewage + infiltration once; not the master-plan
+method of the baselines) and causer charge by the notice's values and by the city's. The
 council briefing prints a block from it when present; bundles without it stay valid.
 
 Units: unit loads [L/(m2 d)] or [L/(person d)] as the row's ``unit`` says, day-max; flows
@@ -40,7 +41,7 @@ class LocalLoadsFlows:
     """A planned town's flows and causer charge by one set of unit loads."""
 
     sewage_day_max_m3_per_day: float  # buildings, no infiltration (what the causer charge is levied on)
-    day_average_m3_per_day: float  # master-plan flows, with infiltration
+    day_average_m3_per_day: float  # unit-load design flows (building sewage + infiltration once)
     day_max_m3_per_day: float
     hour_max_m3_per_day: float
     plant_capacity_m3_per_day: float

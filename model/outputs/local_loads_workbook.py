@@ -9,7 +9,7 @@ Sheets
                        quartiles, confidence interval, day-max equivalent, the notice's value
                        and the ratio, exclusions by reason.
 ``산정 기준 (rules)``   the rules in Korean and English, each setting with its source.
-``영향 (changes)``      (with a planned town) causer charge and master-plan flows, notice vs local.
+``영향 (changes)``      (with a planned town) causer charge and unit-load design flows, notice vs local.
 
 Text cells are written as text (a use name starting with ``=`` is not a formula).
 """
@@ -182,7 +182,7 @@ def _rules_sheet(ws, t: LocalLoadTable) -> None:
 
 
 def _changes_sheet(ws, t: LocalLoadTable, changes: dict) -> None:
-    """Causer charge and master-plan flows of the planned town, notice vs local."""
+    """Causer charge and unit-load design flows of the planned town, notice vs local."""
     for col, width in zip("ABCDE", (46, 18, 18, 18, 12)):
         ws.column_dimensions[col].width = width
     row = _banner(ws, t, 1)
@@ -191,9 +191,9 @@ def _changes_sheet(ws, t: LocalLoadTable, changes: dict) -> None:
         _put(ws, row, j, h, bold=True, fill=_HEADER_FILL)
     items = [
         ("건축물 오수발생량 일최대 (㎥/일) / building sewage, day max [m3/d]", "sewage_day_max_m3_per_day", "#,##0"),
-        ("계획 일평균 (㎥/일, 침입수 포함) / master plan day average [m3/d]", "day_average_m3_per_day", "#,##0"),
-        ("계획 일최대 (㎥/일, 침입수 포함) / master plan day max [m3/d]", "day_max_m3_per_day", "#,##0"),
-        ("계획 시간최대 (㎥/일 환산) / master plan hour max [m3/d]", "hour_max_m3_per_day", "#,##0"),
+        ("원단위 기준 설계 일평균 (㎥/일, 침입수 포함) / unit-load design day average [m3/d]", "day_average_m3_per_day", "#,##0"),
+        ("원단위 기준 설계 일최대 (㎥/일, 침입수 포함) / unit-load design day max [m3/d]", "day_max_m3_per_day", "#,##0"),
+        ("원단위 기준 설계 시간최대 (㎥/일 환산) / unit-load design hour max [m3/d]", "hour_max_m3_per_day", "#,##0"),
         ("필요 처리용량 (㎥/일) / plant capacity [m3/d]", "plant_capacity_m3_per_day", "#,##0"),
         ("원인자부담금 (원) / causer charge [KRW]", "causer_charge_krw", "#,##0"),
     ]

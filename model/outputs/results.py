@@ -38,9 +38,10 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ResultsBundleError
+from ..errors import ParameterError, ResultsBundleError
 from ..fileio import INCOMPLETE_MARKER, write_text_atomic
 from .local_loads_section import LocalLoadRow, LocalLoadsFlows, LocalLoadsSection  # optional part (issue 18)
+from .finance_section import FinanceHeadline, FinanceSection  # optional part (issue 12)
 
 __all__ = [
     "SCHEMA",
@@ -67,6 +68,9 @@ __all__ = [
     "LocalLoadRow",
     "LocalLoadsFlows",
     "LocalLoadsSection",
+    "FinanceSection",
+    "FinanceHeadline",
+    "EXAMPLE_MONEY_INPUTS",
 ]
 
 SCHEMA = "sewerplan.results/2"
@@ -427,6 +431,9 @@ class ResultsBundle:
     local_loads : LocalLoadsSection or None
         Optional: the city's own unit loads beside the notice's and what they change
         (``sewerplan unitloads``); the council briefing prints a block when present.
+    finance : FinanceSection or None
+        Optional: the money inputs, their data basis (causer-charge flow, treated inflow, fee
+        base) and the producer's headline money figures (:mod:`.finance_section`).
     """
 
     metadata: Metadata
@@ -443,6 +450,7 @@ class ResultsBundle:
     attachments: list[Attachment] = field(default_factory=list)
     scenario: ScenarioSection | None = None
     local_loads: LocalLoadsSection | None = None
+    finance: FinanceSection | None = None
     schema: str = SCHEMA
     # directory the bundle was read from (relative attachment paths resolve against it)
     base_dir: str = field(default="", compare=False, repr=False)
@@ -582,7 +590,11 @@ def _build(tp, value, path: str, source: str):
             raise ResultsBundleError(
                 f"unknown field(s) {sorted(unknown)}; valid: {sorted(known)}", source, path or "<top>"
             )
-        return tp(**kwargs)
+        try:
+            return tp(**kwargs)
+        except ParameterError as exc:  # a dataclass that checks its own values (MoneyInputs)
+            raise ResultsBundleError(exc.allowed and f"{exc.value!r} outside {exc.allowed}", source,
+                                     f"{path}.{exc.name}" if path else str(exc.name)) from None
     if origin is list:
         (item_tp,) = typing.get_args(tp)
         if not isinstance(value, list):
@@ -725,8 +737,13 @@ def scenario_section_from_result(result, confidence: float | None = None,
 
 
 def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: float | None = None,
-                 discount_rate: float | None = None, asset_life_years: float | None = None) -> Decision:
+                 discount_rate: float | None = None, asset_life_years: float | None = None,
+                 budget=None) -> Decision:
     """The sizing decision for every baseline in ``bundle.capacity`` against the ML need.
+
+    With a ``budget`` (:func:`~sewerplan.model.planning.budget.council_budget`) the money is on
+    its basis: its cost curve at the price year, and the stranded capital's fee effect as the
+    city's fraction of it, at the financing rate, over the billed sewage volume.
 
     The need is log-normal through the capacity's P50 and upper bound at the interval level it
     attains (``capacity.interval_level``, with ``capacity.n_calibration_districts`` districts);
@@ -747,9 +764,14 @@ def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: floa
     from ..design.parameters import DEFAULT_PARAMETERS
     from ..planning import finance
 
+    fraction = 1.0
+    if budget is not None:
+        curve, billed_m3_per_day = budget.curve, budget.billed_m3_per_year / 365.0
+        discount_rate, asset_life_years = budget.financing_rate, budget.inputs.value("asset_life_years")
+        fraction = budget.funding.city_fraction_of_public
     rows = decide_all(baselines, need, curve=curve, billed_m3_per_day=billed_m3_per_day or None, years=years,
                       need_by_year_m3_per_day=by_year, discount_rate=discount_rate, asset_life_years=asset_life_years,
-                      params=DEFAULT_PARAMETERS.replace(plant_utilisation=c.review_trigger))
+                      params=DEFAULT_PARAMETERS.replace(plant_utilisation=c.review_trigger), city_fraction=fraction)
 
     return Decision(
         distribution=need.source, level=need.level, n_calibration_districts=need.n_calibration_districts,
@@ -965,6 +987,18 @@ def _example_attachments(names: list[str]) -> list[Attachment]:
     )]
 
 
+def _example_money_inputs():
+    from ..planning.money_inputs import MoneyInputs
+
+    # Example inputs, not a statutory rate: national 50% as observed for a 시 outside the Paldang area,
+    # provincial 10% near 파주 적성's 9% (kr_sewerage_subsidy_shares.csv); every other money input keeps its
+    # default or prints as "입력 필요"
+    return MoneyInputs(national_share=0.5, provincial_share=0.1)
+
+
+EXAMPLE_MONEY_INPUTS = _example_money_inputs()
+
+
 def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15",
                    scenario: bool | ScenarioSection = False) -> ResultsBundle:
     """A small, realistic results bundle built from synthetic numbers (for tests and previews).
@@ -1005,4 +1039,9 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
                                                 plant=capacity.plant_m3_per_day) if scenario else None),
     )
     bundle.decision = decision_for(bundle)
+    from .finance_section import finance_section
+
+    bundle.finance = finance_section(bundle, EXAMPLE_MONEY_INPUTS,
+                                     fee_base_m3_per_year=round(existing_total.observed_m3_per_day * 365.0, 1),
+                                     fee_base_origin="existing_billed_water")
     return bundle

@@ -175,7 +175,8 @@ def _expected_costs(capacity: float, grid: np.ndarray, curve) -> tuple[float, fl
 
 def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, curve=None,
            billed_m3_per_day: float | None = None, years=None, need_by_year_m3_per_day=None,
-           params: DesignParameters = DEFAULT_PARAMETERS, discount_rate=None, asset_life_years=None) -> BaselineDecision:
+           params: DesignParameters = DEFAULT_PARAMETERS, discount_rate=None, asset_life_years=None,
+           city_fraction: float = 1.0) -> BaselineDecision:
     """The decision for one baseline plant against the ML need.
 
     Parameters
@@ -191,6 +192,11 @@ def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, c
         Billed water the fee is spread over [m3/d]; default the need's P50 / return ratio x 0.75.
     years, need_by_year_m3_per_day : sequences, optional
         The scenario's P50 need by year [m3/d], to find the year an expansion is forced.
+    discount_rate, asset_life_years : float, optional
+        Annuity rate [-/yr] and period [yr] of the stranded capital's fee effect (the city's
+        financing rate when called through the money model).
+    city_fraction : float
+        Share of the stranded capital the city carries [-] (after subsidies; 1 = all of it).
     """
     cap = float(capacity_m3_per_day)
     if not cap > 0:
@@ -200,7 +206,8 @@ def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, c
     expansion, stranded = _expected_costs(cap, grid, c)
     billed = billed_m3_per_day or float(finance.billed_volume_from_sewage(
         need.p50_m3_per_day * params.day_average_to_day_max / (1 + params.infiltration_ratio)))
-    fee = finance.fee_impact(stranded, billed, discount_rate=discount_rate, asset_life_years=asset_life_years)
+    fee = finance.fee_impact(stranded * city_fraction, billed, discount_rate=discount_rate,
+                             asset_life_years=asset_life_years)
     year = first_year_above(years, need_by_year_m3_per_day, cap) if years is not None else None
     return BaselineDecision(
         method=method, capacity_m3_per_day=cap, need_p50_m3_per_day=need.p50_m3_per_day,

@@ -138,6 +138,23 @@ class CostCurve:
     valid_max_m3_per_day: float = math.inf
     source: str = ""
     label_ko: str = ""
+    price_year: int = 0  # year of the prices the curve gives (0: nominal prices of mixed years)
+
+    def at_price_year(self, year: int | None) -> "CostCurve":
+        """The same curve at ``year``'s prices (coefficient x construction cost index ratio).
+
+        A curve of nominal, mixed-year prices (``price_year`` 0) cannot be moved and is refused.
+        """
+        from dataclasses import replace
+
+        from .costs import price_factor
+
+        if year is None or int(year) == self.price_year:
+            return self
+        if not self.price_year:
+            raise ParameterError("price_year", year, f"the curve {self.name!r} has no price year; use 'korea_real'")
+        return replace(self, coefficient_krw=self.coefficient_krw * price_factor(self.price_year, int(year)),
+                       price_year=int(year))
 
     def cost(self, capacity_m3_per_day):
         """Capital cost [KRW] of ``capacity_m3_per_day`` [m3/d] of new or added capacity.
@@ -238,16 +255,21 @@ def _shipped_curves() -> dict[str, CostCurve]:
     return out
 
 
-COST_CURVE_NAMES = ("korea_2001_2025", "choe_kim_2003")
+COST_CURVE_NAMES = ("korea_real", "korea_2001_2025", "choe_kim_2003")
+DEFAULT_COST_CURVE = "korea_real"
 
 
-def cost_curve(name: str = "korea_2001_2025") -> CostCurve:
-    """A named, shipped cost curve.
+def cost_curve(name: str = DEFAULT_COST_CURVE, price_year: int | None = None) -> CostCurve:
+    """A named, shipped cost curve, optionally at another ``price_year`` (real curves only).
 
-    ``"korea_2001_2025"`` (default)
-        Fitted to 21 sourced Korean expansion projects 2001-2025
-        (``data/kr_treatment_plant_expansion_costs.csv``): about 9.2e8 KRW x Q^0.39
-        (Cost[100M KRW] ~ 9.2 Q^0.39), log residual SD ~0.51 (a factor of ~1.7). Indicative.
+    ``"korea_real"`` (default)
+        The 21 sourced Korean expansion projects 2001-2025, each brought to the latest price
+        year with the construction cost index, then fitted (:func:`.costs.real_cost_curve`):
+        about 5.7e8 KRW x Q^0.48 at 2025 prices, log residual SD ~0.46.
+    ``"korea_2001_2025"``
+        The same projects at **nominal** prices of mixed years (release 0.2): about
+        9.2e8 KRW x Q^0.39; capacity and year are correlated (r = -0.42) in the data, so the
+        exponent is biased low and the prices are old. Kept for comparison.
     ``"choe_kim_2003"``
         C[M KRW] = 94.39 Q^0.568 over 58 plants (Choe & Kim 2003); 1.5-3x below recent
         projects (prices of the 1990s).
@@ -263,7 +285,7 @@ def cost_curve(name: str = "korea_2001_2025") -> CostCurve:
             f"Unknown cost curve {name!r}; valid: {sorted(curves)} (model/data/treatment_cost_curve.json), "
             "or pass your own CostCurve / unit_cost_curve(krw_per_m3_per_day)"
         )
-    return curves[name]
+    return curves[name].at_price_year(price_year)
 
 
 def unit_cost_curve(krw_per_m3_per_day: float, *, source: str = "user unit cost") -> CostCurve:
@@ -278,13 +300,15 @@ def unit_cost_curve(krw_per_m3_per_day: float, *, source: str = "user unit cost"
     )
 
 
-def _resolve_curve(curve) -> CostCurve:
+def _resolve_curve(curve, price_year: int | None = None) -> CostCurve:
+    """A CostCurve from a curve, a shipped name or a unit cost; named real curves at ``price_year``."""
     if curve is None:
-        return cost_curve()
+        return cost_curve(price_year=price_year)
     if isinstance(curve, CostCurve):
         return curve
     if isinstance(curve, str):
-        return cost_curve(curve)
+        return cost_curve(curve, price_year=price_year if _shipped_curves()[curve].price_year else None) \
+            if curve in _shipped_curves() else cost_curve(curve)
     if isinstance(curve, (int, float)):
         return unit_cost_curve(float(curve))
     raise ParameterError("curve", curve, "a CostCurve, a curve name, or a unit cost [KRW/(m3/d)]")
@@ -646,32 +670,15 @@ def default_causer_charge_unit_price() -> dict:
     }
 
 
-def causer_charge(added_m3_per_day, unit_price_krw_per_m3_per_day=None):
-    """Causer charge (원인자부담금) for a development [KRW].
+def causer_charge(building_sewage_day_max_m3_per_day, unit_price_krw_per_m3_per_day=None):
+    """Causer charge (원인자부담금) [KRW]: the one implementation is :func:`.funding.causer_charge`.
 
-    Parameters
-    ----------
-    added_m3_per_day : float, array or Series
-        Sewage the development adds [m3/d] (by law the MOE building-use unit loads).
-    unit_price_krw_per_m3_per_day : float, optional
-        Local ordinance price [KRW/(m3/d)]; default :func:`default_causer_charge_unit_price`.
-
-    Notes
-    -----
-    ``charge = added flow x unit price``.
-
-    References
-    ----------
-    Sewerage Act art. 61 (원인자부담금); prices in kr_causer_charge_unit_prices.csv.
+    Basis: building sewage at day-max by the MOE notice (or the city's adopted unit loads),
+    without groundwater infiltration [m3/d], times the ordinance price [KRW/(m3/d)].
     """
-    _check_positive("added_m3_per_day", added_m3_per_day, allow_zero=True)
-    price = (
-        default_causer_charge_unit_price()["krw_per_m3_per_day"]
-        if unit_price_krw_per_m3_per_day is None
-        else unit_price_krw_per_m3_per_day
-    )
-    _check_positive("unit_price_krw_per_m3_per_day", price)
-    return added_m3_per_day * price
+    from .funding import causer_charge as shared
+
+    return shared(building_sewage_day_max_m3_per_day, unit_price_krw_per_m3_per_day)
 
 
 # --------------------------------------------------------------------------------------
@@ -681,6 +688,8 @@ def causer_charge(added_m3_per_day, unit_price_krw_per_m3_per_day=None):
 
 
 def _build_curve_file() -> dict:
+    from .costs import real_cost_curve
+
     ref = reference_cost_table()
     fitted = fit_cost_curve(
         ref["added_capacity_m3_per_day"],
@@ -688,8 +697,9 @@ def _build_curve_file() -> dict:
         name="korea_2001_2025",
         source="Least squares on ln(cost) vs ln(added capacity) over the 21 sourced Korean "
         "treatment-plant expansion projects 2001-2025 in kr_treatment_plant_expansion_costs.csv "
-        "(news reports of project budgets; sources per row). Indicative only.",
-        label_ko="국내 하수처리장 증설 사업비 21건 (2001-2025) 적합 곡선",
+        "(news reports of project budgets; sources per row) at NOMINAL prices of mixed years "
+        "(capacity and year correlate, r = -0.42). Superseded by korea_real; kept for comparison.",
+        label_ko="국내 하수처리장 증설 사업비 21건 (2001-2025, 명목가격) 적합 곡선",
     )
     choe = CostCurve(
         name="choe_kim_2003",
@@ -708,12 +718,13 @@ def _build_curve_file() -> dict:
         "description": "Treatment capacity capital cost curves: cost[KRW] = coefficient_krw * Q[m3/d]^exponent; "
         "log_residual_sd = SD of natural-log residuals (multiplicative spread).",
         "generated_by": "sewerplan.model.planning.finance._write_curve_file",
-        "curves": {"korea_2001_2025": fitted.as_dict(), "choe_kim_2003": choe.as_dict()},
+        "curves": {"korea_real": real_cost_curve().as_dict(), "korea_2001_2025": fitted.as_dict(),
+                   "choe_kim_2003": choe.as_dict()},
     }
 
 
 def _write_curve_file(path=None) -> None:
     from pathlib import Path
 
-    path = Path(path) if path else Path(__file__).parent / "data" / "treatment_cost_curve.json"
+    path = Path(path) if path else Path(__file__).parents[1] / "data" / "treatment_cost_curve.json"
     path.write_text(json.dumps(_build_curve_file(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

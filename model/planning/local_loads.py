@@ -549,20 +549,21 @@ def apply_local_loads(planned: pd.DataFrame, local: LocalLoadTable,
 
 def what_it_changes(planned: pd.DataFrame, local: LocalLoadTable, params: DesignParameters = DEFAULT_PARAMETERS,
                     causer_price_krw_per_m3_per_day: float | None = None) -> dict:
-    """Causer charge and master-plan flows of a planned town, notice vs the city's table.
+    """Causer charge and unit-load design flows of a planned town, notice vs the city's table.
 
     Returns
     -------
     dict with, for ``notice`` and ``local``: ``sewage_day_max_m3_per_day`` (buildings, no
-    infiltration), ``day_average``/``day_max``/``hour_max_m3_per_day`` (master-plan flows with
-    infiltration, :func:`design_flows`), ``plant_capacity_m3_per_day`` (day-max / utilisation),
-    ``causer_charge_krw`` (building sewage x price); plus ``price_krw_per_m3_per_day``,
-    ``buildings`` and ``buildings_by_status``.
+    infiltration: the causer charge's basis), ``day_average``/``day_max``/``hour_max_m3_per_day``
+    (the unit-load design flows, building sewage plus infiltration once, :func:`design_flows`;
+    not the master-plan method of :mod:`..design.baselines`), ``plant_capacity_m3_per_day`` (= the
+    design day-max), ``causer_charge_krw`` (:func:`.funding.causer_charge`, the one causer charge);
+    plus ``price_krw_per_m3_per_day``, ``buildings`` and ``buildings_by_status``.
     """
-    from .finance import causer_charge, default_causer_charge_unit_price
+    from .funding import causer_charge, causer_price
 
     per = apply_local_loads(planned, local, params)
-    price = causer_price_krw_per_m3_per_day or default_causer_charge_unit_price()["krw_per_m3_per_day"]
+    price = causer_price(causer_price_krw_per_m3_per_day)["krw_per_m3_per_day"]
     out = {"price_krw_per_m3_per_day": float(price), "buildings": int(len(per)),
            "buildings_by_status": {str(k): int(v) for k, v in per["local_status"].value_counts().items()}}
     for key, col in (("notice", "notice_m3_per_day"), ("local", "local_m3_per_day")):

@@ -172,7 +172,7 @@ class ScenarioSettings:
     design_year : int or None
         Year at which sizing costs are evaluated; default ``end_year``.
     cost_curve : str
-        Finance cost curve name or a unit cost [KRW/(m3/d)]; default ``korea_2001_2025``.
+        Finance cost curve name or a unit cost [KRW/(m3/d)]; default ``korea_real`` (2025 prices).
     model : str or None
         Path of an ML model file (relative to the scenario file); default the bundled model.
     occupancy_ramp : tuple of float
@@ -192,7 +192,7 @@ class ScenarioSettings:
     plant_capacity_m3_per_day: float | None = None
     plant_utilisation: float | None = None
     design_year: int | None = None
-    cost_curve: str = "korea_2001_2025"
+    cost_curve: str = "korea_real"
     model: str | None = None
     occupancy_ramp: tuple = ()
     household_trend_hold_after: int | None = None

@@ -339,7 +339,7 @@ def _metadata(model, params: DesignParameters, project: Project):
 
 def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
     """The validated results bundle (with the scenario section and the decision) and the synthetic note."""
-    from sewerplan.model.outputs.results import ResultsBundle, decision_for, scenario_section_from_result
+    from sewerplan.model.outputs.results import ResultsBundle, scenario_section_from_result
 
     est, districts, town = forecast
     t = town.iloc[0]
@@ -358,14 +358,30 @@ def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
         baselines=_baselines(est, t, cap, params),
         households_by_size=by_size,
         households_by_size_year=by_size_year,
-        billed_volume_m3_per_day=round(float(report_counts.get("sewage_m3_per_day_matched", 0.0)), 1),
+        billed_volume_m3_per_day=_fee_base_m3_per_day(report_counts),
         scenario=scenario_section_from_result(scenario_result) if scenario_result is not None else None,
     )
-    fin = run.project.finance
-    bundle.decision = decision_for(bundle, billed_m3_per_day=bundle.billed_volume_m3_per_day, curve=fin.get("curve"),
-                                   discount_rate=fin.get("discount_rate"), asset_life_years=fin.get("asset_life_years"))
+    _add_money(bundle, run.project.finance)
     bundle.validate()
     return bundle, _synthetic_note(run.project.synthetic)
+
+
+def _fee_base_m3_per_day(report_counts: dict) -> float:
+    """The existing town's billed water x return ratio, all meters [m3/d] (the fee base's default)."""
+    return round(float(report_counts.get("sewage_m3_per_day_all_meters",
+                                         report_counts.get("sewage_m3_per_day_matched", 0.0))), 1)
+
+
+def _add_money(bundle, inputs) -> None:
+    """The finance section (the project's money inputs, the fee base) and the decision on the same money basis."""
+    from sewerplan.model.outputs.finance_section import budget_basis, finance_section
+    from sewerplan.model.outputs.results import decision_for
+    from sewerplan.model.planning.budget import council_budget
+
+    bundle.finance = finance_section(bundle, inputs,
+                                     fee_base_m3_per_year=round(bundle.billed_volume_m3_per_day * 365.0, 1),
+                                     fee_base_origin="existing_billed_water")
+    bundle.decision = decision_for(bundle, budget=council_budget(budget_basis(bundle), bundle.finance.inputs))
 
 
 def _scenario_summary(result) -> dict | None:
@@ -647,9 +663,8 @@ def _write_results(run: _Run, prep, model, comparison, forecast, scenario_result
 
 
 def _finance_options(project: Project):
-    from sewerplan.reporting.money import FinanceOptions
-
-    return FinanceOptions(**project.finance)
+    """No report options over the bundle: the project's money inputs are already in the bundle."""
+    return None
 
 
 def _write_briefing(run: _Run, kind: str, fmt: str, bundle) -> Path:
@@ -769,8 +784,8 @@ def run_project(project: Project, out_dir="sewerplan-output", force: bool = Fals
     out = Path(out_dir)
     _check_out(out, force, project)
     key = load_key(project.key_file)
-    if "return_ratio" in project.finance:
-        params = params.replace(return_ratio=project.finance["return_ratio"])
+    if project.return_ratio is not None:
+        params = params.replace(return_ratio=project.return_ratio)
     with output_run(out, "run"):
         return _run_steps(_Run(out=out, project=project, params=params, key=key, reports=reports), progress)
 

@@ -21,7 +21,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sewerplan.model.errors import InputFileError
+from sewerplan.model.design.parameters import DesignParameters
+from sewerplan.model.errors import InputFileError, ParameterError
+from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
 
 __all__ = ["Project", "ProjectFileError", "load_project", "write_starter", "STARTER", "SAMPLE_PROJECT",
            "FORMATS", "LANGUAGES", "FINANCE_KEYS"]
@@ -30,11 +32,9 @@ MAX_PROJECT_BYTES = 256_000
 FORMATS = ("pdf", "hwpx", "html")
 LANGUAGES = ("ko", "en")
 PLANT_STATUS = ("planned", "existing")
-#: finance keys of the project file -> reporting.money.FinanceOptions fields (name, low, high)
-FINANCE_KEYS = {"cost_curve": ("curve", None, None), "discount_rate": ("discount_rate", 0.0, 0.2),
-                "asset_life_years": ("asset_life_years", 1.0, 100.0),
-                "causer_charge_krw_per_m3_per_day": ("causer_charge_krw_per_m3_per_day", 0.0, 1e9),
-                "return_ratio": ("return_ratio", 0.05, 1.0)}
+#: finance keys of the project file: every money input (MoneyInputs, units and sources in
+#: docs/sources.md) and the return ratio (sewage / billed water, a design parameter)
+FINANCE_KEYS = (*MONEY_INPUTS, "return_ratio")
 LEARNERS = ("auto", "hgb_log", "ridge_log", "hgb_poisson", "blend")
 
 # section -> key -> (kind, required); kinds: text, bool, int, number, path, districts, list
@@ -83,7 +83,8 @@ class Project:
     plant_capacity_m3_per_day: float | None = None
     plant_status: str = "planned"
     plant_name: str = ""
-    finance: dict = field(default_factory=dict)  # FinanceOptions field -> value
+    finance: MoneyInputs = field(default_factory=MoneyInputs)  # the money inputs the project sets
+    return_ratio: float | None = None  # [-] sewage / billed water; None = the design default
     train: bool = True
     model_file: Path | None = None
     learner: str = "auto"
@@ -217,22 +218,20 @@ def _choice(value, allowed, key: str, source: Path, default):
 
 
 def _finance(raw: dict, source: Path) -> dict:
-    """Finance keys -> FinanceOptions fields, numbers within their ranges (cost_curve: a name or a number)."""
-    out = {}
-    for key, value in raw.items():
-        if value is None:
-            continue
-        name, low, high = FINANCE_KEYS[key]
-        if key == "cost_curve":
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise ProjectFileError(source, f"finance.{key}", f"expected a curve name or a unit cost, got {value!r}")
-            out[name] = value
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise ProjectFileError(source, f"finance.{key}", f"{value!r} is not a number in [{low:g}, {high:g}] / "
-                                                             f"범위를 벗어난 값입니다")
-        out[name] = float(value)
-    return out
+    """The finance block -> ``finance`` (MoneyInputs, each value checked against its range) and ``return_ratio``."""
+    given = {k: v for k, v in raw.items() if v is not None}
+    ratio = given.pop("return_ratio", None)
+    if ratio is not None:
+        low, high = DesignParameters.__dataclass_fields__["return_ratio"].metadata["range"]
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not low <= ratio <= high:
+            raise ProjectFileError(source, "finance.return_ratio", f"{ratio!r} is not a number in [{low:g}, {high:g}] / "
+                                                                  f"범위를 벗어난 값입니다")
+    try:
+        inputs = MoneyInputs.from_mapping(given)
+    except ParameterError as exc:
+        raise ProjectFileError(source, f"finance.{exc.name.removeprefix('finance.')}",
+                               f"{exc.value!r}: expected {exc.allowed} / 값이 맞지 않습니다") from None
+    return {"finance": inputs, "return_ratio": None if ratio is None else float(ratio)}
 
 
 def _formats(value, source: Path) -> tuple:
@@ -300,7 +299,7 @@ def load_project(path) -> Project:
         **_planned(s["planned_town"], source, folders),
         plant_capacity_m3_per_day=plant["capacity_m3_per_day"],
         plant_status=_choice(plant["status"], PLANT_STATUS, "plant.status", source, "planned"),
-        plant_name=plant["name"] or "", finance=_finance(s["finance"], source),
+        plant_name=plant["name"] or "", **_finance(s["finance"], source),
         **_model_choice(s["model"], source, folders),
         language=_choice(report["language"], LANGUAGES, "report.language", source, "ko"),
         formats=_formats(report["formats"], source), **_privacy(s["privacy"], source), data_folders=folders,
@@ -328,7 +327,7 @@ def apply_districts(table, spec, key: str, source: Path, what: str):
 
 SAMPLE_PROJECT = "sample_project.yaml"  # in sewerplan/sample_data
 
-STARTER = """\
+_STARTER_TEMPLATE = """\
 # sewerplan 프로젝트 파일 (project file, format 1)
 # 실행: sewerplan run 이파일.yaml --out 결과폴더
 # 경로는 이 파일이 있는 폴더 기준입니다. 입력 파일은 data_folders 에 적은 폴더 안에 있어야 합니다.
@@ -366,11 +365,7 @@ plant:                                # 비교할 하수처리시설 (선택)
   name: ""                            # 처리시설 이름
 
 finance:                              # 재정 가정 (비우면 기본값과 그 출처: docs/sources.md)
-  cost_curve:                         # 비용 곡선 이름 또는 단가 [원/(m3/일)]
-  discount_rate:                      # 할인율 [-/년], 기본 0.045
-  asset_life_years:                   # 내용연수 [년], 기본 30
-  causer_charge_krw_per_m3_per_day:   # 원인자부담금 단가 [원/(m3/일)]
-  return_ratio:                       # 오수전환율 [-], 기본 0.85
+{finance_lines}
 
 model:
   train: true                         # true: 이 자료로 모델을 학습. false: file 의 모델 사용
@@ -387,6 +382,21 @@ privacy:                              # 개인정보 보호 (docs/manual.ko.md '
                                       # SEWERPLAN_PSEUDONYM_KEY, 그것도 없으면 1회용 키)
   min_public_cell_buildings: 10       # 공개 자료에서 한 칸이 대표해야 하는 최소 건축물 수
 """
+
+
+def _starter_finance_lines() -> str:
+    """One commented line per money input (Korean label, unit, default), then the return ratio."""
+    lines = []
+    for name, spec in MONEY_INPUTS.items():
+        default = "입력 필요(기본값 없음)" if spec.default is None and not spec.computed else (
+            f"기본 {spec.default:g}" if isinstance(spec.default, (int, float)) else
+            f"기본 {spec.default}" if spec.default is not None else "기본: 자료에서 계산")
+        lines.append(f"  {name + ':':<36}# {spec.label_ko} [{spec.unit}], {default}")
+    lines.append(f"  {'return_ratio:':<36}# 오수 전환율(하수량/급수량) [-], 기본 0.85")
+    return "\n".join(lines)
+
+
+STARTER = _STARTER_TEMPLATE.replace("{finance_lines}", _starter_finance_lines())
 
 
 def write_starter(path, force: bool = False) -> Path:

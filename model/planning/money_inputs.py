@@ -1,0 +1,176 @@
+"""Every money input of the council paper, in one dataclass with names, units and sources.
+
+:class:`MoneyInputs` is what ``sewerplan report`` options, the run configuration's ``finance:``
+block and the results bundle's ``finance.inputs`` set. A field left ``None`` takes its default
+(:data:`MONEY_INPUTS`), or, where no trustworthy default exists, stays unset: the reports then
+say "입력 필요" and show what it would change, never a silent constant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from ..errors import ParameterError
+from .finance import FINANCE_DEFAULTS
+
+__all__ = ["MoneyInputs", "InputSpec", "MONEY_INPUTS", "USER_INPUT", "money_input_table"]
+
+USER_INPUT = "user input, no default"
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One money input: unit, labels, allowed range, default and source (or USER_INPUT + guidance)."""
+
+    unit: str
+    label_ko: str
+    label_en: str
+    low: float
+    high: float
+    source: str
+    default: object = None  # None: USER_INPUT, or computed from the run's data (``computed``)
+    computed: str = ""  # how the default is made from the run's data / shipped tables
+    high_open: bool = False
+
+
+def _spec(unit, label_ko, label_en, low, high, source, default=None, computed="", high_open=False):
+    return InputSpec(unit, label_ko, label_en, low, high, source, default, computed, high_open)
+
+
+_SUBSIDY_GUIDANCE = ("observed (kr_sewerage_subsidy_shares.csv): 시 about 50% national, 70% in the Paldang area; "
+                     "군 about 70%; 파주 적성 2016 국 43 / 도 9 / 시 48%; the statutory table (보조금법 시행령 별표1) "
+                     "was not found")
+
+#: name -> spec, in the order the reports and ``sewerplan report --help`` list them.
+MONEY_INPUTS: dict[str, InputSpec] = {
+    "price_year": _spec("year", "가격 기준연도", "price year", 2000, 2025, "the latest year of the construction "
+                        "cost index shipped (KICT 건설공사비지수, 2025-09 figure; secondary)",
+                        computed="latest year of kr_construction_cost_index.csv"),
+    "cost_curve": _spec("-", "비용곡선", "cost curve", 0, 0, "model/data/treatment_cost_curve.json", "korea_real"),
+    "construction_cost_krw": _spec("KRW", "공사비 (시 산정)", "construction cost (the city's estimate)", 0, 1e15,
+                                   "default: the cost curve at the price year, with its spread as the range",
+                                   computed="cost curve"),
+    "design_supervision_rate": _spec("- (share of construction)", "설계·감리비율", "design and supervision", 0, 1,
+                                     f"{USER_INPUT}; the engineering fee standard (엔지니어링사업대가의 기준, plant "
+                                     "rate table) was not retrieved", high_open=True),
+    "land_cost_krw": _spec("KRW", "용지비", "land", 0, 1e15, f"{USER_INPUT}; 0 when the site is already owned"),
+    "contingency_rate": _spec("- (share of construction + design)", "예비비율", "contingency", 0, 1,
+                              f"{USER_INPUT}; no published rate found", high_open=True),
+    "national_share": _spec("- (share of the public part)", "국비 보조율", "national subsidy share", 0, 1,
+                            f"{USER_INPUT}; {_SUBSIDY_GUIDANCE}"),
+    "provincial_share": _spec("- (share of the public part)", "도비 분담률", "provincial share", 0, 1,
+                              f"{USER_INPUT}; {_SUBSIDY_GUIDANCE}"),
+    "causer_price_krw_per_m3_per_day": _spec("KRW/(m3/d)", "원인자부담금 단가", "causer charge unit price", 0, 1e9,
+                                             "the city's ordinance price; default the median of each municipality's "
+                                             "latest published price (kr_causer_charge_unit_prices.csv)",
+                                             computed="median of published prices"),
+    "om_krw_per_m3": _spec("KRW/m3", "운영비 단가", "O&M unit cost", 0, 1e5,
+                           "national plant O&M 116.8 KRW/m3 treated (2009, plants >= 500 m3/d; 105.2 contracted-out, "
+                           "140.2 city-run; MOE survey via news, kr_treatment_om_unit_costs.csv) x construction cost "
+                           "index to the price year (a proxy)", computed="116.8 (2009) x index"),
+    "om_fixed_share": _spec("-", "운영비 고정비 비율", "fixed share of O&M", 0, 1,
+                            f"{USER_INPUT}; without it the O&M effect of size is given as bounds (0 and 1)"),
+    "billed_sewage_m3_per_year": _spec("m3/yr", "연간 하수도 부과량", "billed sewage volume per year", 0, 1e12,
+                                       "the city's billed sewage volume; default the existing town's billed water "
+                                       "x return ratio (results bundle)", computed="existing town billed water x 0.85"),
+    "financing_rate": _spec("-/yr", "자금조달 금리", "financing rate", 0, 1,
+                            "지역개발기금 상하수도 융자이율 2.5% (전북, 2016; jjan.kr, secondary); observed 2.5-4.88% "
+                            "(kr_discount_and_financing_rates.csv); no figure after 2016 found: set the city's rate",
+                            0.025, high_open=True),
+    "social_discount_rate": _spec("-/yr", "사회적 할인율", "social discount rate", 0, 1,
+                                  FINANCE_DEFAULTS["discount_rate"]["source"], 0.045, high_open=True),
+    "asset_life_years": _spec("yr", "분석기간·상환기간", "analysis and recovery period", 1, 100,
+                              FINANCE_DEFAULTS["asset_life_years"]["source"], 30.0),
+    "phase1_capacity_m3_per_day": _spec("m3/d", "1단계 용량", "phase-1 capacity", 0, 1e9,
+                                        "default the ML P50 capacity (results bundle)", computed="ML P50"),
+    "second_train_lead_years": _spec("yr", "2단계 착공 선행기간", "second-train lead time", 0, 20,
+                                     "the shortest duration of the pilot report's four reference expansions "
+                                     "(파주 운정 2018-2021; kr_expansion_seed_projects.csv)", 3.0),
+}
+
+
+@dataclass(frozen=True)
+class MoneyInputs:
+    """The money inputs [units in :data:`MONEY_INPUTS`]; ``None`` = default or not given.
+
+    Shares ``national_share`` and ``provincial_share`` are of the public part (total project
+    cost less the causer charge); the city pays the rest of it.
+    """
+
+    price_year: int | None = None
+    cost_curve: str | None = None
+    construction_cost_krw: float | None = None
+    design_supervision_rate: float | None = None
+    land_cost_krw: float | None = None
+    contingency_rate: float | None = None
+    national_share: float | None = None
+    provincial_share: float | None = None
+    causer_price_krw_per_m3_per_day: float | None = None
+    om_krw_per_m3: float | None = None
+    om_fixed_share: float | None = None
+    billed_sewage_m3_per_year: float | None = None
+    financing_rate: float | None = None
+    social_discount_rate: float | None = None
+    asset_life_years: float | None = None
+    phase1_capacity_m3_per_day: float | None = None
+    second_train_lead_years: float | None = None
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            _check(f.name, getattr(self, f.name))
+        shares = [v for v in (self.national_share, self.provincial_share) if v is not None]
+        if sum(shares) > 1 + 1e-9:
+            raise ParameterError("national_share + provincial_share", round(sum(shares), 6), "<= 1 (of the public part)")
+
+    def value(self, name: str):
+        """The input if given, else its plain default (None for USER_INPUT and computed defaults)."""
+        v = getattr(self, name)
+        return MONEY_INPUTS[name].default if v is None else v
+
+    def given(self) -> dict:
+        """The inputs that were set {name: value}."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not None}
+
+    def merged(self, other: "MoneyInputs | None") -> "MoneyInputs":
+        """These inputs with every input ``other`` sets replaced (e.g. report options over the bundle's)."""
+        return self if other is None else dataclasses.replace(self, **other.given())
+
+    @classmethod
+    def from_mapping(cls, data: dict, source: str = "finance") -> "MoneyInputs":
+        """From a plain mapping (project file, bundle); unknown names are refused with the valid ones."""
+        unknown = sorted(set(data) - set(MONEY_INPUTS))
+        if unknown:
+            raise ParameterError(f"{source}.{unknown[0]}", data[unknown[0]], f"one of {list(MONEY_INPUTS)}")
+        return cls(**{k: v for k, v in data.items() if v is not None})
+
+
+def _check(name: str, value) -> None:
+    if value is None:
+        return
+    spec = MONEY_INPUTS[name]
+    if name == "cost_curve":
+        if not isinstance(value, str) or not value:
+            raise ParameterError(name, value, "a shipped curve name")
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ParameterError(name, value, f"a number [{spec.unit}]")
+    if name == "price_year" and value != int(value):
+        raise ParameterError(name, value, "a whole year")
+    top_ok = value < spec.high if spec.high_open else value <= spec.high
+    if not (spec.low <= value and top_ok):
+        raise ParameterError(name, value, f"{spec.low:g} to {spec.high:g}{' (excl.)' if spec.high_open else ''} "
+                                          f"[{spec.unit}]")
+
+
+def money_input_table() -> list[dict]:
+    """Every money input: name, unit, default (or how it is computed, or USER_INPUT), source."""
+    from .costs import latest_price_year
+
+    def default(n, s):
+        if n == "price_year":
+            return f"{latest_price_year()} ({s.computed})"
+        return s.default if s.default is not None else (s.computed or USER_INPUT)
+    return [{"name": n, "label_ko": s.label_ko, "label_en": s.label_en, "unit": s.unit, "default": default(n, s),
+             "source": s.source} for n, s in MONEY_INPUTS.items()]
