@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 
 from sewerplan.model.fileio import check_output_path, write_bytes_atomic
 from sewerplan.model.outputs.results import LocalLoadsSection
@@ -221,27 +220,11 @@ def _attachments(section: LocalLoadsSection, table_csv: bytes | None):
 def render_local_loads_pdf(section: LocalLoadsSection, out, lang: str = "ko", *, force: bool = False,
                            table_csv: bytes | None = None, inputs=(), **context_args):
     """Render the one-page PDF/A-3b (section and table attached) and write it atomically."""
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
-
-    from .render import _RENDER_LOCK, ReportRenderError, _ErrorCollector, _make_fetcher, _templates_path
+    from .render import html_to_pdf
 
     out = check_output_path(out, inputs=inputs, force=force)
     html = render_local_loads_html(section, lang, **context_args)
-    with _templates_path() as root, _RENDER_LOCK:
-        collector = _ErrorCollector()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(collector)
-        try:
-            doc = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_make_fetcher(root))
-            pdf = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=_attachments(section, table_csv))
-        except FatalURLFetchingError as exc:
-            raise ReportRenderError(str(exc)) from exc
-        finally:
-            logger.removeHandler(collector)
-    if collector.messages:
-        raise ReportRenderError(f"WeasyPrint reported {len(collector.messages)} error(s) / PDF 생성 오류:\n  "
-                                + "\n  ".join(collector.messages[:20]))
+    pdf = html_to_pdf(html, _attachments(section, table_csv), "unit-load page")
     write_bytes_atomic(out, pdf)
     return out
 

@@ -8,7 +8,6 @@ rendered like the briefings (strict jinja, local files only, PDF/A-3b with the t
 from __future__ import annotations
 
 import io
-import logging
 
 import pandas as pd
 
@@ -139,26 +138,12 @@ def _attachments(result):
 
 def write_monitoring_report(result, names: dict, out, lang: str = "ko", *, force: bool = False, inputs=()):
     """Write the one-page PDF/A-3b (tables attached); without Pango the HTML page beside it. Returns the path."""
-    from .render import (_RENDER_LOCK, ReportRenderError, _ErrorCollector, _make_fetcher, _templates_path,
-                         weasyprint_problem)
+    from .render import html_to_pdf, weasyprint_problem
 
     out = check_output_path(out, inputs=inputs, force=force)
     html = render_monitoring_html(result, names, lang)
     if weasyprint_problem() is not None:
         html_out = check_output_path(out.with_suffix(".html"), inputs=inputs, force=force)
         return write_bytes_atomic(html_out, html.encode("utf-8"))
-    import weasyprint
-
-    with _templates_path() as root, _RENDER_LOCK:
-        collector = _ErrorCollector()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(collector)
-        try:
-            doc = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_make_fetcher(root))
-            pdf = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=_attachments(result))
-        finally:
-            logger.removeHandler(collector)
-    if collector.messages:
-        raise ReportRenderError(f"WeasyPrint reported {len(collector.messages)} error(s) / PDF 생성 오류:\n  "
-                                + "\n  ".join(collector.messages[:20]))
+    pdf = html_to_pdf(html, _attachments(result), "monitoring page")
     return write_bytes_atomic(out, pdf)

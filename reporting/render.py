@@ -181,34 +181,40 @@ def _attachments(bundle: ResultsBundle, extra_files=()):
     ]
 
 
-def render_pdf_bytes(kind: str, bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None,
-                     *, attach: bool = True, extra_attachments=()) -> bytes:
-    """Render a briefing to PDF/A-3b bytes; raise :class:`ReportRenderError` on any error."""
+def html_to_pdf(html: str, attachments=None, what: str = "report") -> bytes:
+    """HTML (from the strict templates) -> PDF/A-3b bytes; any WeasyPrint error raises :class:`ReportRenderError`.
+
+    Rendering holds a lock (WeasyPrint and fontconfig are not thread-safe), fetches only files of
+    the templates folder and fails on every error WeasyPrint logs (a missing font or image is only a
+    log line by default).
+    """
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    html = render_html(kind, bundle, lang, options)
     with _templates_path() as root, _RENDER_LOCK:
         collector = _ErrorCollector()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
             doc = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_make_fetcher(root))
-            pdf = doc.write_pdf(
-                pdf_variant="pdf/a-3b",
-                attachments=_attachments(bundle, extra_attachments) if attach else None,
-                uncompressed_pdf=False,
-            )
+            pdf = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments, uncompressed_pdf=False)
         except FatalURLFetchingError as exc:
             raise ReportRenderError(str(exc)) from exc
         finally:
             logger.removeHandler(collector)
     if collector.messages:
         raise ReportRenderError(
-            f"WeasyPrint reported {len(collector.messages)} error(s) rendering the {kind} report / "
+            f"WeasyPrint reported {len(collector.messages)} error(s) rendering the {what} / "
             f"PDF 생성 오류 {len(collector.messages)}건:\n  " + "\n  ".join(collector.messages[:20])
         )
     return pdf
+
+
+def render_pdf_bytes(kind: str, bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None,
+                     *, attach: bool = True, extra_attachments=()) -> bytes:
+    """Render a briefing to PDF/A-3b bytes; raise :class:`ReportRenderError` on any error."""
+    html = render_html(kind, bundle, lang, options)
+    return html_to_pdf(html, _attachments(bundle, extra_attachments) if attach else None, f"{kind} report")
 
 
 def write_report(kind: str, bundle: ResultsBundle, out, lang: str = "ko", options: FinanceOptions | None = None,

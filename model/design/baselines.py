@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..units import litres_per_day_to_m3_per_day
+from .conventional import domestic_day_max
 from .parameters import DEFAULT_PARAMETERS, DesignParameters
 
 __all__ = ["pilot_formula_day_max", "master_plan_day_max", "MasterPlanFigures", "MOE_SURVEY_CLAUSE",
@@ -76,13 +77,11 @@ def pilot_formula_day_max(households, residential=True, persons_per_household=No
     Statistics Korea (2023), sewage-generation pilot with Siheung city, worked example:
     100 households x 2.6 x 300 L x 1.1 = 85,800 L/d = 85.8 m3/d.
     """
-    pph = params.persons_per_household if persons_per_household is None else persons_per_household
-    unit = params.per_capita_l_per_day if per_capita_l_per_day is None else per_capita_l_per_day
-    f = params.design_factor if factor is None else factor
     hh = np.nan_to_num(np.asarray(households, dtype=float), nan=0.0)
     if np.any(hh < 0):
         raise ParameterError("households", households, ">= 0 households")
-    q = litres_per_day_to_m3_per_day(hh * pph * unit * f) * np.asarray(residential, dtype=bool)
+    q = domestic_day_max(hh, persons_per_household, per_capita_l_per_day, factor, params)
+    q = q * np.asarray(residential, dtype=bool)
     if isinstance(households, pd.Series):
         return pd.Series(q, index=households.index)
     return q if np.ndim(q) else float(q)

@@ -14,18 +14,50 @@ from dataclasses import dataclass, field, fields
 
 from ..errors import ParameterError
 
-__all__ = ["DesignParameters", "parameter_table", "DEFAULT_PARAMETERS"]
+__all__ = ["DesignParameters", "parameter_table", "DEFAULT_PARAMETERS", "RangedParameters", "ranged"]
 
 
-def _p(default, unit, low, high, source, label_ko):
+def ranged(default, unit, low, high, source, label_ko):
+    """A dataclass field with its unit, allowed range [low, high], source and Korean label."""
     return field(
         default=default,
         metadata={"unit": unit, "range": (low, high), "source": source, "label_ko": label_ko},
     )
 
 
+_p = ranged
+
+
+class RangedParameters:
+    """Base of frozen dataclasses whose fields are declared with :func:`ranged`: every value is
+    checked against its range when made, and :meth:`replace` checks the changed copy again."""
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            low, high = f.metadata["range"]
+            try:
+                ok = low <= float(value) <= high
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise ParameterError(f.name, value, f"[{low}, {high}] {f.metadata['unit']}")
+
+    def replace(self, **changes):
+        """Return a copy with some values changed (validated again)."""
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ParameterError(
+                ", ".join(sorted(unknown)), "unknown", f"one of {[f.name for f in fields(self)]}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
 @dataclass(frozen=True)
-class DesignParameters:
+class DesignParameters(RangedParameters):
     """Parameters of the design methods (pilot formula, master plan, MOE unit loads).
 
     Flows in sewerplan are held in [m3/d]; per-capita units here are in [L/(person d)]
@@ -107,29 +139,6 @@ class DesignParameters:
         "notice row H-01-00 (공장, 5 L/(m2 d); 고시 2025-165). A city's own figure replaces it.",
         "공장폐수 원단위 (연면적당)",
     )
-
-    def __post_init__(self):
-        for f in fields(self):
-            value = getattr(self, f.name)
-            low, high = f.metadata["range"]
-            try:
-                ok = low <= float(value) <= high
-            except (TypeError, ValueError):
-                ok = False
-            if not ok:
-                raise ParameterError(f.name, value, f"[{low}, {high}] {f.metadata['unit']}")
-
-    def replace(self, **changes) -> "DesignParameters":
-        """Return a copy with some parameters changed (validated again)."""
-        unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown:
-            raise ParameterError(
-                ", ".join(sorted(unknown)), "unknown", f"one of {[f.name for f in fields(self)]}"
-            )
-        return dataclasses.replace(self, **changes)
-
-    def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
 
 
 DEFAULT_PARAMETERS = DesignParameters()

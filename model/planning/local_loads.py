@@ -31,18 +31,17 @@ notice's own units: [L/(m2 d)] and [L/(person d)].
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError, ParameterError
+from ..errors import InputFileError
 from ..design.conventional import design_flows
 from ..design.capacity import plant_capacity
 from ..design.estimate import estimate_buildings
-from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
+from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters, RangedParameters, ranged
 from ..design.unit_loads import lookup_use
 from ..intake.screening import screen_observations
 
@@ -72,13 +71,11 @@ UNIT_LABELS = {
 }
 
 
-def _r(default, unit, low, high, source, label_ko):
-    return field(default=default,
-                 metadata={"unit": unit, "range": (low, high), "source": source, "label_ko": label_ko})
+_r = ranged
 
 
 @dataclass(frozen=True)
-class LocalLoadRules:
+class LocalLoadRules(RangedParameters):
     """The rules a regulator will ask about, each with its unit and source."""
 
     min_buildings: int = _r(
@@ -106,23 +103,6 @@ class LocalLoadRules:
         "Part-year records over- or under-state the annual mean (seasons); the same 12-month rule as "
         "sewerplan prepare's short_record.",
         "12개월 이상 자료만 사용")
-
-    def __post_init__(self):
-        for f in fields(self):
-            low, high = f.metadata["range"]
-            value = getattr(self, f.name)
-            try:
-                ok = low <= float(value) <= high
-            except (TypeError, ValueError):
-                ok = False
-            if not ok:
-                raise ParameterError(f.name, value, f"[{low}, {high}] {f.metadata['unit']}")
-
-    def replace(self, **changes) -> "LocalLoadRules":
-        unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown:
-            raise ParameterError(", ".join(sorted(unknown)), "unknown", f"one of {[f.name for f in fields(self)]}")
-        return dataclasses.replace(self, **changes)
 
     def table(self) -> list[dict]:
         """One row per rule: name, Korean label, value, unit and source."""
