@@ -227,6 +227,19 @@ def _bundled_for_this_installation(path: Path, card_path: Path) -> Path:
         raise ModelLoadError(f"The bundled model {path} cannot be prepared: {exc}. {_RETRAIN}") from exc
 
 
+def _compiled_type_names() -> frozenset[str]:
+    """Names the installed scikit-learn gives the reviewed compiled loss classes.
+
+    Some builds (scikit-learn 1.5 wheels with a newer Cython) report ``_loss.CyHalfPoissonLoss``
+    instead of ``sklearn._loss._loss.CyHalfPoissonLoss``; skops records that name. The names
+    are taken from the classes themselves, so only these reviewed classes are admitted.
+    """
+    from sklearn._loss import _loss
+
+    classes = (_loss.CyHalfPoissonLoss, _loss.CyHalfSquaredError)
+    return frozenset(f"{cls.__module__}.{cls.__qualname__}" for cls in classes)
+
+
 def load_model(path=None):
     """Load a model saved by :func:`save_model`; ``None`` loads the bundled default model.
 
@@ -256,9 +269,10 @@ def load_model(path=None):
     _check_versions("model card", card.get("libraries"), path)
     check_archive(path)
 
-    outside = types_in_file(path) - ALLOWED_TYPES
+    allowed = ALLOWED_TYPES | _compiled_type_names()
+    outside = types_in_file(path) - allowed
     untrusted = set(sio.get_untrusted_types(file=path))
-    outside |= untrusted - ALLOWED_TYPES
+    outside |= untrusted - allowed
     if outside:
         raise ModelLoadError(
             f"Model {path} contains types outside sewerplan's allow-list and was not loaded: "
