@@ -16,6 +16,8 @@ from sewerplan.model.intake.inventory import load_buildings
 from sewerplan.model.design.parameters import DesignParameters
 from sewerplan.model.outputs.workbook import write_results_workbook
 
+SHEET_HELP = ("Worksheet of an xlsx input: name or number (0 = first); default the first sheet with "
+              "known column names / xlsx 시트 이름 또는 번호")
 BUILDING_OUTPUT_COLUMNS = [
     "building_id", "district", "main_use", "category", "moe_code_used", "floor_area_m2", "households",
     "persons_estimated", "conventional_m3_per_day", "unit_load_m3_per_day",
@@ -39,6 +41,7 @@ def estimate(
     input: Path = typer.Argument(..., help="Building table (CSV UTF-8/CP949 or xlsx) / 건축물 목록 파일"),
     out: Path = typer.Option(..., "--out", "-o", help="Output .csv or .xlsx / 결과 파일 (.csv 또는 .xlsx)"),
     district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help=SHEET_HELP),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Set bad rows aside in OUT.rejected.csv and go on / 오류 행은 따로 저장하고 계속"),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 기존 결과 파일 덮어쓰기"),
     synthetic: bool = typer.Option(False, "--synthetic", help="Label outputs as synthetic sample data / 합성 자료 표시"),
@@ -68,14 +71,16 @@ def estimate(
         }
         params = DesignParameters().replace(**overrides)
         with output_run(out.parent, "estimate", mark_incomplete=False):
-            _estimate(input, out, district_column, skip_invalid, synthetic, params)
+            _estimate(input, out, district_column, skip_invalid, synthetic, params, sheet)
 
 
-def _estimate(input: Path, out: Path, district_column, skip_invalid: bool, synthetic: bool, params) -> None:
+def _estimate(input: Path, out: Path, district_column, skip_invalid: bool, synthetic: bool, params,
+              sheet=None) -> None:
     """Read, estimate and write (the outputs already checked, the folder locked)."""
     t0 = time.perf_counter()
     with console.status("건축물 목록 읽는 중 (reading buildings)..."):
-        valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
+        valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid,
+                                         sheet=sheet)
     with console.status(f"{len(valid):,}동 계산 중 (estimating)..."):
         est = estimate_buildings(valid, params)
         districts = town_total(district_summary(est, params))

@@ -146,7 +146,7 @@ def _load_csv(con, name: str, path: Path, source: str) -> list[str]:
     read_path = _transcoded(con, path, source) if encoding == "cp949" else path
     try:
         _create_from_csv(con, name, read_path, delimiter, header)
-    except duckdb.InvalidInputError as exc:
+    except duckdb.InvalidInputException as exc:
         if "unicode" not in str(exc).lower():
             raise _csv_error(exc, source, delimiter) from exc
         detect_encoding(path, source)  # raises naming the row when the file mixes encodings
