@@ -10,11 +10,7 @@ import typer
 
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
-from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
 from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
-from sewerplan.model.intake.inventory import load_buildings
-from sewerplan.model.design.parameters import DesignParameters
-from sewerplan.model.outputs.workbook import write_results_workbook
 
 SHEET_HELP = ("Worksheet of an xlsx input: name or number (0 = first); default the first sheet with "
               "known column names / xlsx 시트 이름 또는 번호")
@@ -57,6 +53,8 @@ def estimate(
 
     건축물별 기존 방식·환경부 원단위 오수량과 배수구역 합계를 계산합니다.
     """
+    from sewerplan.model.design.parameters import DesignParameters
+
     with user_errors():
         if out.suffix.lower() not in (".csv", ".xlsx"):
             raise InputFileError(f"--out must end in .csv or .xlsx, not '{out.suffix}' / 결과 파일은 .csv 또는 .xlsx")
@@ -77,6 +75,10 @@ def estimate(
 def _estimate(input: Path, out: Path, district_column, skip_invalid: bool, synthetic: bool, params,
               sheet=None) -> None:
     """Read, estimate and write (the outputs already checked, the folder locked)."""
+    from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
+    from sewerplan.model.intake.inventory import load_buildings
+    from sewerplan.model.outputs.workbook import write_results_workbook
+
     t0 = time.perf_counter()
     with console.status("건축물 목록 읽는 중 (reading buildings)..."):
         valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid,

@@ -6,10 +6,12 @@ import hashlib
 import contextlib
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError, InventoryValidationError
@@ -26,6 +28,8 @@ def _sha256(path: Path) -> str:
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    import pandas as pd
+
     if not path.is_file():
         raise InputFileError(f"{what} file not found: {path} / {what} 파일이 없습니다: {path}")
     try:
@@ -149,6 +153,8 @@ def predict(
     건축물별 일평균 오수량(예측구간 포함)과 배수구역 합계를 예측합니다.
     Writes OUT and OUT.districts.csv.
     """
+    import pandas as pd
+
     from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.ml.persistence import load_model
@@ -167,7 +173,7 @@ def predict(
         result = pd.concat([valid, pred], axis=1)
         if "observed_m3_per_day" in valid.columns and valid["observed_m3_per_day"].notna().any():
             result = pd.concat([result, screen_observations(valid)[["screen_flag", "screen_reason"]]], axis=1)
-        districts = m.predict_district_totals(valid)
+        districts = m.predict_district_totals(valid, pred=pred)
         if len(rejected):
             write_csv_atomic(rejected, rp)
             console.print(f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 -> {rp}[/]")
