@@ -142,6 +142,8 @@ def billing_tables(con, billing, source: str | None = None, sheet=None) -> Billi
                 "b.reason AS rejected_reason FROM (SELECT rowid + " + str(2 + offset) + " AS source_row, * FROM "
                 "bill_raw) r JOIN bill b USING (source_row) WHERE b.reason <> '' ORDER BY b.source_row")
     rows_read, rejected = con.execute("SELECT count(*), count(*) FILTER (WHERE reason <> '') FROM bill").fetchall()[0]
+    con.execute("DROP VIEW bill_text")
+    con.execute("DROP TABLE bill_raw")  # the text is no longer needed: free the memory for the next steps
     return BillingCounts(int(rows_read), int(rejected))
 
 

@@ -145,6 +145,7 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters)
             "in rejected_billing_rows.csv / 쓸 수 있는 요금 부과 행이 없습니다."
         )
     flagged = screen_tables(con, misread_ratio=misread_ratio)
+    con.execute("DROP TABLE bill")  # every usable row is in bill_screen now
     meter_table(con, params.return_ratio)
     kept, n_meters = con.execute("SELECT (SELECT count(*) FROM bill_kept), (SELECT count(*) FROM meters)").fetchall()[0]
     months = [r[0] for r in con.execute("SELECT DISTINCT billing_month FROM bill_kept ORDER BY 1").fetchall()]
