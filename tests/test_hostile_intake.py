@@ -224,3 +224,14 @@ def test_rows_that_do_not_match_the_header_name_the_delimiter(tmp_path):
     p = _csv(tmp_path, BILL_HEADER.replace(",", ";") + "1;가온시 나래동 1;가정용;202301;10;1;extra;more\n")
     with pytest.raises(InputFileError, match="semicolon"):
         read_billing(p)
+
+
+def test_sql_month_rule_is_the_python_rule():
+    from sewerplan.model.intake.billing import parse_billing_month
+
+    vals = ["202301", "2023.1", "2023-1", "2023/01", "2023년 1월", "202301.0", "2023-01-01 00:00:00", "+20231",
+            "2023 1", "1e5000", "2023_1", "202313", "190001", "220012", "220101", "000000", "2023.12.31"]
+    df = pd.DataFrame({"수용가번호": "1", "주소": "가온시 나래동 1", "업종": "가정용", "부과년월": vals, "사용량": "1"})
+    records, rejected = read_billing(df)
+    got = dict(zip(records["source_row"], records["billing_month"]))
+    assert [got.get(i + 2) for i in range(len(vals))] == [parse_billing_month(v) for v in vals]

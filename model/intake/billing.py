@@ -173,8 +173,12 @@ def _use_class_sql(expr: str) -> str:
 def _month_sql(expr: str) -> tuple[str, str]:
     """SQL: (month 'YYYYMM' or NULL, calendar days of it) for the month text; see :func:`parse_billing_month`."""
     t = f"(CASE WHEN regexp_full_match({expr}, '[0-9]+\\.0') THEN left({expr}, length({expr}) - 2) ELSE {expr} END)"
-    y = f"TRY_CAST(regexp_extract({t}, '^{_MONTH_RE}$', 1) AS INTEGER)"
-    m = f"TRY_CAST(regexp_extract({t}, '^{_MONTH_RE}$', 2) AS INTEGER)"
+    six = f"(length({expr}) = 6 AND ltrim({expr}, '0123456789') = '')"
+    # fast path for 'YYYYMM' (no regular expression per row), else the full rule
+    y = (f"(CASE WHEN {six} THEN TRY_CAST(left({expr}, 4) AS INTEGER) "
+         f"ELSE TRY_CAST(regexp_extract({t}, '^{_MONTH_RE}$', 1) AS INTEGER) END)")
+    m = (f"(CASE WHEN {six} THEN TRY_CAST(right({expr}, 2) AS INTEGER) "
+         f"ELSE TRY_CAST(regexp_extract({t}, '^{_MONTH_RE}$', 2) AS INTEGER) END)")
     ok = f"({y} BETWEEN 1900 AND 2200 AND {m} BETWEEN 1 AND 12)"
     month = f"(CASE WHEN {ok} THEN printf('%04d%02d', {y}, {m}) END)"
     cal = f"(CASE WHEN {ok} THEN CAST(dayofmonth(last_day(make_date({y}, {m}, 1))) AS DOUBLE) END)"

@@ -84,14 +84,15 @@ def sql_number(expr: str) -> str:
 
 
 def _sql_cast(expr: str) -> str:
-    return (f"(CASE WHEN regexp_full_match({expr}, '{_PLAIN}') THEN TRY_CAST({expr} AS DOUBLE) "
-            f"WHEN regexp_full_match({expr}, '{_GROUPED}') THEN TRY_CAST(replace({expr}, ',', '') AS DOUBLE) "
-            f"WHEN regexp_full_match({expr}, '(?i){_NON_FINITE_WORDS}') THEN TRY_CAST({expr} AS DOUBLE) END)")
+    # fast path: a plain cast (no per-row regular expression) unless the text has a comma or underscore
+    return (f"(CASE WHEN NOT contains({expr}, ',') AND NOT contains({expr}, '_') THEN TRY_CAST({expr} AS DOUBLE) "
+            f"WHEN regexp_full_match({expr}, '{_GROUPED}') THEN TRY_CAST(replace({expr}, ',', '') AS DOUBLE) END)")
 
 
 def sql_number_problem(expr: str) -> str:
     """SQL: a key of :data:`NUMBER_PROBLEMS` for text ``expr``, or '' when blank or a finite number."""
     x = _sql_cast(expr)
-    return (f"(CASE WHEN {expr} = '' THEN '' WHEN {x} IS NULL AND regexp_full_match({expr}, '[+-]?[0-9.,]+') "
-            f"AND contains({expr}, ',') THEN 'decimal_comma' WHEN {x} IS NULL AND NOT regexp_full_match({expr}, "
-            f"'{_PLAIN}') THEN 'not_number' WHEN {x} IS NULL OR NOT isfinite({x}) THEN 'not_finite' ELSE '' END)")
+    return (f"(CASE WHEN {expr} = '' THEN '' WHEN isfinite({x}) THEN '' "
+            f"WHEN {x} IS NULL AND contains({expr}, ',') AND regexp_full_match({expr}, '[+-]?[0-9.,]+') "
+            f"THEN 'decimal_comma' WHEN {x} IS NULL AND NOT regexp_full_match({expr}, '{_PLAIN}') THEN 'not_number' "
+            "ELSE 'not_finite' END)")
