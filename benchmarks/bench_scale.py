@@ -32,7 +32,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,17 +100,26 @@ def make_buildings(n: int, target: Path, towns: int = 1) -> Path:
 # --------------------------------------------------------------------------------------
 
 
+_LAUNCHER = ("import json, os, subprocess, sys, time\n"
+             "t = time.perf_counter(); p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+             "_, status, usage = os.wait4(p.pid, 0)\n"
+             "print(json.dumps([time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), "
+             "file=sys.stderr)\n")
+
+
 def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(seconds, peak RSS [GiB]) of a command run in its own process; raise when it fails."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
+    """(seconds, peak RSS [GiB]) of a command in its own process; raise when it fails.
+
+    The command is started by a small launcher process that reports ``wait4``'s figures: a child
+    forked straight from this (large) script would count this script's memory in its peak RSS.
+    """
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *map(str, cmd)], stderr=subprocess.PIPE,
+                          env={**os.environ, **(env or {})})
+    err = proc.stderr.decode(errors="replace").strip()
+    seconds, maxrss_kib, code = json.loads(err.splitlines()[-1])
+    if code != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024 / GIB
+    return seconds, maxrss_kib * 1024 / GIB
 
 
 def self_cmd(*args) -> list[str]:
