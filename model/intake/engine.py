@@ -89,7 +89,10 @@ def connect(settings: EngineSettings | None = None):
 def _trimmed(column: str, cast: bool = False) -> str:
     """SQL: the column as text with surrounding white space removed, NULL as ''."""
     col = f"CAST({sql_name(column)} AS VARCHAR)" if cast else sql_name(column)
-    return f"coalesce(trim({col}, {sql_text(TRIM_CHARS)}), '')"
+    chars = sql_text(TRIM_CHARS)
+    # trim(x, chars) is slow per row; only cells that start or end with white space need it
+    return (f"coalesce(CASE WHEN contains({chars}, left({col}, 1)) OR contains({chars}, right({col}, 1)) "
+            f"THEN trim({col}, {chars}) ELSE {col} END, '')")
 
 
 def load_text_table(con, name: str, path_or_df, sheet=None, known_headers=(), source: str | None = None,
