@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputFileError, InventoryValidationError, UnknownBuildingUse
 from .numbers import BOUNDS, NUMBER_PROBLEMS, parse_number_text
-from .tables import canonical_header_map, check_header, file_kind, read_csv_text, read_xlsx_text
+from .tables import canonical_header_map, check_header, file_kind, read_xlsx_text
 from ..design.unit_loads import lookup_use
 from ..design.uses import HOUSING_MULTI, category_of
 from ..design.uses import main_use as _main_use
@@ -147,10 +147,8 @@ def read_table(path, sheet=None, known_headers=None) -> pd.DataFrame:
         if kind == "xlsx":
             known = known_headers if known_headers is not None else list(_ALIAS_LOOKUP_RAW)
             df = read_xlsx_text(path, sheet=sheet, known_headers=known)
-        elif kind == "parquet":
-            df = _read_parquet_text(path)
         else:
-            df = read_csv_text(path)
+            df = _read_with_engine(path)
     except pd.errors.EmptyDataError as exc:
         raise InputFileError(f"{path}: the file is empty / 빈 파일입니다.") from exc
     except (ValueError, OSError) as exc:
@@ -161,13 +159,16 @@ def read_table(path, sheet=None, known_headers=None) -> pd.DataFrame:
     return df
 
 
-def _read_parquet_text(path: Path) -> pd.DataFrame:
-    """A Parquet file or a folder of them (Hive partitions as columns) as text, through DuckDB."""
+def _read_with_engine(path: Path) -> pd.DataFrame:
+    """A CSV or Parquet file (or a folder of Parquet files, Hive partitions as columns) as stripped
+    text, through DuckDB: a parallel read, every cell trimmed there (:func:`~.engine.load_text_table`)."""
     from .engine import connect, load_text_table
 
     with connect() as con:
         load_text_table(con, "t", path)
-        return con.execute("SELECT * FROM t").df()
+        df = con.execute("SELECT * FROM t").df()
+    df.attrs["text_cells"] = True
+    return df
 
 
 def text_cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -218,6 +219,9 @@ def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None,
     return df.rename(columns={v: k for k, v in original.items()}), original
 
 
+# :func:`district_from_address` over a whole column: the first token after the first that is a
+# 동/읍/면 (optionally with N가) and does not start with a digit.
+_DISTRICT_IN_ADDRESS = r"^\s*\S+(?:\s+\S+)*?\s+((?!\d)\S+(?:동|읍|면)(?:\d+가)?)(?=\s|$)"
 _DISTRICT_TOKEN = re.compile(r"(\S+?(?:동|읍|면|가))(?:\d+가)?(?:\s|$)")
 
 
@@ -366,7 +370,7 @@ def _derive_district(df: pd.DataFrame, original: dict, source: str) -> None:
             f"{source}: no district column (district / 배수구역) and no lot address (대지위치) to "
             f"derive one. Name the column with --district-column / 배수구역 열이 없습니다."
         )
-    df["district"] = _per_distinct(df["address"], district_from_address)
+    df["district"] = df["address"].str.extract(_DISTRICT_IN_ADDRESS, expand=False).fillna("")
     original["district"] = original["address"]
 
 
@@ -570,7 +574,7 @@ def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings
     """(valid canonical rows with ``category``, rejected rows as given with reasons, problems by row)."""
     bad = found.bad
     valid = out[~bad].copy()
-    valid["category"] = valid["main_use"].map(category_of)
+    valid["category"] = _per_distinct(valid["main_use"], category_of)
     rejected = raw.loc[bad[bad].index].copy()
     rejected.insert(0, "source_row", found.rows[bad])
     rejected["rejected_reason"] = [" | ".join(found.reasons.get(i, [])) for i in rejected.index]
