@@ -225,6 +225,8 @@ def write_csv_atomic(df, target, **kwargs) -> Path:
     kwargs.setdefault("encoding", "utf-8-sig")
     kwargs.setdefault("float_format", "%.10g")  # full precision without binary noise
     df = _csv_safe_frame(df)
+    if kwargs["float_format"] == "%.10g" and "na_rep" not in kwargs:
+        df = _formatted_floats(df, kwargs["float_format"])
     with atomic_path(target) as tmp:
         df.to_csv(tmp, **kwargs)
     return Path(target)
@@ -248,6 +250,20 @@ def csv_safe_text(value):
         if math.isfinite(float(value)):
             return value
     return "'" + value
+
+
+def _formatted_floats(df, fmt: str):
+    """Float columns as the text ``to_csv(float_format=fmt)`` writes (NaN blank), formatted in one
+    pass per column: pandas formats every float through several Python calls (issue 17)."""
+    cols = [c for c in df.columns if str(df[c].dtype) in ("float64", "float32")]
+    if not cols or df.columns.duplicated().any():
+        return df
+    out = df.copy()
+    for c in cols:
+        values = out[c].to_numpy()
+        text = [fmt % v for v in values.tolist()]
+        out[c] = [t if v == v else "" for t, v in zip(text, values.tolist())]
+    return out
 
 
 def _csv_safe_frame(df):
