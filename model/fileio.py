@@ -273,7 +273,12 @@ def _csv_safe_frame(df):
         return df
     out = df.copy()
     for c in text_cols:
-        out[c] = out[c].map(csv_safe_text)
+        col = out[c]
+        risky = col.str.startswith(_FORMULA_START, na=False) if col.dtype == object else None
+        if risky is None:
+            out[c] = col.map(csv_safe_text)
+        elif risky.any():  # only the cells that start like a formula are looked at one by one
+            out.loc[risky, c] = col[risky].map(csv_safe_text)
     return out.rename(columns=renamed)
 
 

@@ -236,13 +236,22 @@ def district_from_address(address) -> str:
     return ""
 
 
+def _digits(text: pd.Series) -> pd.Series:
+    """The digits of each cell (regular expression only on the cells with something else)."""
+    other = ~text.str.isdecimal()
+    if other.any():
+        text = text.copy()
+        text[other] = text[other].str.replace(r"\D", "", regex=True)
+    return text
+
+
 def _pnu_from_parts(df: pd.DataFrame) -> pd.Series:
-    sig = df["sigungu_code"].str.strip().str.zfill(5)
-    bjd = df["bjdong_code"].str.strip().str.zfill(5)
-    gb = df.get("plat_gb_code", pd.Series("0", index=df.index)).str.strip()
+    # the cells are stripped text already (text_cells); digits only where something else is there
+    sig = df["sigungu_code"].str.zfill(5)
+    bjd = df["bjdong_code"].str.zfill(5)
+    gb = df.get("plat_gb_code", pd.Series("0", index=df.index))
     land = np.where(gb == "1", "2", "1")  # register 0 = 대지 -> PNU 1, 1 = 산 -> PNU 2
-    bun = df["bun"].str.strip().str.replace(r"\D", "", regex=True).str.zfill(4)
-    ji = df["ji"].str.strip().str.replace(r"\D", "", regex=True).str.zfill(4)
+    bun, ji = (_digits(df[c]).str.zfill(4) for c in ("bun", "ji"))
     return sig + bjd + pd.Series(land, index=df.index) + bun + ji
 
 
