@@ -1,7 +1,7 @@
 """Reading a city's table files as text: encodings, delimiters, headers, sheets.
 
-Every reader of the intake room starts here, the pandas readers (registers, household files)
-and the DuckDB billing intake alike, so a file is understood the same way everywhere:
+Every reader of the intake room starts here (CSV and Parquet are then read by DuckDB,
+:mod:`.engine`; workbooks by pandas), so a file is understood the same way everywhere:
 
 * **Encoding.** UTF-8 (with or without BOM), else CP949/EUC-KR as Korean public data often is.
   A file that mixes the two (rows appended from another program) is refused naming the first
@@ -28,7 +28,7 @@ from ..errors import InputFileError
 __all__ = [
     "CSV_SUFFIXES", "XLSX_SUFFIXES", "PARQUET_SUFFIXES", "DELIMITERS", "DELIMITER_NAMES",
     "open_bytes", "detect_encoding", "sniff_delimiter", "csv_layout", "check_header",
-    "read_csv_text", "read_xlsx_text", "file_kind", "canonical_header_map",
+    "read_xlsx_text", "file_kind", "canonical_header_map",
 ]
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
@@ -183,25 +183,6 @@ def canonical_header_map(header, aliases: dict[str, list[str]], source: str) -> 
                 f"열 '{original[canon]}'과(와) '{h}'이(가) 같은 항목({canon})입니다. 하나만 남기세요.")
         original[canon] = h
     return original
-
-
-def read_csv_text(path, source: str | None = None):
-    """A CSV file (sniffed encoding and delimiter, optionally gzipped) as a DataFrame of strings."""
-    import pandas as pd
-
-    source = source or str(path)
-    encoding, delimiter, header = csv_layout(path, source)
-    kwargs = dict(dtype=str, keep_default_na=False, sep=delimiter, header=0, names=header or None)
-    try:
-        df = pd.read_csv(path, encoding=encoding, **kwargs)
-    except UnicodeDecodeError:  # valid at the top, not further down: find the row
-        encoding = detect_encoding(path, source)
-        df = pd.read_csv(path, encoding=encoding, **kwargs)
-    except pd.errors.ParserError as exc:
-        raise InputFileError(
-            f"{source}: rows do not match the header ({exc}); the file is read as "
-            f"{DELIMITER_NAMES[delimiter]}-separated / 행의 열 수가 제목과 다릅니다.") from exc
-    return df
 
 
 def read_xlsx_text(path, sheet=None, known_headers=(), source: str | None = None):
