@@ -11,7 +11,7 @@ Settings (each also from an environment variable, so the Excel add-in and the CL
 =====================  ==========================  ===========================================
 setting                environment variable        default
 =====================  ==========================  ===========================================
-memory limit           ``SEWERPLAN_MEMORY_LIMIT``  ``3GB``: DuckDB spills to disk above it
+memory limit           ``SEWERPLAN_MEMORY_LIMIT``  ``2GB``: DuckDB spills to disk above it
 threads                ``SEWERPLAN_THREADS``       every core
 spill folder           ``SEWERPLAN_SPILL_DIR``     a fresh folder under the system temp folder,
                                                    removed when the run ends
@@ -36,7 +36,7 @@ from .tables import DELIMITER_NAMES, csv_layout, detect_encoding, file_kind, ope
 
 __all__ = ["EngineSettings", "connect", "load_text_table", "sql_text", "sql_name", "TRIM_CHARS"]
 
-DEFAULT_MEMORY_LIMIT = "3GB"
+DEFAULT_MEMORY_LIMIT = "2GB"  # leaves room for the pandas tables of a large town within 4 GiB
 TRIM_CHARS = " \t\n\r\v\f\u00a0\u3000\ufeff"  # what str.strip() removes in Korean office files
 
 

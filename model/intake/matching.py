@@ -198,8 +198,11 @@ def match_meters(buildings, meters, con=None) -> MatchResult:
                         "water_m3_per_day, months_billed, short_record FROM links ORDER BY _m, _row").df()
     out, without = _observed_per_building(con, b)
     unmatched_meters = _unmatched_meter_table(con)
+    counts_meters = con.execute("SELECT count(*), coalesce(sum(sewage_m3_per_day), 0) FROM meters").fetchall()[0]
+    for table in ("links", "meter_parcel", "bld"):
+        con.execute(f"DROP TABLE {table}")
     links = links.drop(columns=["_row"])
-    counts = _match_counts(con, links, out, without, unmatched_meters)
+    counts = _match_counts(counts_meters, links, out, without, unmatched_meters)
     return MatchResult(out, links, unmatched_meters, without, counts)
 
 
@@ -303,10 +306,10 @@ def _unmatched_meter_table(con):
         WHERE mp.parcel IS NULL ORDER BY _m""").df().drop(columns=["_m"])
 
 
-def _match_counts(con, links, out, without, unmatched_meters) -> dict:
+def _match_counts(meters_total: tuple, links, out, without, unmatched_meters) -> dict:
     """The numbers of the match report: meters and volume matched, split rules used, buildings covered."""
     per_meter = links.groupby("customer_id", sort=False).agg(n=("building_id", "size"), method=("match_method", "first"))
-    n_meters, total = con.execute("SELECT count(*), coalesce(sum(sewage_m3_per_day), 0) FROM meters").fetchall()[0]
+    n_meters, total = meters_total  # meters and their sewage [m3/d]
     total = float(total)
     unmatched_volume = float(unmatched_meters["sewage_m3_per_day"].sum()) if len(unmatched_meters) else 0.0
     um = unmatched_meters.pop("_reason")

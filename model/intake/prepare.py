@@ -149,6 +149,8 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters)
     meter_table(con, params.return_ratio)
     kept, n_meters = con.execute("SELECT (SELECT count(*) FROM bill_kept), (SELECT count(*) FROM meters)").fetchall()[0]
     months = [r[0] for r in con.execute("SELECT DISTINCT billing_month FROM bill_kept ORDER BY 1").fetchall()]
+    con.execute("DROP VIEW bill_kept")
+    con.execute("DROP TABLE bill_screen")  # the meters hold what the join needs: free the memory
     return {"rows_read": counts.rows_read, "rows_rejected": counts.rows_rejected, "meter_months_used": int(kept),
             "meter_months_flagged_misread": int(flagged), "meters": int(n_meters), "months": months}
 
