@@ -349,8 +349,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
     ap.add_argument("--only", default="prepare,estimate,predict,start")
+    ap.add_argument("--prepare-sizes", default="", help="meter-months, comma-separated (default 1M,10M,30M)")
     args = ap.parse_args()
     prep_sizes = [200_000] if args.quick else [1_000_000, 10_000_000, 30_000_000]
+    if args.prepare_sizes:
+        prep_sizes = [int(float(x)) for x in args.prepare_sizes.split(",")]
     build_sizes = [(50_000, 1), (200_000, 10)] if args.quick else [(1_000_000, 1), (7_400_000, 100)]
     rows: list = []
     with tempfile.TemporaryDirectory(prefix="sewerplan-bench-scale-") as tmp:
