@@ -48,14 +48,6 @@ def _lazy_exports(package: str, table: dict):
     return __getattr__, __dir__
 
 
-from .design.baselines import master_plan_day_max, pilot_formula_day_max  # noqa: E402
-from .design.capacity import plant_capacity  # noqa: E402
-from .design.conventional import design_flows, domestic_day_max, infiltration  # noqa: E402
-from .design.estimate import district_summary, estimate_buildings, town_total  # noqa: E402
-from .design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table  # noqa: E402
-from .design.peaking import babbitt, gifft_max_day, harmon, korean_hourly, peaking_factor, ten_states  # noqa: E402
-from .design.unit_loads import lookup_use, persons_per_dwelling, unit_load_flow, unit_load_table  # noqa: E402
-from .design.uses import CATEGORIES, category_of, default_moe_code  # noqa: E402
 from .errors import (  # noqa: E402
     InputFileError,
     InventoryValidationError,
@@ -64,9 +56,23 @@ from .errors import (  # noqa: E402
     SewerplanError,
     UnknownBuildingUse,
 )
-from .intake.inventory import CANONICAL_COLUMNS, load_buildings, read_table, validate_buildings  # noqa: E402
 
+# Every room loads on first use (issue 17: ``sewerplan --help`` imports no pandas).
 _LAZY = {
+    "plant_capacity": "design.capacity",
+    "master_plan_day_max": "design.baselines", "pilot_formula_day_max": "design.baselines",
+    "design_flows": "design.conventional", "domestic_day_max": "design.conventional",
+    "infiltration": "design.conventional",
+    "district_summary": "design.estimate", "estimate_buildings": "design.estimate", "town_total": "design.estimate",
+    "DEFAULT_PARAMETERS": "design.parameters", "DesignParameters": "design.parameters",
+    "parameter_table": "design.parameters",
+    "babbitt": "design.peaking", "gifft_max_day": "design.peaking", "harmon": "design.peaking",
+    "korean_hourly": "design.peaking", "peaking_factor": "design.peaking", "ten_states": "design.peaking",
+    "lookup_use": "design.unit_loads", "persons_per_dwelling": "design.unit_loads",
+    "unit_load_flow": "design.unit_loads", "unit_load_table": "design.unit_loads",
+    "CATEGORIES": "design.uses", "category_of": "design.uses", "default_moe_code": "design.uses",
+    "CANONICAL_COLUMNS": "intake.inventory", "load_buildings": "intake.inventory", "read_table": "intake.inventory",
+    "validate_buildings": "intake.inventory",
     "TrainedModel": "ml.train", "grouped_cv_predictions": "ml.train", "train_model": "ml.train",
     "ALLOWED_TYPES": "ml.persistence", "default_model_path": "ml.persistence", "load_model": "ml.persistence",
     "save_model": "ml.persistence",

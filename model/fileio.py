@@ -36,6 +36,7 @@ __all__ = [
     "json_ready", "xlsx_text", "xlsx_value",
 ]
 
+CSV_CHUNK_ROWS = 200_000  # rows formatted and written at a time [rows]
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, Excel 2007 and later [rows]
 LOCK_NAME = ".sewerplan.lock"
 INCOMPLETE_MARKER = "_INCOMPLETE_RUN.txt"
@@ -219,15 +220,30 @@ def write_csv_atomic(df, target, **kwargs) -> Path:
     """Write a DataFrame as UTF-8 CSV (with BOM so Excel opens Korean text correctly).
 
     Text cells and headers that a spreadsheet would run as a formula are neutralised
-    (:func:`csv_safe_text`).
+    (:func:`csv_safe_text`). Large tables are written in chunks of :data:`CSV_CHUNK_ROWS` rows,
+    so the text of a national table is never all in memory at once (same file).
     """
     kwargs.setdefault("index", False)
     kwargs.setdefault("encoding", "utf-8-sig")
     kwargs.setdefault("float_format", "%.10g")  # full precision without binary noise
-    df = _csv_safe_frame(df)
     with atomic_path(target) as tmp:
-        df.to_csv(tmp, **kwargs)
+        if len(df) <= CSV_CHUNK_ROWS:
+            _csv_ready(df, kwargs).to_csv(tmp, **kwargs)
+        else:
+            header = kwargs.pop("header", True)
+            with open(tmp, "w", encoding=kwargs.pop("encoding"), newline="") as fh:
+                for start in range(0, len(df), CSV_CHUNK_ROWS):
+                    chunk = _csv_ready(df.iloc[start:start + CSV_CHUNK_ROWS], kwargs)
+                    chunk.to_csv(fh, header=header if start == 0 else False, **kwargs)
     return Path(target)
+
+
+def _csv_ready(df, kwargs: dict):
+    """The frame as it is written: formulas neutralised, floats formatted (default format only)."""
+    df = _csv_safe_frame(df)
+    if kwargs.get("float_format") == "%.10g" and "na_rep" not in kwargs:
+        df = _formatted_floats(df, kwargs["float_format"])
+    return df
 
 
 # --------------------------------------------------------------------------------------
@@ -250,6 +266,20 @@ def csv_safe_text(value):
     return "'" + value
 
 
+def _formatted_floats(df, fmt: str):
+    """Float columns as the text ``to_csv(float_format=fmt)`` writes (NaN blank), formatted in one
+    pass per column: pandas formats every float through several Python calls (issue 17)."""
+    cols = [c for c in df.columns if str(df[c].dtype) in ("float64", "float32")]
+    if not cols or df.columns.duplicated().any():
+        return df
+    out = df.copy()
+    for c in cols:
+        values = out[c].to_numpy()
+        text = [fmt % v for v in values.tolist()]
+        out[c] = [t if v == v else "" for t, v in zip(text, values.tolist())]
+    return out
+
+
 def _csv_safe_frame(df):
     text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("string", "str")]
     renamed = {c: csv_safe_text(c) for c in df.columns if isinstance(c, str) and csv_safe_text(c) != c}
@@ -257,7 +287,12 @@ def _csv_safe_frame(df):
         return df
     out = df.copy()
     for c in text_cols:
-        out[c] = out[c].map(csv_safe_text)
+        col = out[c]
+        risky = col.str.startswith(_FORMULA_START, na=False) if col.dtype == object else None
+        if risky is None:
+            out[c] = col.map(csv_safe_text)
+        elif risky.any():  # only the cells that start like a formula are looked at one by one
+            out.loc[risky, c] = col[risky].map(csv_safe_text)
     return out.rename(columns=renamed)
 
 

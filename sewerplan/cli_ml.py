@@ -6,10 +6,12 @@ import hashlib
 import contextlib
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from sewerplan.cli_common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError, InventoryValidationError
@@ -26,6 +28,8 @@ def _sha256(path: Path) -> str:
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    import pandas as pd
+
     if not path.is_file():
         raise InputFileError(f"{what} file not found: {path} / {what} 파일이 없습니다: {path}")
     try:
@@ -137,10 +141,12 @@ def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
 
 
 def predict(
-    input: Path = typer.Argument(..., help="Building table (canonical or register headers) / 건축물 목록"),
-    out: Path = typer.Option(..., "--out", "-o", help="Output CSV / 결과 CSV"),
+    input: Path = typer.Argument(..., help="Building table (canonical or register headers), or a folder of towns / "
+                                           "건축물 목록 또는 도시별 폴더"),
+    out: Path = typer.Option(..., "--out", "-o", help="Output CSV (a folder for a folder of towns) / 결과 CSV"),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="MODEL.skops (default: model shipped with sewerplan) / 모델 파일"),
     district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Worksheet of an xlsx input: name or number (0 = first) / 시트"),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Set bad rows aside in OUT.rejected.csv / 오류 행 따로 저장"),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 덮어쓰기"),
 ) -> None:
@@ -149,12 +155,15 @@ def predict(
     건축물별 일평균 오수량(예측구간 포함)과 배수구역 합계를 예측합니다.
     Writes OUT and OUT.districts.csv.
     """
+
     from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.ml.persistence import load_model
-    from sewerplan.model.intake.screening import screen_observations
 
     with user_errors(), contextlib.ExitStack() as run:
+        if input.is_dir():
+            _predict_towns(input, out, model, district_column, skip_invalid, force)
+            return
         if out.suffix.lower() != ".csv":
             raise InputFileError(f"--out must end in .csv, not '{out.suffix}' / 결과 파일은 .csv")
         dist_out = out.with_name(out.stem + ".districts.csv")
@@ -162,12 +171,8 @@ def predict(
         check_outputs([out, dist_out, rp], inputs=[input, model], force=force)
         run.enter_context(output_run(out.parent, "predict", mark_incomplete=False))
         m = load_model(model)
-        valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid)
-        pred = m.predict(valid)
-        result = pd.concat([valid, pred], axis=1)
-        if "observed_m3_per_day" in valid.columns and valid["observed_m3_per_day"].notna().any():
-            result = pd.concat([result, screen_observations(valid)[["screen_flag", "screen_reason"]]], axis=1)
-        districts = m.predict_district_totals(valid)
+        valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid, sheet=sheet)
+        result, pred, districts = _predict_table(m, valid)
         if len(rejected):
             write_csv_atomic(rejected, rp)
             console.print(f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 -> {rp}[/]")
@@ -177,16 +182,71 @@ def predict(
             f"{len(valid):,} buildings, model {m.model_id} -> {out}, {dist_out}\n"
             f"  total {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average "
             f"({m.coverage:.0%} interval per building)", highlight=False)
-        if m.note:
-            console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
-        if m.uses_location:
-            notes = pred["ml_model_note"].astype(str)
-            far = int(notes.str.contains("outside the training area", regex=False).sum())
-            none = int(notes.str.contains("no coordinates", regex=False).sum())
-            if far or none:
-                console.print(f"[yellow]location / 위치: {far:,} building(s) outside the training area "
-                              f"(edge effect, not extrapolated / 학습 지역 밖), {none:,} without coordinates "
-                              f"(좌표 없음); see ml_model_note[/]")
+        _print_prediction_warnings(m, pred)
+
+
+def _predict_table(m, valid):
+    """(buildings with predictions and screening flags, the predictions, district totals): the model runs once."""
+    import pandas as pd
+
+    from sewerplan.model.intake.screening import screen_observations
+
+    pred = m.predict(valid)
+    result = pd.concat([valid, pred], axis=1)
+    if "observed_m3_per_day" in valid.columns and valid["observed_m3_per_day"].notna().any():
+        result = pd.concat([result, screen_observations(valid)[["screen_flag", "screen_reason"]]], axis=1)
+    return result, pred, m.predict_district_totals(valid, pred=pred)
+
+
+def _print_prediction_warnings(m, pred) -> None:
+    """The model's synthetic-data note and, with location features, buildings outside the training area."""
+    if m.note:
+        console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
+    if m.uses_location:
+        notes = pred["ml_model_note"].astype(str)
+        far = int(notes.str.contains("outside the training area", regex=False).sum())
+        none = int(notes.str.contains("no coordinates", regex=False).sum())
+        if far or none:
+            console.print(f"[yellow]location / 위치: {far:,} building(s) outside the training area "
+                          f"(edge effect, not extrapolated / 학습 지역 밖), {none:,} without coordinates "
+                          f"(좌표 없음); see ml_model_note[/]")
+
+
+def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid: bool, force: bool) -> None:
+    """National run: the model loaded once, every town of FOLDER predicted on its own.
+
+    Writes OUT/TOWN.csv, OUT/TOWN.districts.csv (OUT/TOWN.rejected.csv where rows were set aside),
+    Parquet partitions OUT/parquet/{predictions,districts}/town=TOWN and OUT/national_summary.json.
+    """
+    from sewerplan.cli_towns import run_towns
+    from sewerplan.model.fileio import write_csv_atomic
+    from sewerplan.model.intake.inventory import load_buildings
+    from sewerplan.model.intake.towns import towns_in
+    from sewerplan.model.ml.persistence import load_model
+    from sewerplan.model.outputs.partitions import partition_path, write_partition
+
+    towns = [(t.name, t.path) for t in towns_in(folder)]
+    m = load_model(model)
+
+    def files_of(name):
+        return [out / f"{name}.csv", out / f"{name}.districts.csv", out / f"{name}.rejected.csv",
+                *(partition_path(out / "parquet", t, name) for t in ("predictions", "districts"))]
+
+    def one_town(name, path, con):
+        valid, rejected = load_buildings(path, district_column=district_column, skip_invalid=skip_invalid)
+        result, pred, districts = _predict_table(m, valid)
+        if len(rejected):
+            write_csv_atomic(rejected, out / f"{name}.rejected.csv")
+        write_csv_atomic(result, out / f"{name}.csv")
+        write_csv_atomic(districts, out / f"{name}.districts.csv")
+        write_partition(con, result, out / "parquet", "predictions", name)
+        write_partition(con, districts, out / "parquet", "districts", name)
+        return {"buildings": int(len(valid)), "rejected": int(len(rejected)),
+                "ml_m3_per_day": float(pred["ml_m3_per_day"].sum()), "model_id": m.model_id}
+
+    run_towns("predict", towns, out, files_of, one_town, inputs=[model] if model else (), force=force)
+    if m.note:
+        console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
 
 
 def nyc_ll84(

@@ -125,6 +125,9 @@ def prepare(
     요금 부과자료를 건축물대장에 연계해 건축물별 관측 오수량(학습 자료)과 연계 보고서를 만듭니다.
     """
     with user_errors():
+        if register.is_dir() or billing.is_dir():
+            _prepare_towns(register, billing, out, district_column, household_mix, force, key_file)
+            return
         _require_files((register, "register / 건축물대장"), (billing, "billing / 요금 부과자료"),
                        (household_mix, "household composition / 가구원수 구성"), (key_file, "pseudonym key / 가명처리 키"))
         _check_prepare_out(out, force, (register, billing, household_mix))
@@ -138,6 +141,51 @@ def prepare(
         out_console.print(t)
         out_console.print(f"Training table / 학습 자료: {paths['training_table']}")
         out_console.print(f"Match report / 연계 보고서: {paths['match_report']}")
+
+
+PARTITIONED_TABLES = ("training_table", "links", "rejected_register", "rejected_billing", "flagged_months",
+                      "unmatched_meters", "buildings_without_meters")
+
+
+def _prepare_towns(registers: Path, billings: Path, out: Path, district_column, household_mix, force,
+                   key_file=None) -> None:
+    """National run: REGISTER and BILLING are folders (or partitioned datasets) of towns, joined town by town.
+
+    One pseudonym key serves every town, so a customer number has one pseudonym across the run.
+
+    Writes OUT/TOWN/ (the files of a one-town run), OUT/parquet/TABLE/town=TOWN/part-0.parquet
+    and OUT/national_summary.json.
+    """
+    from sewerplan.cli_towns import run_towns
+    from sewerplan.model.intake.prepare import PREPARE_FILES, prepare_training_table, write_prepared
+    from sewerplan.model.intake.privacy import load_key
+    from sewerplan.model.intake.towns import paired_towns
+    from sewerplan.model.outputs.partitions import partition_path, write_partition
+
+    if not (registers.is_dir() and billings.is_dir()):
+        raise InputFileError("for a national run give folders for both --register and --billing / "
+                             "전국 실행에는 --register 와 --billing 모두 폴더여야 합니다.")
+    if household_mix is not None:
+        raise InputFileError("--household-mix is for a one-town run; join it per town / "
+                             "--household-mix 는 도시 하나씩 실행할 때 씁니다.")
+    towns, unpaired = paired_towns(registers, billings)
+    key = load_key(key_file)
+    for what, names in unpaired.items():
+        if names:
+            console.print(f"[yellow]{what.replace('_', ' ')}: {', '.join(names)} (skipped / 제외)[/]")
+
+    def files_of(name):
+        return ([out / name / f for f in PREPARE_FILES.values()]
+                + [partition_path(out / "parquet", t, name) for t in PARTITIONED_TABLES])
+
+    def one_town(name, reg, bill, con):
+        prepared = prepare_training_table(reg, bill, district_column=district_column, pseudonym_key=key)
+        write_prepared(prepared, out / name, force=True, inputs=(reg, bill))
+        for t in PARTITIONED_TABLES:
+            write_partition(con, getattr(prepared, t), out / "parquet", t, name)
+        return {k: prepared.report[k] for k in ("register", "billing", "match", "training_rows_with_observed")}
+
+    run_towns("prepare", towns, out, files_of, one_town, force=force)
 
 
 def demo(

@@ -97,9 +97,12 @@ def test_year_argument_accepts_dates_and_serials():
 
 
 def test_intake_reads_a_date_serial_as_its_year():
-    from sewerplan.model.intake.inventory import _parse_year
+    import pandas as pd
 
-    assert _parse_year("47118") == 2028 and _parse_year("20190501") == 2019 and _parse_year("3000") == 3000
+    from sewerplan.model.intake.inventory import _years_from_text
+
+    years = _years_from_text(pd.Series(["47118", "20190501", "3000", "2019-05-01", "47118.0"]))
+    assert years.tolist() == [2028, 2019, 3000, 2019, 2028]
 
 
 # ---------------------------------------------------------------- 7. small things

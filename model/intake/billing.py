@@ -14,6 +14,8 @@ Rules (also in ``docs/manual.ko.md``)
 * A meter-month is **flagged as a suspected misreading** and left out of the average when
   it is more than ``misread_ratio`` (default 4) times the meter's median month and at least
   ``misread_min_m3`` (10 m3) above it; flagged months are written out, not hidden.
+* Numbers: a decimal comma, ``inf``/``NaN`` and a bill above 10,000,000 m3 are rejected with
+  the row, column and value (:mod:`.numbers`), never read as another number or as 0.
 * Billing months are calendar months (days = days in the month) unless the file has a
   days column (사용일수).
 * Observed day-average sewage of a meter [m3/d] =
@@ -21,19 +23,24 @@ Rules (also in ``docs/manual.ko.md``)
   (default 0.85, ``DesignParameters.return_ratio``). Averaging over the months available
   (rather than requiring 24) keeps new buildings; a meter with fewer than 12 usable months
   is flagged ``short_record`` because a part year over- or under-states the annual mean.
+
+Engine (issue 17): every step runs as SQL in DuckDB (:mod:`.engine`) straight over the file,
+with a memory limit and a spill folder, so a national extract needs no more memory than a
+town's. :func:`billing_tables`, :func:`screen_tables` and :func:`meter_table` build the tables
+in an open connection; :func:`read_billing`, :func:`screen_meter_months` and
+:func:`meter_day_averages` are the same steps with pandas tables in and out.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-
-import numpy as np
-import pandas as pd
+from dataclasses import dataclass
 
 from ..errors import InputFileError
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
-from .inventory import map_headers, read_input
+from .engine import EngineSettings, connect, load_text_table, sql_name, sql_text
+from .numbers import BOUNDS, NUMBER_PROBLEMS, sql_number, sql_number_problem
+from .tables import canonical_header_map
 
 __all__ = [
     "BILLING_HEADER_ALIASES",
@@ -44,6 +51,10 @@ __all__ = [
     "parse_billing_month",
     "screen_meter_months",
     "meter_day_averages",
+    "billing_tables",
+    "screen_tables",
+    "meter_table",
+    "RECORD_COLUMNS",
 ]
 
 USE_CLASSES = ("가정용", "일반용", "욕탕용", "공업용", "공공용")
@@ -72,6 +83,10 @@ BILLING_HEADER_ALIASES: dict[str, list[str]] = {
     "days": ["days", "billing_days", "사용일수", "일수"],
 }
 _REQUIRED = ("customer_id", "billing_month", "billed_m3", "use_class")
+#: Columns of a usable meter-month (``read_billing`` records, ``flagged_meter_months.csv``).
+RECORD_COLUMNS = ["customer_id", "address", "pnu", "use_class", "meter_size_mm", "households", "billing_month",
+                  "billed_m3", "days", "source_row"]
+_MONTH_RE = r"(\d{4})\s*(?:[-./]|년)?\s*(\d{1,2})\s*(?:월)?(?:[-./]\d{1,2})?(?:[ T].*)?"
 
 
 def _norm(h) -> str:
@@ -79,11 +94,14 @@ def _norm(h) -> str:
 
 
 def parse_billing_month(text) -> str | None:
-    """'202301', '2023-01', '2023.1', '2023/01', '2023년 1월', '2023-01-01 00:00:00' -> '202301'."""
+    """'202301', '2023-01', '2023.1', '2023/01', '2023년 1월', '2023-01-01 00:00:00' -> '202301'.
+
+    The Python form of the rule :func:`billing_tables` applies in SQL.
+    """
     t = str(text).strip()
     if t.endswith(".0") and t[:-2].isdigit():  # 202301.0 from a spreadsheet
         t = t[:-2]
-    m = re.fullmatch(r"(\d{4})\s*(?:[-./]|년)?\s*(\d{1,2})\s*(?:월)?(?:[-./]\d{1,2})?(?:[ T].*)?", t)
+    m = re.fullmatch(_MONTH_RE, t)
     if not m:
         return None
     year, month = int(m.group(1)), int(m.group(2))
@@ -92,33 +110,196 @@ def parse_billing_month(text) -> str | None:
     return f"{year}{month:02d}"
 
 
-def _to_number(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.str.replace(",", "", regex=False).str.strip(), errors="coerce")
+@dataclass
+class BillingCounts:
+    """Rows read and rejected by :func:`billing_tables`."""
+
+    rows_read: int
+    rows_rejected: int
 
 
-class _RowReasons:
-    """Why each row of a billing table is unusable: index -> ["column 'value': message", ...]."""
+def billing_tables(con, billing, source: str | None = None, sheet=None) -> BillingCounts:
+    """Read and check a billing extract into tables ``bill`` (every row, with ``reason``) and
+    ``bill_rejected`` (the unusable rows as given, with ``source_row`` and ``rejected_reason``).
 
-    def __init__(self, df: pd.DataFrame, original: dict[str, str]):
-        self.df, self.original = df, original
-        self.rows = pd.Series(np.arange(len(df)) + 2, index=df.index)  # header is row 1
-        self.reasons: dict = {}
+    ``bill`` has :data:`RECORD_COLUMNS` plus ``reason`` ('' for a usable meter-month).
 
-    def flag(self, mask, canon: str, msg: str) -> None:
-        """Record ``msg`` for every row in ``mask``."""
-        col = self.original.get(canon, canon)
-        for idx in self.df.index[mask.fillna(False) if hasattr(mask, "fillna") else mask]:
-            value = self.df.at[idx, canon] if canon in self.df.columns else ""
-            self.reasons.setdefault(idx, []).append(f"{col} '{value}': {msg}")
+    Raises
+    ------
+    InputFileError
+        When the file cannot be read or a required column is missing.
+    """
+    header, source, offset = load_text_table(con, "bill_raw", billing, sheet=sheet, source=source,
+                                             known_headers=[a for al in BILLING_HEADER_ALIASES.values() for a in al],
+                                             default_source="billing table")
+    original = canonical_header_map(header, BILLING_HEADER_ALIASES, source)
+    _check_billing_columns(original, header, source)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_text AS SELECT rowid + {2 + offset} AS source_row, "
+                + ", ".join(f"{sql_name(original[c]) if c in original else sql_text('')} AS {c}"
+                            for c in BILLING_HEADER_ALIASES) + " FROM bill_raw")
+    con.execute(_parsed_sql(original))
+    con.execute("CREATE OR REPLACE TABLE bill_rejected AS SELECT b.source_row, r.* EXCLUDE (source_row), "
+                "b.reason AS rejected_reason FROM (SELECT rowid + " + str(2 + offset) + " AS source_row, * FROM "
+                "bill_raw) r JOIN bill b USING (source_row) WHERE b.reason <> '' ORDER BY b.source_row")
+    rows_read, rejected = con.execute("SELECT count(*), count(*) FILTER (WHERE reason <> '') FROM bill").fetchall()[0]
+    con.execute("DROP VIEW bill_text")
+    con.execute("DROP TABLE bill_raw")  # the text is no longer needed: free the memory for the next steps
+    return BillingCounts(int(rows_read), int(rejected))
 
 
-def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _check_billing_columns(original: dict, header: list, source: str) -> None:
+    """Raise when a required column is missing, or when there is neither an address nor a PNU column."""
+    missing = [c for c in _REQUIRED if c not in original]
+    if missing:
+        wanted = {c: BILLING_HEADER_ALIASES[c][:4] for c in missing}
+        raise InputFileError(
+            f"{source}: required billing column(s) missing: {wanted}. Columns found: {header} / "
+            f"요금 부과자료에 필수 열이 없습니다: {missing}"
+        )
+    if "address" not in original and "pnu" not in original:
+        raise InputFileError(
+            f"{source}: the billing file needs an address column (수용가주소) or a parcel id column "
+            f"(필지고유번호/PNU) to join meters to buildings. Columns found: {header} / "
+            "주소 또는 필지고유번호(PNU) 열이 필요합니다."
+        )
+
+
+def _use_class_sql(expr: str) -> str:
+    """SQL: the use class of :data:`USE_CLASSES` for the text (spaces removed, lower case), else NULL."""
+    cases = " ".join(f"WHEN {sql_text(k)} THEN {sql_text(v)}" for k, v in USE_CLASS_ALIASES.items())
+    return f"(CASE lower(regexp_replace({expr}, '\\s+', '', 'g')) {cases} END)"
+
+
+def _month_sql(expr: str) -> tuple[str, str]:
+    """SQL: (month 'YYYYMM' or NULL, calendar days of it) for the month text; see :func:`parse_billing_month`."""
+    t = f"(CASE WHEN regexp_full_match({expr}, '[0-9]+\\.0') THEN left({expr}, length({expr}) - 2) ELSE {expr} END)"
+    six = f"(length({expr}) = 6 AND ltrim({expr}, '0123456789') = '')"
+    # fast path for 'YYYYMM' (no regular expression per row), else the full rule
+    y = (f"(CASE WHEN {six} THEN TRY_CAST(left({expr}, 4) AS INTEGER) "
+         f"ELSE TRY_CAST(regexp_extract({t}, '^{_MONTH_RE}$', 1) AS INTEGER) END)")
+    m = (f"(CASE WHEN {six} THEN TRY_CAST(right({expr}, 2) AS INTEGER) "
+         f"ELSE TRY_CAST(regexp_extract({t}, '^{_MONTH_RE}$', 2) AS INTEGER) END)")
+    ok = f"({y} BETWEEN 1900 AND 2200 AND {m} BETWEEN 1 AND 12)"
+    month = f"(CASE WHEN {ok} THEN printf('%04d%02d', {y}, {m}) END)"
+    cal = f"(CASE WHEN {ok} THEN CAST(dayofmonth(last_day(make_date({y}, {m}, 1))) AS DOUBLE) END)"
+    return month, cal
+
+
+def _flag(cond: str, column: str, value: str, message: str) -> str:
+    """SQL: the reason text of one check (NULL when it passes); ``column`` is the user's header."""
+    return f"CASE WHEN {cond} THEN {sql_text(column + ' ')} || '''' || {value} || ''': ' || {sql_text(message)} END"
+
+
+def _parsed_sql(original: dict) -> str:
+    """SQL creating ``bill``: the parsed columns of every row and the reasons it cannot be used."""
+    month, cal = _month_sql("billing_month")
+    col = {c: original.get(c, c) for c in BILLING_HEADER_ALIASES}
+    digits = "regexp_replace(pnu, '[^0-9]', '', 'g')"
+    bad_pnu = f"({digits} <> '' AND length({digits}) <> 19)"
+    hh_bad = ("(households <> '' AND (hh IS NULL OR hh < 0))" if "households" in original else "false")
+    days_bad = ("(days <> '' AND (d IS NULL OR d <= 0 OR d > 62))" if "days" in original else "false")
+    checks = [
+        _flag("customer_id = ''", col["customer_id"], "customer_id", "customer number is blank / 수용가번호가 비어 있습니다"),
+        _flag("month IS NULL", col["billing_month"], "billing_month",
+              "not a billing month (e.g. 202301 or 2023-01) / 부과년월 형식이 아닙니다"),
+        _flag("billed_m3 = ''", col["billed_m3"], "billed_m3",
+              "billed volume is blank (missing reading) / 사용량이 비어 있습니다(검침 누락)"),
+        *(_flag(f"vol_problem = '{k}'", col["billed_m3"], "billed_m3", msg) for k, msg in NUMBER_PROBLEMS.items()),
+        _flag("vol < 0", col["billed_m3"], "billed_m3",
+              "negative volume (refund or correction row); not used / 음수 사용량(정정·환급)은 쓰지 않습니다"),
+        _flag(f"vol > {BOUNDS['billed_m3']:.0f}", col["billed_m3"], "billed_m3",
+              f"implausible: more than {BOUNDS['billed_m3']:,.0f} m3 in one bill / 비현실적으로 큰 사용량입니다"),
+        _flag("use IS NULL", col["use_class"], "use_class",
+              f"unknown use class; expected one of {', '.join(USE_CLASSES)} / 알 수 없는 업종입니다"),
+        _flag(f"{bad_pnu} AND address = ''", col["pnu"], "pnu",
+              "parcel id must have 19 digits / 필지고유번호는 19자리여야 합니다"),
+        _flag(f"address = '' AND {digits} = '' AND NOT {bad_pnu}", col["address"], "address",
+              "no address and no parcel id; the meter cannot be joined / 주소와 필지고유번호가 모두 없습니다"),
+        _flag(hh_bad, col["households"], "households", "households must be a number >= 0 / 가구수는 0 이상의 숫자여야 합니다"),
+        _flag(f"hh > {BOUNDS['households_on_meter']:.0f}", col["households"], "households",
+              f"implausible: more than {BOUNDS['households_on_meter']:,.0f} households on one meter / "
+              "비현실적인 가구수입니다"),
+        _flag(days_bad, col["days"], "days", "billing days must be 1-62 / 사용일수는 1~62일이어야 합니다"),
+    ]
+    return f"""
+CREATE OR REPLACE TABLE bill AS
+WITH p AS (
+  SELECT *, {month} AS month, {cal} AS cal_days, {sql_number('billed_m3')} AS vol,
+         {sql_number_problem('billed_m3')} AS vol_problem, {_use_class_sql('use_class')} AS use,
+         {sql_number('households')} AS hh, {sql_number('days')} AS d, {sql_number('meter_size_mm')} AS size
+  FROM bill_text)
+SELECT customer_id, address,
+       CASE WHEN {bad_pnu} THEN '' ELSE {digits} END AS pnu,
+       use AS use_class, size AS meter_size_mm, coalesce(hh, 0.0) AS households, month AS billing_month,
+       vol AS billed_m3, CASE WHEN d IS NOT NULL AND d > 0 THEN d ELSE cal_days END AS days,
+       source_row, concat_ws(' | ', {', '.join(checks)}) AS reason
+FROM p ORDER BY source_row"""
+
+
+def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0, records: str = "bill") -> int:
+    """Flag suspected misread months of the usable rows of ``records``; creates ``bill_kept`` (view)
+    and ``bill_flagged`` (with ``meter_median_m3`` and ``flag_reason``); returns the flagged count.
+
+    A month is flagged when its volume is > ``misread_ratio`` x the meter's median month and at
+    least ``misread_min_m3`` [m3] above it (and the median is > 0).
+    """
+    reason = (f"more than {misread_ratio:g} x the meter's median month (suspected misreading); left out of "
+              f"the average / 계량기 월 중앙값의 {misread_ratio:g}배 초과(검침 오류 의심), 평균에서 제외")
+    con.execute(f"""CREATE OR REPLACE TABLE bill_screen AS
+        WITH usable AS (SELECT * FROM {records} WHERE reason = ''),
+        med AS (SELECT customer_id, median(billed_m3) AS meter_median_m3 FROM usable GROUP BY customer_id)
+        SELECT u.*, m.meter_median_m3,
+               (u.billed_m3 > {float(misread_ratio)!r} * m.meter_median_m3
+                AND u.billed_m3 - m.meter_median_m3 >= {float(misread_min_m3)!r} AND m.meter_median_m3 > 0) AS flagged
+        FROM usable u JOIN med m USING (customer_id)""")
+    cols = ", ".join(RECORD_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM bill_screen WHERE NOT flagged")
+    con.execute(f"CREATE OR REPLACE TABLE bill_flagged AS SELECT {cols}, meter_median_m3, {sql_text(reason)} AS "
+                "flag_reason FROM bill_screen WHERE flagged ORDER BY source_row")
+    return int(con.execute("SELECT count(*) FROM bill_flagged").fetchall()[0][0])
+
+
+def meter_table(con, return_ratio: float, kept: str = "bill_kept") -> None:
+    """Create ``meters``: observed day-average water and sewage per meter from the usable months.
+
+    sewage [m3/d] = sum(billed m3) / sum(days) x return ratio; several rows of one meter and
+    month (re-issued bills) are added together (the days counted once). Meters in the order
+    they first appear in the file.
+    """
+    con.execute(f"""CREATE OR REPLACE TABLE meters AS
+        WITH monthly AS (
+          SELECT customer_id, billing_month, sum(billed_m3) AS billed, arg_min(days, source_row) AS days
+          FROM {kept} GROUP BY customer_id, billing_month),
+        per AS (
+          SELECT customer_id, count(*) AS months_billed, min(billing_month) AS first_month,
+                 max(billing_month) AS last_month, sum(billed) AS billed_m3_total, sum(days) AS days_total
+          FROM monthly GROUP BY customer_id),
+        attrs AS (
+          SELECT customer_id, min(source_row) AS first_row, arg_min(address, source_row) AS address,
+                 coalesce(arg_min(pnu, source_row) FILTER (WHERE pnu <> ''), '') AS pnu,
+                 arg_min(use_class, source_row) AS use_class, max(households) AS households,
+                 arg_min(meter_size_mm, source_row) FILTER (WHERE meter_size_mm IS NOT NULL) AS meter_size_mm
+          FROM {kept} GROUP BY customer_id)
+        SELECT a.customer_id, a.address, a.pnu, a.use_class, a.households, a.meter_size_mm, p.months_billed,
+               p.first_month, p.last_month, p.billed_m3_total, p.days_total,
+               p.billed_m3_total / p.days_total AS water_m3_per_day,
+               p.billed_m3_total / p.days_total * {float(return_ratio)!r} AS sewage_m3_per_day,
+               p.months_billed < {MIN_MONTHS_FULL_YEAR} AS short_record
+        FROM attrs a JOIN per p USING (customer_id) ORDER BY a.first_row""")
+
+
+# --------------------------------------------------------------------------------------
+# the same steps with pandas tables in and out
+# --------------------------------------------------------------------------------------
+
+
+def read_billing(path_or_df, source: str | None = None, sheet=None, settings: EngineSettings | None = None):
     """Read and check a billing extract.
 
     Parameters
     ----------
     path_or_df : path or DataFrame
-        The billing file (.csv, .csv.gz, .xlsx) or a DataFrame of strings.
+        The billing file (.csv, .csv.gz, .tsv, .xlsx, .parquet) or a DataFrame of strings.
     source : str, optional
         Name used in messages (default: the file name).
 
@@ -137,134 +318,36 @@ def read_billing(path_or_df, source: str | None = None, sheet=None) -> tuple[pd.
     InputFileError
         When the file cannot be read or a required column is missing.
     """
-    raw, source = read_input(path_or_df, sheet=sheet, source=source, default_source="billing table")
-    df, original = map_headers(raw, BILLING_HEADER_ALIASES)
-    _check_billing_columns(df, raw, source)
-    found = _RowReasons(df, original)
-    found.flag(df["customer_id"] == "", "customer_id", "customer number is blank / 수용가번호가 비어 있습니다")
-    months = _parse_billing_months(df, found)
-    volume = _parse_volume(df, found)
-    use = _parse_use_class(df, found)
-    address, pnu = _parcel_keys(df, found)
-    households = _parse_households(df, found)
-    size = _to_number(df["meter_size_mm"]) if "meter_size_mm" in df.columns else pd.Series(np.nan, index=df.index)
-    days = _billing_days(df, months, found)
-    columns = {
-        "customer_id": df["customer_id"], "address": address, "pnu": pnu, "use_class": use,
-        "meter_size_mm": size, "households": households.fillna(0.0), "billing_month": months,
-        "billed_m3": volume, "days": days.astype(float), "source_row": found.rows,
-    }
-    return _split_usable_rejected(columns, raw, found)
+    with connect(settings) as con:
+        billing_tables(con, path_or_df, source=source, sheet=sheet)
+        records = con.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM bill WHERE reason = '' "
+                              "ORDER BY source_row").df()
+        rejected = con.execute("SELECT * FROM bill_rejected").df()
+    return records, rejected
 
 
-def _check_billing_columns(df: pd.DataFrame, raw: pd.DataFrame, source: str) -> None:
-    """Raise when a required column is missing, or when there is neither an address nor a PNU column."""
-    missing = [c for c in _REQUIRED if c not in df.columns]
-    if missing:
-        wanted = {c: BILLING_HEADER_ALIASES[c][:4] for c in missing}
-        raise InputFileError(
-            f"{source}: required billing column(s) missing: {wanted}. Columns found: {list(raw.columns)} / "
-            f"요금 부과자료에 필수 열이 없습니다: {missing}"
-        )
-    if "address" not in df.columns and "pnu" not in df.columns:
-        raise InputFileError(
-            f"{source}: the billing file needs an address column (수용가주소) or a parcel id column "
-            f"(필지고유번호/PNU) to join meters to buildings. Columns found: {list(raw.columns)} / "
-            "주소 또는 필지고유번호(PNU) 열이 필요합니다."
-        )
+def _records_table(con, records) -> None:
+    """Register a pandas table of usable meter-months as ``bill`` (every row usable)."""
+    con.register("records_df", records[RECORD_COLUMNS])
+    con.execute("CREATE OR REPLACE TABLE bill AS SELECT *, '' AS reason FROM records_df")
+    con.unregister("records_df")
 
 
-def _parse_billing_months(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
-    """Billing month as 'YYYYMM' (None where unreadable, flagged)."""
-    months = df["billing_month"].map(parse_billing_month)
-    found.flag(months.isna(), "billing_month", "not a billing month (e.g. 202301 or 2023-01) / 부과년월 형식이 아닙니다")
-    return months
-
-
-def _parse_volume(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
-    """Billed volume [m3]: blank (missing reading), non-numeric and negative (refund) rows are flagged."""
-    text = df["billed_m3"]
-    volume = _to_number(text)
-    found.flag(text == "", "billed_m3", "billed volume is blank (missing reading) / 사용량이 비어 있습니다(검침 누락)")
-    found.flag((text != "") & volume.isna(), "billed_m3", "not a number / 숫자가 아닙니다")
-    found.flag(volume < 0, "billed_m3", "negative volume (refund or correction row); not used / "
-               "음수 사용량(정정·환급)은 쓰지 않습니다")
-    return volume
-
-
-def _parse_use_class(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
-    """Use class (업종) as one of :data:`USE_CLASSES` (NaN where unknown, flagged)."""
-    use = df["use_class"].map(lambda u: USE_CLASS_ALIASES.get(_norm(u), USE_CLASS_ALIASES.get(str(u).strip())))
-    found.flag(use.isna(), "use_class", f"unknown use class; expected one of {', '.join(USE_CLASSES)} / 알 수 없는 업종입니다")
-    return use
-
-
-def _parcel_keys(df: pd.DataFrame, found: _RowReasons) -> tuple[pd.Series, pd.Series]:
-    """(address, PNU digits): a PNU without 19 digits is dropped (flagged when there is no address too).
-
-    A row with neither an address nor a PNU cannot be joined and is flagged.
-    """
-    address = df["address"] if "address" in df.columns else pd.Series("", index=df.index)
-    pnu = df["pnu"].str.replace(r"\D", "", regex=True) if "pnu" in df.columns else pd.Series("", index=df.index)
-    bad_pnu = (pnu != "") & (pnu.str.len() != 19)
-    found.flag(bad_pnu & (address == ""), "pnu", "parcel id must have 19 digits / 필지고유번호는 19자리여야 합니다")
-    pnu = pnu.where(~bad_pnu, "")
-    found.flag((address == "") & (pnu == "") & ~bad_pnu, "address",
-               "no address and no parcel id; the meter cannot be joined / 주소와 필지고유번호가 모두 없습니다")
-    return address, pnu
-
-
-def _parse_households(df: pd.DataFrame, found: _RowReasons) -> pd.Series:
-    """Households on the meter [households] (NaN where blank); must be a number >= 0."""
-    if "households" not in df.columns:
-        return pd.Series(np.nan, index=df.index)
-    households = _to_number(df["households"])
-    found.flag((df["households"] != "") & (households.isna() | (households < 0)), "households",
-               "households must be a number >= 0 / 가구수는 0 이상의 숫자여야 합니다")
-    return households
-
-
-def _billing_days(df: pd.DataFrame, months: pd.Series, found: _RowReasons) -> pd.Series:
-    """Billing days [d]: the days column (1-62) where given, else the days of the calendar month."""
-    if "days" in df.columns:
-        days = _to_number(df["days"])
-        found.flag((df["days"] != "") & (days.isna() | (days <= 0) | (days > 62)), "days",
-                   "billing days must be 1-62 / 사용일수는 1~62일이어야 합니다")
-    else:
-        days = pd.Series(np.nan, index=df.index)
-    cal_days = months.map(lambda m: calendar.monthrange(int(m[:4]), int(m[4:]))[1] if m else np.nan)
-    return days.where(days.notna() & (days > 0), cal_days)
-
-
-def _split_usable_rejected(columns: dict, raw: pd.DataFrame, found: _RowReasons):
-    """(usable meter-months from ``columns``, rejected rows as given with ``source_row`` and reasons)."""
-    bad = pd.Series(found.df.index.isin(list(found.reasons)), index=found.df.index)
-    records = pd.DataFrame(columns)[~bad].reset_index(drop=True)
-    rejected = raw.loc[bad].copy()
-    rejected.insert(0, "source_row", found.rows[bad])
-    rejected["rejected_reason"] = [" | ".join(found.reasons[i]) for i in rejected.index]
-    return records, rejected.reset_index(drop=True)
-
-
-def screen_meter_months(records: pd.DataFrame, misread_ratio: float = 4.0,
-                        misread_min_m3: float = 10.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def screen_meter_months(records, misread_ratio: float = 4.0, misread_min_m3: float = 10.0):
     """Flag suspected misread months: volume > ratio x the meter's median month and > median + min.
 
     Returns ``(kept, flagged)``; ``flagged`` has ``meter_median_m3`` and ``flag_reason``.
     """
-    med = records.groupby("customer_id")["billed_m3"].transform("median")
-    mask = (records["billed_m3"] > misread_ratio * med) & (records["billed_m3"] - med >= misread_min_m3) & (med > 0)
-    flagged = records[mask].copy()
-    flagged["meter_median_m3"] = med[mask]
-    flagged["flag_reason"] = (
-        f"more than {misread_ratio:g} x the meter's median month (suspected misreading); left out of "
-        f"the average / 계량기 월 중앙값의 {misread_ratio:g}배 초과(검침 오류 의심), 평균에서 제외"
-    )
-    return records[~mask].reset_index(drop=True), flagged.reset_index(drop=True)
+    with connect() as con:
+        _records_table(con, records)
+        screen_tables(con, misread_ratio, misread_min_m3)
+        kept = con.execute("SELECT * FROM bill_kept ORDER BY source_row").df()
+        flagged = con.execute("SELECT * FROM bill_flagged").df()
+    return kept, flagged
 
 
-def meter_day_averages(records: pd.DataFrame, return_ratio: float | None = None,
-                       params: DesignParameters = DEFAULT_PARAMETERS) -> pd.DataFrame:
+def meter_day_averages(records, return_ratio: float | None = None,
+                       params: DesignParameters = DEFAULT_PARAMETERS):
     """Observed day-average water and sewage per meter.
 
     Parameters
@@ -280,28 +363,9 @@ def meter_day_averages(records: pd.DataFrame, return_ratio: float | None = None,
     ``households``, ``meter_size_mm``, ``months_billed``, ``first_month``, ``last_month``,
     ``billed_m3_total`` [m3], ``days_total`` [d], ``water_m3_per_day`` [m3/d],
     ``sewage_m3_per_day`` [m3/d], ``short_record`` (< 12 months).
-
-    Notes
-    -----
-    sewage [m3/d] = sum(billed m3) / sum(days) x return ratio. Several rows for the same
-    meter and month (re-issued bills) are added together.
     """
     r = params.return_ratio if return_ratio is None else float(return_ratio)
-    if len(records) == 0:
-        return pd.DataFrame(columns=["customer_id", "address", "pnu", "use_class", "households", "meter_size_mm",
-                                     "months_billed", "first_month", "last_month", "billed_m3_total",
-                                     "days_total", "water_m3_per_day", "sewage_m3_per_day", "short_record"])
-    monthly = records.groupby(["customer_id", "billing_month"], sort=False).agg(
-        billed_m3=("billed_m3", "sum"), days=("days", "first")).reset_index()
-    per = monthly.groupby("customer_id", sort=False).agg(
-        months_billed=("billing_month", "nunique"), first_month=("billing_month", "min"),
-        last_month=("billing_month", "max"), billed_m3_total=("billed_m3", "sum"), days_total=("days", "sum"))
-    attrs = records.groupby("customer_id", sort=False).agg(
-        address=("address", "first"), pnu=("pnu", lambda s: next((v for v in s if v), "")),
-        use_class=("use_class", "first"), households=("households", "max"),
-        meter_size_mm=("meter_size_mm", "first"))
-    out = attrs.join(per).reset_index()
-    out["water_m3_per_day"] = out["billed_m3_total"] / out["days_total"]
-    out["sewage_m3_per_day"] = out["water_m3_per_day"] * r
-    out["short_record"] = out["months_billed"] < MIN_MONTHS_FULL_YEAR
-    return out
+    with connect() as con:
+        _records_table(con, records)
+        meter_table(con, r, kept="bill")
+        return con.execute("SELECT * FROM meters").df()

@@ -38,6 +38,7 @@ Rules
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +46,7 @@ import pandas as pd
 
 from ..errors import InputFileError
 from .inventory import Problem, map_headers, read_input
+from .numbers import BOUNDS, NUMBER_PROBLEMS
 from .matching import lot_address_key, normalise_pnu
 
 __all__ = [
@@ -132,8 +134,9 @@ def read_household_mix(path_or_df, source: str | None = None, sheet=None) -> tup
     InputFileError
         Unreadable file, no key column, or neither all five count nor all five share columns.
     """
-    raw, source = read_input(path_or_df, sheet=sheet, source=source, default_source="household composition table")
-    df, original = map_headers(raw, HOUSEHOLD_MIX_HEADER_ALIASES)
+    raw, source = read_input(path_or_df, sheet=sheet, source=source, default_source="household composition table",
+                             known_headers=[a for al in HOUSEHOLD_MIX_HEADER_ALIASES.values() for a in al])
+    df, original = map_headers(raw, HOUSEHOLD_MIX_HEADER_ALIASES, source=source)
     _check_key_column(df, raw, source)
     mode, value_cols = _value_columns(df, raw, source)
     found = _MixProblems(df, original, source)
@@ -208,12 +211,19 @@ def _parse_values(df: pd.DataFrame, mode: str, value_cols: list[str], found: _Mi
     return vals
 
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _parse_mix_cell(text: str, mode: str) -> tuple[float, str | None]:
     """(value, problem) of one count or share cell ('1,234', '25%' read; '-' = 0; blank = 0 for counts).
 
     A blank share, a suppressed cell (X, *), a non-number and a negative or infinite value are problems.
     """
-    t = text.replace(",", "").rstrip("%").strip()
+    t = text.rstrip("%").strip()
+    if "," in t:
+        if not _THOUSANDS.fullmatch(t):
+            return np.nan, NUMBER_PROBLEMS["decimal_comma"]
+        t = t.replace(",", "")
     if t in ("-", ""):
         if t == "" and mode == "shares":
             return np.nan, "share is blank / 비율이 비어 있습니다"
@@ -225,8 +235,13 @@ def _parse_mix_cell(text: str, mode: str) -> tuple[float, str | None]:
         v = float(t)
     except ValueError:
         return np.nan, "not a number / 숫자가 아닙니다"
-    if not np.isfinite(v) or v < 0:
+    if not np.isfinite(v):
+        return np.nan, NUMBER_PROBLEMS["not_finite"]
+    if v < 0:
         return np.nan, "must be a number >= 0 / 0 이상의 숫자여야 합니다"
+    if mode == "counts" and v > BOUNDS["households_on_meter"]:
+        return np.nan, (f"implausible: more than {BOUNDS['households_on_meter']:,.0f} households in one row / "
+                        "비현실적인 가구수입니다")
     return v, None
 
 
@@ -246,6 +261,8 @@ def _shares(vals: np.ndarray, total: np.ndarray, mode: str, value_cols: list[str
 
 def _total_problem(total: float, mode: str) -> str | None:
     """Counts must total > 0; shares must sum to 1 (+-0.02) or 100 (+-2)."""
+    if not np.isfinite(total):
+        return NUMBER_PROBLEMS["not_finite"]
     if mode == "counts":
         return "no household counted (all counts 0) / 가구수 합계가 0입니다" if total <= 0 else None
     if abs(total - 1.0) <= 0.02 or abs(total - 100.0) <= 2.0:

@@ -23,6 +23,8 @@ import pandas as pd
 
 from ..errors import InputFileError, InventoryValidationError, UnknownBuildingUse
 from ..units import excel_serial_to_year
+from .numbers import BOUNDS, NUMBER_PROBLEMS, parse_number_text
+from .tables import canonical_header_map, check_header, file_kind, read_xlsx_text
 from ..design.unit_loads import lookup_use
 from ..design.uses import HOUSING_MULTI, category_of
 from ..design.uses import main_use as _main_use
@@ -108,7 +110,7 @@ def _norm_header(h) -> str:
     return re.sub(r"\s+", "", str(h)).lower()
 
 
-_ALIAS_LOOKUP = {_norm_header(a): canon for canon, aliases in HEADER_ALIASES.items() for a in aliases}
+_ALIAS_LOOKUP_RAW = [a for aliases in HEADER_ALIASES.values() for a in aliases]
 
 
 @dataclass(frozen=True)
@@ -125,39 +127,29 @@ class Problem:
         return f"{self.file}, row {self.row}, column '{self.column}', value '{self.value}': {self.message}"
 
 
-def read_table(path, sheet=None) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or CP949/EUC-KR, optionally gzipped) or xlsx file as text, every cell a string.
+def read_table(path, sheet=None, known_headers=None) -> pd.DataFrame:
+    """Read a CSV (UTF-8 or CP949/EUC-KR, optionally gzipped; comma, tab, semicolon or bar
+    separated), xlsx or Parquet file as text, every cell a string (:mod:`.tables`).
+
+    ``sheet`` picks a worksheet (name or 0-based number); ``known_headers`` are the headers that
+    identify the data sheet and header row of a workbook (default: the building-table headers).
+    A workbook's title rows above the header are counted in ``df.attrs["row_offset"]``.
 
     Raises
     ------
     InputFileError
-        File missing, unsupported format, undecodable or empty.
+        File missing, unsupported format, undecodable, mixed encodings, duplicate headers or empty.
     """
     path = Path(path)
     if not path.exists():
         raise InputFileError(f"File not found: {path} / 파일이 없습니다: {path}")
-    name = path.name.lower()
+    kind = "parquet" if path.is_dir() else file_kind(path)
     try:
-        if name.endswith((".xlsx", ".xlsm")):
-            df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
-        elif name.endswith((".csv", ".txt", ".csv.gz", ".txt.gz")):
-            df = None
-            for enc in ("utf-8-sig", "cp949"):
-                try:
-                    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            if df is None:
-                raise InputFileError(
-                    f"{path}: cannot read the text; save it as UTF-8 or CP949 (EUC-KR) CSV / "
-                    f"글자 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."
-                )
+        if kind == "xlsx":
+            known = known_headers if known_headers is not None else list(_ALIAS_LOOKUP_RAW)
+            df = read_xlsx_text(path, sheet=sheet, known_headers=known)
         else:
-            raise InputFileError(
-                f"{path}: unsupported file type '{path.suffix}'; use .csv, .csv.gz or .xlsx / "
-                "지원하지 않는 형식입니다 (.csv, .csv.gz, .xlsx)."
-            )
+            df = _read_with_engine(path)
     except pd.errors.EmptyDataError as exc:
         raise InputFileError(f"{path}: the file is empty / 빈 파일입니다.") from exc
     except (ValueError, OSError) as exc:
@@ -168,12 +160,41 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     return df
 
 
+def _read_with_engine(path: Path) -> pd.DataFrame:
+    """A CSV or Parquet file (or a folder of Parquet files, Hive partitions as columns) as stripped
+    text, through DuckDB: a parallel read, every cell trimmed there (:func:`~.engine.load_text_table`)."""
+    from .engine import connect, load_text_table
+
+    with connect() as con:
+        load_text_table(con, "t", path)
+        df = con.execute("SELECT * FROM t").df()
+    df.attrs["text_cells"] = True
+    return df
+
+
 def text_cells(df: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as stripped text, with blanks ('' / nan / None) as ''."""
-    return df.astype(str).apply(lambda s: s.str.strip()).replace({"nan": "", "None": "", "NaN": ""})
+    """Every cell as stripped text, with empty cells (NaN / None) as ''.
+
+    One pass per column. Text that says ``NaN`` stays text (and is then refused as "not a
+    finite number" where a number is expected), so a bad value is never reported as blank.
+    """
+    if df.attrs.get("text_cells"):
+        return df
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if isinstance(s, pd.DataFrame):  # a header used twice in a DataFrame
+            raise InputFileError(f"header '{col}' is used twice; keep one / 열 제목 '{col}'이(가) 두 번 나옵니다.")
+        if s.dtype != object or pd.api.types.infer_dtype(s, skipna=False) != "string":
+            s = s.astype(object).where(s.notna(), "").astype(str)
+        out[col] = s.str.strip()
+    result = pd.DataFrame(out, index=df.index, columns=df.columns)
+    result.attrs.update(df.attrs, text_cells=True)
+    return result
 
 
-def read_input(path_or_df, sheet=None, source: str | None = None, default_source: str = "table"):
+def read_input(path_or_df, sheet=None, source: str | None = None, default_source: str = "table",
+               known_headers=None):
     """(table as stripped text, name for messages) from a file path or a DataFrame.
 
     A path is read with :func:`read_table` and named by its path; a DataFrame (e.g. cells
@@ -182,27 +203,26 @@ def read_input(path_or_df, sheet=None, source: str | None = None, default_source
     if isinstance(path_or_df, pd.DataFrame):
         raw, name = path_or_df.copy(), source or default_source
     else:
-        raw, name = read_table(path_or_df, sheet=sheet), source or str(path_or_df)
+        raw, name = read_table(path_or_df, sheet=sheet, known_headers=known_headers), source or str(path_or_df)
     return text_cells(raw), name
 
 
-def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None,
+                source: str = "table") -> tuple[pd.DataFrame, dict[str, str]]:
     """Rename known headers to canonical names; return the table and canonical -> original header.
 
     ``aliases`` maps canonical name -> accepted headers (compared without spaces,
     case-insensitive); default the building-table headers (:data:`HEADER_ALIASES`). Unknown
-    columns are kept as they are (passed through to outputs).
+    columns are kept as they are (passed through to outputs). Two columns meaning the same are
+    refused (:func:`~.tables.canonical_header_map`).
     """
-    lookup = _ALIAS_LOOKUP if aliases is None else {_norm_header(a): c for c, al in aliases.items() for a in al}
-    rename, original = {}, {}
-    for col in df.columns:
-        canon = lookup.get(_norm_header(col))
-        if canon and canon not in original:
-            rename[col] = canon
-            original[canon] = col
-    return df.rename(columns=rename), original
+    original = canonical_header_map(list(df.columns), HEADER_ALIASES if aliases is None else aliases, source)
+    return df.rename(columns={v: k for k, v in original.items()}), original
 
 
+# :func:`district_from_address` over a whole column: the first token after the first that is a
+# 동/읍/면 (optionally with N가) and does not start with a digit.
+_DISTRICT_IN_ADDRESS = r"^\s*\S+(?:\s+\S+)*?\s+((?!\d)\S+(?:동|읍|면)(?:\d+가)?)(?=\s|$)"
 _DISTRICT_TOKEN = re.compile(r"(\S+?(?:동|읍|면|가))(?:\d+가)?(?:\s|$)")
 
 
@@ -217,31 +237,23 @@ def district_from_address(address) -> str:
     return ""
 
 
+def _digits(text: pd.Series) -> pd.Series:
+    """The digits of each cell (regular expression only on the cells with something else)."""
+    other = ~text.str.isdecimal()
+    if other.any():
+        text = text.copy()
+        text[other] = text[other].str.replace(r"\D", "", regex=True)
+    return text
+
+
 def _pnu_from_parts(df: pd.DataFrame) -> pd.Series:
-    sig = df["sigungu_code"].str.strip().str.zfill(5)
-    bjd = df["bjdong_code"].str.strip().str.zfill(5)
-    gb = df.get("plat_gb_code", pd.Series("0", index=df.index)).str.strip()
+    # the cells are stripped text already (text_cells); digits only where something else is there
+    sig = df["sigungu_code"].str.zfill(5)
+    bjd = df["bjdong_code"].str.zfill(5)
+    gb = df.get("plat_gb_code", pd.Series("0", index=df.index))
     land = np.where(gb == "1", "2", "1")  # register 0 = 대지 -> PNU 1, 1 = 산 -> PNU 2
-    bun = df["bun"].str.strip().str.replace(r"\D", "", regex=True).str.zfill(4)
-    ji = df["ji"].str.strip().str.replace(r"\D", "", regex=True).str.zfill(4)
+    bun, ji = (_digits(df[c]).str.zfill(4) for c in ("bun", "ji"))
     return sig + bjd + pd.Series(land, index=df.index) + bun + ji
-
-
-def _parse_year(text: str):
-    """Year from '20190501', '2019-05-01', '2019.05', '2019', an Excel datetime string or an
-    Excel date serial ('47118', as Excel on the web and unformatted xlsx cells give dates)."""
-    t = str(text).strip()
-    if re.match(r"^\d{5,6}(\.\d*)?$", t):  # five or six digits: not a year nor yyyymmdd, an Excel date serial
-        serial_year = excel_serial_to_year(float(t))
-        if serial_year == serial_year:
-            return serial_year
-    m = re.match(r"^(\d{4})(?:[-./]?\d{1,2}(?:[-./]?\d{1,2})?)?(?:[ T].*)?$", t)
-    if not m:
-        try:
-            return float(int(float(t)))
-        except ValueError:
-            return None
-    return float(m.group(1))
 
 
 @dataclass
@@ -259,9 +271,10 @@ class _Findings:
     bad: pd.Series = field(init=False)
     problems: list[Problem] = field(default_factory=list)
     reasons: dict = field(default_factory=dict)  # index -> ["column: message", ...]
+    row_offset: int = 0  # title rows above the header of a workbook
 
     def __post_init__(self):
-        self.rows = pd.Series(np.arange(len(self.df)) + 2, index=self.df.index)  # header is row 1
+        self.rows = pd.Series(np.arange(len(self.df)) + 2 + self.row_offset, index=self.df.index)  # header is row 1
         self.bad = pd.Series(False, index=self.df.index)
 
     def flag(self, mask, canon: str, message) -> None:
@@ -311,9 +324,10 @@ def validate_buildings(
     raw, df, original = _map_building_headers(raw, source, district_column)
     _derive_district(df, original, source)
     _check_required_columns(df, raw, source)
-    found = _Findings(df, original, source)
+    found = _Findings(df, original, source, row_offset=int(raw.attrs.get("row_offset", 0)))
     _check_required_values(found)
     numeric = _parse_numbers(found)
+    _check_plausibility(numeric, found)
     _check_household_shares(numeric, found)
     use_errors = _check_uses(found)
     _check_multi_unit_housing(numeric, use_errors, found)
@@ -331,6 +345,7 @@ def _rename_reserved_columns(raw: pd.DataFrame) -> pd.DataFrame:
     """
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
+    check_header(list(raw.columns), "table")
     for reserved in ("source_row", "rejected_reason", "category"):
         if reserved in raw.columns:
             raw = raw.rename(columns={reserved: f"input_{reserved}"})
@@ -349,7 +364,7 @@ def _map_building_headers(raw: pd.DataFrame, source: str, district_column: str |
                 f"{list(raw.columns)} / 배수구역 열 '{district_column}'이(가) 없습니다."
             )
         raw = raw.rename(columns={district_column: "__district__"})
-    df, original = map_headers(raw)
+    df, original = map_headers(raw, source=source)
     if district_column is not None:
         df = df.drop(columns=["district"], errors="ignore").rename(columns={"__district__": "district"})
         original["district"] = district_column
@@ -365,7 +380,7 @@ def _derive_district(df: pd.DataFrame, original: dict, source: str) -> None:
             f"{source}: no district column (district / 배수구역) and no lot address (대지위치) to "
             f"derive one. Name the column with --district-column / 배수구역 열이 없습니다."
         )
-    df["district"] = df["address"].map(district_from_address)
+    df["district"] = df["address"].str.extract(_DISTRICT_IN_ADDRESS, expand=False).fillna("")
     original["district"] = original["address"]
 
 
@@ -398,13 +413,17 @@ def _parse_numbers(found: _Findings) -> dict[str, pd.Series]:
 
 
 def _parse_number_column(found: _Findings, canon: str) -> pd.Series:
-    """One numeric column ('1,234.5' allowed): a number, > 0 for floor area, in range for coordinates, else >= 0."""
-    text = found.df[canon].str.replace(",", "", regex=False)
-    num = pd.to_numeric(text, errors="coerce")
-    non_numeric = (text != "") & num.isna()
+    """One numeric column ('1,234.5' allowed; decimal commas, inf and NaN refused): a number, > 0 and
+    plausible for floor area, in range for coordinates, else >= 0."""
+    num, problem = parse_number_text(found.df[canon])
+    for key in ("decimal_comma", "not_finite"):
+        found.flag(problem.eq(key), canon, NUMBER_PROBLEMS[key])
+    non_numeric = problem.eq("not_number")
     if canon == "floor_area_m2":
         found.flag(non_numeric, canon, "not a number; give the floor area in m2 / 숫자가 아닙니다 (㎡)")
         found.flag(num <= 0, canon, "floor area must be greater than 0 m2 / 연면적은 0보다 커야 합니다")
+        found.flag(num > BOUNDS["floor_area_m2"], canon,
+                   f"implausible floor area: more than {BOUNDS['floor_area_m2']:,.0f} m2 / 비현실적으로 큰 연면적입니다")
     elif canon in _COORDINATE_RANGE:
         low, high = _COORDINATE_RANGE[canon]
         found.flag(non_numeric, canon, "not a number (decimal degrees) / 숫자가 아닙니다 (십진 도)")
@@ -414,6 +433,23 @@ def _parse_number_column(found: _Findings, canon: str) -> pd.Series:
         found.flag(non_numeric, canon, "not a number / 숫자가 아닙니다")
         found.flag(num < 0, canon, "must not be negative / 음수일 수 없습니다")
     return num
+
+
+def _check_plausibility(numeric: dict[str, pd.Series], found: _Findings) -> None:
+    """Physical bounds (:data:`~.numbers.BOUNDS`): households per m2 of floor area, observed L/m2/d."""
+    area = numeric.get("floor_area_m2")
+    if area is None:
+        return
+    per_m2 = BOUNDS["households_per_m2"]
+    if "households" in numeric:
+        found.flag(numeric["households"] > per_m2 * area, "households",
+                   f"implausible: more than one household per {1 / per_m2:g} m2 of floor area / "
+                   "연면적에 비해 세대수가 너무 많습니다")
+    if "observed_m3_per_day" in numeric:
+        limit = BOUNDS["observed_l_per_m2_day"]
+        found.flag(numeric["observed_m3_per_day"] * 1000.0 > limit * area, "observed_m3_per_day",
+                   f"implausible: more than {limit:,.0f} L per m2 of floor area a day / "
+                   "연면적에 비해 관측오수량이 너무 큽니다")
 
 
 def _check_household_shares(numeric: dict[str, pd.Series], found: _Findings) -> None:
@@ -454,8 +490,8 @@ def _check_uses(found: _Findings) -> dict:
 def _check_multi_unit_housing(numeric: dict[str, pd.Series], use_errors: dict, found: _Findings) -> None:
     """Multi-unit housing is counted by dwellings: households, dwelling units or families must be > 0."""
     df = found.df
-    multi = df["main_use"].map(
-        lambda u: u not in use_errors and u != "" and _main_use(u).default_moe_code == HOUSING_MULTI)
+    multi = _per_distinct(df["main_use"], lambda u: u not in use_errors and u != ""
+                          and _main_use(u).default_moe_code == HOUSING_MULTI).astype(bool)
     if "moe_code" in df.columns:
         multi &= df["moe_code"].isin(["", HOUSING_MULTI])
     counts = [numeric[c].fillna(0) for c in ("households", "dwelling_units", "families") if c in numeric]
@@ -468,7 +504,7 @@ def _check_multi_unit_housing(numeric: dict[str, pd.Series], use_errors: dict, f
 def _parse_approval_year(found: _Findings, today: _dt.date) -> pd.Series:
     """Approval year [year] from the 사용승인일 text; must be a date or year in 1900..today + 30."""
     text = found.df["approval_year"]
-    years = text.map(lambda t: _parse_year(t) if t != "" else np.nan).astype(float)
+    years = _years_from_text(text)
     unparsable = (text != "") & years.isna()
     found.flag(unparsable, "approval_year", "not a date or year (e.g. 20190501 or 2019) / 날짜·연도 형식이 아닙니다")
     latest = today.year + _YEAR_MAX_AHEAD
@@ -477,12 +513,40 @@ def _parse_approval_year(found: _Findings, today: _dt.date) -> pd.Series:
     return years
 
 
+_YEAR_RE = r"^(\d{4})(?:[-./]?\d{1,2}(?:[-./]?\d{1,2})?)?(?:[ T].*)?$"
+_SERIAL_RE = r"^\d{5,6}(?:\.\d*)?$"  # five or six digits: not a year nor yyyymmdd, an Excel date serial
+
+
+def _years_from_text(text: pd.Series) -> pd.Series:
+    """Year [year] of each text (NaN where none): '20190501', '2019-05-01', '2019.05', '2019', '2019.0',
+    or an Excel date serial ('47118' -> 2028, as Excel on the web and unformatted xlsx cells give dates)."""
+    years = pd.to_numeric(text.str.extract(_YEAR_RE, expand=False), errors="coerce").astype(float)
+    serial = text.str.match(_SERIAL_RE)
+    if serial.any():
+        serial_years = pd.Series(excel_serial_to_year(text[serial].astype(float).to_numpy()), index=text[serial].index)
+        years[serial] = serial_years.where(serial_years.notna(), years[serial])
+    rest = years.isna() & text.ne("")
+    if rest.any():  # '2019.0' from a spreadsheet, or a plain number: its whole part
+        num = pd.to_numeric(text[rest], errors="coerce")
+        years[rest] = np.floor(num.where(np.isfinite(num))).where(num.abs() < 1e6)
+    return years
+
+
 def _check_duplicate_ids(found: _Findings) -> None:
     """A building id used again rejects the later rows, naming the first row."""
     ids = found.df["building_id"]
     dup = ids.duplicated(keep="first") & (ids != "")
-    first_row = {v: int(found.rows[i]) for i, v in ids[~ids.duplicated(keep="first")].items()}
+    if not dup.any():
+        return
+    firsts = ids[~ids.duplicated(keep="first") & ids.isin(ids[dup].unique())]
+    first_row = dict(zip(firsts.to_numpy(), found.rows[firsts.index].to_numpy()))
     found.flag(dup, "building_id", lambda v: f"duplicate id; first used in row {first_row[v]} / 중복된 ID입니다")
+
+
+def _per_distinct(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` computed once per distinct value (registers repeat uses and addresses)."""
+    uniques = values.unique()
+    return values.map(dict(zip(uniques, map(fn, uniques))))
 
 
 def _canonical_table(df: pd.DataFrame, numeric: dict, use_errors: dict, rows: pd.Series) -> pd.DataFrame:
@@ -490,7 +554,7 @@ def _canonical_table(df: pd.DataFrame, numeric: dict, use_errors: dict, rows: pd
     out = pd.DataFrame(index=df.index)
     out["building_id"] = df["building_id"]
     out["district"] = df["district"]
-    out["main_use"] = df["main_use"].map(lambda u: _main_use(u).name if u not in use_errors and u != "" else u)
+    out["main_use"] = _per_distinct(df["main_use"], lambda u: _main_use(u).name if u not in use_errors and u != "" else u)
     out["moe_code"] = df["moe_code"].str.upper() if "moe_code" in df.columns else ""
     for canon in NUMERIC_COLUMNS + ["approval_year"]:
         if canon in numeric:
@@ -526,7 +590,7 @@ def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings
     """(valid canonical rows with ``category``, rejected rows as given with reasons, problems by row)."""
     bad = found.bad
     valid = out[~bad].copy()
-    valid["category"] = valid["main_use"].map(category_of)
+    valid["category"] = _per_distinct(valid["main_use"], category_of)
     rejected = raw.loc[bad[bad].index].copy()
     rejected.insert(0, "source_row", found.rows[bad])
     rejected["rejected_reason"] = [" | ".join(found.reasons.get(i, [])) for i in rejected.index]

@@ -18,17 +18,17 @@ Join rule (documented in ``docs/manual.ko.md``)
 5. Meters that match no building and buildings without a meter are **kept and reported**
    (counts in the match report, rows in CSV files). A building without a meter gets no
    observed value (blank, not zero).
+
+Engine (issue 17): the keys, the join and the split run as SQL in DuckDB (:mod:`.engine`) over
+the distinct addresses, meters and buildings; :func:`lot_address_key` is the Python form of the
+same address rule (:func:`lot_address_key_sql`), kept for single values and as its test.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
-
 from ..design.uses import category_of
+from .engine import connect, sql_text
 
 __all__ = [
     "normalise_pnu",
@@ -36,6 +36,8 @@ __all__ = [
     "match_meters",
     "MatchResult",
     "SPLIT_RULES",
+    "lot_address_key_sql",
+    "pnu_key_sql",
 ]
 
 SPLIT_RULES = {
@@ -98,6 +100,44 @@ def lot_address_key(address) -> str:
     return f"{head[sig_idx]}|{' '.join(dong_tokens)}|{san}|{bun}|{ji}"
 
 
+# Address rule of :func:`lot_address_key` as regular expressions over the whole text (RE2):
+_NOT_LOT = r"(?:[^\s0-9산]\S*|산[^\s0-9]\S*)"  # a token that does not start a lot number
+_LOT = r"(?:산|산?[0-9]\S*)"  # a token that does: '123-4', '산12', '산'
+_SPLIT_HEAD = rf"^((?:{_NOT_LOT} )*{_NOT_LOT}) ({_LOT}(?: .*)?)$"
+_SIG_DONG = r"(?:.* |^)(\S*[시군구]) ((?:\S+ )*\S*[동리가읍면])$"
+_LOT_NUMBER = r"^(산)?\s*([0-9]+)(?:\s*-\s*([0-9]+)|\s+([0-9]+)(?:\s|$))?"
+
+
+def lot_address_key_sql(table: str, column: str) -> str:
+    """SQL: ``(address, key)`` for the distinct values of ``table.column``, key as :func:`lot_address_key`."""
+    t = "translate(trim(CAST(address AS VARCHAR)), '０１２３４５６７８９', '0123456789')"
+    steps = (f"regexp_replace(regexp_replace(regexp_replace({t}, '[(),]', ' ', 'g'), "
+             f"'(동|리|가|읍|면)(산?[0-9])', '\\1 \\2', 'g'), '^산([0-9])', '산 \\1')")
+    steps = f"trim(regexp_replace(replace(replace({steps}, '번지', ' '), '번 ', ' '), '[\\s\\x{{3000}}\\x{{00a0}}]+', ' ', 'g'))"
+    return f"""
+    WITH a0 AS (SELECT DISTINCT {column} AS address FROM {table} WHERE {column} IS NOT NULL),
+    a1 AS (SELECT address, {steps} AS t FROM a0),
+    a2 AS (SELECT address, regexp_extract(t, '{_SPLIT_HEAD}', 1) AS head,
+                  regexp_replace(regexp_extract(t, '{_SPLIT_HEAD}', 2), '호([^\\p{{L}}\\p{{N}}_]|$)', ' \\1', 'g') AS rest
+           FROM a1 WHERE lower(t) <> 'nan'),
+    a3 AS (SELECT address, regexp_extract(head, '{_SIG_DONG}', 1) AS sig, regexp_extract(head, '{_SIG_DONG}', 2) AS dong,
+                  regexp_extract(rest, '{_LOT_NUMBER}', 1) AS san, regexp_extract(rest, '{_LOT_NUMBER}', 2) AS bun,
+                  regexp_extract(rest, '{_LOT_NUMBER}', 3) || regexp_extract(rest, '{_LOT_NUMBER}', 4) AS ji
+           FROM a2 WHERE head <> '')
+    SELECT address, CASE WHEN sig <> '' AND bun <> '' THEN sig || '|' || dong || '|' || san || '|' ||
+           {_no_leading_zeros('bun')} || '|' || {_no_leading_zeros('ji')} ELSE '' END AS key FROM a3"""
+
+
+def _no_leading_zeros(col: str) -> str:
+    return f"(CASE WHEN ltrim({col}, '0') = '' THEN '0' ELSE ltrim({col}, '0') END)"
+
+
+def pnu_key_sql(expr: str) -> str:
+    """SQL: the 19 digits of a PNU, or '' (:func:`normalise_pnu`)."""
+    digits = f"regexp_replace(coalesce(CAST({expr} AS VARCHAR), ''), '[^0-9]', '', 'g')"
+    return f"(CASE WHEN length({digits}) = 19 THEN {digits} ELSE '' END)"
+
+
 class MatchResult:
     """Outcome of :func:`match_meters`.
 
@@ -126,33 +166,7 @@ class MatchResult:
         self.counts = counts
 
 
-def _building_parcels(buildings: pd.DataFrame) -> tuple[pd.Series, dict, dict]:
-    pnu = buildings["pnu"].map(normalise_pnu) if "pnu" in buildings.columns else pd.Series("", index=buildings.index)
-    addr = (buildings["address"].map(lot_address_key) if "address" in buildings.columns
-            else pd.Series("", index=buildings.index))
-    parcel = pd.Series(np.where(pnu != "", pnu, np.where(addr != "", "ADDR:" + addr, "")), index=buildings.index)
-    by_pnu, by_addr = {}, {}
-    for p, a, par in zip(pnu, addr, parcel):
-        if p:
-            by_pnu.setdefault(p, par)
-        if a:
-            by_addr.setdefault(a, par)
-    return parcel, by_pnu, by_addr
-
-
-@dataclass
-class _ParcelIndex:
-    """The buildings of each parcel and what meters are split by (index = row of the building table)."""
-
-    by_pnu: dict  # PNU -> parcel key
-    by_addr: dict  # lot-address key -> parcel key
-    groups: dict  # parcel key -> building rows
-    area: pd.Series  # floor area [m2], blank = 0
-    households: pd.Series  # [households], blank = 0
-    residential: pd.Series  # bool
-
-
-def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
+def match_meters(buildings, meters, con=None) -> MatchResult:
     """Join meters (:func:`~sewerplan.model.intake.billing.meter_day_averages`) to buildings.
 
     Parameters
@@ -160,151 +174,160 @@ def match_meters(buildings: pd.DataFrame, meters: pd.DataFrame) -> MatchResult:
     buildings : DataFrame
         Canonical building table (needs ``building_id``, ``floor_area_m2``, ``main_use`` or
         ``category``, ``households``, and ``pnu`` and/or ``address``).
-    meters : DataFrame
+    meters : DataFrame or None
         One row per meter with ``customer_id``, ``pnu``, ``address``, ``use_class``,
-        ``sewage_m3_per_day``, ``water_m3_per_day``, ``months_billed``, ``short_record``.
+        ``sewage_m3_per_day``, ``water_m3_per_day``, ``months_billed``, ``short_record``;
+        None = the ``meters`` table of ``con`` (:func:`~.billing.meter_table`).
+    con : DuckDB connection, optional
+        The intake run's connection (:func:`~.engine.connect`); a new one when not given.
 
     Returns
     -------
     MatchResult
     """
-    b, parcels = _index_parcels(buildings)
-    links, unmatched = _link_meters(meters, b, parcels)
-    out, without = _observed_per_building(b, links)
-    unmatched_meters, um = _unmatched_meter_table(meters, unmatched)
+    if con is None:
+        with connect() as own:
+            return match_meters(buildings, meters, own)
+    if meters is not None:
+        con.register("meters_df", meters)
+        con.execute("CREATE OR REPLACE TABLE meters AS SELECT * FROM meters_df")
+        con.unregister("meters_df")
+    b = _building_table(con, buildings)
+    _link_tables(con)
+    links = con.execute("SELECT customer_id, building_id, _row, share, split_rule, match_method, sewage_m3_per_day, "
+                        "water_m3_per_day, months_billed, short_record FROM links ORDER BY _m, _row").df()
+    out, without = _observed_per_building(con, b)
+    unmatched_meters = _unmatched_meter_table(con)
+    counts_meters = con.execute("SELECT count(*), coalesce(sum(sewage_m3_per_day), 0) FROM meters").fetchall()[0]
+    for table in ("links", "meter_parcel", "bld"):
+        con.execute(f"DROP TABLE {table}")
     links = links.drop(columns=["_row"])
-    counts = _match_counts(meters, links, out, without, unmatched_meters, um)
+    counts = _match_counts(counts_meters, links, out, without, unmatched_meters)
     return MatchResult(out, links, unmatched_meters, without, counts)
 
 
-def _index_parcels(buildings: pd.DataFrame) -> tuple[pd.DataFrame, _ParcelIndex]:
-    """(copy of the buildings with ``category`` and ``_parcel``, the parcel index)."""
+def _building_table(con, buildings):
+    """(copy of the buildings with ``category``; table ``bld`` with parcel keys, split weights and ``_row``)."""
+    import pandas as pd
+
     b = buildings.copy().reset_index(drop=True)
     if "category" not in b.columns:
         b["category"] = b["main_use"].map(category_of)
-    parcel, by_pnu, by_addr = _building_parcels(b)
-    b["_parcel"] = parcel
-    groups = {k: v for k, v in b[b["_parcel"] != ""].groupby("_parcel").groups.items()}
-    area = b["floor_area_m2"].astype(float).clip(lower=0).fillna(0.0)
-    hh = b["households"].astype(float).fillna(0.0) if "households" in b.columns else pd.Series(0.0, index=b.index)
-    return b, _ParcelIndex(by_pnu, by_addr, groups, area, hh, b["category"].eq("residential"))
+    blank = pd.Series("", index=b.index)
+    keys = pd.DataFrame({
+        "_row": b.index.to_numpy(), "building_id": b["building_id"].astype(str),
+        "pnu": b["pnu"] if "pnu" in b.columns else blank, "address": b["address"] if "address" in b.columns else blank,
+        "residential": b["category"].eq("residential"),
+        "area": pd.to_numeric(b["floor_area_m2"], errors="coerce").clip(lower=0).fillna(0.0),
+        "hh": (pd.to_numeric(b["households"], errors="coerce").fillna(0.0) if "households" in b.columns else 0.0)})
+    con.register("bld_df", keys)
+    con.execute(f"""CREATE OR REPLACE TABLE bld AS
+        WITH k AS ({lot_address_key_sql('bld_df', 'address')}),
+        b AS (SELECT d.*, {pnu_key_sql('d.pnu')} AS pnu_key, coalesce(k.key, '') AS addr_key
+              FROM bld_df d LEFT JOIN k USING (address))
+        SELECT *, CASE WHEN pnu_key <> '' THEN pnu_key WHEN addr_key <> '' THEN 'ADDR:' || addr_key ELSE '' END AS parcel
+        FROM b ORDER BY _row""")
+    con.unregister("bld_df")
+    return b
 
 
-def _link_meters(meters: pd.DataFrame, b: pd.DataFrame, parcels: _ParcelIndex) -> tuple[pd.DataFrame, list]:
-    """(one row per meter-building pair with its share, [(customer_id, reason, address key)] of unmatched meters)."""
-    link_rows, unmatched = [], []
-    for m in meters.itertuples(index=False):
-        par, method, m_pnu, m_addr = _find_parcel(m, parcels)
-        if par is None:
-            unmatched.append((m.customer_id, _unmatched_reason(m, m_pnu, m_addr), m_addr))
-            continue
-        chosen, shares, rule = _split_meter(list(parcels.groups[par]), m.use_class, parcels)
-        for i, s in zip(chosen, shares):
-            link_rows.append((m.customer_id, b.at[i, "building_id"], i, float(s), rule, method,
-                              float(m.sewage_m3_per_day) * s, float(m.water_m3_per_day) * s,
-                              int(m.months_billed), bool(m.short_record)))
-    links = pd.DataFrame(link_rows, columns=["customer_id", "building_id", "_row", "share", "split_rule",
-                                             "match_method", "sewage_m3_per_day", "water_m3_per_day",
-                                             "months_billed", "short_record"])
-    return links, unmatched
+def _link_tables(con) -> None:
+    """Tables ``meter_parcel`` (each meter's parcel, method and keys) and ``links`` (meter-building pairs)."""
+    con.execute(f"""CREATE OR REPLACE TABLE meter_parcel AS
+        WITH m AS (SELECT rowid AS _m, *, {pnu_key_sql('pnu')} AS m_pnu FROM meters),
+        k AS ({lot_address_key_sql('meters', 'address')}),
+        by_pnu AS (SELECT pnu_key, arg_min(parcel, _row) AS parcel FROM bld WHERE pnu_key <> '' GROUP BY pnu_key),
+        by_addr AS (SELECT addr_key, arg_min(parcel, _row) AS parcel FROM bld WHERE addr_key <> '' GROUP BY addr_key)
+        SELECT m._m, m.customer_id, m.m_pnu, coalesce(k.key, '') AS m_addr, coalesce(p.parcel, a.parcel) AS parcel,
+               CASE WHEN p.parcel IS NOT NULL THEN 'pnu' WHEN a.parcel IS NOT NULL THEN 'address' ELSE '' END AS method,
+               CASE WHEN m.m_pnu = '' AND trim(coalesce(CAST(m.address AS VARCHAR), '')) = '' THEN 'no_key'
+                    WHEN m.m_pnu = '' AND coalesce(k.key, '') = '' THEN 'address_unreadable'
+                    ELSE 'not_in_register' END AS reason
+        FROM m LEFT JOIN k ON k.address = m.address
+        LEFT JOIN by_pnu p ON m.m_pnu <> '' AND p.pnu_key = m.m_pnu
+        LEFT JOIN by_addr a ON (p.parcel IS NULL) AND coalesce(k.key, '') <> '' AND a.addr_key = k.key""")
+    con.execute("""CREATE OR REPLACE TABLE links AS
+        WITH ps AS (SELECT parcel, count(*) AS n, count(*) FILTER (WHERE residential) AS n_res,
+                           count(*) FILTER (WHERE NOT residential) AS n_non,
+                           coalesce(sum(hh) FILTER (WHERE residential), 0) AS hh_res FROM bld WHERE parcel <> ''
+                    GROUP BY parcel),
+        mr AS (SELECT mp.parcel, mp.method, m.*, ps.hh_res,
+                      CASE WHEN ps.n = 1 THEN 'single_building'
+                           WHEN coalesce(m.use_class, '') = '가정용' AND ps.n_res > 0 THEN 'household_share'
+                           WHEN coalesce(m.use_class, '') <> '가정용' AND ps.n_non > 0
+                                THEN 'floor_area_share_nonresidential'
+                           ELSE 'floor_area_share' END AS split_rule
+               FROM meter_parcel mp JOIN (SELECT rowid AS _m, * FROM meters) m USING (_m) JOIN ps USING (parcel)),
+        w AS (SELECT mr.*, b._row, b.building_id,
+                     CASE mr.split_rule WHEN 'single_building' THEN 1.0
+                          WHEN 'household_share' THEN (CASE WHEN mr.hh_res > 0 THEN b.hh ELSE b.area END)
+                          ELSE b.area END AS weight
+              FROM mr JOIN bld b ON b.parcel = mr.parcel
+              WHERE (mr.split_rule <> 'household_share' OR b.residential)
+                AND (mr.split_rule <> 'floor_area_share_nonresidential' OR NOT b.residential)),
+        w2 AS (SELECT *, CASE WHEN sum(weight) OVER (PARTITION BY _m) <= 0 THEN 1.0 ELSE weight END AS w FROM w)
+        SELECT _m, customer_id, building_id, _row, w / sum(w) OVER (PARTITION BY _m) AS share, split_rule,
+               method AS match_method, CAST(sewage_m3_per_day AS DOUBLE) * (w / sum(w) OVER (PARTITION BY _m))
+               AS sewage_m3_per_day, CAST(water_m3_per_day AS DOUBLE) * (w / sum(w) OVER (PARTITION BY _m))
+               AS water_m3_per_day, CAST(months_billed AS BIGINT) AS months_billed,
+               CAST(short_record AS BOOLEAN) AS short_record
+        FROM w2""")
 
 
-def _find_parcel(m, parcels: _ParcelIndex):
-    """(parcel key or None, "pnu" / "address" / "", meter PNU, meter lot-address key): PNU first, then address."""
-    m_pnu = normalise_pnu(getattr(m, "pnu", ""))
-    m_addr = lot_address_key(getattr(m, "address", ""))
-    if m_pnu and m_pnu in parcels.by_pnu:
-        return parcels.by_pnu[m_pnu], "pnu", m_pnu, m_addr
-    if m_addr and m_addr in parcels.by_addr:
-        return parcels.by_addr[m_addr], "address", m_pnu, m_addr
-    return None, "", m_pnu, m_addr
-
-
-def _unmatched_reason(m, m_pnu: str, m_addr: str) -> str:
-    """Key of :data:`UNMATCHED_REASONS` for a meter that matched no parcel."""
-    if not m_pnu and not str(getattr(m, "address", "") or "").strip():
-        return "no_key"
-    if not m_pnu and not m_addr:
-        return "address_unreadable"
-    return "not_in_register"
-
-
-def _split_meter(idx: list, use_class: str, parcels: _ParcelIndex) -> tuple[list, np.ndarray, str]:
-    """(buildings, shares summing to 1, rule of :data:`SPLIT_RULES`) for a meter on a parcel's buildings."""
-    if len(idx) == 1:
-        chosen, weights, rule = idx, np.array([1.0]), "single_building"
-    else:
-        chosen, weights, rule = _split_weights(idx, use_class, parcels)
-        if weights.sum() <= 0:
-            weights = np.ones(len(chosen))
-    return chosen, weights / weights.sum(), rule
-
-
-def _split_weights(idx: list, use_class: str, parcels: _ParcelIndex) -> tuple[list, np.ndarray, str]:
-    """Several buildings: a 가정용 meter over the residential ones by households (else floor area),
-    another meter over the non-residential ones by floor area, else over all by floor area."""
-    res = [i for i in idx if parcels.residential[i]]
-    non = [i for i in idx if not parcels.residential[i]]
-    if use_class == "가정용" and res:
-        weights = parcels.households[res].to_numpy()
-        if weights.sum() <= 0:
-            weights = parcels.area[res].to_numpy()
-        return res, weights, "household_share"
-    if use_class != "가정용" and non:
-        return non, parcels.area[non].to_numpy(), "floor_area_share_nonresidential"
-    return idx, parcels.area[idx].to_numpy(), "floor_area_share"
-
-
-def _observed_per_building(b: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _observed_per_building(con, b):
     """(buildings with their meters' share-weighted sewage and water added up, buildings without a meter)."""
-    agg = links.groupby("_row").agg(
-        observed_m3_per_day=("sewage_m3_per_day", "sum"), observed_water_m3_per_day=("water_m3_per_day", "sum"),
-        n_meters=("customer_id", "nunique"), billing_months=("months_billed", "min"),
-        short_record=("short_record", "any"),
-        meter_match=("match_method", lambda s: "+".join(sorted(set(s)))))
-    out = b.drop(columns=["observed_m3_per_day"], errors="ignore")
-    out = out.join(agg)
+    import numpy as np
+
+    agg = con.execute("""SELECT _row, sum(sewage_m3_per_day) AS observed_m3_per_day,
+            sum(water_m3_per_day) AS observed_water_m3_per_day, count(DISTINCT customer_id) AS n_meters,
+            min(months_billed) AS billing_months, bool_or(short_record) AS short_record,
+            string_agg(DISTINCT match_method, '+' ORDER BY match_method) AS meter_match
+        FROM links GROUP BY _row""").df().set_index("_row")
+    parcel = con.execute("SELECT parcel FROM bld ORDER BY _row").df()["parcel"]
+    out = b.drop(columns=["observed_m3_per_day"], errors="ignore").join(agg)
+    out["billing_months"] = out["billing_months"].astype(float)
     out["n_meters"] = out["n_meters"].fillna(0).astype(int)
     out["short_record"] = out["short_record"].astype("boolean").fillna(False).astype(bool)
-    out["meter_match"] = out["meter_match"].fillna("")
-    without = out[out["n_meters"] == 0].drop(columns=["_parcel"]).copy()
+    out["meter_match"] = out["meter_match"].fillna("").astype(object)
+    without = out[out["n_meters"] == 0].copy()
     without["reason"] = np.where(
-        out.loc[without.index, "_parcel"] == "",
+        parcel.loc[without.index].to_numpy() == "",
         "building has no PNU or readable lot address / 건축물에 필지고유번호·지번주소 없음",
         "no meter matched this parcel (not billed yet, billed under another parcel, or vacant) / "
         "연계된 계량기 없음(미부과, 다른 필지로 부과, 공실 등)")
-    return out.drop(columns=["_parcel"]), without
+    return out, without
 
 
-def _unmatched_meter_table(meters: pd.DataFrame, unmatched: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(unmatched meters with ``unmatched_reason``, their reason keys)."""
-    um = pd.DataFrame(unmatched, columns=["customer_id", "reason", "address_key"])
-    unmatched_meters = meters.merge(um, on="customer_id", how="inner")
-    unmatched_meters["unmatched_reason"] = unmatched_meters["reason"].map(UNMATCHED_REASONS)
-    return unmatched_meters.drop(columns=["reason"]), um
+def _unmatched_meter_table(con):
+    """Unmatched meters with ``address_key`` and ``unmatched_reason`` (in the order of the meters)."""
+    reasons = " ".join(f"WHEN {sql_text(k)} THEN {sql_text(v)}" for k, v in UNMATCHED_REASONS.items())
+    return con.execute(f"""SELECT m.*, mp.m_addr AS address_key, CASE mp.reason {reasons} END AS unmatched_reason,
+            mp.reason AS _reason FROM (SELECT rowid AS _m, * FROM meters) m JOIN meter_parcel mp USING (_m)
+        WHERE mp.parcel IS NULL ORDER BY _m""").df().drop(columns=["_m"])
 
 
-def _match_counts(meters, links, out, without, unmatched_meters, um) -> dict:
+def _match_counts(meters_total: tuple, links, out, without, unmatched_meters) -> dict:
     """The numbers of the match report: meters and volume matched, split rules used, buildings covered."""
-    per_meter = links.groupby("customer_id").agg(n=("building_id", "size"), method=("match_method", "first"))
-    per_building_meters = out["n_meters"]
-    total = float(meters["sewage_m3_per_day"].sum()) if len(meters) else 0.0
+    per_meter = links.groupby("customer_id", sort=False).agg(n=("building_id", "size"), method=("match_method", "first"))
+    n_meters, total = meters_total  # meters and their sewage [m3/d]
+    total = float(total)
     unmatched_volume = float(unmatched_meters["sewage_m3_per_day"].sum()) if len(unmatched_meters) else 0.0
+    um = unmatched_meters.pop("_reason")
+    first_rule = links.drop_duplicates("customer_id")["split_rule"]
     return {
-        "meters_total": int(len(meters)),
+        "meters_total": int(n_meters),
         "meters_matched": int(len(per_meter)),
         "meters_matched_by_pnu": int((per_meter["method"] == "pnu").sum()),
         "meters_matched_by_address": int((per_meter["method"] == "address").sum()),
         "meters_unmatched": int(len(unmatched_meters)),
-        "meters_unmatched_by_reason": {k: int((um["reason"] == k).sum()) for k in UNMATCHED_REASONS},
+        "meters_unmatched_by_reason": {k: int((um == k).sum()) for k in UNMATCHED_REASONS},
         "meters_split_over_several_buildings": int((per_meter["n"] > 1).sum()),
         "buildings_total": int(len(out)),
-        "buildings_with_meters": int((per_building_meters > 0).sum()),
-        "buildings_with_several_meters": int((per_building_meters > 1).sum()),
+        "buildings_with_meters": int((out["n_meters"] > 0).sum()),
+        "buildings_with_several_meters": int((out["n_meters"] > 1).sum()),
         "buildings_without_meters": int(len(without)),
         "buildings_short_record": int(out["short_record"].sum()),
-        "split_rules_used": {k: int((links.drop_duplicates("customer_id")["split_rule"] == k).sum())
-                             for k in SPLIT_RULES},
+        "split_rules_used": {k: int((first_rule == k).sum()) for k in SPLIT_RULES},
         "sewage_m3_per_day_all_meters": round(total, 3),
         "sewage_m3_per_day_matched": round(total - unmatched_volume, 3),
         "sewage_m3_per_day_unmatched": round(unmatched_volume, 3),

@@ -34,12 +34,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .billing import meter_day_averages, read_billing, screen_meter_months
+from .billing import billing_tables, meter_table, screen_tables
+from .engine import EngineSettings, connect
 from ..errors import InputFileError
 from ..fileio import check_outputs, write_csv_atomic, write_json_atomic
 from .inventory import load_buildings
 from .matching import SPLIT_RULES, match_meters
-from .privacy import drop_personal_columns, load_key, protect_billing
+from .privacy import drop_personal_columns, load_key, protect_rejected_billing, pseudonymise_bill_table
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
 
 __all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES", "HOUSEHOLD_MIX_FILES"]
@@ -81,7 +82,7 @@ class PreparedData:
 def prepare_training_table(register, billing, district_column: str | None = None,
                            params: DesignParameters = DEFAULT_PARAMETERS, synthetic: bool = False,
                            misread_ratio: float = 4.0, progress=None, household_mix=None,
-                           pseudonym_key=None) -> PreparedData:
+                           pseudonym_key=None, settings: EngineSettings | None = None) -> PreparedData:
     """Build the training table with observed day-average sewage per building.
 
     Parameters
@@ -107,6 +108,8 @@ def prepare_training_table(register, billing, district_column: str | None = None
         Key of the customer-number pseudonyms; default :func:`privacy.load_key` (environment
         variable, else a one-off key). No output holds a raw customer number, name or phone
         number (:mod:`.privacy`).
+    settings : EngineSettings, optional
+        DuckDB memory limit, threads and spill folder (:mod:`.engine`).
 
     Returns
     -------
@@ -115,14 +118,17 @@ def prepare_training_table(register, billing, district_column: str | None = None
     say = progress or (lambda msg: None)
     say("reading the building register / 건축물대장 읽는 중")
     buildings, rejected_register = load_buildings(register, district_column=district_column, skip_invalid=True)
-    say("reading the billing records / 요금 부과자료 읽는 중")
-    records, rejected_billing = _read_usable_billing(billing)
-    records, rejected_billing, buildings, rejected_register, privacy_report = _protect_personal_data(
-        records, rejected_billing, buildings, rejected_register, pseudonym_key)
-    kept, flagged = screen_meter_months(records, misread_ratio=misread_ratio)
-    meters = meter_day_averages(kept, params=params)
-    say("joining meters to buildings / 계량기-건축물 연계 중")
-    result = match_meters(buildings, meters)
+    key = pseudonym_key or load_key()
+    buildings, rejected_register, dropped = _drop_register_personal_columns(buildings, rejected_register)
+    with connect(settings) as con:
+        say("reading the billing records / 요금 부과자료 읽는 중")
+        billing_counts, privacy_report = _billing_steps(con, billing, misread_ratio, params,
+                                                        key)
+        say("joining meters to buildings / 계량기-건축물 연계 중")
+        result = match_meters(buildings, None, con)
+        rejected_billing, flagged, meters = (con.execute(f"SELECT * FROM {t}").df()
+                                             for t in ("bill_rejected", "bill_flagged", "meters"))
+    rejected_billing = protect_rejected_billing(rejected_billing, privacy_report, key)
     # 'source_row' would clash when the table is read back by load_buildings; keep it by another name
     table = result.buildings.rename(columns={"source_row": "register_row"})
     mix_rejected = mix_unmatched = mix_report = None
@@ -131,32 +137,42 @@ def prepare_training_table(register, billing, district_column: str | None = None
         table, mix_rejected, mix_unmatched, mix_report = _join_household_mix_file(table, household_mix)
     register_counts = {"rows_read": int(len(buildings) + len(rejected_register)),
                        "rows_rejected": int(len(rejected_register)), "buildings": int(len(buildings))}
-    billing_counts = _billing_counts(records, rejected_billing, kept, flagged, meters)
     report = _prepare_report(_input_names(register, billing, household_mix), synthetic, params, misread_ratio,
                              register_counts, billing_counts, result.counts, table, mix_report)
-    report["privacy"] = privacy_report
+    report["privacy"] = {**privacy_report, "register_columns_dropped": dropped}
     return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
                         rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
 
 
-def _read_usable_billing(billing) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(usable meter-months, rejected rows) of the billing file; raise when no row is usable."""
-    records, rejected_billing = read_billing(billing)
-    if len(records) == 0:
+def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters, key) -> tuple[dict, dict]:
+    """Read, check, pseudonymise and screen the bills and average them per meter (tables in ``con``).
+
+    Returns the billing and privacy sections of the report. Raises when no row of the billing
+    file is usable.
+    """
+    counts = billing_tables(con, billing)
+    privacy_report = pseudonymise_bill_table(con, key)
+    if counts.rows_read == counts.rows_rejected:
         raise InputFileError(
-            f"No usable billing rows in {billing}: all {len(rejected_billing)} rows were rejected; see the reasons "
+            f"No usable billing rows in {billing}: all {counts.rows_rejected} rows were rejected; see the reasons "
             "in rejected_billing_rows.csv / 쓸 수 있는 요금 부과 행이 없습니다."
         )
-    return records, rejected_billing
+    flagged = screen_tables(con, misread_ratio=misread_ratio)
+    con.execute("DROP TABLE bill")  # every usable row is in bill_screen now
+    meter_table(con, params.return_ratio)
+    kept, n_meters = con.execute("SELECT (SELECT count(*) FROM bill_kept), (SELECT count(*) FROM meters)").fetchall()[0]
+    months = [r[0] for r in con.execute("SELECT DISTINCT billing_month FROM bill_kept ORDER BY 1").fetchall()]
+    con.execute("DROP VIEW bill_kept")
+    con.execute("DROP TABLE bill_screen")  # the meters hold what the join needs: free the memory
+    return {"rows_read": counts.rows_read, "rows_rejected": counts.rows_rejected, "meter_months_used": int(kept),
+            "meter_months_flagged_misread": int(flagged), "meters": int(n_meters), "months": months}, privacy_report
 
 
-def _protect_personal_data(records, rejected_billing, buildings, rejected_register, key):
-    """Customer numbers -> keyed pseudonyms; personal columns of the three inputs dropped (:mod:`.privacy`)."""
-    records, rejected_billing, report = protect_billing(records, rejected_billing, key or load_key())
+def _drop_register_personal_columns(buildings, rejected_register):
+    """(buildings, rejected rows, headers dropped): personal-looking register columns removed (:mod:`.privacy`)."""
     buildings, dropped = drop_personal_columns(buildings)
     rejected_register, dropped_rejected = drop_personal_columns(rejected_register)
-    report["register_columns_dropped"] = sorted({*dropped, *dropped_rejected})
-    return records, rejected_billing, buildings, rejected_register, report
+    return buildings, rejected_register, sorted({*dropped, *dropped_rejected})
 
 
 def _join_household_mix_file(table: pd.DataFrame, household_mix):
@@ -183,16 +199,6 @@ def _input_names(register, billing, household_mix) -> dict:
 
     return {"register": name(register), "billing": name(billing),
             **({"household_mix": name(household_mix)} if household_mix is not None else {})}
-
-
-def _billing_counts(records, rejected_billing, kept, flagged, meters) -> dict:
-    """Billing section of the report: rows read and rejected, meter-months used and flagged, meters, months."""
-    return {"rows_read": int(len(records) + len(rejected_billing)),
-            "rows_rejected": int(len(rejected_billing)),
-            "meter_months_used": int(len(kept)),
-            "meter_months_flagged_misread": int(len(flagged)),
-            "meters": int(len(meters)),
-            "months": sorted(kept["billing_month"].unique().tolist()) if len(kept) else []}
 
 
 def _prepare_report(inputs: dict, synthetic: bool, params: DesignParameters, misread_ratio: float,

@@ -39,7 +39,8 @@ import pandas as pd
 from ..errors import InputFileError
 
 __all__ = ["KEY_ENV", "MIN_KEY_BYTES", "MIN_PUBLIC_CELL_BUILDINGS", "PseudonymKey", "load_key", "pseudonym",
-           "pseudonymise", "is_personal_header", "drop_personal_columns", "protect_billing", "merge_small_cells"]
+           "pseudonymise", "is_personal_header", "drop_personal_columns", "protect_billing", "pseudonymise_bill_table",
+           "protect_rejected_billing", "merge_small_cells"]
 
 KEY_ENV = "SEWERPLAN_PSEUDONYM_KEY"
 MIN_KEY_BYTES = 16  # a shorter secret can be guessed by trying; 32 random bytes (64 hex digits) is recommended
@@ -165,6 +166,34 @@ def protect_billing(records: pd.DataFrame, rejected: pd.DataFrame, key: Pseudony
     if id_header is not None:
         out[id_header] = pseudonymise(out[id_header].astype(str), key)
     return records, out.reset_index(drop=True), _billing_report(key, id_header, dropped)
+
+
+def pseudonymise_bill_table(con, key: PseudonymKey) -> dict:
+    """Customer numbers of the engine's ``bill`` table replaced by their pseudonyms (in place).
+
+    One HMAC per distinct customer number, joined back in SQL; every later table (screened
+    months, meters, links) is made from ``bill`` and so holds only pseudonyms. Returns the
+    ``privacy`` section of the match report (its column lists are completed by
+    :func:`protect_rejected_billing`).
+    """
+    distinct = con.execute("SELECT DISTINCT customer_id FROM bill").df()["customer_id"]
+    con.register("pseudonyms_df", pd.DataFrame({"raw": distinct, "pseudonym": pseudonymise(distinct, key)}))
+    con.execute("CREATE OR REPLACE TABLE bill AS SELECT b.* REPLACE (coalesce(p.pseudonym, '') AS customer_id) "
+                "FROM bill b LEFT JOIN pseudonyms_df p ON b.customer_id = p.raw ORDER BY b.source_row")
+    con.unregister("pseudonyms_df")
+    return _billing_report(key, None, [])
+
+
+def protect_rejected_billing(rejected: pd.DataFrame, report: dict, key: PseudonymKey) -> pd.DataFrame:
+    """Rejected billing rows with only the columns sewerplan reads, the customer number pseudonymised.
+
+    ``report`` (from :func:`pseudonymise_bill_table`) gets the customer-number column and the
+    columns dropped.
+    """
+    _, rejected, full = protect_billing(pd.DataFrame({"customer_id": []}), rejected, key)
+    report.update({k: full[k] for k in ("customer_numbers", "customer_number_column", "billing_columns_dropped",
+                                        "billing_columns_personal")})
+    return rejected
 
 
 def _billing_report(key: PseudonymKey, id_header, dropped: list[str]) -> dict:

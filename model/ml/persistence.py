@@ -240,6 +240,29 @@ def _compiled_type_names() -> frozenset[str]:
     return frozenset(f"{cls.__module__}.{cls.__qualname__}" for cls in classes)
 
 
+def _skops_io():
+    """``skops.io``, imported without walking every scikit-learn module (issue 17: start fast).
+
+    On import, skops lists every scikit-learn estimator (``all_estimators()`` imports all of
+    scikit-learn, datasets and test helpers included: most of a second) only to build its own
+    default trust list. sewerplan never relies on that list: every type in a model file is
+    checked against :data:`ALLOWED_TYPES` and trusted explicitly. So the listing is skipped.
+    """
+    import sys
+
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    import sklearn.utils
+
+    listing = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda *args, **kwargs: []
+    try:
+        import skops.io as sio
+    finally:
+        sklearn.utils.all_estimators = listing
+    return sio
+
+
 def load_model(path=None):
     """Load a model saved by :func:`save_model`; ``None`` loads the bundled default model.
 
@@ -249,8 +272,7 @@ def load_model(path=None):
         Missing file or card, types outside :data:`ALLOWED_TYPES`, another scikit-learn
         version, or a card that does not belong to the file. The message says to retrain.
     """
-    import skops.io as sio
-
+    sio = _skops_io()
     from .train import TrainedModel
 
     path = default_model_path() if path is None else Path(path)

@@ -685,8 +685,12 @@ class TrainedModel:
             index=df.index,
         )
 
-    def predict_district_totals(self, df: pd.DataFrame, district_column: str = "district") -> pd.DataFrame:
+    def predict_district_totals(self, df: pd.DataFrame, district_column: str = "district",
+                                pred: pd.DataFrame | None = None) -> pd.DataFrame:
         """District totals [m3/d] with a district-level calibrated interval.
+
+        ``pred``: the per-building predictions of ``df`` already made (:meth:`predict`), so the
+        model runs once per building table (issue 17); default: predict here.
 
         Returns
         -------
@@ -694,7 +698,8 @@ class TrainedModel:
             One row per district: ``district``, ``n_buildings``, ``ml_total``,
             ``ml_total_lower``, ``ml_total_upper`` [m3/d], ``ml_model_id``, ``ml_model_note``.
         """
-        pred = self.predict(df)
+        if pred is None:
+            pred = self.predict(df)
         d = _groups(df, district_column)
         s = pred.groupby(d.to_numpy())["ml_m3_per_day"].agg(["sum", "size"])
         lo, hi = self.district_intervals["log_ratio_bounds"]
