@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..design.parameters import DEFAULT_PARAMETERS
+from .finance_defaults import FINANCE_DEFAULTS
 from ..units import DAYS_PER_MONTH, DAYS_PER_YEAR, KRW_PER_100M, LITRES_PER_M3
 
 __all__ = [
@@ -67,32 +68,6 @@ def _data_text(name: str) -> str:
 @lru_cache(maxsize=None)
 def _csv(name: str) -> pd.DataFrame:
     return pd.read_csv(StringIO(_data_text(name)))
-
-
-#: Default finance parameters: value, unit and source. Override by passing arguments.
-FINANCE_DEFAULTS: dict[str, dict] = {
-    "discount_rate": {
-        "value": 0.045,
-        "unit": "-/yr",
-        "label_ko": "사회적 할인율",
-        "source": "KDI PIMAC, 예비타당성조사 수행 총괄지침 (2017-): social discount rate 4.5% real "
-        "(secondary: the widely reported figure, not checked against the guideline's text)",
-    },
-    "asset_life_years": {
-        "value": 30.0,
-        "unit": "yr",
-        "label_ko": "자산 내용연수 (분석기간)",
-        "source": "KDI PIMAC preliminary feasibility guideline: 30-year analysis period after "
-        "construction; civil works last 40+ yr, equipment 15-20 yr, so 30 yr is a blend "
-        "(secondary: not checked against the guideline's text)",
-    },
-    "interval_level": {
-        "value": 0.9,
-        "unit": "-",
-        "label_ko": "예측구간 수준",
-        "source": "Nominal coverage of the ML interval in the results bundle (model card)",
-    },
-}
 
 
 def _default(name):

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import ParameterError
-from .finance import FINANCE_DEFAULTS
+from .finance_defaults import FINANCE_DEFAULTS
 
 __all__ = ["MoneyInputs", "InputSpec", "MONEY_INPUTS", "USER_INPUT", "money_input_table"]
 
