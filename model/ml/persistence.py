@@ -291,10 +291,11 @@ def load_model(path=None):
     _check_versions("model card", card.get("libraries"), path)
     check_archive(path)
 
+    # Every type the schema names must be on the allow-list; exactly those are trusted, and skops
+    # refuses to load any other type it meets (so a type this walk missed cannot load either).
     allowed = ALLOWED_TYPES | _compiled_type_names()
-    outside = types_in_file(path) - allowed
-    untrusted = set(sio.get_untrusted_types(file=path))
-    outside |= untrusted - allowed
+    named = types_in_file(path)
+    outside = named - allowed
     if outside:
         raise ModelLoadError(
             f"Model {path} contains types outside sewerplan's allow-list and was not loaded: "
@@ -302,7 +303,7 @@ def load_model(path=None):
             f"/ 허용되지 않은 형식이 들어 있어 모델을 불러오지 않았습니다. {_RETRAIN}"
         )
     try:
-        payload = sio.load(path, trusted=sorted(untrusted))
+        payload = sio.load(path, trusted=sorted(named))
     except Exception as exc:  # noqa: BLE001 - any failure inside skops is a load failure
         raise ModelLoadError(f"Model {path} could not be loaded: {exc}. {_RETRAIN}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT or not isinstance(payload.get("meta"), str):
