@@ -155,17 +155,22 @@ def ref_prepare(register: str, billing: str, out: str, threads: int) -> None:
     uses = [u for (u,) in con.execute("SELECT DISTINCT use FROM b").fetchall()]
     con.execute("CREATE TABLE res AS SELECT * FROM (VALUES " + ", ".join(
         f"('{u}', {category_of(u) == 'residential'})" for u in uses) + ") t(use, residential)")
-    con.execute(f"""CREATE TABLE m AS WITH v AS (
-          SELECT "수용가번호" AS cid, "필지고유번호(PNU)" AS pnu, {key.format(a='"수용가주소"')} AS akey, "업종" AS use,
+    # the lot-address key once per distinct billing address (as any careful SQL would), not per row
+    con.execute(f"""CREATE TABLE v AS
+          SELECT "수용가번호" AS cid, "필지고유번호(PNU)" AS pnu, "수용가주소" AS addr, "업종" AS use,
                  "부과년월" AS month, CAST("사용량(㎥)" AS DOUBLE) AS vol
           FROM read_csv('{billing}', all_varchar=true)
-          WHERE coalesce("사용량(㎥)", '') <> '' AND CAST("사용량(㎥)" AS DOUBLE) >= 0),
+          WHERE coalesce("사용량(㎥)", '') <> '' AND CAST("사용량(㎥)" AS DOUBLE) >= 0""")
+    con.execute(f"""CREATE TABLE m AS WITH
         med AS (SELECT cid, median(vol) AS med FROM v GROUP BY cid),
         kept AS (SELECT v.* FROM v JOIN med USING (cid) WHERE NOT (vol > 4 * med AND vol - med >= 10 AND med > 0)),
         monthly AS (SELECT cid, month, sum(vol) AS vol,
-                    dayofmonth(last_day(strptime(month || '01', '%Y%m%d'))) AS days FROM kept GROUP BY cid, month)
+                    dayofmonth(last_day(strptime(month || '01', '%Y%m%d'))) AS days FROM kept GROUP BY cid, month),
+        attrs AS (SELECT DISTINCT cid, pnu, addr, use FROM kept),
+        keys AS (SELECT addr, {key.format(a='addr')} AS akey FROM (SELECT DISTINCT addr FROM attrs))
         SELECT cid, any_value(pnu) AS pnu, any_value(akey) AS akey, any_value(use) AS use,
-               sum(vol) / sum(days) * 0.85 AS sewage FROM monthly JOIN (SELECT DISTINCT cid, pnu, akey, use FROM kept) USING (cid)
+               sum(vol) / sum(days) * 0.85 AS sewage
+        FROM monthly JOIN (SELECT attrs.*, keys.akey FROM attrs JOIN keys USING (addr)) USING (cid)
         GROUP BY cid""")
     con.execute(f"""COPY (
         WITH bb AS (SELECT b.*, res.residential FROM b JOIN res USING (use)),
