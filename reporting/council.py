@@ -16,7 +16,7 @@ from .council_money import (capacity_rows, decision_line, fee_sentences, money_p
                             phasing_rows, phasing_sentences, volume)
 from .catalog import keys, placeholders, text
 from .filters import pct, thousands
-from .formatting import (METHOD_KEYS, Fmt, has_hangul, has_latin, in_lang, korean_text, level_words, method_labels, param_unit, param_value,
+from .formatting import (METHOD_KEYS, Fmt, has_hangul, has_latin, in_lang, english_text, korean_text, level_words, method_labels, param_unit, param_value,
                          plant_origin, prob, svg_uri, town_names)
 
 COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")
@@ -105,7 +105,7 @@ def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) ->
 
 
 def _error(lang: str, x, obs) -> str:
-    """Signed error observed - method in t/d, the pilot's form: '오차: +2,568t'."""
+    """Signed error observed - method [m3/d] in the pilot's signed form: '오차: +2,568톤' / 'error: +2,568 t'."""
     return text(lang, "council.existing.error", error=f"{obs - x:+,.0f}")
 
 
@@ -235,7 +235,7 @@ def _model_parameters(bundle: ResultsBundle, lang: str) -> list[dict]:
     rows = []
     for p in bundle.metadata.parameters:
         source = p.source if lang != "ko" else (p.source_ko or known_ko.get(p.name) or korean_text(p.source))
-        rows.append({"name": in_lang(lang, p.name, p.label_ko), "value": param_value(lang, p.value, p.unit),
+        rows.append({"name": in_lang(lang, p.name.replace("_", " "), p.label_ko), "value": param_value(lang, p.value, p.unit),
                      "unit": param_unit(lang, p.unit), "source": source})
     return rows
 
@@ -264,7 +264,8 @@ def _money_sources(money: dict, lang: str) -> list[dict]:
         {"name": text(lang, "council.assumptions.moe_clause"), "value": "–", "unit": "–",
          "source": korean_text(MOE_SURVEY_CLAUSE) if ko else MOE_SURVEY_CLAUSE},
         {"name": text(lang, "council.assumptions.household_water_use"),
-         "value": ", ".join(f"{int(r.household_size)}:{r.m3_per_month:.1f}" for r in wu.head(4).itertuples()),
+         "value": " · ".join(f"{int(r.household_size)}{'인' if ko else 'p'} {r.m3_per_month:.1f}"
+                             for r in wu.head(4).itertuples()),
          "unit": param_unit(lang, "m3/month"),
          "source": text(lang, "council.assumptions.water_use_source") if ko else str(wu["source"].iloc[0])},
     ]
@@ -300,7 +301,7 @@ def model_card_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
         text(lang, "council.card.trained_on", n=thousands(card.n_training_buildings)) if lang == "ko" else
         card.trained_on)
     limits = card.limits_ko if lang == "ko" and card.limits_ko else (
-        [korean_text(x) for x in card.limits if has_hangul(x)] if lang == "ko" else card.limits)
+        [korean_text(x) for x in card.limits if has_hangul(x)] if lang == "ko" else [english_text(x) for x in card.limits])
     metrics = [m for m in (_metric_text(lang, k, v) for k, v in card.metrics.items()) if m]
     return {
         "card": {

@@ -116,7 +116,7 @@ def _why_answer(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     lead, f, ex = money["lead"], Fmt(lang), bundle.existing_total
     compared = ex.ml_m3_per_day if lead.direction == "over" else ex.pilot_formula_m3_per_day
     key = f"council.qa.why.{lead.direction}"
-    values = {"gap": f.flow(abs(lead.gap_m3_per_day)), "existing_gap": f"{ex.observed_m3_per_day - compared:+,.0f}t"}
+    values = {"gap": f.flow(abs(lead.gap_m3_per_day)), "existing_gap": f.signed_tons(ex.observed_m3_per_day - compared)}
     return {"q": text(lang, f"{key}.q"), "a": text(lang, f"{key}.a", **{k: values[k] for k in placeholders(lang, f"{key}.a")})}
 
 

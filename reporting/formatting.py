@@ -14,7 +14,7 @@ from sewerplan.model.outputs.results import ResultsBundle
 from .catalog import text
 from .filters import eok, eok_range, krw, pct, thousands
 
-__all__ = ["Fmt", "svg_uri", "town_names", "in_lang", "method_labels", "prob", "korean_text", "level_words",
+__all__ = ["Fmt", "svg_uri", "town_names", "in_lang", "method_labels", "prob", "korean_text", "english_text", "level_words",
            "param_unit", "param_value", "has_hangul", "has_latin", "plant_origin"]
 
 METHOD_KEYS = ("pilot_formula", "master_plan", "unit_load", "ml", "observed", "ml_p50", "recommended")
@@ -70,6 +70,10 @@ class Fmt:
         """[m3] as residents say it: '15,760톤' / '15,760 t' (1 m³ of sewage = 1 tonne)."""
         return f"{thousands(x)}{'' if self.lang == 'ko' else ' '}{text(self.lang, 'unit.tons')}"
 
+    def signed_tons(self, x):
+        """[m3/d] signed, the pilot report's form: '+7,864톤' / '+7,864 t/d'."""
+        return f"{x:+,.0f}톤" if self.lang == "ko" else f"{x:+,.0f} t/d"
+
     def num(self, x, digits=0):
         return thousands(x, digits)
 
@@ -112,6 +116,13 @@ def has_hangul(s: str) -> bool:
 
 def has_latin(s: str) -> bool:
     return any("a" <= ch.lower() <= "z" for ch in s)
+
+
+def english_text(s: str) -> str:
+    """The English part of a bilingual 'EN / KO' input text (the English briefing prints only that); else as is."""
+    parts = [p.strip() for p in s.split(" / ")]
+    english = [p for p in parts if not has_hangul(p)]
+    return " / ".join(english) if english and len(english) < len(parts) else s
 
 
 def korean_text(s: str) -> str:
