@@ -264,8 +264,7 @@ def _money_sources(money: dict, lang: str) -> list[dict]:
         {"name": text(lang, "council.assumptions.moe_clause"), "value": "–", "unit": "–",
          "source": korean_text(MOE_SURVEY_CLAUSE) if ko else MOE_SURVEY_CLAUSE},
         {"name": text(lang, "council.assumptions.household_water_use"),
-         "value": " · ".join(f"{int(r.household_size)}{'인' if ko else 'p'} {r.m3_per_month:.1f}"
-                             for r in wu.head(4).itertuples()),
+         "value": " · ".join(f"{r.m3_per_month:.1f}" for r in wu.head(4).itertuples()),
          "unit": param_unit(lang, "m3/month"),
          "source": text(lang, "council.assumptions.water_use_source") if ko else str(wu["source"].iloc[0])},
     ]

@@ -320,7 +320,10 @@ def money_parameters(money: dict, lang: str) -> list[dict]:
         if name in given:
             reference = source.removeprefix(f"{USER_INPUT_KO}; ").removeprefix(f"{USER_INPUT}; ")
             source = text(lang, "council.assumptions.given", source=reference)
-        rows.append({"name": in_lang(lang, spec.label_en, spec.label_ko), "value": _used_value(name, money, lang),
+        value = _used_value(name, money, lang)
+        if name == "cost_curve":  # a name, not a number: told in the source column, the value column stays short
+            value, source = text(lang, "council.assumptions.curve_used"), f"{value}. {source}"
+        rows.append({"name": in_lang(lang, spec.label_en, spec.label_ko), "value": value,
                      "unit": param_unit(lang, spec.unit), "source": source})
     return rows
 
