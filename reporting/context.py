@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from sewerplan.model.outputs.results import ResultsBundle
 
-from . import council, hearing
+from . import council, council_plan, hearing
 from .catalog import CATALOG_LANGS, text
-from .formatting import Fmt, method_labels, town_names
+from .formatting import Fmt, korean_text, method_labels, town_names
 from .local_loads import council_block
 from .money import FinanceOptions, money_figures
 from .scenario_section import scenario_section
@@ -42,10 +42,11 @@ def _base(bundle: ResultsBundle, lang: str, kind: str) -> dict:
         "municipality": muni,
         "created": Fmt(lang).date(m.created),
         "synthetic": m.synthetic,
-        "data_source": m.data_source,
+        "data_source": korean_text(m.data_source) if lang == "ko" else (m.data_source_en or m.data_source),
         "model_id": m.model_card.model_id,
         "version": m.sewerplan_version,
         "banner": text(lang, "common.banner"),
+        "kind_name": text(lang, f"common.kind.{kind}"),
         "source_line": text(lang, "common.source_line"),
         "methods": method_labels(lang),
         "flow_unit": text(lang, "unit.flow"),
@@ -53,32 +54,42 @@ def _base(bundle: ResultsBundle, lang: str, kind: str) -> dict:
 
 
 def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
-    """Context for the council budget briefing (2-4 A4 pages)."""
+    """Context for the council budget briefing (at most 6 A4 pages, docs/reports.md 'Page budgets')."""
     ctx = _base(bundle, lang, "council")
     money = money_figures(bundle, options or FinanceOptions())
     sec = council.section_numbers(bundle)
     ctx["sec"] = sec
     ctx.update(council.summary_section(bundle, money, lang, sec))
-    ctx.update(council.existing_town_section(bundle, lang))  # 1
-    ctx.update(council.planned_town_section(bundle, money, lang))  # 2
-    ctx.update(council.capacity_section(bundle, money, lang))  # 3
-    ctx["scenario"] = scenario_section(bundle.scenario, lang) if bundle.scenario is not None else None  # 4
-    ctx.update(council.funding_section(money, lang))  # 4 or 5
+    ctx.update(council_plan.overview_section(bundle, money, lang))  # 사업 개요
+    ctx.update(council.existing_town_section(bundle, lang))
+    ctx.update(council.planned_town_section(bundle, money, lang))
+    ctx.update(council.capacity_section(bundle, money, lang))  # alternatives, with phasing
+    ctx["scenario"] = scenario_section(bundle.scenario, lang) if bundle.scenario is not None else None  # optional
+    ctx.update(council.funding_section(money, lang))
+    ctx.update(council_plan.investment_section(bundle, money, lang))  # with the schedule's years
     ctx["local_loads"] = council_block(bundle.local_loads, lang)  # optional block after funding (issue 18)
-    ctx.update(council.assumptions_section(bundle, money, lang))  # 5 or 6
+    ctx.update(council_plan.schedule_section(bundle, lang))  # optional
+    ctx.update(council_plan.risks_section(bundle, money, lang))
+    ctx.update(council_plan.qa_section(bundle, money, lang))
+    ctx.update(council.assumptions_section(bundle, money, lang))
     ctx.update(council.model_card_section(bundle, money, lang))  # appendix
     ctx["numbers"] = council.council_numbers(bundle, money)
     return ctx
 
 
 def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
-    """Context for the public-hearing handout (1-2 pages, plain language, large type)."""
+    """Context for the public-hearing handout (at most 3 pages, plain language, large type)."""
     ctx = _base(bundle, lang, "hearing")
     money = money_figures(bundle, options or FinanceOptions())
     ctx.update(hearing.what_section(bundle, money, lang))
+    ctx.update(hearing.where_section(bundle, money, lang))  # the city's texts, when given
     ctx.update(hearing.existing_section(bundle, lang))
+    ctx.update(hearing.schedule_section(bundle, lang))  # when given
+    ctx.update(hearing.pays_section(money, lang))
     ctx.update(hearing.bill_section(money, lang))
     ctx.update(hearing.odour_section(money, lang))
+    ctx.update(hearing.reuse_section(bundle, money, lang))  # only when the sizing avoids money
+    ctx.update(hearing.opinion_section(bundle, lang))  # when given
     ctx.update(hearing.qa_section(bundle, lang))
     ctx.update(hearing.contact_section(bundle, lang))
     ctx["numbers"] = hearing.hearing_numbers(bundle, money)

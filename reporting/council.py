@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from sewerplan.model.outputs.results import ResultsBundle
 from sewerplan.model.design.baselines import MOE_SURVEY_CLAUSE
+from sewerplan.model.design.parameters import parameter_table
 from sewerplan.model.planning import finance
 
 from . import charts
-from .council_money import capacity_rows, decision_line, fee_sentences, money_parameters, money_section, volume
-from sewerplan.model.planning.decision import reference_projects
-
-from .catalog import placeholders, text
+from .council_money import (capacity_rows, decision_line, fee_sentences, money_parameters, money_section,
+                            phasing_rows, phasing_sentences, volume)
+from .catalog import keys, placeholders, text
 from .filters import pct, thousands
-from .formatting import Fmt, prob, in_lang, method_labels, svg_uri, town_names
+from .formatting import (METHOD_KEYS, Fmt, has_hangul, has_latin, in_lang, english_text, korean_text, level_words, method_labels, param_unit, param_value,
+                         plant_origin, prob, svg_uri, town_names)
 
 COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")
 
@@ -27,9 +28,13 @@ __all__ = [
 
 
 def section_numbers(bundle: ResultsBundle) -> dict[str, int]:
-    """Numbers of the sections after section 3 (the optional scenario section shifts them)."""
-    has_scenario = bundle.scenario is not None
-    return {"scenario": 4, "funding": 5 if has_scenario else 4, "assumptions": 6 if has_scenario else 5}
+    """Section numbers in print order; the optional scenario and schedule sections shift the ones after them."""
+    order = ["overview", "existing", "planned", "alternatives"]
+    order += ["scenario"] if bundle.scenario is not None else []
+    order += ["funding"]
+    order += ["schedule"] if bundle.briefing is not None and bundle.briefing.schedule else []
+    order += ["risks", "qa", "assumptions"]
+    return {key: i for i, key in enumerate(order, start=1)}
 
 
 def _lead_values(bundle: ResultsBundle, money: dict, lang: str) -> dict:
@@ -50,13 +55,8 @@ def _lead_sentences(bundle: ResultsBundle, money: dict, lang: str) -> list[str]:
     lead, v = money["lead"], _lead_values(bundle, money, lang)
     out = [text(lang, f"council.summary.lead.{lead.direction}",
                 **{k: v[k] for k in placeholders(lang, f"council.summary.lead.{lead.direction}")})]
-    if lead.direction == "under":
-        if lead.expansion_year:
-            out.append(text(lang, "council.summary.year", year=lead.expansion_year))
-        f = Fmt(lang)
-        items = [text(lang, "council.summary.reference_item", name=in_lang(lang, p.name_en, p.name),
-                      cost=f.money(p.cost_krw), start=p.start_year, end=p.end_year) for p in reference_projects()]
-        out.append(text(lang, "council.summary.references", projects=", ".join(items)))
+    if lead.direction == "under" and lead.expansion_year:
+        out.append(text(lang, "council.summary.year", year=lead.expansion_year))
     return out
 
 
@@ -77,7 +77,8 @@ def _plant_sentence(bundle: ResultsBundle, lang: str) -> list[str]:
     if c.plant_m3_per_day is None:
         return []
     f = Fmt(lang)
-    values = {"plant": f.flow(c.plant_m3_per_day), "origin": c.plant_origin or "–"}
+    origin = plant_origin(c, lang)
+    values = {"plant": f.flow(c.plant_m3_per_day), "origin": f"({origin})" if origin else ""}
     year = None
     if sc is not None and sc.ml_available:
         year = next((r.year for r in sc.capacity_by_year
@@ -95,7 +96,7 @@ def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) ->
     town, _, _ = town_names(bundle, lang)
     rec = bundle.recommended_capacity_m3_per_day
     summary = [text(lang, "council.summary.request", town=town, capacity_m3=thousands(rec),
-                    n=d.n_calibration_districts, level=pct(d.level))]
+                    n=d.n_calibration_districts, level=level_words(lang, d.level))]
     summary += _lead_sentences(bundle, money, lang)
     summary += [_others_sentence(money, lang), *_plant_sentence(bundle, lang), *fee_sentences(money, lang)]
     decision = decision_line(money, lang, sec, _lead_values(bundle, money, lang))
@@ -104,7 +105,7 @@ def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) ->
 
 
 def _error(lang: str, x, obs) -> str:
-    """Signed error observed - method in t/d, the pilot's form: '오차: +2,568t'."""
+    """Signed error observed - method [m3/d] in the pilot's signed form: '오차: +2,568톤' / 'error: +2,568 t'."""
     return text(lang, "council.existing.error", error=f"{obs - x:+,.0f}")
 
 
@@ -146,7 +147,7 @@ def planned_town_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
             "total": r is tot,
         })
     pph = tot.population / tot.households if tot.households else 0.0
-    note = text(lang, "council.planned.note", unit=text(lang, "unit.flow"), level=pct(money["level"]),
+    note = text(lang, "council.planned.note", unit=text(lang, "unit.flow"), level=level_words(lang, money["level"]),
                 n=bundle.capacity.n_calibration_districts, persons_per_household=f"{pph:.2f}")
     return {"planned_rows": rows, "planned_note": note}
 
@@ -169,69 +170,103 @@ def _decision_rows(money: dict, lang: str) -> list[dict]:
     return rows
 
 
+def _baseline_label(b, lang: str) -> str:
+    """A baseline's name; in Korean the method's plain name when the bundle's label holds English ('ML')."""
+    label = in_lang(lang, b.label_en, b.label_ko)
+    if lang == "ko" and has_latin(label) and b.method in METHOD_KEYS:
+        return method_labels(lang)[b.method]
+    return label
+
+
+def _term_text(t, lang: str) -> str:
+    """One term of a breakdown: label, value and unit ('세대당 인구 2.60 인/세대')."""
+    label = in_lang(lang, t.label_en, t.label_ko)
+    label = label.replace(" x ", " × ") if lang == "ko" else label
+    return f"{label} {thousands(t.value, 0 if abs(t.value) >= 10 else 2)} {param_unit(lang, t.unit)}".rstrip(" –")
+
+
 def _baseline_rows(bundle: ResultsBundle, lang: str) -> list[dict]:
     """The breakdown table: each method's town total [m3/d] and the terms it is made of."""
-    rows = []
-    for b in bundle.baselines:
-        terms = [f"{in_lang(lang, t.label_en, t.label_ko)} {thousands(t.value, 0 if abs(t.value) >= 10 else 2)} {t.unit}"
-                 for t in b.terms]
-        rows.append({"method": in_lang(lang, b.label_en, b.label_ko), "total": thousands(b.day_max_m3_per_day),
-                     "terms": terms})
-    return rows
+    return [{"method": _baseline_label(b, lang), "total": thousands(b.day_max_m3_per_day),
+             "terms": [_term_text(t, lang) for t in b.terms]} for b in bundle.baselines]
 
 
 def _level_note(money: dict, lang: str) -> str:
     """The interval's level as attained with the calibration districts (not the nominal 90%)."""
     d, nominal = money["decision"], 0.9
     key = "exact" if d.level >= nominal - 1e-9 else "attained"
-    return text(lang, f"council.capacity.level.{key}", n=d.n_calibration_districts, level=pct(d.level),
+    return text(lang, f"council.capacity.level.{key}", n=d.n_calibration_districts, level=level_words(lang, d.level),
                 **({"nominal": pct(nominal)} if key == "attained" else {}))
 
 
+def _curve_words(money: dict, lang: str) -> str:
+    """The cost curve as a reader names it ('국내 하수처리장 증설 21건 ... 곡선' / 'cost curve (korea_real)')."""
+    crv = money["curve"]
+    return crv.label_ko if lang == "ko" and crv.label_ko else f"cost curve ({crv.name})"
+
+
 def capacity_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
-    """Section 3: capacity by method (= design day-max), the breakdown, the decision per baseline, costs."""
+    """The alternatives: capacity by method (= design day-max), the decision per baseline, costs, phasing."""
     f, d = Fmt(lang), money["decision"]
     distribution = text(lang, "council.capacity.distribution", need=f.flow(d.need_p50_m3_per_day),
                         lower=thousands(d.need_lower_m3_per_day), upper=thousands(d.need_upper_m3_per_day),
-                        trigger=pct(d.review_trigger), curve=d.curve_name)
+                        trigger=pct(d.review_trigger), curve=_curve_words(money, lang))
     return {
         "capacity_rows": capacity_rows(money, lang),
         "baseline_rows": _baseline_rows(bundle, lang),
         "decision_rows": _decision_rows(money, lang),
         "decision_note": f"{distribution} {_level_note(money, lang)}",
-        "capacity_note": text(lang, "council.capacity.note", price_year=money["price_year"], level=pct(0.9),
+        "capacity_note": text(lang, "council.capacity.note", price_year=money["price_year"],
                               rate=f.rate(money["financing_rate"]), years=f"{money['asset_life_years']:g}",
                               billed=volume(lang, money["billed_m3_per_year"])),
+        "phasing": phasing_rows(money, lang),
+        "phasing_text": phasing_sentences(money, lang),
     }
 
 
 def funding_section(money: dict, lang: str) -> dict:
-    """Funding: cost build-up, who pays, running cost and fees, phasing (``council_money.money_section``)."""
+    """Funding: cost build-up, who pays, running cost and fees (``council_money.money_section``)."""
     return money_section(money, lang)
 
 
 def _model_parameters(bundle: ResultsBundle, lang: str) -> list[dict]:
     """The design parameters the results were computed with, as recorded in the bundle."""
-    return [{"name": in_lang(lang, p.name, p.label_ko), "value": f"{p.value:g}", "unit": p.unit, "source": p.source}
-            for p in bundle.metadata.parameters]
+    known_ko = {row["name"]: row["source_ko"] for row in parameter_table()}
+    rows = []
+    for p in bundle.metadata.parameters:
+        source = p.source if lang != "ko" else (p.source_ko or known_ko.get(p.name) or korean_text(p.source))
+        rows.append({"name": in_lang(lang, p.name.replace("_", " "), p.label_ko), "value": param_value(lang, p.value, p.unit),
+                     "unit": param_unit(lang, p.unit), "source": source})
+    return rows
+
+
+def _curve_row(money: dict, lang: str) -> dict:
+    """The cost curve: what 10,000 m3/d costs on it [억원], and how it was fitted."""
+    crv, price_year = money["curve"], money["price_year"]
+    at_10k = crv.coefficient_krw * 10_000 ** crv.exponent
+    source = text(lang, "council.assumptions.curve_source", n=crv.n_points, price_year=price_year,
+                  doubling=f"{2 ** crv.exponent:.1f}") if crv.price_year else in_lang(lang, crv.source, crv.label_ko)
+    return {"name": text(lang, "council.assumptions.cost_curve", label=in_lang(lang, crv.name, crv.label_ko)),
+            "value": text(lang, "council.assumptions.curve_value", cost=Fmt(lang).money(at_10k)), "unit": "–",
+            "source": source}
 
 
 def _money_sources(money: dict, lang: str) -> list[dict]:
-    """Cost curve, causer-charge price, national tariff and household water use, with sources."""
-    crv, t = money["curve"], money["tariff"]
-    wu = finance.household_water_use_table()
+    """Cost curve, national tariff, the notice's clause on measured values and household water use, with sources."""
+    t, wu = money["tariff"], finance.household_water_use_table()
+    ko = lang == "ko"
     return [
-        {"name": text(lang, "council.assumptions.cost_curve", label=in_lang(lang, crv.name, crv.label_ko)),
-         "value": f"{crv.coefficient_krw / 1e8:.3g}·Q^{crv.exponent:.3f}", "unit": text(lang, "unit.cost_curve"),
-         "source": crv.source},
+        _curve_row(money, lang),
         {"name": text(lang, "council.assumptions.national_tariff"),
-         "value": thousands(t["national_average_krw_per_m3"], 1), "unit": "KRW/m3",
-         "source": f"{t['national_year']}: {t['national_source']}"},
+         "value": thousands(t["national_average_krw_per_m3"], 1), "unit": param_unit(lang, "KRW/m3"),
+         "source": text(lang, "council.assumptions.tariff_source", year=t["national_year"]) if ko else
+         f"{t['national_year']}: {t['national_source']}"},
         {"name": text(lang, "council.assumptions.moe_clause"), "value": "–", "unit": "–",
-         "source": MOE_SURVEY_CLAUSE},
+         "source": korean_text(MOE_SURVEY_CLAUSE) if ko else MOE_SURVEY_CLAUSE},
         {"name": text(lang, "council.assumptions.household_water_use"),
-         "value": ", ".join(f"{int(r.household_size)}:{r.m3_per_month:.1f}" for r in wu.head(4).itertuples()),
-         "unit": "m3/month", "source": str(wu["source"].iloc[0])},
+         "value": " · ".join(f"{r.m3_per_month:.1f}" for r in wu.head(4).itertuples()),
+         "unit": param_unit(lang, "m3/month"),
+         "source": text(lang, "council.assumptions.water_use_source") if ko else str(wu["source"].iloc[0])},
     ]
 
 
@@ -241,17 +276,40 @@ def assumptions_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     return {"assumptions": rows}
 
 
+def _metric_text(lang: str, name: str, value: float) -> str | None:
+    """One model-card metric in words; None for a metric the catalogue has no sentence for (left out in Korean)."""
+    key = f"council.card.metric.{name}"
+    if key not in keys(lang):
+        return None if lang == "ko" else f"{name} = {value:.3g}"
+    if name.startswith("n_"):
+        shown = thousands(value)
+    elif name in ("sum_bias", "district_median_bias"):
+        shown = f"{value * 100:+.1f}%"
+    elif name in ("wape", "district_median_ape", "interval_coverage"):
+        shown = pct(value, 1)
+    else:
+        shown = f"{value:.3g}"
+    return text(lang, key, value=shown)
+
+
 def model_card_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
-    """Appendix: the ML model card, and the note on the files attached to the PDF."""
+    """Appendix: the model card in plain words, and the note on the files attached to the PDF."""
     card = bundle.metadata.model_card
+    trained = card.trained_on_ko if lang == "ko" and card.trained_on_ko else (
+        korean_text(card.trained_on) if lang == "ko" and has_hangul(card.trained_on) else
+        text(lang, "council.card.trained_on", n=thousands(card.n_training_buildings)) if lang == "ko" else
+        card.trained_on)
+    limits = card.limits_ko if lang == "ko" and card.limits_ko else (
+        [korean_text(x) for x in card.limits if has_hangul(x)] if lang == "ko" else [english_text(x) for x in card.limits])
+    metrics = [m for m in (_metric_text(lang, k, v) for k, v in card.metrics.items()) if m]
     return {
         "card": {
             "model_id": card.model_id,
-            "trained_on": in_lang(lang, card.trained_on, card.trained_on_ko),
-            "n": thousands(card.n_training_buildings),
-            "metrics": [{"name": k, "value": f"{v:.3g}"} for k, v in card.metrics.items()],
-            "limits": in_lang(lang, card.limits, card.limits_ko),
-            "level": pct(money["level"]),
+            "trained_on": trained,
+            "n": text(lang, "council.card.buildings", n=thousands(card.n_training_buildings)),
+            "metrics": "; ".join(metrics),
+            "limits": limits,
+            "level": level_words(lang, money["level"]),
         },
         "attachments_note": text(lang, "council.attachments_note"),
     }

@@ -9,13 +9,14 @@ from the catalogue; an input the user has not given prints as "입력 필요".
 from __future__ import annotations
 
 from sewerplan.model.planning.funding import CAUSER_BASIS_EN, CAUSER_BASIS_KO
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS
+from sewerplan.model.planning.money_inputs import MONEY_INPUTS, USER_INPUT, USER_INPUT_KO
 
 from .catalog import placeholders, text
 from .filters import thousands
-from .formatting import Fmt, in_lang, method_labels, prob
+from .formatting import Fmt, in_lang, method_labels, param_unit, param_value, prob
 
-__all__ = ["fee_base_text", "decision_line", "fee_sentences", "capacity_rows", "money_section", "money_parameters", "volume"]
+__all__ = ["fee_base_text", "decision_line", "fee_sentences", "capacity_rows", "money_section", "money_parameters", "volume",
+           "phasing_rows", "phasing_sentences", "investment_rows", "years_text"]
 
 PER_M3 = {"ko": "원/m³", "en": "KRW/m³"}
 
@@ -107,8 +108,7 @@ def _cost_rows(money: dict, lang: str) -> list[dict]:
     """Total project cost build-up [KRW]; items not entered print as input needed."""
     f, b = Fmt(lang), money["budget"]
     p, given = b.project, money["inputs"]
-    construction = text(lang, "council.money.row.construction_curve", curve=b.curve.name,
-                        capacity=f.flow(p.capacity_m3_per_day)) if p.construction_origin == "curve" else \
+    construction = text(lang, "council.money.row.construction_curve", capacity=f.flow(p.capacity_m3_per_day)) if p.construction_origin == "curve" else \
         text(lang, "council.money.row.construction_input")
     band = f.money_range(p.construction_low_krw, p.construction_high_krw)
 
@@ -212,7 +212,26 @@ def _om_sentence(money: dict, lang: str) -> str:
     return text(lang, "council.money.om_known", share=f.rate(om.fixed_share), items=joined)
 
 
-def _phasing_sentences(money: dict, lang: str) -> list[str]:
+def phasing_rows(money: dict, lang: str) -> list[dict]:
+    """The two ways to build: at once or in two phases, with what each builds now and its present value [KRW]."""
+    f, ph = Fmt(lang), money["budget"].phasing
+    if ph is None:
+        return []
+    when = text(lang, "council.money.phasing_when", year=round(ph.expected_second_train_year)) \
+        if ph.expected_second_train_year else ""
+    return [
+        {"label": text(lang, "council.alternatives.at_once"), "pv": f.money(ph.pv_at_once_krw),
+         "now": text(lang, "council.alternatives.at_once_now", capacity=f.flow(ph.full_capacity_m3_per_day)),
+         "second": text(lang, "council.alternatives.second_at_once"), "cheaper": ph.cheaper == "at_once"},
+        {"label": text(lang, "council.alternatives.phased"), "pv": f.money(ph.pv_phased_krw),
+         "now": text(lang, "council.alternatives.phased_now", phase1=f.flow(ph.phase1_capacity_m3_per_day),
+                     second=f.flow(ph.second_train_m3_per_day)),
+         "second": text(lang, "council.alternatives.second_phased", probability=prob(ph.probability_second_train),
+                        when=when), "cheaper": ph.cheaper == "phased"},
+    ]
+
+
+def phasing_sentences(money: dict, lang: str) -> list[str]:
     f, b = Fmt(lang), money["budget"]
     ph = b.phasing
     if ph is None:
@@ -268,7 +287,7 @@ def money_section(money: dict, lang: str) -> dict:
                        f" {PER_M3[lang]} / {f.pct(t['national_cost_recovery'])}", "note": ""}
     funding = {"price_year": b.price_year, "cost_rows": _cost_rows(money, lang), "pay_rows": _pay_rows(money, lang),
                "fee_rows": _fee_rows(money, lang) + [tariff], "pay_notes": notes, "fee_notes": fee_notes,
-               "phasing": _phasing_sentences(money, lang), "references": _references(money, lang),
+               "references": _references(money, lang),
                "billed": volume(lang, b.billed_m3_per_year)}
     return {"funding": funding, "funding_note": text(lang, "council.funding.note")}
 
@@ -276,17 +295,20 @@ def money_section(money: dict, lang: str) -> dict:
 def _used_value(name: str, money: dict, lang: str) -> str:
     """The value a money input took in this briefing: given, default, computed from data, or input needed."""
     b, inputs = money["budget"], money["inputs"]
-    computed = {"price_year": b.price_year, "cost_curve": b.curve.name, "causer_price_krw_per_m3_per_day":
+    curve = b.curve.label_ko if lang == "ko" and b.curve.label_ko else b.curve.name
+    computed = {"price_year": b.price_year, "cost_curve": curve, "causer_price_krw_per_m3_per_day":
                 b.causer["krw_per_m3_per_day"], "om_krw_per_m3": b.om.krw_per_m3, "billed_sewage_m3_per_year":
                 b.billed_m3_per_year, "construction_cost_krw": "–",
                 "phase1_capacity_m3_per_day": b.phasing.phase1_capacity_m3_per_day if b.phasing else None}
     v = getattr(inputs, name)
     v = inputs.value(name) if v is None and name not in computed else (v if v is not None else computed[name])
+    if name == "cost_curve" and v == b.curve.name:
+        v = curve
     if v is None:
         return text(lang, "common.not_given")
     if isinstance(v, str) or name == "price_year":
         return str(v)
-    return thousands(v) if v >= 1000 else f"{v:g}"
+    return param_value(lang, v, MONEY_INPUTS[name].unit)
 
 
 def money_parameters(money: dict, lang: str) -> list[dict]:
@@ -294,7 +316,44 @@ def money_parameters(money: dict, lang: str) -> list[dict]:
     given = money["inputs"].given()
     rows = []
     for name, spec in MONEY_INPUTS.items():
-        source = spec.source if name not in given else f"input / 입력값 (default: {spec.source})"
-        rows.append({"name": in_lang(lang, spec.label_en, spec.label_ko), "value": _used_value(name, money, lang),
-                     "unit": spec.unit, "source": source})
+        source = spec.source_ko if lang == "ko" and spec.source_ko else spec.source
+        if name in given:
+            reference = source.removeprefix(f"{USER_INPUT_KO}; ").removeprefix(f"{USER_INPUT}; ")
+            source = text(lang, "council.assumptions.given", source=reference)
+        value = _used_value(name, money, lang)
+        if name == "cost_curve":  # a name, not a number: told in the source column, the value column stays short
+            value, source = text(lang, "council.assumptions.curve_used"), f"{value}. {source}"
+        rows.append({"name": in_lang(lang, spec.label_en, spec.label_ko), "value": value,
+                     "unit": param_unit(lang, spec.unit), "source": source})
     return rows
+
+
+def investment_rows(money: dict, briefing, lang: str) -> dict | None:
+    """The yearly investment plan over the schedule's design and construction years (None without them)."""
+    from sewerplan.model.planning.investment import yearly_investment
+
+    build = briefing.step("construction") if briefing is not None else None
+    if build is None:
+        return None
+    f, b = Fmt(lang), money["budget"]
+    design = briefing.step("design")
+    plan = yearly_investment(b.project, b.funding, (build.start, build.end),
+                             (design.start, design.end) if design else None)
+
+    def row(label, values, total=False):
+        return {"label": label, "cells": [f.money(v) if v is not None else text(lang, "common.not_given")
+                                          for v in values], "total": total}
+    payers = ("causer", "national", "provincial", "city")
+    rows = [row(str(y.year), [y.total_krw] + [getattr(y, f"{p}_krw") for p in payers]) for y in plan]
+    s = b.funding
+    rows.append(row(text(lang, "council.money.row.total"),
+                    [b.project.total_krw, s.causer_applied_krw, s.national_krw, s.provincial_krw, s.city_krw], True))
+    return {"rows": rows, "note": text(lang, "council.investment.note", price_year=b.price_year,
+                                       construction=years_text(lang, build.start, build.end))}
+
+
+def years_text(lang: str, start: int, end: int) -> str:
+    """A schedule step's years: '2027년' or '2027–2028년' ('2027' / '2027–2028' in English)."""
+    if start == end:
+        return text(lang, "common.schedule.year", year=start)
+    return text(lang, "common.schedule.years", start=start, end=end)

@@ -11,7 +11,7 @@ from sewerplan.model.outputs.results import ScenarioSection
 from . import charts
 from .catalog import text
 from .filters import pct, thousands
-from .formatting import Fmt, method_labels, prob, svg_uri
+from .formatting import Fmt, korean_text, level_words, method_labels, prob, svg_uri
 
 __all__ = ["MAX_SCENARIO_COLUMNS", "scenario_section"]
 
@@ -24,6 +24,11 @@ def _first_year(rows, values, limit):
         if v is not None and v > limit:
             return r.year
     return None
+
+
+def _confidence(sc: ScenarioSection, lang: str) -> str:
+    """The scenario's confidence in plain words: '10번 중 9번(90%)'."""
+    return level_words(lang, sc.confidence)
 
 
 def _has_ml(sc: ScenarioSection) -> bool:
@@ -55,7 +60,7 @@ def _table(sc: ScenarioSection, sel: list, lang: str) -> list[dict]:
         table.append(_table_line(text(lang, "scenario.row.p90"), [r.ml_p90_m3_per_day for r in sel],
                                  "rec" if at_conf_is_p90 else ""))
         if not at_conf_is_p90:
-            table.append(_table_line(text(lang, "scenario.row.at_confidence", confidence=pct(sc.confidence)),
+            table.append(_table_line(text(lang, "scenario.row.at_confidence", confidence=_confidence(sc, lang)),
                                      [r.ml_at_confidence_m3_per_day for r in sel], "rec"))
     for m in ("pilot_formula", "master_plan", "unit_load"):
         table.append(_table_line(methods[m], [getattr(r, f"{m}_m3_per_day") for r in sel]))
@@ -74,7 +79,7 @@ def _need_sentence(sc: ScenarioSection, lang: str) -> str:
     if not _has_ml(sc):
         return text(lang, "scenario.lead.need", **values)
     return text(lang, "scenario.lead.need_ml", **values, p50=f.flow(last.ml_p50_m3_per_day),
-                confidence=pct(sc.confidence), at_confidence=f.flow(last.ml_at_confidence_m3_per_day))
+                confidence=_confidence(sc, lang), at_confidence=f.flow(last.ml_at_confidence_m3_per_day))
 
 
 def _exceeded_sentences(sc: ScenarioSection, lang: str) -> list[str]:
@@ -88,7 +93,7 @@ def _exceeded_sentences(sc: ScenarioSection, lang: str) -> list[str]:
     values = {"plant": Fmt(lang).flow(plant), "pilot_formula": when([r.pilot_formula_m3_per_day for r in rows])}
     if not ml:
         return [text(lang, "scenario.lead.exceeded", **values)]
-    out = [text(lang, "scenario.lead.exceeded_ml", **values, confidence=pct(sc.confidence),
+    out = [text(lang, "scenario.lead.exceeded_ml", **values, confidence=_confidence(sc, lang),
                 p50=when([r.ml_p50_m3_per_day for r in rows]),
                 at_confidence=when([r.ml_at_confidence_m3_per_day for r in rows]))]
     if last.probability_exceeded_by_year is not None:
@@ -143,9 +148,9 @@ def scenario_section(sc: ScenarioSection, lang: str) -> dict:
     last = sc.capacity_by_year[-1]
     sel = _shown_rows(sc.capacity_by_year)
     return {
-        "title": text(lang, "scenario.title", name=sc.name),
+        "title": text(lang, "scenario.title", name=korean_text(sc.name) if lang == "ko" else sc.name),
         "name": sc.name,
-        "description": sc.description,
+        "description": korean_text(sc.description) if lang == "ko" else sc.description,
         "lead": _lead(sc, lang),
         "note": _note(sc, lang),
         "years": [str(r.year) for r in sel],

@@ -119,11 +119,11 @@ def test_reversed_case_baseline_below_need(lang):
     if lang == "ko":
         assert "작습니다" in council["summary"] and "증설비" in council["summary"] and "보정 구역 8개 기준" in council["summary"]
         assert eok(d.expected_expansion_krw) in council["summary"] and eok(d.expected_expansion_krw) in council["decision"]
-        assert "파주 운정 1,089억원" in council["summary"]
+        assert "파주 운정 보도 1,089억원" in council["funding"]["references"]  # the reference expansions
         assert "작아" in hearing["what"][-1] and "더 부담" in hearing["bill_lead"]
         assert hearing["bill_column"] == text("ko", "hearing.bill.column.under")
     else:
-        assert "below the central need" in council["summary"] and "expansion" in council["decision"]
+        assert "below the most likely need" in council["summary"] and "expansion" in council["decision"]
     for kind in ("council", "hearing"):
         html = render_html(kind, b, lang)
         assert not NEGATIVE_MONEY.search(html), NEGATIVE_MONEY.search(html)
@@ -143,7 +143,7 @@ def test_forward_case_baseline_above_need(lang):
         assert "크게 지을" in hearing["what"][-1] and "묶입니다" in hearing["bill_lead"]
         assert thousands(abs(d.gap_m3_per_day)) in hearing["what"][-1]
     else:
-        assert "above the central need" in council["summary"] and "tying up" in council["summary"]
+        assert "above the most likely need" in council["summary"] and "tying up" in council["summary"]
     for kind in ("council", "hearing"):
         html = render_html(kind, b, lang)
         assert not NEGATIVE_MONEY.search(html), NEGATIVE_MONEY.search(html)
@@ -152,7 +152,9 @@ def test_forward_case_baseline_above_need(lang):
 def test_plant_origin_and_one_recommendation_are_printed():
     b = example_bundle(scenario=True)
     ctx = build_context("council", b, "ko")
-    assert b.capacity.plant_origin in ctx["summary"]
+    korean_half = b.capacity.plant_origin.split(" / ")[0]  # the Korean briefing prints the Korean half only
+    assert f"({korean_half})" in ctx["summary"] and "example input" not in ctx["summary"]
+    assert b.capacity.plant_origin in build_context("council", b, "en")["summary"]
     rec = f"{b.recommended_capacity_m3_per_day:,.0f}"
     assert rec in ctx["summary"] and rec in ctx["decision"]
     assert ctx["numbers"]["n_calibration_districts"] == 8

@@ -8,7 +8,9 @@ from markupsafe import escape  # what jinja's autoescape does
 from sewerplan.model.outputs.results import example_bundle, example_scenario_section
 from sewerplan.reporting import build_context, render_html
 from sewerplan.model.planning.money_inputs import MoneyInputs
-from sewerplan.reporting import catalog, council, council_money, context, formatting, hearing, scenario_section
+from sewerplan.model.outputs.results import BriefingSection, ScheduleStep
+from sewerplan.reporting import (catalog, council, council_money, council_plan, context, formatting, hearing,
+                                 scenario_section)
 from sewerplan.reporting.catalog import CatalogError, keys, placeholders, text
 
 
@@ -66,8 +68,19 @@ def _variants():
     no_money.finance = None
     billed = example_bundle()  # no finance section, the bundle's billed volume
     billed.finance, billed.billed_volume_m3_per_day = None, 9000.0
+    told = example_bundle(scenario=True, briefing=True)  # the city's texts; 'over', so the savings question
+    told.capacity.pilot_formula_m3_per_day = 20000.0
+    told.metadata.model_card.metrics = {"n_buildings": 3349, "n_districts": 8, "wape": 0.449, "sum_bias": 0.024,
+                                        "district_median_ape": 0.097, "district_median_bias": 0.04,
+                                        "interval_coverage": 0.9, "unknown_metric": 1.0}
+    deadline_only = example_bundle()  # a deadline but no address; construction years without design years
+    deadline_only.briefing = BriefingSection(opinion_deadline="2025-03-01",
+                                             schedule=[ScheduleStep("construction", 2027, 2029)])
+    deadline_only.metadata.model_card.trained_on_ko = ""  # the card's English line only: a Korean stand-in
+    address_only = example_bundle()
+    address_only.briefing = BriefingSection(opinion_to="가상시청 하수도과", site_plan="지하화")
     return [
-        given, no_money, billed,
+        given, no_money, billed, told, deadline_only, address_only,
         example_bundle(), forward, about, exact, forward_sc, about_no_sc,
         example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),
         example_bundle(scenario=dataclasses.replace(sc, ml_available=False, capacity_by_year=no_ml)),
@@ -82,7 +95,7 @@ def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
         used.add(key)
         return text(lang, key, **values)
 
-    for module in (context, council, council_money, hearing, scenario_section, formatting):
+    for module in (context, council, council_money, council_plan, hearing, scenario_section, formatting):
         monkeypatch.setattr(module, "text", recording)
     for bundle in _variants():
         for kind in ("council", "hearing"):

@@ -124,32 +124,32 @@ def test_invalid_scenario_section_names_the_field(edit, path):
 def test_council_prints_the_scenario_heading_and_the_final_year_p90(bundle, council_pdfs):
     last = bundle.scenario.capacity_by_year[-1]
     ko = _flat(_text(council_pdfs["ko"]))
-    assert "4.계획시나리오:연도별필요처리용량" in ko and "5.재원조달" in ko and "6.가정과출처" in ko
+    assert "5.계획시나리오:연도별필요처리용량" in ko and "6.총사업비와재원조달" in ko and "9.가정과출처" in ko
     assert _flat(filters.thousands(last.ml_p90_m3_per_day)) in ko
     assert _flat(filters.thousands(last.pilot_formula_m3_per_day)) in ko
-    assert "처리장용량초과확률" in ko and str(last.year) in ko
+    assert "처리장용량을넘을확률" in ko and str(last.year) in ko
     en = _flat(_text(council_pdfs["en"]))
     assert "Planningscenario:capacityneededbyyear" in en
-    assert "Funding,runningcostandfees:section5" in en
+    assert "Funding,runningcostandfees:section6" in en
     assert _flat(filters.thousands(last.ml_p90_m3_per_day)) in en
 
 
-def test_page_counts_stay_within_two_to_five(council_pdfs):
-    for lang, pdf in council_pdfs.items():
-        assert 2 <= len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 5, lang
+def test_page_counts_stay_within_the_council_budget(council_pdfs):
+    for lang, pdf in council_pdfs.items():  # docs/reports.md, 'Page budgets': at most 6 pages
+        assert 2 <= len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 6, lang
 
 
 def test_bundle_without_scenario_has_no_section_and_old_numbering():
     html = render_html("council", example_bundle(), "ko")
-    assert "계획 시나리오" not in html and "4. 재원 조달" in html
+    assert "계획 시나리오" not in html and "5. 총사업비와 재원 조달" in html
     en = build_context("council", example_bundle(), "en")
-    assert en["scenario"] is None and "section 4." in en["decision"]
+    assert en["scenario"] is None and "section 5." in en["decision"]
 
 
 def test_scenario_context_numbers_chart_and_long_runs():
     ctx = build_context("council", example_bundle(scenario=True), "ko")["scenario"]
     assert ctx["chart"].startswith("data:image/svg+xml;base64,")
-    assert [r["label"] for r in ctx["table"]][:2] == ["ML P50 (중앙값)", "ML P90"]
+    assert [r["label"] for r in ctx["table"]][:2] == ["가장 가능성 높은 값", "10번 중 9번은 이 값 이하"]
     long = example_scenario_section(years=range(2025, 2045))
     long.capacity_by_year += [dataclasses.replace(long.capacity_by_year[-1], year=y) for y in range(2035, 2045)]
     c = build_context("council", example_bundle(scenario=long), "en")["scenario"]
@@ -163,7 +163,7 @@ def test_scenario_section_without_ml_renders(run):
 
     sec = scenario_section_from_result(run_scenario(scenario_from_dict(PLAN, source="t"), model=False))
     html = render_html("council", example_bundle(scenario=sec), "ko")
-    assert "계획 시나리오" in html and "ML P90" not in html and "ML 모델 없이" in html
+    assert "계획 시나리오" in html and "10번 중 9번은 이 값 이하" not in html and "요금자료 예측 없이" in html
 
 
 def test_hostile_scenario_name_is_printed_literally():

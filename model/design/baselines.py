@@ -35,7 +35,7 @@ BASELINES = {
     "pilot_formula": ("기존 방식 (인구 기준, 시범사업 산식)", "pilot formula (population only)"),
     "master_plan": ("하수도정비기본계획 방식", "master-plan method"),
     "unit_load": ("환경부 고시 원단위 (개인하수처리·원인자부담금용)", "MOE notice unit loads (on-site / causer charge)"),
-    "ml": ("실측 기반 예측 (ML)", "ML from water bills"),
+    "ml": ("요금자료 기반 예측", "ML from water bills"),
 }
 
 #: The notice clause that lets unit loads be set from measured data (the ML method's legal hook).

@@ -42,6 +42,7 @@ from ..errors import ParameterError, ResultsBundleError
 from ..fileio import INCOMPLETE_MARKER, write_text_atomic
 from .local_loads_section import LocalLoadRow, LocalLoadsFlows, LocalLoadsSection  # optional part (issue 18)
 from .finance_section import FinanceHeadline, FinanceSection  # optional part (issue 12)
+from .briefing_section import BriefingSection, ScheduleStep  # optional part (issue 15)
 
 __all__ = [
     "SCHEMA",
@@ -65,12 +66,15 @@ __all__ = [
     "scenario_section_from_result",
     "example_scenario_section",
     "example_bundle",
+    "example_briefing_section",
     "LocalLoadRow",
     "LocalLoadsFlows",
     "LocalLoadsSection",
     "FinanceSection",
     "FinanceHeadline",
     "EXAMPLE_MONEY_INPUTS",
+    "BriefingSection",
+    "ScheduleStep",
 ]
 
 SCHEMA = "sewerplan.results/2"
@@ -100,6 +104,7 @@ class ParameterUsed:
     unit: str
     source: str
     label_ko: str = ""
+    source_ko: str = ""  # the source in Korean (the Korean briefings print this one)
 
 
 @dataclass
@@ -122,7 +127,7 @@ class Metadata:
     existing_town_name: str  # the town with observed data the model was checked against
     created: str  # ISO date, YYYY-MM-DD
     synthetic: bool  # True when the input is the bundled synthetic sample
-    data_source: str  # one line printed in the report footer
+    data_source: str  # one line printed in the report footer (Korean for the Korean briefings)
     model_card: ModelCard
     parameters: list[ParameterUsed] = field(default_factory=list)
     sewerplan_version: str = ""
@@ -131,6 +136,7 @@ class Metadata:
     existing_town_name_en: str = ""
     # public outputs show no existing-town value that covers fewer buildings (intake.privacy; the run's project)
     min_public_cell_buildings: int = 10
+    data_source_en: str = ""  # the footer line in English (falls back to data_source)
 
 
 @dataclass
@@ -203,6 +209,7 @@ class CapacityRecommendation:
     n_calibration_districts: int = 0  # held-out districts the interval rests on (0 = not known)
     plant_m3_per_day: float | None = None
     plant_origin: str = ""
+    plant_origin_ko: str = ""  # the same in Korean words (the Korean briefings print this one)
 
 
 @dataclass
@@ -434,6 +441,9 @@ class ResultsBundle:
     finance : FinanceSection or None
         Optional: the money inputs, their data basis (causer-charge flow, treated inflow, fee
         base) and the producer's headline money figures (:mod:`.finance_section`).
+    briefing : BriefingSection or None
+        Optional: the city's texts (site, process, receiving water, site plan, schedule, how
+        residents send opinions) from the project file's ``briefing:`` section (:mod:`.briefing_section`).
     """
 
     metadata: Metadata
@@ -451,6 +461,7 @@ class ResultsBundle:
     scenario: ScenarioSection | None = None
     local_loads: LocalLoadsSection | None = None
     finance: FinanceSection | None = None
+    briefing: BriefingSection | None = None
     schema: str = SCHEMA
     # directory the bundle was read from (relative attachment paths resolve against it)
     base_dir: str = field(default="", compare=False, repr=False)
@@ -541,6 +552,8 @@ class ResultsBundle:
             self.scenario.validate(source)
         if self.local_loads is not None:
             self.local_loads.validate(source)
+        if self.briefing is not None:
+            self.briefing.validate(source)
 
     # ---------------- convenience ----------------
     @property
@@ -952,20 +965,38 @@ def _example_model_card() -> ModelCard:
 def _example_metadata(created: str) -> Metadata:
     params = [
         ParameterUsed("persons_per_household", 2.6, "persons/household",
-                      "Pilot formula planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구"),
+                      "Pilot formula planning constant (Statistics Korea 2023 pilot worked example)", "세대당 인구",
+                      "시범사업(통계청 2023) 계산 예시의 계획 상수"),
         ParameterUsed("per_capita_l_per_day", 300.0, "L/(person d)",
-                      "Worked example; national water supply per person ~302-306 L (MOE)", "1인1일 오수량 원단위"),
-        ParameterUsed("day_average_to_day_max", 0.75, "-", "Korean design standard 0.7-0.8 (midpoint)", "일평균/일최대 비"),
-        ParameterUsed("hourly_max_factor", 1.5, "-", "Korean design standard 1.3-1.8", "시간최대 계수"),
+                      "Worked example; national water supply per person ~302-306 L (MOE)", "1인1일 오수량 원단위",
+                      "시범사업 계산 예시; 전국 1인당 급수량 약 302–306 L (환경부)"),
+        ParameterUsed("day_average_to_day_max", 0.75, "-", "Korean design standard 0.7-0.8 (midpoint)", "일평균/일최대 비",
+                      "하수도 시설기준 0.7–0.8의 가운데 값"),
+        ParameterUsed("hourly_max_factor", 1.5, "-", "Korean design standard 1.3-1.8", "시간최대 계수",
+                      "하수도 시설기준 1.3–1.8"),
         ParameterUsed("plant_utilisation", 0.8, "-", "Utilisation at which expansion is reviewed (80%), not a divisor",
-                      "처리장 가동률 증설 검토 기준"),
+                      "처리장 가동률 증설 검토 기준", "증설을 검토하는 가동률 (80%), 나누는 값이 아님"),
     ]
     return Metadata(
         town_name="가상 신도시", town_name_en="Sample New Town",
         existing_town_name="가상 기존시가지", existing_town_name_en="Sample Existing Town",
         municipality="가상시", created=created, synthetic=True,
-        data_source="합성 표본 자료 (sewerplan 번들) / synthetic sample data bundled with sewerplan",
+        data_source="합성 표본 자료 (프로그램에 들어 있는 예시)",
+        data_source_en="synthetic sample data bundled with sewerplan",
         model_card=_example_model_card(), parameters=params, sewerplan_version="0.1.0",
+    )
+
+
+def example_briefing_section() -> BriefingSection:
+    """The city's texts of the synthetic example (site, process, receiving water, schedule, opinions)."""
+    return BriefingSection(
+        site="가상 신도시 남쪽 하천변 공공시설 용지 (합성 예시)", process="생물학적 고도처리 (질소·인 제거)",
+        receiving_water="가상천", site_plan="처리시설을 지하에 짓고 지상에는 공원을 만듭니다.",
+        site_plan_from_savings=True,
+        schedule=[ScheduleStep("master_plan_change", 2025, 2025), ScheduleStep("investment_review", 2026, 2026),
+                  ScheduleStep("design", 2026, 2027), ScheduleStep("construction", 2028, 2030),
+                  ScheduleStep("operation", 2031, 2031)],
+        opinion_deadline="2025-02-14", opinion_to="가상시청 하수도과 (우편·방문·전자우편)",
     )
 
 
@@ -1000,7 +1031,7 @@ EXAMPLE_MONEY_INPUTS = _example_money_inputs()
 
 
 def example_bundle(*, district_names: list[str] | None = None, created: str = "2025-01-15",
-                   scenario: bool | ScenarioSection = False) -> ResultsBundle:
+                   scenario: bool | ScenarioSection = False, briefing: bool = False) -> ResultsBundle:
     """A small, realistic results bundle built from synthetic numbers (for tests and previews).
 
     Labelled ``synthetic=True``. As in the 2023 pilot, the pilot formula comes out below the
@@ -1015,6 +1046,8 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         ISO date printed on the report.
     scenario : bool or ScenarioSection
         True adds :func:`example_scenario_section` (a synthetic build-out); a section is used as given.
+    briefing : bool
+        True adds :func:`example_briefing_section` (the city's texts: site, schedule, opinions).
     """
     names = district_names or ["A-1 주거지구", "A-2 주거지구", "B 상업지구 (오피스텔)", "C 산업지구"]
     if len(names) != 4:
@@ -1037,6 +1070,7 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         scenario=(scenario if isinstance(scenario, ScenarioSection)
                   else example_scenario_section(capacity.p50_m3_per_day,
                                                 plant=capacity.plant_m3_per_day) if scenario else None),
+        briefing=example_briefing_section() if briefing else None,
     )
     bundle.decision = decision_for(bundle)
     from .finance_section import finance_section

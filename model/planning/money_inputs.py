@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from ..errors import ParameterError
 from .finance_defaults import FINANCE_DEFAULTS
 
-__all__ = ["MoneyInputs", "InputSpec", "MONEY_INPUTS", "USER_INPUT", "money_input_table"]
+__all__ = ["MoneyInputs", "InputSpec", "MONEY_INPUTS", "USER_INPUT", "USER_INPUT_KO", "money_input_table"]
 
 USER_INPUT = "user input, no default"
+USER_INPUT_KO = "시 입력값 (기본값 없음)"
 
 
 @dataclass(frozen=True)
@@ -33,61 +34,84 @@ class InputSpec:
     default: object = None  # None: USER_INPUT, or computed from the run's data (``computed``)
     computed: str = ""  # how the default is made from the run's data / shipped tables
     high_open: bool = False
+    source_ko: str = ""  # the source in Korean, as the Korean briefings print it
 
 
-def _spec(unit, label_ko, label_en, low, high, source, default=None, computed="", high_open=False):
-    return InputSpec(unit, label_ko, label_en, low, high, source, default, computed, high_open)
+def _spec(unit, label_ko, label_en, low, high, source, default=None, computed="", high_open=False, source_ko=""):
+    return InputSpec(unit, label_ko, label_en, low, high, source, default, computed, high_open, source_ko)
 
 
 _SUBSIDY_GUIDANCE = ("observed (kr_sewerage_subsidy_shares.csv): 시 about 50% national, 70% in the Paldang area; "
                      "군 about 70%; 파주 적성 2016 국 43 / 도 9 / 시 48%; the statutory table (보조금법 시행령 별표1) "
                      "was not found")
+_SUBSIDY_GUIDANCE_KO = ("관찰 사례: 시 국비 약 50%(팔당 지역 70%), 군 약 70%, 파주 적성 2016년 국 43·도 9·시 48%; "
+                        "법정 보조율 표(보조금법 시행령 별표1)는 확인하지 못함")
 
 #: name -> spec, in the order the reports and ``sewerplan report --help`` list them.
 MONEY_INPUTS: dict[str, InputSpec] = {
     "price_year": _spec("year", "가격 기준연도", "price year", 2000, 2025, "the latest year of the construction "
                         "cost index shipped (KICT 건설공사비지수, 2025-09 figure; secondary)",
-                        computed="latest year of kr_construction_cost_index.csv"),
-    "cost_curve": _spec("-", "비용곡선", "cost curve", 0, 0, "model/data/treatment_cost_curve.json", "korea_real"),
+                        computed="latest year of kr_construction_cost_index.csv",
+                        source_ko="함께 제공하는 건설공사비지수(한국건설기술연구원, 2025년 9월 값; 2차 자료)의 최근 연도"),
+    "cost_curve": _spec("-", "비용곡선", "cost curve", 0, 0, "model/data/treatment_cost_curve.json", "korea_real",
+                        source_ko="국내 하수처리장 증설 사례로 맞춘 비용곡선 (함께 제공하는 곡선 파일)"),
     "construction_cost_krw": _spec("KRW", "공사비 (시 산정)", "construction cost (the city's estimate)", 0, 1e15,
                                    "default: the cost curve at the price year, with its spread as the range",
-                                   computed="cost curve"),
+                                   computed="cost curve",
+                                   source_ko="기본값: 기준연도 가격의 비용곡선, 사례 간 편차를 범위로 표시"),
     "design_supervision_rate": _spec("- (share of construction)", "설계·감리비율", "design and supervision", 0, 1,
                                      f"{USER_INPUT}; the engineering fee standard (엔지니어링사업대가의 기준, plant "
-                                     "rate table) was not retrieved", high_open=True),
-    "land_cost_krw": _spec("KRW", "용지비", "land", 0, 1e15, f"{USER_INPUT}; 0 when the site is already owned"),
+                                     "rate table) was not retrieved", high_open=True,
+                                     source_ko=f"{USER_INPUT_KO}; 엔지니어링사업대가의 기준(처리시설 요율표)은 확인하지 못함"),
+    "land_cost_krw": _spec("KRW", "용지비", "land", 0, 1e15, f"{USER_INPUT}; 0 when the site is already owned",
+                     source_ko=f"{USER_INPUT_KO}; 이미 가진 부지면 0"),
     "contingency_rate": _spec("- (share of construction + design)", "예비비율", "contingency", 0, 1,
-                              f"{USER_INPUT}; no published rate found", high_open=True),
+                              f"{USER_INPUT}; no published rate found", high_open=True,
+                              source_ko=f"{USER_INPUT_KO}; 공표된 비율을 찾지 못함"),
     "national_share": _spec("- (share of the public part)", "국비 보조율", "national subsidy share", 0, 1,
-                            f"{USER_INPUT}; {_SUBSIDY_GUIDANCE}"),
+                            f"{USER_INPUT}; {_SUBSIDY_GUIDANCE}", source_ko=f"{USER_INPUT_KO}; {_SUBSIDY_GUIDANCE_KO}"),
     "provincial_share": _spec("- (share of the public part)", "도비 분담률", "provincial share", 0, 1,
-                              f"{USER_INPUT}; {_SUBSIDY_GUIDANCE}"),
+                              f"{USER_INPUT}; {_SUBSIDY_GUIDANCE}", source_ko=f"{USER_INPUT_KO}; {_SUBSIDY_GUIDANCE_KO}"),
     "causer_price_krw_per_m3_per_day": _spec("KRW/(m3/d)", "원인자부담금 단가", "causer charge unit price", 0, 1e9,
                                              "the city's ordinance price; default the median of each municipality's "
                                              "latest published price (kr_causer_charge_unit_prices.csv)",
-                                             computed="median of published prices"),
+                                             computed="median of published prices",
+                                             source_ko="시 조례 단가; 기본값은 지자체별 최근 공표 단가의 중앙값 "
+                                                       "(함께 제공하는 공표 단가 표)"),
     "om_krw_per_m3": _spec("KRW/m3", "운영비 단가", "O&M unit cost", 0, 1e5,
                            "national plant O&M 116.8 KRW/m3 treated (2009, plants >= 500 m3/d; 105.2 contracted-out, "
                            "140.2 city-run; MOE survey via news, kr_treatment_om_unit_costs.csv) x construction cost "
-                           "index to the price year (a proxy)", computed="116.8 (2009) x index"),
+                           "index to the price year (a proxy)", computed="116.8 (2009) x index",
+                           source_ko="전국 처리장 운영비 1 m³당 116.8원 (2009년, 500 m³/일 이상; 위탁 105.2원, 직영 140.2원; "
+                                     "환경부 조사 보도) × 건설공사비지수로 기준연도 환산 (대용 지수)"),
     "om_fixed_share": _spec("-", "운영비 고정비 비율", "fixed share of O&M", 0, 1,
-                            f"{USER_INPUT}; without it the O&M effect of size is given as bounds (0 and 1)"),
+                            f"{USER_INPUT}; without it the O&M effect of size is given as bounds (0 and 1)",
+                            source_ko=f"{USER_INPUT_KO}; 없으면 규모에 따른 운영비 차이를 범위(0과 1)로 표시"),
     "billed_sewage_m3_per_year": _spec("m3/yr", "연간 하수도 부과량", "billed sewage volume per year", 0, 1e12,
                                        "the city's billed sewage volume; default the existing town's billed water "
-                                       "x return ratio (results bundle)", computed="existing town billed water x 0.85"),
+                                       "x return ratio (results bundle)", computed="existing town billed water x 0.85",
+                                       source_ko="시의 하수도 부과량; 기본값은 기존 시가지 상수도 부과량 × 오수 전환율"),
     "financing_rate": _spec("-/yr", "자금조달 금리", "financing rate", 0, 1,
                             "지역개발기금 상하수도 융자이율 2.5% (전북, 2016; jjan.kr, secondary); observed 2.5-4.88% "
                             "(kr_discount_and_financing_rates.csv); no figure after 2016 found: set the city's rate",
-                            0.025, high_open=True),
+                            0.025, high_open=True,
+                            source_ko="지역개발기금 상하수도 융자이율 2.5% (전북, 2016년; 언론 보도, 2차 자료); 관찰 범위 "
+                                      "2.5–4.88%; 2016년 이후 값을 찾지 못해 시의 금리로 바꾸십시오"),
     "social_discount_rate": _spec("-/yr", "사회적 할인율", "social discount rate", 0, 1,
-                                  FINANCE_DEFAULTS["discount_rate"]["source"], 0.045, high_open=True),
+                                  FINANCE_DEFAULTS["discount_rate"]["source"], 0.045, high_open=True,
+                                  source_ko="한국개발연구원 공공투자관리센터 「예비타당성조사 수행 총괄지침」(2017년~): "
+                                            "사회적 할인율 실질 4.5% (2차 자료: 널리 보도된 값, 지침 원문 미확인)"),
     "asset_life_years": _spec("yr", "분석기간·상환기간", "analysis and recovery period", 1, 100,
-                              FINANCE_DEFAULTS["asset_life_years"]["source"], 30.0),
+                              FINANCE_DEFAULTS["asset_life_years"]["source"], 30.0,
+                              source_ko="예비타당성조사 지침: 준공 후 분석기간 30년; 토목 40년 이상, 설비 15–20년이라 "
+                                        "30년은 그 사이 값 (2차 자료, 지침 원문 미확인)"),
     "phase1_capacity_m3_per_day": _spec("m3/d", "1단계 용량", "phase-1 capacity", 0, 1e9,
-                                        "default the ML P50 capacity (results bundle)", computed="ML P50"),
+                                        "default the ML P50 capacity (results bundle)", computed="ML P50",
+                                        source_ko="기본값: 요금자료 예측의 가장 가능성 높은 값 (결과 파일)"),
     "second_train_lead_years": _spec("yr", "2단계 착공 선행기간", "second-train lead time", 0, 20,
                                      "the shortest duration of the pilot report's four reference expansions "
-                                     "(파주 운정 2018-2021; kr_expansion_seed_projects.csv)", 3.0),
+                                     "(파주 운정 2018-2021; kr_expansion_seed_projects.csv)", 3.0,
+                                     source_ko="시범사업 보고서의 증설 사례 4건 중 가장 짧은 기간 (파주 운정 2018–2021년)"),
 }
 
 

@@ -8,6 +8,11 @@ Both catalogues hold the same keys with the same placeholders (``tests/test_repo
 
 ``text(lang, key, **values)`` fills one sentence. The code that builds a briefing chooses
 *which* key to use from computed results; the catalogue holds *how* it is said.
+
+Korean particles after a value are written as a pair right after its placeholder
+(``"{capacity}을/를"``, ``"{amount}이/가"``, ``"{plant}으로/로"``); :func:`text` keeps the form that
+fits how the filled value is read (``"15,760 m³/일을"``, ``"288억원이"``, ``"78%로"``;
+:mod:`sewerplan.reporting.particles`).
 """
 
 from __future__ import annotations
@@ -110,4 +115,18 @@ def text(lang: str, key: str, **values) -> str:
     if missing:
         raise CatalogError(f"{_file(lang)}: key '{key}' needs value(s) {', '.join(missing)} / "
                            f"보고서 문구 '{key}'에 필요한 값이 없습니다: {', '.join(missing)}")
-    return sentence.format(**values)
+    return _fill(sentence, values)
+
+
+def _fill(sentence: str, values: dict) -> str:
+    """``sentence.format(**values)``, with a particle pair after a placeholder resolved by the value's reading."""
+    from ..particles import resolve
+
+    out, previous = [], None
+    for literal, field, _spec, _conversion in string.Formatter().parse(sentence):
+        out.append(resolve(previous, literal) if previous is not None else literal)
+        previous = None
+        if field is not None:
+            previous = str(values[field])
+            out.append(previous)
+    return "".join(out)

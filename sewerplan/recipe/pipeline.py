@@ -191,19 +191,21 @@ def _interval_record(model) -> tuple[float, int]:
     return float(level), n
 
 
-def _plant_input(run, scenario_result) -> tuple[float | None, str]:
-    """The plant the need is compared with [m3/d] and where that number comes from (an input)."""
+def _plant_input(run, scenario_result) -> tuple[float | None, str, str]:
+    """The plant the need is compared with [m3/d] and where that number comes from (an input; English, Korean)."""
     project = run.project
     if project.plant_capacity_m3_per_day is not None:
-        status = "기존 (existing)" if project.plant_status == "existing" else "계획 (planned)"
+        existing = project.plant_status == "existing"
+        status = "기존 (existing)" if existing else "계획 (planned)"
         name = f" {project.plant_name}" if project.plant_name else ""
+        origin_ko = f"{'기존' if existing else '계획'} 처리장{name}, 프로젝트 파일의 값"
         return float(project.plant_capacity_m3_per_day), (f"{project.source.name}: plant.capacity_m3_per_day"
-                                                          f"{name} [{status}]")
+                                                          f"{name} [{status}]"), origin_ko
     if scenario_result is None or scenario_result.scenario.settings.plant_capacity_m3_per_day is None:
-        return None, ""
+        return None, "", ""
     src = Path(scenario_result.scenario.source).name if scenario_result.scenario.source else "scenario"
     plant = float(scenario_result.scenario.settings.plant_capacity_m3_per_day)
-    return plant, f"{src}: settings.plant_capacity_m3_per_day"
+    return plant, f"{src}: settings.plant_capacity_m3_per_day", "계획 처리장, 블록 계획(시나리오) 파일의 값"
 
 
 def _capacity_recommendation(town_row, model, plant_input):
@@ -215,7 +217,7 @@ def _capacity_recommendation(town_row, model, plant_input):
         return round(float(plant_capacity(town_row[column])), -1)
 
     level, n = _interval_record(model)
-    plant, origin = plant_input
+    plant, origin, origin_ko = plant_input
     return CapacityRecommendation(
         pilot_formula_m3_per_day=capacity("pilot_formula_day_max_m3_per_day"),
         master_plan_m3_per_day=capacity("master_plan_day_max_m3_per_day"),
@@ -226,6 +228,7 @@ def _capacity_recommendation(town_row, model, plant_input):
         basis=f"ML upper bound of the district-total interval (level {level:.0%} attained with {n} calibration "
               "districts), design day-max incl. infiltration once",
         interval_level=round(level, 4), n_calibration_districts=n, plant_m3_per_day=plant, plant_origin=origin,
+        plant_origin_ko=origin_ko,
     )
 
 
@@ -247,8 +250,8 @@ def _baselines(est, town_row, cap, params: DesignParameters):
                           T("factor", "계수 (유일한 침입수 여유)", "factor (its only infiltration allowance)",
                             params.design_factor, "-")],
         "master_plan": [T("population", "계획인구", "planned population", mp["population"], "persons"),
-                        T("domestic", "생활오수 (인구 x 1인1일최대급수량 x 오수전환율)", "domestic sewage", mp["domestic"], "m3/d"),
-                        T("factory", "공장폐수 (공장 연면적 x 원단위)", "factory wastewater", mp["factory"], "m3/d"),
+                        T("domestic", "생활오수 (인구 × 1인1일최대급수량 × 오수전환율)", "domestic sewage", mp["domestic"], "m3/d"),
+                        T("factory", "공장폐수 (공장 연면적 × 원단위)", "factory wastewater", mp["factory"], "m3/d"),
                         T("infiltration", "지하수 (1회)", "groundwater infiltration (once)", mp["infiltration"], "m3/d")],
         "unit_load": [T("housing", "주거 (1인 200 L)", "housing (200 L/person)",
                         float(est["unit_load_m3_per_day"].where(res, 0).sum()), "m3/d"),
@@ -284,33 +287,42 @@ def _households_by_size(est) -> tuple[dict, int]:
     return out, int(order[cum >= cum.iloc[-1] / 2].iloc[0])
 
 
-def _results_model_card(model):
+def _results_model_card(model, trained_on_ko: str = ""):
     """The model card as the reports show it: id, training data, finite CV metrics, limits."""
     from sewerplan.model.outputs.results import ModelCard
 
     card = model.card
     chosen = card.get("cross_validation", {}).get("chosen", {}) or {}
     metrics = {k: float(v) for k, v in chosen.items() if isinstance(v, (int, float)) and np.isfinite(v)}
+    limits = [str(x) for x in card.get("limits", [])][:6] if isinstance(card.get("limits"), list) else []
     return ModelCard(
         model_id=model.model_id,
         trained_on=card.get("trained_on", ""),
+        trained_on_ko=trained_on_ko,
         n_training_buildings=int(card.get("rows", {}).get("used", 0)),
         metrics=metrics,
-        limits=[str(x) for x in card.get("limits", [])][:6] if isinstance(card.get("limits"), list) else [],
+        limits=limits,
+        limits_ko=[k for k in (_korean_half(x) for x in limits) if k],
         interval_level=float(model.coverage),
     )
 
 
-def _data_source(project: Project) -> str:
-    """The one-line data source of the footer, from the project (the sample's wording when synthetic)."""
+def _korean_half(text: str) -> str:
+    """The Korean half of a model-card line written 'English. / 한국어.' ('' when it has none)."""
+    ko = text.rsplit(" / ", 1)[-1].strip() if " / " in text else ""
+    return ko if any("가" <= ch <= "힣" for ch in ko) else ""
+
+
+def _data_source(project: Project) -> tuple[str, str]:
+    """The one-line data source of the footer (Korean, English), from the project (the sample's when synthetic)."""
     if project.synthetic:
-        return ("sewerplan 합성 예시 자료: 건축물대장·상수도 요금 부과자료 형식의 가상 데이터 / "
+        return ("합성 예시 자료: 건축물대장·상수도 요금 부과자료 형식의 가상 데이터",
                 "synthetic register and billing data bundled with sewerplan")
-    return (f"{project.municipality} 건축물대장·상수도 요금 부과자료 (고객번호 가명처리) / "
+    return (f"{project.municipality} 건축물대장·상수도 요금 부과자료 (고객번호 가명처리)",
             f"{project.municipality} building register and water bills (customer numbers pseudonymised)")
 
 
-def _metadata(model, params: DesignParameters, project: Project):
+def _metadata(model, params: DesignParameters, project: Project, trained_on_ko: str = ""):
     """Names (all from the project file), data source, model card and parameters of the results bundle."""
     from sewerplan.model.outputs.results import Metadata, ParameterUsed
 
@@ -319,9 +331,10 @@ def _metadata(model, params: DesignParameters, project: Project):
         existing_town_name=project.existing_town,
         created=_dt.date.today().isoformat(),
         synthetic=bool(project.synthetic),
-        data_source=_data_source(project),
-        model_card=_results_model_card(model),
-        parameters=[ParameterUsed(p["name"], float(p["value"]), p["unit"], p["source"], p["label_ko"])
+        data_source=_data_source(project)[0],
+        data_source_en=_data_source(project)[1],
+        model_card=_results_model_card(model, trained_on_ko),
+        parameters=[ParameterUsed(p["name"], float(p["value"]), p["unit"], p["source"], p["label_ko"], p["source_ko"])
                     for p in parameter_table(params)],
         municipality=project.municipality,
         town_name_en=project.town_en,
@@ -349,7 +362,7 @@ def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
     cap = _capacity_recommendation(t, model, _plant_input(run, scenario_result))
     by_size, by_size_year = _households_by_size(est)
     bundle = ResultsBundle(
-        metadata=_metadata(model, params, run.project),
+        metadata=_metadata(model, params, run.project, run.trained_on_ko),
         existing=[_district_comparison(r, str(r["district"])) for _, r in existing_rows.iterrows()],
         existing_total=_district_comparison(total_comp, "합계"),
         planned=[_district_forecast(r, r["district"], params) for _, r in districts.iterrows()],
@@ -360,6 +373,7 @@ def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
         households_by_size_year=by_size_year,
         billed_volume_m3_per_day=_fee_base_m3_per_day(report_counts),
         scenario=scenario_section_from_result(scenario_result) if scenario_result is not None else None,
+        briefing=run.project.briefing,
     )
     _add_money(bundle, run.project.finance)
     bundle.validate()
@@ -445,6 +459,7 @@ class _Run:
     reports: bool = True
     paths: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    trained_on_ko: str = ""  # the model card's 'trained on' in Korean, when the model is trained in this run
 
     @property
     def synthetic(self) -> bool:
@@ -496,6 +511,15 @@ def _trained_on(run: _Run, table: pd.DataFrame, months: list) -> str:
             f"{period})")
 
 
+def _trained_on_ko(run: _Run, table: pd.DataFrame, months: list) -> str:
+    """The 'trained on' line in Korean for the briefings (months as YYYYMM)."""
+    label = "합성 예시 자료: " if run.synthetic else ""
+    period = f", 요금 {months[0][:4]}년 {int(months[0][4:6])}월–{months[-1][:4]}년 {int(months[-1][4:6])}월" \
+        if months and all(len(str(m)) >= 6 and str(m)[:6].isdigit() for m in (months[0], months[-1])) else ""
+    return (f"{label}{run.project.existing_town} (건축물 {len(table):,}동, 구역 {table['district'].nunique()}개"
+            f"{period})")
+
+
 def _train(run: _Run, prep):
     """Step 2: train the ML model (grouped by district) and write it with its card, or load the project's model."""
     from sewerplan.model.ml.persistence import load_model, save_model
@@ -505,6 +529,7 @@ def _train(run: _Run, prep):
     if not pj.train:
         return load_model(pj.model_file)
     table = prep.training_table
+    run.trained_on_ko = _trained_on_ko(run, table, [str(m) for m in prep.report["billing"]["months"]])
     model = train_model(table, learner=pj.learner, synthetic=run.synthetic, seed=pj.seed,
                         trained_on=_trained_on(run, table, prep.report["billing"]["months"]))
     run.paths["model"] = save_model(model, run.out / RUN_FILES["model"], force=True)

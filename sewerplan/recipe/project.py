@@ -9,7 +9,10 @@ writes anything:
 * paths are relative to the project file and must stay inside the folders it names
   (``data_folders``, default the project file's own folder) after symbolic links are resolved;
   a missing input file is named with the key that points at it;
-* district names, when listed, must match the districts in the data; a mapping renames them.
+* district names, when listed, must match the districts in the data; a mapping renames them;
+* the optional ``briefing:`` section holds the city's own texts for the briefings (site, process,
+  receiving water, site plan, schedule, where and by when residents send opinions); a key left
+  empty is left out of the briefings, never printed as a placeholder.
 
 Every name the outputs print comes from here (``names``, the district names of the data or of
 the mapping); nothing is specific to the bundled sample.
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from sewerplan.model.design.parameters import DesignParameters
 from sewerplan.model.errors import InputFileError, ParameterError
+from sewerplan.model.outputs.briefing_section import MAX_TEXT, SCHEDULE_STEPS, YEAR_RANGE, BriefingSection, ScheduleStep
 from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
 
 __all__ = ["Project", "ProjectFileError", "load_project", "write_starter", "STARTER", "SAMPLE_PROJECT",
@@ -49,6 +53,9 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False)},
     "report": {"language": ("text", False), "formats": ("list", False)},
     "privacy": {"key_file": ("keypath", False), "min_public_cell_buildings": ("int", False)},
+    "briefing": {"site": ("text", False), "process": ("text", False), "receiving_water": ("text", False),
+                 "site_plan": ("text", False), "site_plan_from_savings": ("bool", False), "schedule": ("any", False),
+                 "opinion_deadline": ("any", False), "opinion_to": ("text", False), "reuse_options": ("list", False)},
 }
 TOP_LEVEL = {"sewerplan_project": "int", "synthetic": "bool", "data_folders": "list", **{s: "section" for s in SCHEMA}}
 
@@ -94,6 +101,7 @@ class Project:
     key_file: Path | None = None
     min_public_cell_buildings: int = 10
     data_folders: tuple = ()
+    briefing: BriefingSection | None = None  # the city's texts for the briefings (None: none given)
 
     def inputs(self) -> list[Path]:
         """Every input file the run reads (never written over)."""
@@ -274,6 +282,58 @@ def _privacy(pv: dict, source: Path) -> dict:
     return {"key_file": key_file, "min_public_cell_buildings": minimum}
 
 
+def _years(value, key: str, source: Path) -> tuple[int, int]:
+    """A schedule entry: a year (2027), [start, end] or 'start-end' -> (start, end) calendar years."""
+    items = value.replace("–", "-").split("-") if isinstance(value, str) else value
+    items = items if isinstance(items, list) else [items]
+
+    def whole(v) -> bool:
+        return (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v.strip().isdigit())
+    years = [int(str(v).strip()) for v in items] if 1 <= len(items) <= 2 and all(map(whole, items)) else []
+    if not years or not YEAR_RANGE[0] <= years[0] <= years[-1] <= YEAR_RANGE[1]:
+        raise ProjectFileError(source, key, f"{value!r}: expected a year or 'start-end' years ({YEAR_RANGE[0]}-"
+                                            f"{YEAR_RANGE[1]}, start <= end) / 연도 또는 '시작-끝' 연도가 필요합니다")
+    return years[0], years[-1]
+
+
+def _schedule(value, source: Path) -> list[ScheduleStep]:
+    """``briefing.schedule``: step -> year(s), steps in :data:`SCHEDULE_STEPS`."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise ProjectFileError(source, "briefing.schedule", f"expected 'step: year' lines, got {value!r} / "
+                                                            "'단계: 연도' 형식이 필요합니다")
+    _check_keys(value, SCHEDULE_STEPS, source, "briefing.schedule")
+    return [ScheduleStep(k, *_years(v, f"briefing.schedule.{k}", source)) for k, v in value.items() if v is not None]
+
+
+def _deadline(value, source: Path) -> str:
+    """``briefing.opinion_deadline`` as an ISO date (YAML reads an unquoted date as a date)."""
+    import datetime as _dt
+
+    if value is None or value == "":
+        return ""
+    try:
+        return (value if isinstance(value, _dt.date) else _dt.date.fromisoformat(str(value).strip())).isoformat()
+    except ValueError:
+        raise ProjectFileError(source, "briefing.opinion_deadline", f"{value!r} is not a date YYYY-MM-DD / "
+                                                                    "날짜(YYYY-MM-DD)가 필요합니다") from None
+
+
+def _briefing(b: dict, source: Path) -> BriefingSection | None:
+    """The ``briefing:`` section -> :class:`BriefingSection` (None when every key is empty)."""
+    texts = {k: b[k] or "" for k in ("site", "process", "receiving_water", "site_plan", "opinion_to")}
+    options = [str(o).strip() for o in (b["reuse_options"] or []) if str(o).strip()]
+    for key, value in [*texts.items(), *((f"reuse_options[{i}]", o) for i, o in enumerate(options))]:
+        if len(value) > MAX_TEXT:
+            raise ProjectFileError(source, f"briefing.{key}", f"{len(value)} characters, at most {MAX_TEXT} / "
+                                                              "글이 너무 깁니다")
+    section = BriefingSection(**texts, site_plan_from_savings=bool(b["site_plan_from_savings"]),
+                              schedule=_schedule(b["schedule"], source),
+                              opinion_deadline=_deadline(b["opinion_deadline"], source), reuse_options=options)
+    return None if section == BriefingSection() else section
+
+
 def load_project(path) -> Project:
     """Read and check a project file; raise :class:`ProjectFileError` naming the key and the value."""
     source = Path(path).resolve()
@@ -303,6 +363,7 @@ def load_project(path) -> Project:
         **_model_choice(s["model"], source, folders),
         language=_choice(report["language"], LANGUAGES, "report.language", source, "ko"),
         formats=_formats(report["formats"], source), **_privacy(s["privacy"], source), data_folders=folders,
+        briefing=_briefing(s["briefing"], source),
     )
 
 
@@ -376,6 +437,22 @@ model:
 report:
   language: ko                        # ko 또는 en
   formats: [pdf]                      # pdf, hwpx, html 중 하나 이상
+
+briefing:                             # 보고서에 싣는 사업 설명 (선택). 비운 항목은 보고서에서 빠집니다
+  site:                               # 사업 위치, 예: ○○동 ○○번지 일원
+  process:                            # 처리 공정, 예: 생물학적 고도처리 (질소·인 제거)
+  receiving_water:                    # 방류 수역, 예: ○○천
+  site_plan:                          # 부지 활용 계획, 예: 처리시설을 지하에 짓고 지상에 공원 조성
+  site_plan_from_savings: false       # true: 그 비용을 기존 방식보다 덜 드는 돈으로 마련 (그런 돈이 계산될 때만 표시)
+  schedule:                           # 추진 일정 [연도 또는 시작-끝 연도]
+    master_plan_change:               # 하수도정비기본계획 변경·승인, 예: 2026
+    investment_review:                # 지방재정 투자심사, 예: 2027
+    design:                           # 설계, 예: 2027-2028
+    construction:                     # 공사, 예: 2029-2031 (연차별 투자계획에 씀)
+    operation:                        # 운영 시작, 예: 2032
+  opinion_deadline:                   # 주민 의견 마감일, 예: 2026-12-20
+  opinion_to:                         # 의견 보낼 곳과 방법 (주소·전자우편·전화)
+  reuse_options: []                   # 덜 드는 돈의 쓰임새로 주민에게 묻는 선택지 (비우면 기본 선택지)
 
 privacy:                              # 개인정보 보호 (docs/manual.ko.md '요금 자료와 개인정보')
   key_file:                           # 가명처리 키 파일 (결과 폴더 밖에 보관; 비우면 환경변수
