@@ -21,6 +21,7 @@ import json
 from sewerplan.model.fileio import check_output_path, write_bytes_atomic
 from sewerplan.model.outputs.results import LocalLoadsSection
 
+from .catalog import text
 from .formatting import Fmt, svg_uri
 
 __all__ = ["TEMPLATE", "BLOCK_TEMPLATE", "ratio_chart", "local_loads_context", "council_block",
@@ -29,48 +30,9 @@ __all__ = ["TEMPLATE", "BLOCK_TEMPLATE", "ratio_chart", "local_loads_context", "
 TEMPLATE = "local_loads.html"
 BLOCK_TEMPLATE = "_local_loads_block.html"
 
-_T = {  # key -> (Korean, English)
-    "title": ("조례 개정용 지역 원단위: 건축물 용도별 오수발생량", "The city's own unit loads: sewage by building use"),
-    "lead": ("{muni} 상수도 요금 자료로 건축물 용도별 오수발생량을 산정해 환경부 고시값과 나란히 놓았습니다. "
-             "고시는 조사·예측 자료로 값을 정할 수 있게 합니다. 아래 표는 조례 별표에 그대로 옮길 수 있는 형태이며, "
-             "건축물이 {min}동 미만인 용도는 고시값을 그대로 둡니다.",
-             "Sewage by building use from {muni}'s water bills, beside the Ministry of Environment notice, which lets "
-             "a city set values from survey data. The table can go into the ordinance's annex as it is; uses with "
-             "fewer than {min} buildings keep the notice's value."),
-    "rules": ("산정 기준", "How it was made"),
-    "table": ("용도별 오수발생량 (일최대)", "Sewage by use (day max)"),
-    "use": ("용도", "Use"), "unit": ("단위", "Unit"), "local": ("지역 산정값", "Local value"),
-    "ci": ("95% 구간", "95% interval"), "notice": ("환경부 고시", "MOE notice"), "ratio": ("지역/고시", "Local/notice"),
-    "n": ("건축물", "Buildings"), "applied": ("적용", "Applied"),
-    "applied_local": ("지역값", "local"), "applied_notice": ("고시값*", "notice*"),
-    "fallback_note": ("* 고시값: 산정 건축물이 최소 기준({min}동) 미만이라 환경부 고시값을 그대로 적용.",
-                      "* notice: fewer buildings than the minimum ({min}), the Ministry's value is kept."),
-    "chart": ("지역 산정값 / 환경부 고시값 (1 = 고시값, 가로선 = 95% 구간)",
-              "Local value / MOE notice (1 = the notice, whiskers = 95% interval)"),
-    "changes": ("계획 신도시에 적용하면", "What it changes for the planned town"),
-    "item": ("항목", "Item"), "diff": ("차이", "Difference"),
-    "sewage": ("건축물 오수발생량 일최대 (침입수 제외)", "Building sewage, day max (no infiltration)"),
-    "plan_day_max": ("원단위 기준 설계 일최대 (침입수 포함)", "Unit-load design day max (with infiltration)"),
-    "capacity": ("필요 처리용량 (= 설계 일최대)", "Plant capacity (= design day max)"),
-    "causer": ("원인자부담금", "Causer charge"),
-    "causer_note": ("원인자부담금 = 건축물 오수발생량(일최대, 침입수 제외) × 단가 {price}/(㎥/일): 의회 보고서 재원 조달과 같은 기준.",
-                    "Causer charge = building sewage (day max, no infiltration) x price {price} per m3/d: the same basis as the council briefing's funding."),
-    "block_title": ("참고: 시 자체 원단위를 적용하면 (조례 개정안)", "Note: with the city's own unit loads (ordinance draft)"),
-    "block_lead": ("요금 자료로 산정한 용도별 원단위 {n_local}개(고시값 유지 {n_fallback}개, 최소 {min}동)를 적용하면 "
-                   "원단위 기준 설계 일최대 {a} → {b}, 원인자부담금 {c} → {d}입니다.",
-                   "With {n_local} use values from the bills ({n_fallback} keep the notice, minimum {min} buildings), "
-                   "the unit-load design day max goes {a} -> {b} and the causer charge {c} -> {d}."),
-    "block_lead_no_plan": ("요금 자료로 산정한 용도별 원단위 {n_local}개(고시값 유지 {n_fallback}개, 최소 {min}동). "
-                           "계획 신도시에 적용한 결과는 없습니다.",
-                           "{n_local} use values from the bills ({n_fallback} keep the notice, minimum {min} "
-                           "buildings); not applied to the planned town."),
-    "source": ("자료", "Data"),
-}
-
-
 def _t(lang: str, key: str, **fields) -> str:
-    ko, en = _T[key]
-    return (ko if lang == "ko" else en).format(**fields)
+    """The sentence ``key`` of this page in ``lang`` (catalogue section ``local_loads_page``)."""
+    return text(lang, "local_loads_page." + key, **fields)
 
 
 def ratio_chart(labels, ratios, lows, highs, fallback, *, title: str, width_in: float = 6.6,

@@ -13,45 +13,26 @@ import pandas as pd
 
 from sewerplan.model.fileio import check_output_path, write_bytes_atomic
 
+from .catalog import text
 from .filters import pct, thousands
 from .formatting import Fmt
 
 __all__ = ["monitoring_context", "render_monitoring_html", "write_monitoring_report"]
 
 TEMPLATE = "monitoring.html"
-_T = {
-    "title": ("{town} 입주 후 점검: 예측은 맞았나?", "{town} after occupancy: did the forecast hold?"),
-    "lead": ("{months} 요금 자료로 입주한 건축물 {occupied}동(계획 {planned}동 중 {share})을 예측과 비교했습니다. "
-             "예측 구간을 벗어난 구역: {flagged}.",
-             "Bills for {months} cover {occupied} occupied buildings ({share} of {planned} planned), compared with "
-             "the forecast. Districts outside the forecast interval: {flagged}."),
-    "none": ("없음", "none"),
-    "table": ("구역별 비교 (비교 대상 건축물의 하루 평균, m³/일)", "By district (day average of the compared buildings, m³/d)"),
-    "district": ("구역", "District"), "occupied": ("입주 (동, 비율)", "Occupied (buildings, share)"),
-    "compared": ("비교 (동)", "Compared"), "observed": ("실측", "Observed"), "forecast": ("예측 (ML)", "Forecast (ML)"),
-    "interval": ("예측 구간", "Interval"), "ratio": ("실측/예측", "Obs./fcst."), "status": ("판정", "Status"),
-    "above": ("구간 초과", "above"), "below": ("구간 미만", "below"), "within": ("구간 안", "within"),
-    "no data": ("자료 없음", "no data"),
-    "monthly": ("월별 입주율과 실측/예측", "Share occupied and observed / forecast by month"),
-    "rules": ("판정 방법", "How it is judged"),
-    "rule_join": ("요금 행은 건축물 ID가 있으면 그 건축물에, 없으면 필지고유번호·지번주소로 연계했습니다. 고객번호는 가명처리했습니다.",
-                  "Bill rows go to the building id they carry, else by PNU / lot address. Customer numbers are "
-                  "pseudonymised."),
-    "rule_settle": ("건축물의 첫 {settling}개월(입주 기간)은 비교에서 뺐습니다. 실측 = 사용량 / 일수 x 오수전환율 {ratio}.",
-                    "Each building's first {settling} months (move-in) are left out. Observed = billed water / days "
-                    "x return ratio {ratio}."),
-    "rule_interval": ("예측 구간은 배수구역 전체에 대해 보정한 구간(예측의 {lo}~{hi}배)입니다. 일부만 입주한 구역에는 실제보다 "
-                      "좁으므로, 초과·미만은 모델과 계획을 다시 볼 신호이지 결론이 아닙니다.",
-                      "The interval is the district-total interval of the forecast ({lo} to {hi} x forecast), "
-                      "calibrated on whole districts; for a partly occupied district it is too narrow, so a flag is "
-                      "a signal to review the model and the plan, not a verdict."),
-    "source": ("자료", "Data"),
-}
+#: The status values of :mod:`sewerplan.model.planning.monitoring`, each a sentence of the catalogue.
+_STATUSES = ("above", "below", "within", "no data")
+
+
+def _status(lang: str, status: str) -> str:
+    if status not in _STATUSES:
+        raise ValueError(f"unknown monitoring status {status!r}")
+    return _t(lang, status)
 
 
 def _t(lang: str, key: str, **fields) -> str:
-    ko, en = _T[key]
-    return (ko if lang == "ko" else en).format(**fields)
+    """The sentence ``key`` of this page in ``lang`` (catalogue section ``monitoring_page``)."""
+    return text(lang, "monitoring_page." + key, **fields)
 
 
 def _district_rows(districts: pd.DataFrame, lang: str) -> list[dict]:
@@ -66,7 +47,7 @@ def _district_rows(districts: pd.DataFrame, lang: str) -> list[dict]:
             "interval": (f"{thousands(r['forecast_lower_m3_per_day'])}–{thousands(r['forecast_upper_m3_per_day'])}"
                          if has else "–"),
             "ratio": f"{r['observed_to_forecast']:.2f}" if has else "–",
-            "status": _t(lang, r["status"]),
+            "status": _status(lang, r["status"]),
         })
     return rows
 
@@ -92,7 +73,7 @@ def monitoring_context(result, names: dict, lang: str = "ko") -> dict:
     d, c = result.districts, result.counts
     months = sorted(result.monthly["billing_month"].unique())
     span = f"{months[0][:4]}.{months[0][4:]}–{months[-1][:4]}.{months[-1][4:]}" if months else "–"
-    flagged = ", ".join(f"{r['district']} ({_t(lang, r['status'])})" for _, r in d[d["flagged"]].iterrows())
+    flagged = ", ".join(f"{r['district']} ({_status(lang, r['status'])})" for _, r in d[d["flagged"]].iterrows())
     planned, occupied = int(d["buildings_forecast"].sum()), int(d["buildings_occupied"].sum())
     month_labels, month_rows = _monthly_rows(result.monthly)
     lo, hi = c["interval_ratios"]

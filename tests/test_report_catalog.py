@@ -101,7 +101,24 @@ def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
         for kind in ("council", "hearing"):
             for lang in ("ko", "en"):
                 build_context(kind, bundle, lang)
-    assert sorted(set(keys("ko")) - used) == []
+    briefing_keys = {k for k in keys("ko") if not k.startswith(tuple(f"{s}." for s in ONE_PAGE_SECTIONS))}
+    assert sorted(briefing_keys - used) == []
+
+
+# catalogue section -> the module of the one-page report that speaks it
+ONE_PAGE_SECTIONS = {"local_loads_page": "local_loads.py", "monitoring_page": "monitoring.py"}
+
+
+@pytest.mark.parametrize("section", sorted(ONE_PAGE_SECTIONS))
+def test_every_sentence_of_a_one_page_report_is_named_by_its_module(section):
+    from pathlib import Path
+
+    import sewerplan.reporting
+
+    source = (Path(sewerplan.reporting.__file__).parent / ONE_PAGE_SECTIONS[section]).read_text(encoding="utf-8")
+    page_keys = [k.split(".", 1)[1] for k in keys("ko") if k.startswith(section + ".")]
+    assert page_keys, section
+    assert [k for k in page_keys if f'"{k}"' not in source] == []
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
