@@ -945,7 +945,7 @@ def _example_model_card() -> ModelCard:
     return ModelCard(
         model_id="sewerplan-ml-synthetic-0001",
         trained_on="Synthetic existing town (1,965 buildings, 2021-2023 water bills x 0.85), bundled sample",
-        trained_on_ko="합성 기존 도시 (건축물 1,965동, 2021-2023 상수도 요금 자료 x 0.85), 번들 표본",
+        trained_on_ko="합성 기존 도시 (2021-2023 상수도 요금 자료 × 0.85), 번들 표본",
         n_training_buildings=1965,
         metrics={"mae_m3_per_day": 1.9, "r2": 0.81, "interval_coverage": 0.88, "town_total_error_pct": 4.2},
         limits=[

@@ -516,8 +516,8 @@ def _trained_on_ko(run: _Run, table: pd.DataFrame, months: list) -> str:
     label = "합성 예시 자료: " if run.synthetic else ""
     period = f", 요금 {months[0][:4]}년 {int(months[0][4:6])}월–{months[-1][:4]}년 {int(months[-1][4:6])}월" \
         if months and all(len(str(m)) >= 6 and str(m)[:6].isdigit() for m in (months[0], months[-1])) else ""
-    return (f"{label}{run.project.existing_town} (건축물 {len(table):,}동, 구역 {table['district'].nunique()}개"
-            f"{period})")
+    # the building count is printed beside this line (the buildings with observed sewage), so not here
+    return f"{label}{run.project.existing_town} (구역 {table['district'].nunique()}개{period})"
 
 
 def _train(run: _Run, prep):
