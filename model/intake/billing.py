@@ -233,7 +233,7 @@ SELECT customer_id, address,
        use AS use_class, size AS meter_size_mm, coalesce(hh, 0.0) AS households, month AS billing_month,
        vol AS billed_m3, CASE WHEN d IS NOT NULL AND d > 0 THEN d ELSE cal_days END AS days,
        source_row, concat_ws(' | ', {', '.join(checks)}) AS reason
-FROM p ORDER BY source_row"""
+FROM p"""  # no ORDER BY: every later step orders by source_row itself
 
 
 def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0, records: str = "bill") -> int:

@@ -151,7 +151,6 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters,
     file is usable.
     """
     counts = billing_tables(con, billing)
-    privacy_report = pseudonymise_bill_table(con, key)
     if counts.rows_read == counts.rows_rejected:
         raise InputFileError(
             f"No usable billing rows in {billing}: all {counts.rows_rejected} rows were rejected; see the reasons "
@@ -160,6 +159,7 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters,
     flagged = screen_tables(con, misread_ratio=misread_ratio)
     con.execute("DROP TABLE bill")  # every usable row is in bill_screen now
     meter_table(con, params.return_ratio)
+    privacy_report = pseudonymise_bill_table(con, key)  # before anything leaves the engine
     kept, n_meters = con.execute("SELECT (SELECT count(*) FROM bill_kept), (SELECT count(*) FROM meters)").fetchall()[0]
     months = [r[0] for r in con.execute("SELECT DISTINCT billing_month FROM bill_kept ORDER BY 1").fetchall()]
     con.execute("DROP VIEW bill_kept")

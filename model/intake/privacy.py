@@ -168,18 +168,20 @@ def protect_billing(records: pd.DataFrame, rejected: pd.DataFrame, key: Pseudony
     return records, out.reset_index(drop=True), _billing_report(key, id_header, dropped)
 
 
-def pseudonymise_bill_table(con, key: PseudonymKey) -> dict:
-    """Customer numbers of the engine's ``bill`` table replaced by their pseudonyms (in place).
+def pseudonymise_bill_table(con, key: PseudonymKey, tables=("meters", "bill_flagged")) -> dict:
+    """Customer numbers of the engine's per-meter tables replaced by their pseudonyms (in place).
 
-    One HMAC per distinct customer number, joined back in SQL; every later table (screened
-    months, meters, links) is made from ``bill`` and so holds only pseudonyms. Returns the
-    ``privacy`` section of the match report (its column lists are completed by
-    :func:`protect_rejected_billing`).
+    ``tables`` are every table whose rows leave the engine with a customer number (the meters,
+    from which the links and unmatched meters are made, and the flagged months). One HMAC per
+    distinct customer number, joined back in SQL, the row order kept. Returns the ``privacy``
+    section of the match report (its column lists are completed by :func:`protect_rejected_billing`).
     """
-    distinct = con.execute("SELECT DISTINCT customer_id FROM bill").df()["customer_id"]
+    union = " UNION ".join(f"SELECT DISTINCT customer_id FROM {t}" for t in tables)
+    distinct = con.execute(union).df()["customer_id"]
     con.register("pseudonyms_df", pd.DataFrame({"raw": distinct, "pseudonym": pseudonymise(distinct, key)}))
-    con.execute("CREATE OR REPLACE TABLE bill AS SELECT b.* REPLACE (coalesce(p.pseudonym, '') AS customer_id) "
-                "FROM bill b LEFT JOIN pseudonyms_df p ON b.customer_id = p.raw ORDER BY b.source_row")
+    for t in tables:
+        con.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT x.* REPLACE (coalesce(p.pseudonym, '') AS customer_id) "
+                    f"FROM {t} x LEFT JOIN pseudonyms_df p ON x.customer_id = p.raw ORDER BY x.rowid")
     con.unregister("pseudonyms_df")
     return _billing_report(key, None, [])
 
