@@ -280,6 +280,12 @@ def _formatted_floats(df, fmt: str):
     return out
 
 
+def _factorize(values):
+    import pandas as pd
+
+    return pd.factorize(values, use_na_sentinel=True)
+
+
 def _csv_safe_frame(df):
     text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("string", "str")]
     renamed = {c: csv_safe_text(c) for c in df.columns if isinstance(c, str) and csv_safe_text(c) != c}
@@ -288,12 +294,21 @@ def _csv_safe_frame(df):
     out = df.copy()
     for c in text_cols:
         col = out[c]
-        risky = col.str.startswith(_FORMULA_START, na=False) if col.dtype == object else None
+        risky = _starts_like_formula(col) if col.dtype == object else None
         if risky is None:
             out[c] = col.map(csv_safe_text)
         elif risky.any():  # only the cells that start like a formula are looked at one by one
             out.loc[risky, c] = col[risky].map(csv_safe_text)
     return out.rename(columns=renamed)
+
+
+def _starts_like_formula(col):
+    """Boolean mask of the text cells that start like a formula, tested once per distinct value."""
+    import numpy as np
+
+    codes, uniques = _factorize(col)
+    risky = np.fromiter((isinstance(u, str) and u.startswith(_FORMULA_START) for u in uniques), bool, len(uniques))
+    return np.append(risky, False)[codes]  # code -1 (missing) -> the appended False
 
 
 def xlsx_text(ws, value):

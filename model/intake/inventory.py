@@ -519,7 +519,16 @@ _SERIAL_RE = r"^\d{5,6}(?:\.\d*)?$"  # five or six digits: not a year nor yyyymm
 
 def _years_from_text(text: pd.Series) -> pd.Series:
     """Year [year] of each text (NaN where none): '20190501', '2019-05-01', '2019.05', '2019', '2019.0',
-    or an Excel date serial ('47118' -> 2028, as Excel on the web and unformatted xlsx cells give dates)."""
+    or an Excel date serial ('47118' -> 2028, as Excel on the web and unformatted xlsx cells give dates).
+
+    Parsed once per distinct text (a register repeats its approval dates)."""
+    codes, uniques = pd.factorize(text)
+    years = _years_of_distinct(pd.Series(uniques, dtype=object).fillna(""))
+    return pd.Series(np.append(years.to_numpy(), np.nan)[codes], index=text.index)
+
+
+def _years_of_distinct(text: pd.Series) -> pd.Series:
+    """:func:`_years_from_text` on distinct texts (one regular-expression pass each)."""
     years = pd.to_numeric(text.str.extract(_YEAR_RE, expand=False), errors="coerce").astype(float)
     serial = text.str.match(_SERIAL_RE)
     if serial.any():
