@@ -167,3 +167,15 @@ def test_prepare_cli_takes_a_key_file_and_prints_what_it_dropped(town, tmp_path)
     assert result.exit_code == 0, result.output
     assert "pseudonymised" in result.output and load_key_id(SECRET_A) in result.output
     assert "전화번호" in result.output  # listed as dropped
+
+
+def test_pseudonym_is_the_documented_hmac_of_the_customer_number():
+    """'P-' + the first 20 hex digits of HMAC-SHA256(key, number): a city can recompute it with its key."""
+    import hashlib
+    import hmac
+
+    from sewerplan.model.intake.privacy import PseudonymKey, pseudonym
+
+    key = PseudonymKey(b"a-city-key-of-32-bytes-0123456789", "test")
+    expected = "P-" + hmac.new(key.secret, "1000724".encode(), hashlib.sha256).hexdigest()[:20]
+    assert pseudonym(" 1000724 ", key) == expected and pseudonym("", key) == ""

@@ -109,7 +109,7 @@ def pseudonym(value, key: PseudonymKey) -> str:
     text = "" if value is None else str(value).strip()
     if text == "" or text.lower() == "nan":
         return ""
-    return "P-" + hmac.new(key.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+    return "P-" + hmac.digest(key.secret, text.encode("utf-8"), "sha256").hex()[:20]  # one-shot HMAC (C)
 
 
 def pseudonymise(values: pd.Series, key: PseudonymKey) -> pd.Series:
