@@ -98,6 +98,11 @@ def _to_svg(fig) -> str:
     return svg
 
 
+def _thousands(axis) -> None:
+    """Tick labels with thousands separators (10,000 not 10000), as every figure in the papers."""
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
 def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highlight: int | None = None,
                    width_in: float = 6.2, height_in: float = 2.0) -> str:
     """Horizontal bars of capacity by method [m3/d] with an optional interval per bar."""
@@ -116,6 +121,7 @@ def capacity_chart(labels, values, lower=None, upper=None, *, ylabel: str, highl
         ax.set_yticks(y, labels)
         ax.set_xlabel(ylabel)
         ax.set_xlim(0, vmax * 1.15)
+        _thousands(ax.xaxis)
         ax.grid(axis="x", color="#dddddd", lw=0.6)
         ax.set_axisbelow(True)
         return _to_svg(fig)
@@ -136,6 +142,7 @@ def existing_town_chart(districts, series: dict, *, labels: dict, ylabel: str,
                    label=labels[key])
         ax.set_xticks(range(n), districts)
         ax.set_ylabel(ylabel)
+        _thousands(ax.yaxis)
         ax.legend(ncols=k_n, fontsize=7.5, frameon=False, loc="upper right", bbox_to_anchor=(1, 1.2))
         ax.grid(axis="y", color="#dddddd", lw=0.6)
         ax.set_axisbelow(True)
@@ -185,7 +192,7 @@ def scenario_chart(years, baselines: dict, p10=None, p50=None, p90=None, plant=N
         ax.set_ylabel(ylabel)
         ax.set_xticks(x, [str(y) for y in x])
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        _thousands(ax.yaxis)
         ax.grid(axis="y", color="#dddddd", lw=0.6)
         ax.set_axisbelow(True)
         ax.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))

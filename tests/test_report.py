@@ -219,3 +219,14 @@ def test_filters():
     assert filters.pct(0.184) == "18%"
     assert filters.signed_thousands(-1234) == "−1,234"
     assert filters.thousands(float("nan")) == "–"
+
+
+def test_chart_axes_print_thousands_separators():
+    """Every figure in the papers has separators, the axes too (an axis read '10000' before)."""
+    from sewerplan.reporting import charts
+
+    svg = charts.existing_town_chart(["가온동", "나래동"], {"observed": [12_000, 3_000], "ml": [11_000, 2_500]},
+                                     labels={"observed": "요금자료 기준", "ml": "예측"}, ylabel="m³/일")
+    cap = charts.capacity_chart(["기존 방식", "예측"], [10_570, 15_760], ylabel="m³/일")
+    for picture in (svg, cap):
+        assert "10,000" in picture and "10000" not in picture
