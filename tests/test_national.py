@@ -84,3 +84,13 @@ def test_national_estimate_and_predict_write_per_town_files_and_partitions(count
     # a second run into the same folder is refused without --force (checked before the first town)
     r = runner.invoke(app, ["estimate", str(country / "reg"), "--out", str(est), "--skip-invalid"])
     assert r.exit_code == 2
+
+
+@pytest.mark.parametrize("folder_name", ["town=..", "town=.", "town=NUL", "town=a:b"])
+def test_a_partition_named_to_leave_the_output_folder_is_refused(tmp_path, folder_name):
+    from sewerplan.model.intake.towns import towns_in
+
+    (tmp_path / "regs" / folder_name).mkdir(parents=True)
+    (tmp_path / "regs" / "town=가온시").mkdir()
+    with pytest.raises(InputFileError, match="town name"):
+        towns_in(tmp_path / "regs")

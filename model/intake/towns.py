@@ -44,6 +44,18 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def _check_town_name(name: str, path: Path) -> None:
+    """A town name becomes an output folder name: refuse one that could leave the output folder."""
+    bad = (name.strip() in ("", ".", "..") or any(c in name for c in '/\\:*?"<>|') or
+           any(ord(c) < 32 for c in name) or name.split(".")[0].upper() in _WINDOWS_RESERVED)
+    if bad:
+        raise InputFileError(f"{path}: '{name}' cannot be a town name (it names the output folder) / "
+                             f"도시 이름으로 쓸 수 없습니다: '{name}'")
+
+
 def towns_in(folder) -> list[Town]:
     """The towns of a folder (files by name, or ``town=NAME`` partitions), sorted by name.
 
@@ -65,6 +77,7 @@ def towns_in(folder) -> list[Town]:
             name = _stem(p)
         else:
             continue
+        _check_town_name(name, p)
         if name in found:
             raise InputFileError(f"{folder}: town '{name}' is given twice ({found[name].name}, {p.name}) / "
                                  f"같은 도시가 두 번 있습니다: {name}")
