@@ -17,7 +17,7 @@ sewerplan's):
 * ``predict`` likewise vs. pandas ``read_csv`` + one model prediction per table;
 * the first ML prediction in a fresh process and ``sewerplan --help``.
 
-    .venv/bin/python benchmarks/bench_scale.py            # the full table (about 20-30 min on 2 cores)
+    .venv/bin/python benchmarks/bench_scale.py            # the full table (about an hour on 2 cores; make bench runs it)
     .venv/bin/python benchmarks/bench_scale.py --quick    # small sizes, a minute or two
 
 Other work on the machine changes absolute times; the ratios are paired (each reference runs
