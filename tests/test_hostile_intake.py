@@ -235,3 +235,16 @@ def test_sql_month_rule_is_the_python_rule():
     records, rejected = read_billing(df)
     got = dict(zip(records["source_row"], records["billing_month"]))
     assert [got.get(i + 2) for i in range(len(vals))] == [parse_billing_month(v) for v in vals]
+
+
+def test_cells_padded_with_korean_office_white_space_are_read_trimmed(tmp_path):
+    """Spaces, tabs, no-break spaces, ideographic spaces and stray BOMs around a value are not part of it."""
+    rows = [("수용가번호", "수용가주소", "업종", "부과년월", "사용량(㎥)"),
+            ("\u3000C1 ", "경기도 가온시 가온동 1", "가정용\u00a0", " 202301", "\t12\ufeff"),
+            ("C2", "경기도 가온시 가온동 2", "가정용", "202301", "7")]
+    path = tmp_path / "bills.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    records, rejected = read_billing(path)
+    assert len(rejected) == 0
+    assert records["customer_id"].tolist() == ["C1", "C2"]
+    assert records["billed_m3"].tolist() == [12.0, 7.0] and records["billing_month"].tolist() == ["202301", "202301"]
