@@ -192,7 +192,7 @@ def _flag(cond: str, column: str, value: str, message: str) -> str:
 
 def _parsed_sql(original: dict) -> str:
     """SQL creating ``bill``: the parsed columns of every row and the reasons it cannot be used."""
-    month, cal = _month_sql("billing_month")
+    month, cal = _month_sql("bm")  # once per distinct month text and use text (a town bills ~24 months)
     col = {c: original.get(c, c) for c in BILLING_HEADER_ALIASES}
     digits = "regexp_replace(pnu, '[^0-9]', '', 'g')"
     bad_pnu = f"({digits} <> '' AND length({digits}) <> 19)"
@@ -223,11 +223,13 @@ def _parsed_sql(original: dict) -> str:
     ]
     return f"""
 CREATE OR REPLACE TABLE bill AS
-WITH p AS (
-  SELECT *, {month} AS month, {cal} AS cal_days, {sql_number('billed_m3')} AS vol,
-         {sql_number_problem('billed_m3')} AS vol_problem, {_use_class_sql('use_class')} AS use,
+WITH months AS (SELECT bm, {month} AS month, {cal} AS cal_days FROM (SELECT DISTINCT billing_month AS bm FROM bill_text)),
+uses AS (SELECT uc, {_use_class_sql('uc')} AS use FROM (SELECT DISTINCT use_class AS uc FROM bill_text)),
+p AS (
+  SELECT t.*, m.month, m.cal_days, {sql_number('billed_m3')} AS vol,
+         {sql_number_problem('billed_m3')} AS vol_problem, u.use,
          {sql_number('households')} AS hh, {sql_number('days')} AS d, {sql_number('meter_size_mm')} AS size
-  FROM bill_text)
+  FROM bill_text t LEFT JOIN months m ON t.billing_month = m.bm LEFT JOIN uses u ON t.use_class = u.uc)
 SELECT customer_id, address,
        CASE WHEN {bad_pnu} THEN '' ELSE {digits} END AS pnu,
        use AS use_class, size AS meter_size_mm, coalesce(hh, 0.0) AS households, month AS billing_month,
