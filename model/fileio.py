@@ -280,12 +280,6 @@ def _formatted_floats(df, fmt: str):
     return out
 
 
-def _factorize(values):
-    import pandas as pd
-
-    return pd.factorize(values, use_na_sentinel=True)
-
-
 def _csv_safe_frame(df):
     text_cols = [c for c in df.columns if df[c].dtype == object or str(df[c].dtype) in ("string", "str")]
     renamed = {c: csv_safe_text(c) for c in df.columns if isinstance(c, str) and csv_safe_text(c) != c}
@@ -305,8 +299,9 @@ def _csv_safe_frame(df):
 def _starts_like_formula(col):
     """Boolean mask of the text cells that start like a formula, tested once per distinct value."""
     import numpy as np
+    import pandas as pd
 
-    codes, uniques = _factorize(col)
+    codes, uniques = pd.factorize(col)
     risky = np.fromiter((isinstance(u, str) and u.startswith(_FORMULA_START) for u in uniques), bool, len(uniques))
     return np.append(risky, False)[codes]  # code -1 (missing) -> the appended False
 

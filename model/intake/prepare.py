@@ -122,13 +122,12 @@ def prepare_training_table(register, billing, district_column: str | None = None
     buildings, rejected_register, dropped = _drop_register_personal_columns(buildings, rejected_register)
     with connect(settings) as con:
         say("reading the billing records / 요금 부과자료 읽는 중")
-        billing_counts, privacy_report = _billing_steps(con, billing, misread_ratio, params,
-                                                        key)
+        billing_counts = _billing_steps(con, billing, misread_ratio, params, key)
         say("joining meters to buildings / 계량기-건축물 연계 중")
         result = match_meters(buildings, None, con)
         rejected_billing, flagged, meters = (con.execute(f"SELECT * FROM {t}").df()
                                              for t in ("bill_rejected", "bill_flagged", "meters"))
-    rejected_billing = protect_rejected_billing(rejected_billing, privacy_report, key)
+    rejected_billing, privacy_report = protect_rejected_billing(rejected_billing, key)
     # 'source_row' would clash when the table is read back by load_buildings; keep it by another name
     table = result.buildings.rename(columns={"source_row": "register_row"})
     mix_rejected = mix_unmatched = mix_report = None
@@ -144,11 +143,11 @@ def prepare_training_table(register, billing, district_column: str | None = None
                         rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
 
 
-def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters, key) -> tuple[dict, dict]:
-    """Read, check, pseudonymise and screen the bills and average them per meter (tables in ``con``).
+def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters, key) -> dict:
+    """Read, check and screen the bills, average them per meter and pseudonymise the meters (tables
+    in ``con``); the billing section of the report.
 
-    Returns the billing and privacy sections of the report. Raises when no row of the billing
-    file is usable.
+    Raises when no row of the billing file is usable.
     """
     counts = billing_tables(con, billing)
     if counts.rows_read == counts.rows_rejected:
@@ -159,13 +158,13 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters,
     flagged = screen_tables(con, misread_ratio=misread_ratio)
     con.execute("DROP TABLE bill")  # every usable row is in bill_screen now
     meter_table(con, params.return_ratio)
-    privacy_report = pseudonymise_bill_table(con, key)  # before anything leaves the engine
+    pseudonymise_bill_table(con, key)  # before anything leaves the engine
     kept, n_meters = con.execute("SELECT (SELECT count(*) FROM bill_kept), (SELECT count(*) FROM meters)").fetchall()[0]
     months = [r[0] for r in con.execute("SELECT DISTINCT billing_month FROM bill_kept ORDER BY 1").fetchall()]
     con.execute("DROP VIEW bill_kept")
     con.execute("DROP TABLE bill_screen")  # the meters hold what the join needs: free the memory
     return {"rows_read": counts.rows_read, "rows_rejected": counts.rows_rejected, "meter_months_used": int(kept),
-            "meter_months_flagged_misread": int(flagged), "meters": int(n_meters), "months": months}, privacy_report
+            "meter_months_flagged_misread": int(flagged), "meters": int(n_meters), "months": months}
 
 
 def _drop_register_personal_columns(buildings, rejected_register):

@@ -153,28 +153,16 @@ def protect_billing(records: pd.DataFrame, rejected: pd.DataFrame, key: Pseudony
     records, rejected, report : DataFrame, DataFrame, dict
         ``report`` is the ``privacy`` section of the match report.
     """
-    from .billing import BILLING_HEADER_ALIASES
-    from .inventory import map_headers
-
     records = records.assign(customer_id=pseudonymise(records["customer_id"], key))
-    _, original = map_headers(rejected.drop(columns=["source_row", "rejected_reason"], errors="ignore"),
-                              BILLING_HEADER_ALIASES)
-    keep = [h for canon, h in original.items() if not is_personal_header(h) or canon == "customer_id"]
-    id_header = original.get("customer_id")
-    dropped = [str(c) for c in rejected.columns if c not in {*keep, "source_row", "rejected_reason"}]
-    out = rejected[["source_row", *keep, "rejected_reason"]].copy()
-    if id_header is not None:
-        out[id_header] = pseudonymise(out[id_header].astype(str), key)
-    return records, out.reset_index(drop=True), _billing_report(key, id_header, dropped)
+    return (records, *protect_rejected_billing(rejected, key))
 
 
-def pseudonymise_bill_table(con, key: PseudonymKey, tables=("meters", "bill_flagged")) -> dict:
+def pseudonymise_bill_table(con, key: PseudonymKey, tables=("meters", "bill_flagged")) -> None:
     """Customer numbers of the engine's per-meter tables replaced by their pseudonyms (in place).
 
     ``tables`` are every table whose rows leave the engine with a customer number (the meters,
     from which the links and unmatched meters are made, and the flagged months). One HMAC per
-    distinct customer number, joined back in SQL, the row order kept. Returns the ``privacy``
-    section of the match report (its column lists are completed by :func:`protect_rejected_billing`).
+    distinct customer number, joined back in SQL, the row order kept.
     """
     union = " UNION ".join(f"SELECT DISTINCT customer_id FROM {t}" for t in tables)
     distinct = con.execute(union).df()["customer_id"]
@@ -183,19 +171,23 @@ def pseudonymise_bill_table(con, key: PseudonymKey, tables=("meters", "bill_flag
         con.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT x.* REPLACE (coalesce(p.pseudonym, '') AS customer_id) "
                     f"FROM {t} x LEFT JOIN pseudonyms_df p ON x.customer_id = p.raw ORDER BY x.rowid")
     con.unregister("pseudonyms_df")
-    return _billing_report(key, None, [])
 
 
-def protect_rejected_billing(rejected: pd.DataFrame, report: dict, key: PseudonymKey) -> pd.DataFrame:
-    """Rejected billing rows with only the columns sewerplan reads, the customer number pseudonymised.
+def protect_rejected_billing(rejected: pd.DataFrame, key: PseudonymKey) -> tuple[pd.DataFrame, dict]:
+    """(rejected billing rows with only the columns sewerplan reads, the customer number pseudonymised;
+    the ``privacy`` section of the match report)."""
+    from .billing import BILLING_HEADER_ALIASES
+    from .inventory import map_headers
 
-    ``report`` (from :func:`pseudonymise_bill_table`) gets the customer-number column and the
-    columns dropped.
-    """
-    _, rejected, full = protect_billing(pd.DataFrame({"customer_id": []}), rejected, key)
-    report.update({k: full[k] for k in ("customer_numbers", "customer_number_column", "billing_columns_dropped",
-                                        "billing_columns_personal")})
-    return rejected
+    _, original = map_headers(rejected.drop(columns=["source_row", "rejected_reason"], errors="ignore"),
+                              BILLING_HEADER_ALIASES)
+    keep = [h for canon, h in original.items() if not is_personal_header(h) or canon == "customer_id"]
+    id_header = original.get("customer_id")
+    dropped = [str(c) for c in rejected.columns if c not in {*keep, "source_row", "rejected_reason"}]
+    out = rejected[["source_row", *keep, "rejected_reason"]].copy()
+    if id_header is not None:
+        out[id_header] = pseudonymise(out[id_header].astype(str), key)
+    return out.reset_index(drop=True), _billing_report(key, id_header, dropped)
 
 
 def _billing_report(key: PseudonymKey, id_header, dropped: list[str]) -> dict:
