@@ -144,3 +144,10 @@ def test_no_function_longer_than_a_screen_or_two():
                 if lines > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
     assert long == []
+
+
+def test_the_command_line_is_one_package_with_a_module_per_command_group():
+    """Issue 24: no ``cli_*.py`` beside the package's ``__init__``; the groups live in ``sewerplan/cli/``."""
+    assert not sorted(p.name for p in (ROOT / "sewerplan").glob("cli_*.py"))
+    groups = {p.stem for p in (ROOT / "sewerplan" / "cli").glob("*.py")}
+    assert {"estimate", "ml", "recipe", "run", "report", "excel", "scenario", "unitloads"} <= groups

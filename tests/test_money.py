@@ -194,7 +194,7 @@ def test_report_options_set_money_inputs(tmp_path):
     res = runner.invoke(app, ["report", "council", "-r", str(path), "-o", str(tmp_path / "c.pdf"),
                               "--national-share", "0.9", "--provincial-share", "0.3"])
     assert res.exit_code == 2 and "national_share + provincial_share" in res.output and "Traceback" not in res.output
-    from sewerplan.cli_report import money_options
+    from sewerplan.cli.report import money_options
 
     ctx = build_context("council", b, "ko", money_options({"national_share": 0.7, "financing_rate": 0.04}))
     assert "국비 (공공 부담의 70%)" in [r["label"] for r in ctx["funding"]["pay_rows"]]

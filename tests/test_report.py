@@ -190,7 +190,7 @@ def test_weasyprint_error_log_fails_render(monkeypatch, bundle):
 
 
 def test_cli_report_writes_refuses_overwrite_and_reports_missing(tmp_path, bundle):
-    from sewerplan import cli_report
+    from sewerplan.cli import report as cli_report
 
     app = typer.Typer()
     cli_report.register(app)

@@ -209,7 +209,7 @@ def test_english_hwpx_and_both_formats_written(tmp_path, bundle):
 
 
 def test_cli_report_hwpx(tmp_path, bundle):
-    from sewerplan import cli_report
+    from sewerplan.cli import report as cli_report
 
     app = typer.Typer()
     cli_report.register(app)

@@ -50,7 +50,8 @@ def _text(pdf: bytes) -> str:
     if shutil.which("pdftotext"):
         return subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
                               check=True).stdout.decode("utf-8")
-    return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    # pages end in a form feed, as pdftotext writes them (the running-head check splits on it)
+    return "".join(p.extract_text() + "\f" for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _has(text: str, phrase: str) -> bool:

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.cli.common import console, out_console, user_errors
 
 scenario_app = typer.Typer(
     name="scenario",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from sewerplan.cli_common import console, user_errors
+from sewerplan.cli.common import console, user_errors
 
 __all__ = ["register", "report", "money_options"]
 

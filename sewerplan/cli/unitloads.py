@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.cli.common import console, out_console, user_errors
 
 __all__ = ["register", "unitloads", "UNITLOADS_FILES"]
 

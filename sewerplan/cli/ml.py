@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     import pandas as pd
 
-from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.cli.common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError, InventoryValidationError
 
 benchmark_app = typer.Typer(help="Benchmarks on public data / 공개 자료 벤치마크", no_args_is_help=True)
@@ -218,7 +218,7 @@ def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid
     Writes OUT/TOWN.csv, OUT/TOWN.districts.csv (OUT/TOWN.rejected.csv where rows were set aside),
     Parquet partitions OUT/parquet/{predictions,districts}/town=TOWN and OUT/national_summary.json.
     """
-    from sewerplan.cli_towns import run_towns
+    from sewerplan.cli.towns import run_towns
     from sewerplan.model.fileio import write_csv_atomic
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.intake.towns import towns_in

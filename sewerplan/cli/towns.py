@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from sewerplan.cli_common import console, out_console
+from sewerplan.cli.common import console, out_console
 from sewerplan.model.fileio import check_outputs, output_run, write_json_atomic
 
 __all__ = ["run_towns", "SUMMARY_NAME"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from sewerplan.cli_common import require_extra
+from sewerplan.cli.common import require_extra
 
 __all__ = ["register"]
 

@@ -1,4 +1,4 @@
-"""The ``sewerplan`` command line (typer). Each area adds its commands from its own module."""
+"""The ``sewerplan`` command line (typer): one module per command group, each adding its commands."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from sewerplan import (__version__, cli_estimate, cli_excel, cli_ml, cli_recipe, cli_report, cli_run, cli_scenario,
-                       cli_unitloads)
+from sewerplan import __version__
+from sewerplan.cli import estimate, excel, ml, recipe, report, run, scenario, unitloads
 
 app = typer.Typer(
     name="sewerplan",
@@ -35,15 +35,15 @@ def _root(
     """Building-by-building sewage forecasts for new towns / 신도시 건축물별 오수발생량 예측."""
 
 # One module per area, each exposing ``register(app)``:
-#   estimate, uses                 design methods on a building table (cli_estimate)
-#   train, predict, benchmark      the ML model (cli_ml)
-#   prepare, demo, sample          municipality recipe and the synthetic sample town (cli_recipe)
-#   run, init, monitor             a city's project file end to end; after occupancy (cli_run)
-#   report                         PDF briefings (cli_report)
-#   excel                          template workbook and Office.js server (cli_excel)
-#   scenario                       planning scenarios (cli_scenario)
-#   unitloads                      the city's own unit loads for an ordinance revision (cli_unitloads)
-for _area in (cli_estimate, cli_ml, cli_recipe, cli_run, cli_report, cli_excel, cli_scenario, cli_unitloads):
+#   estimate, uses                 design methods on a building table (estimate)
+#   train, predict, benchmark      the ML model (ml)
+#   prepare, demo, sample          municipality recipe and the synthetic sample town (recipe)
+#   run, init, monitor             a city's project file end to end; after occupancy (run)
+#   report                         PDF briefings (report)
+#   excel                          template workbook and Office.js server (excel)
+#   scenario                       planning scenarios (scenario)
+#   unitloads                      the city's own unit loads for an ordinance revision (unitloads)
+for _area in (estimate, ml, recipe, run, report, excel, scenario, unitloads):
     _area.register(app)
 
 

@@ -1,6 +1,6 @@
 """``sewerplan prepare``, ``sewerplan demo`` and ``sewerplan sample``: the municipality recipe.
 
-``demo`` is ``sewerplan run`` (:mod:`sewerplan.cli_run`) on the bundled sample project; both print
+``demo`` is ``sewerplan run`` (:mod:`sewerplan.cli.run`) on the bundled sample project; both print
 the run with :func:`print_run`.
 """
 
@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.cli.common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
 from sewerplan.model.fileio import check_outputs, output_run
 
@@ -156,7 +156,7 @@ def _prepare_towns(registers: Path, billings: Path, out: Path, district_column, 
     Writes OUT/TOWN/ (the files of a one-town run), OUT/parquet/TABLE/town=TOWN/part-0.parquet
     and OUT/national_summary.json.
     """
-    from sewerplan.cli_towns import run_towns
+    from sewerplan.cli.towns import run_towns
     from sewerplan.model.intake.prepare import PREPARE_FILES, prepare_training_table, write_prepared
     from sewerplan.model.intake.privacy import load_key
     from sewerplan.model.intake.towns import paired_towns

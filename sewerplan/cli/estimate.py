@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from sewerplan.cli_common import console, out_console, user_errors
+from sewerplan.cli.common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError
 from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
 
@@ -95,7 +95,7 @@ def _estimate_towns(folder: Path, out: Path, district_column, skip_invalid: bool
     were set aside, Parquet partitions OUT/parquet/{buildings,districts}/town=TOWN and
     OUT/national_summary.json.
     """
-    from sewerplan.cli_towns import run_towns
+    from sewerplan.cli.towns import run_towns
     from sewerplan.model.design.estimate import district_summary, estimate_buildings, town_total
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.intake.towns import towns_in

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sewerplan.cli_common import out_console, user_errors
+from sewerplan.cli.common import out_console, user_errors
 
 __all__ = ["run", "init", "monitor", "register"]
 
@@ -31,7 +31,7 @@ def run(
 
     프로젝트 파일의 자료로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 시나리오 -> 보고서)을 실행합니다.
     """
-    from sewerplan.cli_recipe import _progress, print_run
+    from sewerplan.cli.recipe import _progress, print_run
     from sewerplan.recipe.pipeline import run_project
     from sewerplan.recipe.project import load_project
 
