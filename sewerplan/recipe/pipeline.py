@@ -288,7 +288,8 @@ def _households_by_size(est) -> tuple[dict, int]:
 
 
 def _results_model_card(model, trained_on_ko: str = ""):
-    """The model card as the reports show it: id, training data, finite CV metrics, limits."""
+    """The model card as the reports show it: id, training data, finite CV metrics, limits, the newest-cohort check."""
+    from sewerplan.model.outputs.newest_section import newest_check
     from sewerplan.model.outputs.results import ModelCard
 
     card = model.card
@@ -304,6 +305,7 @@ def _results_model_card(model, trained_on_ko: str = ""):
         limits=limits,
         limits_ko=[k for k in (_korean_half(x) for x in limits) if k],
         interval_level=float(model.coverage),
+        newest_check=newest_check(model),
     )
 
 
@@ -531,7 +533,8 @@ def _train(run: _Run, prep):
     table = prep.training_table
     run.trained_on_ko = _trained_on_ko(run, table, [str(m) for m in prep.report["billing"]["months"]])
     model = train_model(table, learner=pj.learner, synthetic=run.synthetic, seed=pj.seed,
-                        trained_on=_trained_on(run, table, prep.report["billing"]["months"]))
+                        trained_on=_trained_on(run, table, prep.report["billing"]["months"]),
+                        **({"newest_cohort": pj.newest_cohort} if pj.newest_cohort is not None else {}))
     run.paths["model"] = save_model(model, run.out / RUN_FILES["model"], force=True)
     run.paths["card"] = run.out / RUN_FILES["card"]
     return model
@@ -755,12 +758,22 @@ def _run_summary(run: _Run, prep, model, comparison, forecast, bundle, scenario_
                                 "recommended": bundle.recommended_capacity_m3_per_day,
                                 **{m: getattr(cap, f"{m}_m3_per_day") for m in COMPARED[:3]},
                                 "plant": cap.plant_m3_per_day, "plant_origin": cap.plant_origin},
-        "interval": {"level_attained": cap.interval_level, "n_calibration_districts": cap.n_calibration_districts},
+        "interval": {"level_attained": cap.interval_level, "n_calibration_districts": cap.n_calibration_districts,
+                     **_newest_summary(bundle)},
         "decision": [dataclasses.asdict(r) for r in bundle.decision.rows],
         "scenario": _scenario_summary(scenario_result),
         "timings_s": timings,
         "warnings": run.warnings,
     }
+
+
+def _newest_summary(bundle) -> dict:
+    """The newest-cohort check in the run summary (empty for a model without it)."""
+    nc = bundle.metadata.model_card.newest_check
+    if nc is None:
+        return {}
+    return {"newest_checked": nc.checked, "newest_buildings": nc.n_buildings, "newest_total_ratio": nc.total_ratio,
+            "newest_level_factor": nc.level_factor}
 
 
 def _district_errors(comparison) -> list[dict]:
