@@ -109,6 +109,11 @@ class CohortRule:
                 else f"the newest {self.share:.0%} of the training buildings by approval year")
         return f"{what}, at least {self.min_buildings} buildings"
 
+    def describe_ko(self) -> str:
+        what = (f"학습 자료의 최근 {self.years}년 사이 사용승인 건축물" if self.years
+                else f"사용승인일이 가장 최근인 건축물 {self.share:.0%}")
+        return f"{what}, 최소 {self.min_buildings}동"
+
 
 DEFAULT_RULE = CohortRule()
 
@@ -317,7 +322,8 @@ def calibrate_new_buildings(check: CohortCheck, chosen: str, observed: np.ndarra
     District-total bounds: the cross-validated ones widened by the same sd.
     """
     rule = check.rule
-    rec = {"rule": rule.as_dict(), "rule_text": rule.describe(), "checked": check.checked,
+    rec = {"rule": rule.as_dict(), "rule_text": rule.describe(), "rule_text_ko": rule.describe_ko(),
+           "checked": check.checked,
            "first_year": check.first_year, "last_year": check.last_year, "n_buildings": check.n_buildings,
            "new_from_year": (check.last_year + 1) if check.last_year is not None else None, "learner": chosen}
     if not check.checked:

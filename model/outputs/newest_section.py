@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from .results import NewestCheck
 
-__all__ = ["newest_check"]
+__all__ = ["newest_check", "newest_sheet"]
 
 
 def _finite(value) -> float | None:
@@ -51,3 +53,31 @@ def newest_check(model) -> NewestCheck | None:
         out.coverage_before = _finite(nw.get("coverage_cv_intervals"))
         out.coverage_after = _finite(nw.get("coverage_new_intervals"))
     return out
+
+
+_METHOD_WORDS = {"hgb_log": "ML 후보 hgb_log", "ridge_log": "ML 후보 ridge_log", "hgb_poisson": "ML 후보 hgb_poisson",
+                 "blend": "ML 후보 blend (세 후보 평균)", "per_type_median": "용도별 중앙값 방식 (per-type median)"}
+
+
+def newest_sheet(model) -> pd.DataFrame | None:
+    """The newest-cohort check as workbook rows (항목, 값); None for a model without it."""
+    nw = getattr(model, "newest", None)
+    if not nw:
+        return None
+    nc = newest_check(model)
+    rows = [("검증 방법 (rule)", f"{nw.get('rule_text_ko', '')} ({nw['rule_text']})"),
+            ("검증 여부 (checked)", "예 (yes)" if nc.checked else "아니오: 건물 수 부족 (no: too few buildings)"),
+            ("최근 준공 건물 (동) (cohort buildings)", nc.n_buildings),
+            ("사용승인 연도 (approval years)", f"{nc.first_year}–{nc.last_year}" if nc.first_year else "-")]
+    for name, m in (nw.get("metrics") or {}).items():
+        label = _METHOD_WORDS.get(name, name) + (" ← 선택 (chosen)" if name == nw["learner"] else "")
+        rows += [(f"{label}: 예측/실측 합계 비율 (total ratio)", round(m["total_ratio"], 4)),
+                 (f"{label}: 건축물별 오차 WAPE", round(m["wape"], 4)),
+                 (f"{label}: 구역 오차 중앙값 ({m['n_districts']}개 구역)", _finite(m["district_median_ape"]))]
+    rows += [("새 건물 보정 계수 (level factor applied)", nc.level_factor),
+             ("보정 전 비율 실측/예측 (raw)", nc.level_raw),
+             ("남은 불확실성 ln 표준편차 (remaining sd, ln)", nc.level_sd_log),
+             ("교차검증 구간 포함률 (cross-validated interval coverage)", nc.coverage_before),
+             ("새 건물 구간 포함률 (new-building interval coverage)", nc.coverage_after),
+             ("구역·도시 구간 상한 상승 (upper bound raised by)", nc.upper_widening)]
+    return pd.DataFrame(rows, columns=["item", "value"])

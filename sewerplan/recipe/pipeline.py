@@ -662,7 +662,15 @@ def _capacity_sheet(bundle) -> pd.DataFrame:
                                        "stranded_capital_krw"])
 
 
-def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: str, match: dict) -> None:
+def _newest_sheets(model) -> dict:
+    """{'최근 준공 검증': rows} when the model carries the newest-cohort check."""
+    from sewerplan.model.outputs.newest_section import newest_sheet
+
+    sheet = newest_sheet(model) if model is not None else None
+    return {} if sheet is None else {"최근 준공 검증": sheet}
+
+
+def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: str, match: dict, model=None) -> None:
     """The results workbook: buildings, districts, comparison, capacity and match report sheets."""
     from sewerplan.model.outputs.workbook import write_results_workbook
 
@@ -677,7 +685,7 @@ def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: s
         params=run.params, synthetic=run.synthetic, notes=notes,
         source=str(run.project.planned_buildings or run.project.scenario),
         extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle),
-                      "연계 보고서": match_flat},
+                      **_newest_sheets(model), "연계 보고서": match_flat},
     )
 
 
@@ -686,7 +694,7 @@ def _write_results(run: _Run, prep, model, comparison, forecast, scenario_result
     est, districts, town = forecast
     bundle, note = _bundle(run, comparison, forecast, model, prep.report["match"], scenario_result)
     run.paths["results_json"] = bundle.to_json(run.out / RUN_FILES["results_json"], force=True)
-    _write_workbook(run, est, districts, town, comparison, bundle, note, prep.report["match"])
+    _write_workbook(run, est, districts, town, comparison, bundle, note, prep.report["match"], model)
     return bundle
 
 
