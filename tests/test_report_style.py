@@ -198,7 +198,7 @@ def test_catalogue_particles_resolve_by_the_value():
 
     assert "4,000억원을 피합니다" in text("ko", "council.decision.reason.over", baseline="x", stranded="4,000억원")
     assert "3 m³/일로," in text("ko", "council.summary.lead.over", baseline="3 m³/일", need="", gap="", p_large="",
-                                n="", stranded="", price_year="")
+                                n="", evidence="", stranded="", price_year="")
     assert "가온천으로 흘려" in text("ko", "hearing.where.receiving_water", receiving_water="가온천")
     assert "새내로 흘려" in text("ko", "hearing.where.receiving_water", receiving_water="새내")
 

@@ -51,8 +51,7 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False)},
     "finance": {k: ("any", False) for k in FINANCE_KEYS},
     "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False),
-              "newest_share": ("number", False), "newest_years": ("int", False),
-              "newest_min_buildings": ("int", False)},
+              "newest_years": ("list", False), "newest_min_buildings": ("int", False)},
     "report": {"language": ("text", False), "formats": ("list", False)},
     "privacy": {"key_file": ("keypath", False), "min_public_cell_buildings": ("int", False)},
     "briefing": {"site": ("text", False), "process": ("text", False), "receiving_water": ("text", False),
@@ -272,13 +271,15 @@ def _newest_rule(m: dict, source: Path):
     from sewerplan.model.errors import ParameterError
     from sewerplan.model.ml.newest import DEFAULT_RULE, CohortRule
 
-    given = {k: m[f"newest_{k}" if k != "min_buildings" else "newest_min_buildings"]
-             for k in ("share", "years", "min_buildings")}
-    given = {k: v for k, v in given.items() if v is not None}
+    given = {k: m[key] for k, key in (("years", "newest_years"), ("min_buildings", "newest_min_buildings"))
+             if m[key] is not None}
+    if "years" in given and not all(isinstance(k, int) and not isinstance(k, bool) for k in given["years"]):
+        raise ProjectFileError(source, "model.newest_years", f"{given['years']!r}: expected whole numbers of years, "
+                                                             "e.g. [15, 10, 5] / 연수는 [15, 10, 5]처럼 씁니다")
     try:
         return CohortRule(**given) if given else DEFAULT_RULE
     except ParameterError as exc:
-        key = "newest_min_buildings" if exc.name.endswith("min_buildings") else exc.name.replace("newest_cohort.", "newest_")
+        key = "newest_min_buildings" if exc.name.endswith("min_buildings") else "newest_years"
         raise ProjectFileError(source, f"model.{key}", f"{exc.value!r}: expected {exc.allowed} / 값이 맞지 않습니다") from None
 
 
@@ -452,9 +453,8 @@ model:
   file:                               # 사용할 모델 파일 (.skops, 카드 .card.json 이 옆에 있어야 함)
   learner: auto                       # auto, hgb_log, ridge_log, hgb_poisson, blend
   seed: 0
-  newest_share: 0.10                  # 최근 준공 건물 검증: 사용승인일이 가장 최근인 건축물 10%로 새 건물 예측을 검증·보정
-  newest_years:                       # 또는 최근 N년 사이 준공 건축물 (비우면 newest_share 사용)
-  newest_min_buildings: 50            # 이보다 적으면 검증하지 않고 예측 범위를 넓힘
+  newest_years: [15, 10, 5]           # 최근 준공 건물 검증: 가장 최근 사용승인 연도보다 15·10·5년 앞선 해까지의 건물로 학습해 그 뒤 준공 건물을 예측·보정
+  newest_min_buildings: 30            # 검증마다 필요한 뒤 건물 수 (모두 모자라면 검증하지 않고 예측 범위를 넓힘)
 
 report:
   language: ko                        # ko 또는 en
