@@ -362,7 +362,10 @@ def SEWER_ML(building_table, coverage=None):
         raise messages.user_error(f, "single_cell.coverage")
     if not np.isnan(cov.flat[0]) and abs(float(cov.flat[0]) - model.coverage) > 1e-9:
         raise messages.user_error(f, "coverage_calibrated", coverage=model.coverage)
-    valid, rejected, problems = validate_buildings(raw, source="building_table")
+    try:
+        valid, rejected, problems = validate_buildings(raw, source="building_table")
+    except SewerplanError as exc:  # e.g. no district column: a table the function cannot read
+        raise messages.from_model_error(f, exc) from None
     if problems:
         raise messages.table_problems(f, "building_table", problems)
     try:
