@@ -314,7 +314,19 @@ def _embed_fonts(css: str, text: str) -> str:
 
 
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """``text`` as a quoted CSS string that cannot end the string, the rule or the ``<style>`` element.
+
+    Letters, digits, spaces and a few harmless punctuation marks stay as they are; every other
+    character (quotes, backslash, ``<``, ``>``, ``&``, braces, ``;``, control characters) becomes a CSS
+    hex escape (``\\3c `` for ``<``), so a town called ``</style><script>...`` is printed, never run.
+    """
+    out = []
+    for ch in " ".join(text.split()):
+        out.append(ch if ch.isalnum() or ch in _CSS_SAFE else f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+_CSS_SAFE = frozenset(" .,:·-–—()[]%+/~㎥㎡")
 
 
 def _first_text(page: str, pattern: str) -> str:
