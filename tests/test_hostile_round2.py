@@ -111,3 +111,75 @@ def test_hostile_names_in_every_format_are_text(tmp_path):
     back = pd.read_csv(tmp_path / "r.csv", dtype=str, encoding="utf-8-sig")
     assert list(back["district"]) == [HOSTILE_DISTRICTS[0], HOSTILE_DISTRICTS[1], "'" + HOSTILE_DISTRICTS[2],
                                       HOSTILE_DISTRICTS[3]]
+
+
+# --------------------------------------------------------------------------------------
+# finding 3: what a public paper carries
+# --------------------------------------------------------------------------------------
+
+
+def _small_district_bundle():
+    import dataclasses
+
+    b = example_bundle()
+    b.existing[4] = dataclasses.replace(b.existing[4], district="외딴마을", n_buildings=3, observed_m3_per_day=1.1)
+    b.metadata.min_public_cell_buildings = 10
+    return b
+
+
+@pytest.mark.parametrize("kind", ["council", "hearing"])
+def test_public_papers_attach_and_print_no_small_district(kind):
+    """Attack: with a 3-building district and min_public_cell_buildings: 10 the hearing text merged it, but
+    the results.json attached to public_hearing.pdf listed it (3 buildings, 1.1 m3/d) and the council PDF
+    printed it in its table."""
+    import json
+
+    import pypdf
+
+    from sewerplan.reporting.render import render_pdf_bytes
+
+    bundle = _small_district_bundle()
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf_bytes(kind, bundle, "ko")))
+    text = "".join("".join(p.extract_text().split()) for p in reader.pages)
+    assert "외딴마을" not in text
+    attached = json.loads(reader.attachments["results.json"][0])
+    assert "외딴마을" not in json.dumps(attached, ensure_ascii=False)
+    assert min(d["n_buildings"] for d in attached["existing"]) >= 10
+    assert all(d["observed_m3_per_day"] != 1.1 for d in attached["existing"])
+    for key in ("n_buildings", "observed_m3_per_day"):  # nothing lost, only merged
+        assert sum(d[key] for d in attached["existing"]) == pytest.approx(sum(getattr(r, key) for r in bundle.existing))
+
+
+def test_a_hand_edited_bundle_cannot_attach_the_rejected_register_rows(tmp_path):
+    """Attack: a hand-edited results.json attached training/rejected_register_rows.csv (holding a name and a
+    phone number) to a public PDF."""
+    import json
+
+    run = tmp_path / "run"
+    (run / "training").mkdir(parents=True)
+    (run / "training" / "rejected_register_rows.csv").write_text("source_row,비고\n5,소유자 홍길동 010-1234-5678\n",
+                                                                 encoding="utf-8")
+    data = example_bundle().to_dict()
+    data["attachments"] = [{"name": "rows.csv", "description": "", "path": "training/rejected_register_rows.csv",
+                            "content_base64": ""}]
+    (run / "results.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for kind in ("hearing", "council"):
+        r = runner.invoke(app, ["report", kind, "--results", str(run / "results.json"), "--out",
+                                str(tmp_path / f"{kind}.pdf")])
+        assert "rejected_register_rows.csv" in _one_line_error(r) and "public run output" in r.output
+        assert not (tmp_path / f"{kind}.pdf").exists()
+
+
+def test_public_papers_attach_the_public_run_outputs_beside_the_bundle(tmp_path):
+    """The fixed list of run outputs is attached from the bundle's folder; nothing else in it is."""
+    import pypdf
+
+    from sewerplan.model.outputs.results import ResultsBundle
+    from sewerplan.reporting.render import render_pdf_bytes
+
+    (tmp_path / "public_existing_town_comparison.csv").write_text("district,n_buildings\nA,40\n", encoding="utf-8")
+    (tmp_path / "existing_town_comparison.csv").write_text("district,n_buildings\n외딴마을,3\n", encoding="utf-8")
+    example_bundle().to_json(tmp_path / "results.json")
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf_bytes("hearing", ResultsBundle.from_json(tmp_path / "results.json"))))
+    assert sorted(reader.attachments) == ["public_existing_town_comparison.csv", "results.json"]
+

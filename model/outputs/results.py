@@ -1007,7 +1007,8 @@ def _example_households_by_size(households: float) -> dict:
 
 
 def _example_attachments(names: list[str]) -> list[Attachment]:
-    """An excerpt of a synthetic planned-town building table, attached to the PDF."""
+    """An excerpt of a synthetic planned-town building table as an embedded attachment (for tests: a
+    published paper refuses embedded content, see :mod:`.public_bundle`)."""
     sample_csv = "building_id,district,main_use,floor_area_m2,households\n" + "\n".join(
         f"P{i:04d},{names[i % 4]},아파트,{8000 + 13 * i},{60 + i % 40}" for i in range(20)
     ) + "\n"
@@ -1066,7 +1067,6 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         households_by_size=_example_households_by_size(planned_total.households),
         households_by_size_year=2031,
         billed_volume_m3_per_day=0.0,
-        attachments=_example_attachments(names),
         scenario=(scenario if isinstance(scenario, ScenarioSection)
                   else example_scenario_section(capacity.p50_m3_per_day,
                                                 plant=capacity.plant_m3_per_day) if scenario else None),
