@@ -183,3 +183,29 @@ def test_public_papers_attach_the_public_run_outputs_beside_the_bundle(tmp_path)
     reader = pypdf.PdfReader(io.BytesIO(render_pdf_bytes("hearing", ResultsBundle.from_json(tmp_path / "results.json"))))
     assert sorted(reader.attachments) == ["public_existing_town_comparison.csv", "results.json"]
 
+
+# --------------------------------------------------------------------------------------
+# finding 7: free text in rejected register rows
+# --------------------------------------------------------------------------------------
+
+OWNER = "소유자 홍길동 010-9876-5432"
+
+
+def test_rejected_register_rows_drop_free_text_columns(tmp_path):
+    """Attack: a register's free-text column (비고 holding "소유자 홍길동 010-…") was copied into
+    training/rejected_register_rows.csv (and estimate's OUT.rejected.csv)."""
+    from sewerplan.model.intake.inventory import load_buildings
+
+    df = pd.read_csv(SAMPLE, dtype=str, encoding="utf-8").head(30)
+    df["비고"] = ""
+    df.loc[3, "비고"] = OWNER
+    df.loc[3, "연면적(㎡)"] = "-5"  # the row with the note is rejected
+    src = tmp_path / "register.csv"
+    df.to_csv(src, index=False, encoding="utf-8")
+    _, rejected = load_buildings(src, skip_invalid=True)
+    assert "비고" not in rejected.columns and rejected.attrs["columns_dropped"] == ["비고"]
+    assert list(rejected.columns[:2]) == ["source_row", "관리건축물대장PK"] and "연면적(㎡)" in rejected.columns
+    r = runner.invoke(app, ["estimate", str(src), "--out", str(tmp_path / "o.csv"), "--skip-invalid"])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "o.rejected.csv").read_text(encoding="utf-8-sig")
+    assert "홍길동" not in text and "010-9876" not in text and "-5" in text

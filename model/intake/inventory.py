@@ -596,15 +596,23 @@ def _households_from_families(out: pd.DataFrame) -> None:
 
 
 def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings):
-    """(valid canonical rows with ``category``, rejected rows as given with reasons, problems by row)."""
+    """(valid canonical rows with ``category``, rejected rows with reasons, problems by row).
+
+    Rejected rows keep the columns the intake reads, under the user's headers, and nothing else:
+    free-text columns (``비고`` holding an owner's name and phone number) are dropped and their
+    headers listed in ``rejected.attrs["columns_dropped"]`` (issue 23; :mod:`.privacy`).
+    """
     bad = found.bad
     valid = out[~bad].copy()
     valid["category"] = _per_distinct(valid["main_use"], category_of)
-    rejected = raw.loc[bad[bad].index].copy()
+    read = [c for c in raw.columns if c in set(found.original.values()) or c == "__district__"]
+    rejected = raw.loc[bad[bad].index, read].rename(columns={"__district__": found.original.get("district")})
     rejected.insert(0, "source_row", found.rows[bad])
     rejected["rejected_reason"] = [" | ".join(found.reasons.get(i, [])) for i in rejected.index]
     found.problems.sort(key=lambda p: p.row)
-    return valid.reset_index(drop=True), rejected.reset_index(drop=True), found.problems
+    rejected = rejected.reset_index(drop=True)
+    rejected.attrs["columns_dropped"] = [str(c) for c in raw.columns if c not in read]
+    return valid.reset_index(drop=True), rejected, found.problems
 
 
 def load_buildings(path_or_df, district_column=None, skip_invalid=False, sheet=None, source=None):

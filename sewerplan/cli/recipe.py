@@ -84,7 +84,8 @@ def _privacy_rows(pv: dict | None) -> list[tuple[str, str]]:
     """(label, value) rows on pseudonyms and dropped columns (intake.privacy)."""
     if not pv:
         return []
-    dropped = pv["billing_columns_dropped"] + pv.get("register_columns_dropped", [])
+    dropped = (pv["billing_columns_dropped"] + pv.get("register_columns_dropped", [])
+               + [c for c in pv.get("register_columns_not_read", []) if c not in pv.get("register_columns_dropped", [])])
     return [("customer numbers / 고객번호", f"pseudonymised 가명처리 (key 키: {pv['key_source']}, id {pv['key_id']})"),
             ("columns dropped / 삭제한 열", ", ".join(dropped) if dropped else "none / 없음")]
 
