@@ -209,3 +209,99 @@ def test_rejected_register_rows_drop_free_text_columns(tmp_path):
     assert r.exit_code == 0, r.output
     text = (tmp_path / "o.rejected.csv").read_text(encoding="utf-8-sig")
     assert "홍길동" not in text and "010-9876" not in text and "-5" in text
+
+
+# --------------------------------------------------------------------------------------
+# the privacy run (issue 23 "Done when"): a 3-building district and a free-text register column
+# --------------------------------------------------------------------------------------
+
+SMALL_DISTRICT = "외딴마을"
+PERSON, PHONE = "홍길동", "010-9876-5432"
+PUBLIC_OUTPUTS = ("council_briefing.pdf", "council_briefing.hwpx", "council_briefing.html", "public_hearing.pdf",
+                  "public_hearing.hwpx", "public_hearing.html", "public_existing_town_comparison.csv")
+
+
+@pytest.fixture(scope="module")
+def privacy_run(tmp_path_factory):
+    """One run of the sample town where three buildings form their own district (외딴마을) and the
+    register has a 비고 column naming an owner with a phone number (on a rejected row and on valid ones)."""
+    import re
+    import shutil
+
+    import yaml
+
+    from sewerplan.recipe.sample_town import sample_file
+
+    base = tmp_path_factory.mktemp("privacy")
+    data = base / "project" / "data"
+    data.mkdir(parents=True)
+    reg = pd.read_csv(sample_file("register"), dtype=str, keep_default_na=False, encoding="utf-8")
+    reg["배수구역"] = [re.search(r"(\S+[동면읍])\s", a + " ").group(1) for a in reg["대지위치"]]
+    reg.loc[reg["관리건축물대장PK"].isin(["41990-100001", "41990-100002", "41990-100003"]), "배수구역"] = SMALL_DISTRICT
+    reg["비고"] = ""
+    reg.loc[reg["연면적(㎡)"] == "", "비고"] = f"소유자 {PERSON} {PHONE}"  # a row the intake rejects
+    reg.loc[reg.index[:40], "비고"] = f"관리인 {PERSON} 연락처 {PHONE}"  # and valid rows
+    assert (reg["연면적(㎡)"] == "").any()
+    reg.to_csv(data / "register.csv", index=False, encoding="utf-8")
+    for key, name in (("billing", "billing.csv.gz"), ("planned", "planned.csv"), ("household_mix", "mix.csv")):
+        shutil.copy(sample_file(key), data / name)
+    project = {
+        "sewerplan_project": 1, "synthetic": True, "data_folders": ["data"],
+        "names": {"municipality": "가온시", "town": "가온시 새빛지구", "existing_town": "가온시 기존 시가지"},
+        "existing_town": {"register": "data/register.csv", "billing": "data/billing.csv.gz",
+                          "household_mix": "data/mix.csv"},
+        "planned_town": {"buildings": "data/planned.csv"},
+        "plant": {"capacity_m3_per_day": 10600, "status": "planned"},
+        "model": {"train": True, "learner": "ridge_log"},
+        "report": {"language": "ko", "formats": ["pdf", "hwpx", "html"]},
+        "privacy": {"min_public_cell_buildings": 10},
+    }
+    path = base / "project" / "project.yaml"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    out = base / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _texts(path: Path):
+    """(where, text) of a file: a PDF's page text and each attachment, each member of a zip (xlsx, hwpx,
+    skops), or the file itself."""
+    import pypdf
+
+    raw = path.read_bytes()
+    if raw.startswith(b"%PDF"):
+        reader = pypdf.PdfReader(io.BytesIO(raw))
+        yield str(path), "".join(p.extract_text() for p in reader.pages)
+        for name, contents in reader.attachments.items():
+            for data in contents:
+                yield f"{path} attachment {name}", data.decode("utf-8", "ignore")
+    elif raw.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            for name in z.namelist():
+                yield f"{path}!{name}", z.read(name).decode("utf-8", "ignore")
+    else:
+        yield str(path), raw.decode("utf-8", "ignore")
+
+
+def test_privacy_run_publishes_no_small_district_and_writes_no_name_or_phone(privacy_run):
+    """Done when: a project with a 3-building district and a free-text register column; every output file
+    (PDF attachments and HWPX contents included) grepped for the small district, the name and the phone."""
+    import re
+
+    out = privacy_run
+    full = pd.read_csv(out / "existing_town_comparison.csv")
+    assert full.set_index("district").loc[SMALL_DISTRICT, "n_buildings"] <= 3  # the attack is really there
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= set(PUBLIC_OUTPUTS)
+    seen = []
+    for path in files:
+        for where, text in _texts(path):
+            flat = re.sub(r"\s+", "", text)
+            seen.append(where)
+            assert PERSON not in flat and PHONE not in flat and "9876-5432" not in flat, where
+            if path.name in PUBLIC_OUTPUTS:
+                assert SMALL_DISTRICT not in flat, where
+    assert any("attachment results.json" in w for w in seen) and any(".hwpx!Contents/" in w for w in seen)
+    report = (out / "training" / "match_report.json").read_text(encoding="utf-8")
+    assert '"비고"' in report  # the dropped column is listed
