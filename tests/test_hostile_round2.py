@@ -305,3 +305,43 @@ def test_privacy_run_publishes_no_small_district_and_writes_no_name_or_phone(pri
     assert any("attachment results.json" in w for w in seen) and any(".hwpx!Contents/" in w for w in seen)
     report = (out / "training" / "match_report.json").read_text(encoding="utf-8")
     assert '"비고"' in report  # the dropped column is listed
+
+
+# --------------------------------------------------------------------------------------
+# finding 4: monitor on the bills a utility actually sends (address only, no building id)
+# --------------------------------------------------------------------------------------
+
+
+def _address_only_bills(forecast: pd.DataFrame, path: Path, n: int) -> None:
+    """Six months of bills for the first ``n`` forecast buildings: customer number, address, use, month,
+    volume (the forecast x 1.0), a name column; no building id, as a water utility's extract."""
+    rows = []
+    for i, b in forecast.head(n).iterrows():
+        for k in range(6):
+            rows.append({"수용가번호": f"N{700000 + i}", "수용가명": PERSON, "수용가주소": b["address"], "업종": "가정용",
+                         "부과년월": 203001 + k, "사용량(㎥)": round(b["ml_m3_per_day"] / 0.85 * 30, 2)})
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+
+
+def test_monitor_works_on_address_only_bills(privacy_run, tmp_path):
+    """Attack (careless, ordinary): `sewerplan monitor` on address-only bills failed with "unexpected error
+    (KeyError: ['building_id'] not in index)"; with no bill matching, "KeyError 'forecast_m3_per_day'"."""
+    out = privacy_run
+    forecast = pd.read_csv(out / "planned_town_buildings.csv", dtype={"building_id": str})
+    forecast["address"] = [f"경기도 가온시 새빛동 {100 + i}번지" for i in range(len(forecast))]  # lot addresses
+    buildings = tmp_path / "forecast.csv"
+    forecast.to_csv(buildings, index=False, encoding="utf-8")
+    first = forecast["district"].iloc[0]
+    n = int((forecast["district"] == first).sum())
+    _address_only_bills(forecast, tmp_path / "bills.csv", n)
+    r = runner.invoke(app, ["monitor", "--results", str(out / "results.json"), "--billing", str(tmp_path / "bills.csv"),
+                            "--buildings", str(buildings), "--out", str(tmp_path / "mon")])
+    assert r.exit_code == 0, r.output
+    d = pd.read_csv(tmp_path / "mon" / "monitoring_districts.csv").set_index("district")
+    assert d.loc[first, "buildings_compared"] == n and d.loc[first, "status"] == "within"
+    assert d.loc[first, "observed_to_forecast"] == pytest.approx(1.0, abs=0.03)  # 30-day months, Jan-Jun
+    nowhere = forecast.assign(address=[f"경기도 다른시 먼동 {i}번지" for i in range(len(forecast))])
+    _address_only_bills(nowhere, tmp_path / "elsewhere.csv", 5)
+    r = runner.invoke(app, ["monitor", "--results", str(out / "results.json"), "--billing",
+                            str(tmp_path / "elsewhere.csv"), "--buildings", str(buildings), "--out", str(tmp_path / "m2")])
+    assert "none of the 30 bill rows matched" in _one_line_error(r)
