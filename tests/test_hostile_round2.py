@@ -345,3 +345,29 @@ def test_monitor_works_on_address_only_bills(privacy_run, tmp_path):
     r = runner.invoke(app, ["monitor", "--results", str(out / "results.json"), "--billing",
                             str(tmp_path / "elsewhere.csv"), "--buildings", str(buildings), "--out", str(tmp_path / "m2")])
     assert "none of the 30 bill rows matched" in _one_line_error(r)
+
+
+# --------------------------------------------------------------------------------------
+# finding 5: glob characters in file names
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, other", [("data*.csv", "data_secret.csv"), ("t[ab].csv", "ta.csv"),
+                                         ("b?.csv.gz", "bx.csv.gz")])
+def test_a_named_file_is_read_as_that_file_only(tmp_path, name, other):
+    """Attack: DuckDB expanded glob characters in file names: `estimate "data*.csv"` silently merged
+    data_secret.csv; `t[ab].csv` read ta.csv."""
+    import gzip
+
+    table = pd.read_csv(SAMPLE, dtype=str, encoding="utf-8")
+
+    def write(path, rows):
+        text = rows.to_csv(index=False)
+        path.write_bytes(gzip.compress(text.encode()) if path.suffix == ".gz" else text.encode())
+
+    write(tmp_path / name, table.head(4))
+    write(tmp_path / other, table.iloc[100:107])
+    r = runner.invoke(app, ["estimate", str(tmp_path / name), "--out", str(tmp_path / "o.csv")])
+    assert r.exit_code == 0, r.output
+    ids = pd.read_csv(tmp_path / "o.csv", dtype=str, encoding="utf-8-sig")["building_id"]
+    assert list(ids) == list(table["관리건축물대장PK"].head(4))
