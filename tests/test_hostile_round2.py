@@ -371,3 +371,162 @@ def test_a_named_file_is_read_as_that_file_only(tmp_path, name, other):
     assert r.exit_code == 0, r.output
     ids = pd.read_csv(tmp_path / "o.csv", dtype=str, encoding="utf-8-sig")["building_id"]
     assert list(ids) == list(table["관리건축물대장PK"].head(4))
+
+
+# --------------------------------------------------------------------------------------
+# finding 6: control characters in names; finding 9: integer keys; finding 15: CP949 project files
+# --------------------------------------------------------------------------------------
+
+
+def _project_file(tmp_path: Path, edit=None, encoding="utf-8") -> Path:
+    """The bundled sample project copied next to its data, with ``edit`` applied to its YAML data."""
+    import shutil
+
+    import yaml
+
+    from sewerplan.recipe.project import SAMPLE_PROJECT
+
+    sample = SAMPLE.parent
+    for f in ("synthetic_existing_register.csv", "synthetic_existing_billing.csv.gz",
+              "synthetic_existing_household_mix.csv", "synthetic_planned_town.csv"):
+        shutil.copy(sample / f, tmp_path / f)
+    (tmp_path / "scenarios").mkdir(exist_ok=True)
+    shutil.copy(sample / "scenarios" / "sample_town_base.yaml", tmp_path / "scenarios" / "sample_town_base.yaml")
+    data = yaml.safe_load((sample / SAMPLE_PROJECT).read_text(encoding="utf-8"))
+    if edit:
+        edit(data)
+    p = tmp_path / "project.yaml"
+    p.write_bytes(yaml.safe_dump(data, allow_unicode=True).encode(encoding))
+    return p
+
+
+@pytest.mark.parametrize("key, value", [
+    ("names.town", "새빛\x01지구"), ("names.existing_town", "기존\x1b[2J시가지"), ("names.municipality", "가온\n시"),
+    ("planned_town.districts", ["1생활권", "2생활\x00권"]), ("plant.name", "물재생\x7f센터"),
+    ("briefing.site", "하천변\x0b용지"),
+])
+def test_control_characters_in_names_are_refused_when_the_project_is_loaded(tmp_path, key, value):
+    """Attack: control characters in a town or district name crashed a run at step 6 after two minutes
+    (openpyxl IllegalCharacterError; `report … .hwpx` "unexpected error (ValueError)")."""
+    section, name = key.split(".")
+
+    def edit(d):
+        d.setdefault(section, {})[name] = value
+
+    p = _project_file(tmp_path, edit)
+    r = runner.invoke(app, ["run", str(p), "--out", str(tmp_path / "out"), "--no-reports"])
+    msg = " ".join(_one_line_error(r).split())
+    assert key in msg and "control character U+00" in msg and "\x1b" not in msg and "\x00" not in msg
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+
+
+def test_briefing_texts_may_hold_line_breaks(tmp_path):
+    """A long briefing text keeps its line breaks (only names refuse them)."""
+    from sewerplan.recipe.project import load_project
+
+    p = _project_file(tmp_path, lambda d: d["briefing"].update(site_plan="처리시설은 지하에,\n지상에는 공원을."))
+    assert "\n" in load_project(p).briefing.site_plan
+
+
+def test_a_bundle_with_a_control_character_is_refused_naming_the_field(tmp_path):
+    """Attack: a results.json whose town name holds \\x01 crashed `report … .hwpx` with "unexpected error
+    (ValueError)"."""
+    import json
+
+    data = example_bundle().to_dict()
+    data["metadata"]["town_name"] = "새빛\x01지구"
+    data["planned"][1]["district"] = "A-2\x02"
+    p = tmp_path / "results.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for out in ("c.hwpx", "c.pdf"):
+        r = runner.invoke(app, ["report", "council", "--results", str(p), "--out", str(tmp_path / out)])
+        assert "metadata.town_name" in " ".join(_one_line_error(r).split()) and "U+0001" in r.output
+        assert not (tmp_path / out).exists()
+
+
+def test_a_register_name_with_a_control_character_is_a_rejected_row(tmp_path):
+    """Attack: a district 1생활\\x01권 in the building table crashed estimate's workbook (IllegalCharacterError)."""
+    df = pd.read_csv(SAMPLE, dtype=str, encoding="utf-8").head(20)
+    df.loc[0, "배수구역"] = "1생활\x01권"
+    df.loc[1, "건물명"] = "빌\x1b]0;pwned\x07딩"
+    src = tmp_path / "t.csv"
+    df.to_csv(src, index=False, encoding="utf-8")
+    r = runner.invoke(app, ["estimate", str(src), "--out", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 2 and "U+0001" in r.output and "\x1b" not in r.output and "\\x1b" in r.output
+    r = runner.invoke(app, ["estimate", str(src), "--out", str(tmp_path / "o.xlsx"), "--skip-invalid"])
+    assert r.exit_code == 0, r.output
+    assert len(pd.read_excel(tmp_path / "o.xlsx", sheet_name=0, skiprows=0)) >= 18 - 2
+
+
+@pytest.mark.parametrize("edit, key", [
+    (lambda d: d["model"].update(seed=99999999999999999999), "model.seed"),
+    (lambda d: d["model"].update(seed=-1), "model.seed"),
+    (lambda d: d["plant"].update(capacity_m3_per_day=10**30), "plant.capacity_m3_per_day"),
+    (lambda d: d["finance"].update(national_share=float("inf")), "finance.national_share"),
+])
+def test_integer_and_number_keys_are_bounded_at_load(tmp_path, edit, key):
+    """Attack: model: {seed: 99999999999999999999} was accepted and failed at step 2 with "unexpected error
+    (InvalidParameterError)"."""
+    from sewerplan.recipe.project import ProjectFileError, load_project
+
+    with pytest.raises(ProjectFileError, match=key.replace(".", r"\.")):
+        load_project(_project_file(tmp_path, edit))
+
+
+def test_a_five_thousand_digit_version_is_one_line_naming_the_key(tmp_path):
+    """Attack: a 5,000-digit `sewerplan_project:` gave a raw ValueError."""
+    p = _project_file(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8").replace("sewerplan_project: 1", "sewerplan_project: " + "9" * 5000),
+                 encoding="utf-8")
+    r = runner.invoke(app, ["run", str(p), "--out", str(tmp_path / "out")])
+    msg = " ".join(_one_line_error(r).split())
+    assert "sewerplan_project" in msg and "digits" in msg and len(msg) < 600
+
+
+def test_a_cp949_project_file_is_read(tmp_path):
+    """Attack (careless): a CP949-saved project file (Notepad's default on Korean Windows) stopped with a
+    UTF-8 decode error and no advice."""
+    from sewerplan.recipe.project import load_project
+
+    p = _project_file(tmp_path, encoding="cp949")
+    with pytest.raises(UnicodeDecodeError):
+        p.read_bytes().decode("utf-8")
+    assert load_project(p).town == "가온시 새빛지구 (합성 예시)"
+    p.write_bytes(b"sewerplan_project: 1\nnames:\n  town: \xff\xfe\xff\n")
+    r = runner.invoke(app, ["run", str(p), "--out", str(tmp_path / "out")])
+    assert "UTF-8로 저장하세요" in " ".join(_one_line_error(r).split())
+
+
+# --------------------------------------------------------------------------------------
+# finding 8: every numeric column finite and plausible
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["방수", "세대수", "호수", "가구수", "지상층수", "지하층수", "이용인원", "관측오수량",
+                                    "연면적(㎡)", "위도", "1인가구비율"])
+def test_every_numeric_column_refuses_absurd_numbers(tmp_path, header):
+    """Attack: 1e308 in the 방수 column passed and printed "MOE unit load inf m3/d"."""
+    from sewerplan.model.errors import InventoryValidationError
+    from sewerplan.model.intake.inventory import load_buildings
+
+    text = (f"building_id,district,main_use,연면적(㎡),{header}\n" if header != "연면적(㎡)"
+            else "building_id,district,main_use,연면적(㎡)\n")
+    filler = "" if header == "연면적(㎡)" else ",1"
+    good = f"B1,D1,아파트,1000{filler}\n"
+    bad = "B2,D1,아파트,1e308\n" if header == "연면적(㎡)" else "B2,D1,아파트,1000,1e308\n"
+    p = tmp_path / "t.csv"
+    p.write_text(text + good + bad, encoding="utf-8")
+    with pytest.raises(InventoryValidationError) as err:
+        load_buildings(p)
+    assert f"row 3, column '{header}', value '1e308'" in str(err.value)
+
+
+def test_huge_rooms_per_dwelling_no_longer_prints_an_infinite_unit_load(tmp_path):
+    """The reproduction as the user met it: estimate on a table with 방수 1e308."""
+    df = pd.read_csv(SAMPLE, dtype=str, encoding="utf-8").head(10)
+    df["방수"] = "3"
+    df.loc[2, "방수"] = "1e308"
+    src = tmp_path / "t.csv"
+    df.to_csv(src, index=False, encoding="utf-8")
+    r = runner.invoke(app, ["estimate", str(src), "--out", str(tmp_path / "o.csv")])
+    assert r.exit_code == 2 and "inf" not in r.output.replace("information", "") and "방수" in r.output

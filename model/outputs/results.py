@@ -617,7 +617,7 @@ def _build(tp, value, path: str, source: str):
         _, val_tp = typing.get_args(tp)
         if not isinstance(value, dict):
             raise ResultsBundleError(f"expected an object, got {type(value).__name__}", source, path)
-        return {str(k): _build(val_tp, v, f"{path}.{k}", source) for k, v in value.items()}
+        return {_writable_text(str(k), path, source): _build(val_tp, v, f"{path}.{k}", source) for k, v in value.items()}
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if len(args) != 1:
@@ -634,8 +634,19 @@ def _build(tp, value, path: str, source: str):
     if tp is str:
         if not isinstance(value, str):
             raise ResultsBundleError(f"expected text, got {value!r}", source, path)
-        return value
+        return _writable_text(value, path, source)
     raise TypeError(f"unsupported type in schema: {tp!r}")
+
+
+def _writable_text(value: str, path: str, source: str) -> str:
+    """Text the reports can write: no control character (tab and line breaks allowed; issue 23 finding 6)."""
+    from ..fileio import control_characters, shown
+
+    bad = control_characters(value, layout=True)
+    if bad:
+        raise ResultsBundleError(f"'{shown(value)[:80]}' holds the control character {', '.join(bad)}; remove it / "
+                                 "제어 문자가 들어 있습니다", source, path)
+    return value
 
 
 def _whole_number(value, path: str, source: str) -> int:
