@@ -530,3 +530,31 @@ def test_huge_rooms_per_dwelling_no_longer_prints_an_infinite_unit_load(tmp_path
     df.to_csv(src, index=False, encoding="utf-8")
     r = runner.invoke(app, ["estimate", str(src), "--out", str(tmp_path / "o.csv")])
     assert r.exit_code == 2 and "inf" not in r.output.replace("information", "") and "방수" in r.output
+
+
+# --------------------------------------------------------------------------------------
+# finding 10: a line break inside a quoted CSV cell
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+def test_a_quoted_cell_with_a_line_break_is_read(tmp_path, encoding):
+    """Attack (careless): a valid RFC 4180 CSV with a newline inside a quoted cell ("가온\\n빌딩") was refused
+    ("CSV Error on Line: N")."""
+    from sewerplan.model.errors import InventoryValidationError
+    from sewerplan.model.intake.billing import read_billing
+    from sewerplan.model.intake.inventory import load_buildings
+
+    p = tmp_path / "t.csv"
+    p.write_bytes(("building_id,district,main_use,floor_area_m2,households,building_name\n"
+                   'B1,D1,업무시설,1000,0,"가온\n빌딩"\nB2,D1,업무시설,500,0,"a, ""b"""\n').encode(encoding))
+    valid, _ = load_buildings(p)
+    assert list(valid["building_name"]) == ["가온\n빌딩", 'a, "b"'] and list(valid["floor_area_m2"]) == [1000, 500]
+    p.write_bytes(p.read_bytes() + "B3,D1,업무시설,-1,0,x\n".encode(encoding))
+    with pytest.raises(InventoryValidationError, match="row 4"):  # rows as a spreadsheet counts them
+        load_buildings(p)
+    bills = tmp_path / "b.csv"
+    bills.write_bytes('수용가번호,수용가주소,업종,부과년월,사용량(㎥)\n1,"가온시 나래동\n1",가정용,202301,10\n'
+                      "2,가온시 나래동 2,가정용,202301,7\n".encode(encoding))
+    records, rejected = read_billing(bills)
+    assert list(records["billed_m3"]) == [10.0, 7.0] and len(rejected) == 0

@@ -152,13 +152,20 @@ def _load_csv(con, name: str, path: Path, source: str) -> list[str]:
     read_path = _transcoded(con, path, source) if encoding == "cp949" else _literal(con, path, source)
     try:
         _create_from_csv(con, name, read_path, delimiter, header)
-    except duckdb.InvalidInputException as exc:
-        if "unicode" not in str(exc).lower():
-            raise _csv_error(exc, source, delimiter) from exc
-        detect_encoding(path, source)  # raises naming the row when the file mixes encodings
-        _create_from_csv(con, name, _transcoded(con, path, source), delimiter, header)
     except duckdb.Error as exc:
-        raise _csv_error(exc, source, delimiter) from exc
+        if "quoted new lines" in str(exc):  # a line break inside a quoted cell (RFC 4180): read it serially
+            try:
+                _create_from_csv(con, name, read_path, delimiter, header, parallel=False)
+            except duckdb.Error as serial_exc:
+                raise _csv_error(serial_exc, source, delimiter) from serial_exc
+        elif isinstance(exc, duckdb.InvalidInputException) and "unicode" in str(exc).lower():
+            detect_encoding(path, source)  # raises naming the row when the file mixes encodings
+            try:
+                _create_from_csv(con, name, _transcoded(con, path, source), delimiter, header)
+            except duckdb.Error as again:
+                raise _csv_error(again, source, delimiter) from again
+        else:
+            raise _csv_error(exc, source, delimiter) from exc
     return header
 
 
@@ -190,13 +197,15 @@ def _literal(con, path: Path, source: str) -> Path:
                          "reader takes as a pattern; rename the file / 파일 이름에서 * ? [ ] {{ }} 를 빼 주세요")
 
 
-def _create_from_csv(con, name: str, path: Path, delimiter: str, header: list[str]) -> None:
+def _create_from_csv(con, name: str, path: Path, delimiter: str, header: list[str], parallel: bool = True) -> None:
+    """Table ``name`` from a CSV file read as text. DuckDB's parallel scanner cannot pad short rows and
+    follow a line break inside a quoted cell at once; such a file is read again with ``parallel=False``."""
     columns = "{" + ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header) + "}"
     cols = ", ".join(f"{_trimmed(h)} AS {sql_name(h)}" for h in header)
     con.execute(
         f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {cols} FROM read_csv({sql_text(str(path))}, "
         f"delim={sql_text(delimiter)}, header=true, quote='\"', escape='\"', auto_detect=false, "
-        f"columns={columns}, null_padding=true, compression='auto')")
+        f"columns={columns}, null_padding=true, compression='auto'{'' if parallel else ', parallel=false'})")
 
 
 def _csv_error(exc, source: str, delimiter: str) -> InputFileError:
