@@ -41,7 +41,8 @@ from ..errors import InputFileError
 from ..fileio import check_outputs, write_csv_atomic, write_json_atomic
 from .inventory import load_buildings
 from .matching import SPLIT_RULES, match_meters
-from .privacy import drop_personal_columns, load_key, protect_rejected_billing, pseudonymise_bill_table
+from .privacy import (drop_personal_columns, is_personal_header, load_key, protect_rejected_billing,
+                      pseudonymise_bill_table)
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
 
 __all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES", "HOUSEHOLD_MIX_FILES"]
@@ -174,7 +175,8 @@ def _drop_register_personal_columns(buildings, rejected_register):
     not_read = list(rejected_register.attrs.get("columns_dropped", []))
     buildings, dropped = drop_personal_columns(buildings)
     rejected_register, dropped_rejected = drop_personal_columns(rejected_register)
-    return buildings, rejected_register, {"register_columns_dropped": sorted({*dropped, *dropped_rejected}),
+    personal = {c for c in not_read if is_personal_header(c)}
+    return buildings, rejected_register, {"register_columns_dropped": sorted({*dropped, *dropped_rejected, *personal}),
                                           "register_columns_not_read": not_read}
 
 
