@@ -558,3 +558,44 @@ def test_a_quoted_cell_with_a_line_break_is_read(tmp_path, encoding):
                       "2,가온시 나래동 2,가정용,202301,7\n".encode(encoding))
     records, rejected = read_billing(bills)
     assert list(records["billed_m3"]) == [10.0, 7.0] and len(rejected) == 0
+
+
+# --------------------------------------------------------------------------------------
+# finding 11: weak pseudonym keys; sewerplan key new
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weak", ["a" * 16, "abcdefghijklmnop", "0123456789abcdef0123", "password12345678",
+                                  "abab" * 8])
+def test_a_guessable_pseudonym_key_is_refused_with_advice(tmp_path, weak):
+    """Attack (careless): a key file of sixteen `a` was accepted."""
+    from sewerplan.model.errors import InputFileError
+    from sewerplan.model.intake.privacy import load_key
+
+    (tmp_path / "weak.key").write_text(weak + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="sewerplan key new"):
+        load_key(tmp_path / "weak.key")
+    with pytest.raises(InputFileError, match="guess"):
+        load_key(environ={"SEWERPLAN_PSEUDONYM_KEY": weak})
+
+
+def test_key_new_writes_a_strong_owner_only_key_and_never_replaces_one(tmp_path):
+    """`sewerplan key new` writes 64 random hex digits readable by the owner only; an existing key stays
+    unless --force (a new key changes every pseudonym)."""
+    import os
+    import stat
+
+    from sewerplan.model.intake.privacy import load_key
+
+    out = tmp_path / "keys" / "pseudonym.key"
+    r = runner.invoke(app, ["key", "new", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="ascii").strip()
+    assert len(text) == 64 and int(text, 16) >= 0
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert load_key(out).source == "key file pseudonym.key"
+    r = runner.invoke(app, ["key", "new", "--out", str(out)])
+    assert "--force" in _one_line_error(r) and out.read_text(encoding="ascii").strip() == text
+    assert runner.invoke(app, ["key", "new", "--out", str(out), "--force"]).exit_code == 0
+    assert out.read_text(encoding="ascii").strip() != text
