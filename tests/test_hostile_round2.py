@@ -599,3 +599,58 @@ def test_key_new_writes_a_strong_owner_only_key_and_never_replaces_one(tmp_path)
     assert "--force" in _one_line_error(r) and out.read_text(encoding="ascii").strip() == text
     assert runner.invoke(app, ["key", "new", "--out", str(out), "--force"]).exit_code == 0
     assert out.read_text(encoding="ascii").strip() != text
+
+
+# --------------------------------------------------------------------------------------
+# finding 14: HTML written instead of the requested PDF
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def no_pango(monkeypatch):
+    """`import weasyprint` fails as on Windows without the GTK runtime."""
+    import importlib.abc
+    import sys
+
+    class NoPango(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "weasyprint" or name.startswith("weasyprint."):
+                raise OSError("cannot load library 'libgobject-2.0-0': error 0x7e")
+            return None
+
+    for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
+
+
+def test_report_that_writes_html_instead_of_pdf_exits_non_zero(tmp_path, no_pango):
+    """Attack (careless): the CLI exited 0 when it wrote .html instead of the requested .pdf (no Pango)."""
+    example_bundle().to_json(tmp_path / "results.json")
+    args = ["report", "council", "--results", str(tmp_path / "results.json"), "--out", str(tmp_path / "c.pdf")]
+    r = runner.invoke(app, args)
+    msg = " ".join(_one_line_error(r).split())
+    assert r.exit_code == 2 and "cannot write the PDF here" in msg and "c.html" in msg and "--allow-html" in msg
+    assert (tmp_path / "c.html").is_file() and not (tmp_path / "c.pdf").exists()
+    r = runner.invoke(app, [*args, "--force", "--allow-html"])
+    assert r.exit_code == 0 and "cannot write the PDF here" in " ".join(r.output.split())
+
+
+@pytest.mark.parametrize("formats, flags, code", [(["pdf"], [], 2), (["pdf"], ["--allow-html"], 0),
+                                                   (["pdf", "html"], [], 0)])
+def test_run_that_writes_html_instead_of_pdf_exits_non_zero(tmp_path, monkeypatch, formats, flags, code):
+    """The same for `sewerplan run`: non-zero unless --allow-html or the project file asks for HTML."""
+    from sewerplan.cli import recipe as cli_recipe
+    from sewerplan.recipe import pipeline
+    from sewerplan.reporting import render
+
+    out = tmp_path / "out"
+    done = pipeline.RunResult(out, {"council_pdf": out / "council_briefing.html",
+                                    "hearing_pdf": out / "public_hearing.html"}, {})
+    monkeypatch.setattr(pipeline, "run_project", lambda *a, **k: done)
+    monkeypatch.setattr(cli_recipe, "_print_headline", lambda *a, **k: None)
+    monkeypatch.setattr(render, "weasyprint_problem", lambda: "OSError: cannot load library 'libgobject-2.0-0'")
+    p = _project_file(tmp_path, lambda d: d["report"].update(formats=formats))
+    r = runner.invoke(app, ["run", str(p), "--out", str(out), *flags])
+    assert r.exit_code == code, r.output
+    if code:
+        assert "public_hearing.html" in "".join(_one_line_error(r).split())  # the terminal may wrap a long path

@@ -195,6 +195,8 @@ def demo(
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed of the ML training / 학습 난수 시드"),
     learner: Optional[str] = typer.Option(None, "--learner", help="auto, hgb_log, ridge_log, hgb_poisson or blend"),
     no_reports: bool = typer.Option(False, "--no-reports", help="Skip the PDF briefings / PDF 생략"),
+    allow_html: bool = typer.Option(False, "--allow-html", help="Where no PDF can be made (no Pango), the HTML "
+                                                               "briefings are enough: exit 0 / HTML로 충분함"),
 ):
     """Run the whole recipe on the bundled synthetic sample town (sewerplan run on its project file).
 
@@ -211,11 +213,32 @@ def demo(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_demo(out, force=force, progress=step, learner=learner, reports=not no_reports, seed=seed)
-        print_run(result, start)
+        print_run(result, start, allow_html=allow_html)
 
 
-def print_run(result, start: float) -> None:
-    """The run's headline: synthetic label, comparison table, capacities and decisions, warnings, folder."""
+def print_run(result, start: float, formats=("pdf",), allow_html: bool = False) -> None:
+    """The run's headline: synthetic label, comparison table, capacities and decisions, warnings, folder.
+
+    When ``formats`` asked for PDF briefings and they were written as HTML (no Pango here), ends with one
+    line and exit code 2, unless ``allow_html`` or ``formats`` also asks for HTML (issue 23 finding 14).
+    """
+    html = _html_instead_of_pdf(result, formats)
+    _print_headline(result, start, skip_pdf_warning=bool(html))
+    if html:
+        from sewerplan.cli.report import html_instead_of_pdf
+
+        with user_errors():
+            html_instead_of_pdf(html, allow_html or "html" in formats)
+
+
+def _html_instead_of_pdf(result, formats) -> list[Path]:
+    """The briefings that were asked for as PDF but written as HTML."""
+    if "pdf" not in formats:
+        return []
+    return [Path(p) for k, p in result.paths.items() if k.endswith("_pdf") and Path(p).suffix.lower() == ".html"]
+
+
+def _print_headline(result, start: float, skip_pdf_warning: bool = False) -> None:
     s = result.summary
     if s["synthetic"]:
         out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]")
@@ -224,6 +247,8 @@ def print_run(result, start: float) -> None:
     for line in _capacity_lines(s):
         out_console.print(line, markup=False, highlight=False)
     for w in result.warnings:
+        if skip_pdf_warning and "cannot write the PDF here" in w:  # said once, on the last line
+            continue
         console.print("[yellow]warning:[/]", end=" ")
         console.print(w, markup=False, highlight=False)
     out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")

@@ -26,6 +26,8 @@ def run(
     out: Path = typer.Option(Path("sewerplan-output"), "--out", help="Output folder / 출력 폴더"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
     no_reports: bool = typer.Option(False, "--no-reports", help="Skip the briefings / 보고서 생략"),
+    allow_html: bool = typer.Option(False, "--allow-html", help="Where no PDF can be made (no Pango), the HTML "
+                                                               "briefings are enough: exit 0 / HTML로 충분함"),
 ):
     """Run a city's project: prepare, train, compare, forecast, scenario, workbook, results.json, briefings.
 
@@ -45,7 +47,7 @@ def run(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_project(checked, out, force=force, progress=step, reports=not no_reports)
-        print_run(result, start)
+        print_run(result, start, checked.formats, allow_html)
 
 
 def init(
