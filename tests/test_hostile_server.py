@@ -201,3 +201,34 @@ def test_serve_options_bound_connections_and_idle_time():
     opts = uvicorn_options(ServerLimits())
     assert opts["limit_concurrency"] == ServerLimits().max_connections > 200
     assert 0 < opts["timeout_keep_alive"] <= 10 and opts["h11_max_incomplete_event_size"] <= 64 * 1024
+
+
+def test_a_body_trickled_a_byte_at_a_time_is_cut_off(monkeypatch):
+    """Attack: a slow client that never stalls (a byte a second) evaded the idle timeout; a body declared
+    with Content-Length must arrive at a real link's pace."""
+    app = _app(monkeypatch, limits=ServerLimits(body_timeout_s=0.2, min_body_rate=100.0))
+
+    async def scenario():
+        sent = {"status": None, "body": b""}
+        n = {"chunks": 0}
+
+        async def receive():
+            await asyncio.sleep(0.05)  # never stalls for body_timeout_s ...
+            n["chunks"] += 1
+            return {"type": "http.request", "body": b" ", "more_body": True}  # ... but 20 bytes a second
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                sent["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                sent["body"] += message.get("body", b"")
+
+        headers = [(b"authorization", TOKEN.encode()), (b"content-length", b"100")]
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "scheme": "http", "path": PATH, "raw_path": PATH.encode(), "query_string": b"", "root_path": "",
+                 "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+        await asyncio.wait_for(app(scope, receive, send), 30)
+        return sent, n["chunks"]
+
+    sent, chunks = asyncio.run(scenario())
+    assert sent["status"] == 408 and chunks < 100  # cut off at 0.2 + 100 / 100 s, before the 100 bytes came

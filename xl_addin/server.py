@@ -30,8 +30,8 @@ Limits (issue 16; :class:`ServerLimits`, each also an environment variable):
   ``training_file`` arguments files inside ``SEWERPLAN_DATA_DIR`` only; no argument is expanded
   (``~``, ``$VAR``, ``%VAR%``) and a path outside the folder gets the same answer whether or not a
   file is there; messages name a path only as the cell gave it (issue 23);
-- a body that stalls for ``SEWERPLAN_SERVER_BODY_TIMEOUT_S`` (default 10 s) or takes longer than
-  ``body_deadline_s`` (default 120 s) in all answers 408; uvicorn accepts at most
+- a body that stalls for ``SEWERPLAN_SERVER_BODY_TIMEOUT_S`` (default 10 s), arrives slower than
+  16 KB/s after that (by its Content-Length) or takes longer than 120 s in all answers 408; uvicorn accepts at most
   ``SEWERPLAN_SERVER_MAX_CONNECTIONS`` (default 512) connections at once (503 beyond) and closes idle
   keep-alive connections after 5 s (:func:`uvicorn_options`);
 - a call with the wrong number of arguments, nested deeper than cells, or that a function refuses
@@ -91,8 +91,11 @@ class ServerLimits:
     queue: int = 16  # calls waiting for a worker before the server answers 503
     body_timeout_s: float = 10.0  # [s] longest wait for the next piece of a body (slow clients: 408)
     body_deadline_s: float = 120.0  # [s] longest time to receive a whole body (16 MB at ~1 Mbit/s)
+    min_body_rate: float = 16_384.0  # [bytes/s] a declared body must arrive at least this fast after the first
+    #                                  body_timeout_s (a client trickling a byte a second is cut off)
     max_connections: int = 512  # connections uvicorn serves at once (limit_concurrency; 503 beyond)
     keep_alive_s: float = 5.0  # [s] an idle keep-alive connection is closed after this
+    switch_interval_s: float = 0.001  # [s] how long a busy worker thread may hold the GIL before /health gets it
 
     @classmethod
     def from_env(cls) -> "ServerLimits":
@@ -250,12 +253,22 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
     app = FastAPI(title="sewerplan worksheet functions (Office.js)", docs_url=None, redoc_url=None)
     app.state.functions_module = module
     app.state.limits = limits
+    app.router.on_startup.append(lambda: _answer_first(limits))
     _add_error_handlers(app)
     _add_health_route(app)
     _add_function_routes(app, xlserver, module, _token_check(tokens, allow_anonymous), limits,
                          {"scenario": scenario_dir, "data": data_dir})
     _add_office_routes(app, base_url)
     return app
+
+
+def _answer_first(limits: ServerLimits) -> None:
+    """When the server starts: worker threads convert cells in Python, and with the default 5 ms switch
+    interval each holds the GIL that long while the event loop (``/health``, reading bodies) waits
+    (issue 23: /health p95 with 16 heavy calls). A server process answers first and computes second."""
+    import sys
+
+    sys.setswitchinterval(limits.switch_interval_s)
 
 
 def _accepted_tokens(tokens, allow_anonymous: bool) -> list[str]:
@@ -367,7 +380,10 @@ async def _read_body(request, limits: ServerLimits) -> bytes:
             raise too_big
     chunks, size = [], 0
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + limits.body_deadline_s
+    allowed = limits.body_deadline_s
+    if declared is not None:  # a trickle (one byte a second) never stalls, but it is far below any real link
+        allowed = min(allowed, limits.body_timeout_s + int(declared) / limits.min_body_rate)
+    deadline = loop.time() + allowed
     stream = request.stream().__aiter__()
     while True:
         wait = min(limits.body_timeout_s, deadline - loop.time())
