@@ -232,3 +232,17 @@ def test_a_body_trickled_a_byte_at_a_time_is_cut_off(monkeypatch):
 
     sent, chunks = asyncio.run(scenario())
     assert sent["status"] == 408 and chunks < 100  # cut off at 0.2 + 100 / 100 s, before the 100 bytes came
+
+
+def test_a_broken_server_model_does_not_name_its_path(monkeypatch, tmp_path):
+    """Attack: with a misconfigured SEWERPLAN_MODEL, SEWER_ML over the server answered with the model's full
+    path on the server."""
+    from sewerplan.xl_addin import settings
+
+    monkeypatch.setenv(settings.ENV_VAR, str(tmp_path / "secret-folder" / "missing.skops"))
+    settings.reset()
+    client = TestClient(_app(monkeypatch), raise_server_exceptions=False)
+    table = [["building_id", "district", "main_use", "floor_area_m2"], ["B1", "D1", "업무시설", 1000]]
+    r = _post(client, "SEWER_ML", table)
+    settings.reset()
+    assert r.status_code == 400 and "server log" in r.text and "secret-folder" not in r.text

@@ -321,7 +321,14 @@ def _model(f):
     try:
         return _settings.get_model()
     except SewerplanError as exc:
-        raise messages.from_model_error(f, exc) from None
+        if not _settings.on_server():
+            raise messages.from_model_error(f, exc) from None
+        import logging  # the message names the server's model path: to the log only (issue 23)
+
+        logging.getLogger("sewerplan.xl_addin.server").warning("%s: model: %s", f, exc)
+        raise xw.XlwingsError(f"{f}: 서버의 모델을 불러올 수 없습니다({type(exc).__name__}). 관리자에게 알리세요; 자세한 내용은 "
+                              f"서버 기록에 있습니다 / the server's model cannot be loaded ({type(exc).__name__}); tell "
+                              "the administrator; the details are in the server log") from None
 
 
 def _table_frame(f, value):
