@@ -246,3 +246,18 @@ def test_a_broken_server_model_does_not_name_its_path(monkeypatch, tmp_path):
     r = _post(client, "SEWER_ML", table)
     settings.reset()
     assert r.status_code == 400 and "server log" in r.text and "secret-folder" not in r.text
+
+
+def test_a_scenario_whose_model_cannot_load_does_not_name_the_server_path(monkeypatch, tmp_path):
+    """Attack: a scenario file in the server's folder naming a model file answered with the model's resolved
+    path on the server when it could not be loaded."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "town.yaml").write_text(
+        "name: t\nsettings:\n  end_year: 2030\n  synthetic: true\n  model: ../secret-folder/m.skops\nplan:\n"
+        "- block: A\n  district: D1\n  main_use: 아파트\n  dwellings: 100\n  completion_year: 2028\n", encoding="utf-8")
+    fx._SCENARIO_CACHE.clear()
+    client = TestClient(_app(monkeypatch, scenario_dir=folder), raise_server_exceptions=False)
+    r = _post(client, "SEWER_SCENARIO_CAPACITY", [["town.yaml"]], [[2030]])
+    fx._SCENARIO_CACHE.clear()
+    assert r.status_code == 400 and "town.yaml" in r.text and "secret-folder" not in r.text, r.text

@@ -489,6 +489,12 @@ def _scenario_result(f, path):
                 model = False  # no bundled model: design methods only
         result = run_scenario(scenario, model=model)
     except (SewerplanError, ValueError, KeyError) as exc:
+        if _settings.on_server():  # may name a model file on the server: to the log only (issue 23)
+            import logging
+
+            logging.getLogger("sewerplan.xl_addin.server").warning("scenario %s: %s", path, exc)
+            raise messages.user_error(f, "scenario_unreadable", label=messages.arg_label("scenario_file"),
+                                      name=path.name, kind=type(exc).__name__) from None
         raise messages.from_model_error(f, exc) from None
     if len(_SCENARIO_CACHE) >= _SCENARIO_CACHE_MAX:
         _SCENARIO_CACHE.clear()
