@@ -23,7 +23,7 @@ COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")
 
 __all__ = [
     "section_numbers", "summary_section", "existing_town_section", "planned_town_section", "capacity_section",
-    "funding_section", "assumptions_section", "model_card_section", "council_numbers",
+    "funding_section", "assumptions_section", "model_card_section", "council_numbers", "published_existing_section",
 ]
 
 
@@ -110,35 +110,22 @@ def _error(lang: str, x, obs) -> str:
 
 
 def existing_town_section(bundle: ResultsBundle, lang: str) -> dict:
-    """Section 1: each method against the observed day-average sewage of the existing town [m3/d].
-
-    The council paper is published too: districts are printed as the hearing prints them, none
-    covering fewer than ``metadata.min_public_cell_buildings`` buildings (small ones merged, unnamed;
-    :func:`sewerplan.model.outputs.public_bundle.public_existing`), and the note says so.
-    """
-    from sewerplan.model.outputs.public_bundle import public_existing
-
-    published = public_existing(bundle, lambda n: text(lang, "council.existing.other", n=n))
+    """Section 1: each method against the observed day-average sewage of the existing town [m3/d]."""
     rows = []
-    for r in published.rows + [bundle.existing_total]:
+    for r in list(bundle.existing) + [bundle.existing_total]:
         row = {"district": r.district, "n": thousands(r.n_buildings), "observed": thousands(r.observed_m3_per_day),
                "total": r is bundle.existing_total}
         for m in COMPARED:
             row[m] = thousands(getattr(r, f"{m}_m3_per_day"))
             row[f"{m}_err"] = _error(lang, getattr(r, f"{m}_m3_per_day"), r.observed_m3_per_day)
         rows.append(row)
-    unit, methods, ex = text(lang, "unit.flow"), method_labels(lang), published.rows
+    unit, methods, ex = text(lang, "unit.flow"), method_labels(lang), bundle.existing
     series = {"observed": [r.observed_m3_per_day for r in ex],
               **{m: [getattr(r, f"{m}_m3_per_day") for r in ex] for m in COMPARED}}
     chart = charts.existing_town_chart([r.district for r in ex], series, labels=methods,
                                        ylabel=text(lang, "council.existing.chart_ylabel", unit=unit))
-    note = [text(lang, "council.existing.note", unit=unit)]
-    minimum = bundle.metadata.min_public_cell_buildings
-    if published.suppressed:
-        note.append(text(lang, "council.existing.suppressed", min=minimum))
-    elif published.n_merged:
-        note.append(text(lang, "council.existing.merged", min=minimum, n=published.n_merged))
-    return {"existing_rows": rows, "existing_note": " ".join(note), "chart_existing": svg_uri(chart)}
+    return {"existing_rows": rows, "existing_note": text(lang, "council.existing.note", unit=unit),
+            "chart_existing": svg_uri(chart)}
 
 
 def _range(lo, hi) -> str:
@@ -360,3 +347,21 @@ def _money_numbers(b) -> dict:
         "pv_at_once_krw": b.phasing.pv_at_once_krw if b.phasing else None,
         "pv_phased_krw": b.phasing.pv_phased_krw if b.phasing else None,
     }
+
+
+def published_existing_section(bundle: ResultsBundle, lang: str) -> dict:
+    """Section 1 as published: the council paper is public too, so districts are printed as the hearing
+    prints them, none covering fewer than ``metadata.min_public_cell_buildings`` buildings (small ones
+    merged, unnamed; :func:`sewerplan.model.outputs.public_bundle.public_existing`), and the note says so."""
+    import dataclasses
+
+    from sewerplan.model.outputs.public_bundle import public_existing
+
+    published = public_existing(bundle, lambda n: text(lang, "council.existing.other", n=n))
+    section = existing_town_section(dataclasses.replace(bundle, existing=published.rows), lang)
+    minimum = bundle.metadata.min_public_cell_buildings
+    if published.suppressed:
+        section["existing_note"] += " " + text(lang, "council.existing.suppressed", min=minimum)
+    elif published.n_merged:
+        section["existing_note"] += " " + text(lang, "council.existing.merged", min=minimum, n=published.n_merged)
+    return section

@@ -647,7 +647,7 @@ def test_run_that_writes_html_instead_of_pdf_exits_non_zero(tmp_path, monkeypatc
     done = pipeline.RunResult(out, {"council_pdf": out / "council_briefing.html",
                                     "hearing_pdf": out / "public_hearing.html"}, {})
     monkeypatch.setattr(pipeline, "run_project", lambda *a, **k: done)
-    monkeypatch.setattr(cli_recipe, "_print_headline", lambda *a, **k: None)
+    monkeypatch.setattr(cli_recipe, "print_run", lambda *a, **k: None)
     monkeypatch.setattr(render, "weasyprint_problem", lambda: "OSError: cannot load library 'libgobject-2.0-0'")
     p = _project_file(tmp_path, lambda d: d["report"].update(formats=formats))
     r = runner.invoke(app, ["run", str(p), "--out", str(out), *flags])

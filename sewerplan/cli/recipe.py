@@ -213,32 +213,11 @@ def demo(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_demo(out, force=force, progress=step, learner=learner, reports=not no_reports, seed=seed)
-        print_run(result, start, allow_html=allow_html)
+        finish_run(result, start, allow_html=allow_html)
 
 
-def print_run(result, start: float, formats=("pdf",), allow_html: bool = False) -> None:
-    """The run's headline: synthetic label, comparison table, capacities and decisions, warnings, folder.
-
-    When ``formats`` asked for PDF briefings and they were written as HTML (no Pango here), ends with one
-    line and exit code 2, unless ``allow_html`` or ``formats`` also asks for HTML (issue 23 finding 14).
-    """
-    html = _html_instead_of_pdf(result, formats)
-    _print_headline(result, start, skip_pdf_warning=bool(html))
-    if html:
-        from sewerplan.cli.report import html_instead_of_pdf
-
-        with user_errors():
-            html_instead_of_pdf(html, allow_html or "html" in formats)
-
-
-def _html_instead_of_pdf(result, formats) -> list[Path]:
-    """The briefings that were asked for as PDF but written as HTML."""
-    if "pdf" not in formats:
-        return []
-    return [Path(p) for k, p in result.paths.items() if k.endswith("_pdf") and Path(p).suffix.lower() == ".html"]
-
-
-def _print_headline(result, start: float, skip_pdf_warning: bool = False) -> None:
+def print_run(result, start: float) -> None:
+    """The run's headline: synthetic label, comparison table, capacities and decisions, warnings, folder."""
     s = result.summary
     if s["synthetic"]:
         out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]")
@@ -247,8 +226,6 @@ def _print_headline(result, start: float, skip_pdf_warning: bool = False) -> Non
     for line in _capacity_lines(s):
         out_console.print(line, markup=False, highlight=False)
     for w in result.warnings:
-        if skip_pdf_warning and "cannot write the PDF here" in w:  # said once, on the last line
-            continue
         console.print("[yellow]warning:[/]", end=" ")
         console.print(w, markup=False, highlight=False)
     out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
@@ -327,3 +304,21 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     sample_app.command("generate")(sample_generate)
     app.add_typer(sample_app, name="sample")
+
+
+def finish_run(result, start: float, formats=("pdf",), allow_html: bool = False) -> None:
+    """:func:`print_run`, then, when ``formats`` asked for PDF briefings and they were written as HTML (no
+    Pango here), one line and exit code 2, unless ``allow_html`` or ``formats`` also asks for HTML (issue 23
+    finding 14; the PDF warning is said once, on that line)."""
+    import dataclasses
+
+    html = [] if "pdf" not in formats else [
+        Path(p) for k, p in result.paths.items() if k.endswith("_pdf") and Path(p).suffix.lower() == ".html"]
+    if html:
+        result = dataclasses.replace(result, warnings=[w for w in result.warnings
+                                                       if "cannot write the PDF here" not in w])
+    print_run(result, start)
+    if html:
+        from sewerplan.cli.report import html_instead_of_pdf
+
+        html_instead_of_pdf(html, allow_html or "html" in formats)

@@ -33,7 +33,7 @@ def run(
 
     프로젝트 파일의 자료로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 시나리오 -> 보고서)을 실행합니다.
     """
-    from sewerplan.cli.recipe import _progress, print_run
+    from sewerplan.cli.recipe import _progress, finish_run
     from sewerplan.recipe.pipeline import run_project
     from sewerplan.recipe.project import load_project
 
@@ -47,7 +47,7 @@ def run(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_project(checked, out, force=force, progress=step, reports=not no_reports)
-        print_run(result, start, checked.formats, allow_html)
+        finish_run(result, start, checked.formats, allow_html)
 
 
 def init(
