@@ -61,7 +61,7 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx["sec"] = sec
     ctx.update(council.summary_section(bundle, money, lang, sec))
     ctx.update(council_plan.overview_section(bundle, money, lang))  # 사업 개요
-    ctx.update(council.existing_town_section(bundle, lang))
+    ctx.update(council.published_existing_section(bundle, lang))  # small districts merged (issue 23)
     ctx.update(council.planned_town_section(bundle, money, lang))
     ctx.update(council.capacity_section(bundle, money, lang))  # alternatives, with phasing
     ctx["scenario"] = scenario_section(bundle.scenario, lang) if bundle.scenario is not None else None  # optional

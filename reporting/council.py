@@ -24,7 +24,7 @@ COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")
 
 __all__ = [
     "section_numbers", "summary_section", "existing_town_section", "planned_town_section", "capacity_section",
-    "funding_section", "assumptions_section", "model_card_section", "council_numbers",
+    "funding_section", "assumptions_section", "model_card_section", "council_numbers", "published_existing_section",
 ]
 
 
@@ -351,3 +351,21 @@ def _money_numbers(b) -> dict:
         "pv_at_once_krw": b.phasing.pv_at_once_krw if b.phasing else None,
         "pv_phased_krw": b.phasing.pv_phased_krw if b.phasing else None,
     }
+
+
+def published_existing_section(bundle: ResultsBundle, lang: str) -> dict:
+    """Section 1 as published: the council paper is public too, so districts are printed as the hearing
+    prints them, none covering fewer than ``metadata.min_public_cell_buildings`` buildings (small ones
+    merged, unnamed; :func:`sewerplan.model.outputs.public_bundle.public_existing`), and the note says so."""
+    import dataclasses
+
+    from sewerplan.model.outputs.public_bundle import public_existing
+
+    published = public_existing(bundle, lambda n: text(lang, "council.existing.other", n=n))
+    section = existing_town_section(dataclasses.replace(bundle, existing=published.rows), lang)
+    minimum = bundle.metadata.min_public_cell_buildings
+    if published.suppressed:
+        section["existing_note"] += " " + text(lang, "council.existing.suppressed", min=minimum)
+    elif published.n_merged:
+        section["existing_note"] += " " + text(lang, "council.existing.merged", min=minimum, n=published.n_merged)
+    return section

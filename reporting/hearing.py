@@ -46,45 +46,33 @@ def what_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     return {"title": text(lang, "hearing.title", town=town), "what": what}
 
 
-def _published_existing(bundle: ResultsBundle, lang: str):
-    """Existing-town districts as published: districts under the small-cell minimum merged (intake.privacy)."""
-    import pandas as pd
-
-    from sewerplan.model.intake.privacy import merge_small_cells
-
-    rows = pd.DataFrame([{"district": r.district, "n_buildings": r.n_buildings,
-                          **{k: getattr(r, k) for k in EXISTING_VALUES}} for r in bundle.existing])
-    minimum = bundle.metadata.min_public_cell_buildings
-    return merge_small_cells(rows, "n_buildings", EXISTING_VALUES, minimum, "district",
-                             text(lang, "hearing.existing.other"))
-
-
 def existing_section(bundle: ResultsBundle, lang: str) -> dict:
     """'What we found in the existing town': observed vs the old formula vs ML by district [m3/d].
 
     A public page: no value covers fewer than ``metadata.min_public_cell_buildings`` buildings;
-    small districts are merged into one row (or all values left out) and the page says so.
+    small districts are merged into one row named by their number, not their names (or all values
+    left out) and the page says so (:func:`sewerplan.model.outputs.public_bundle.public_existing`).
     """
+    from sewerplan.model.outputs.public_bundle import public_existing
+
     labels = {k: text(lang, f"hearing.existing.{k}")
               for k in ("district", "buildings", "observed", "pilot_formula", "ml", "unit")}
     if not bundle.existing:  # no existing-town check in this bundle: no section
         return {"existing_heading": "", "existing_labels": labels, "existing_rows": [], "existing_notes": [],
-                "existing_merged": []}
+                "existing_merged": 0}
     existing = town_names(bundle, lang)[1]
     minimum = bundle.metadata.min_public_cell_buildings
-    published, merged = _published_existing(bundle, lang)
-    suppressed = bool(published[list(EXISTING_VALUES)].isna().all().all())
-    rows = [] if suppressed else [
-        {"district": r["district"], "buildings": thousands(r["n_buildings"]),
-         "values": [thousands(r[k]) for k in EXISTING_VALUES]} for _, r in published.iterrows()]
+    published = public_existing(bundle, lambda n: text(lang, "hearing.existing.other", n=n))
+    rows = [{"district": r.district, "buildings": thousands(r.n_buildings),
+             "values": [thousands(getattr(r, k)) for k in EXISTING_VALUES]} for r in published.rows]
     notes = [text(lang, "hearing.existing.rule", min=minimum)]
-    if suppressed:
+    if published.suppressed:
         notes.insert(0, text(lang, "hearing.existing.suppressed", min=minimum))
-    elif merged:
-        notes.insert(0, text(lang, "hearing.existing.merged", min=minimum, districts=", ".join(merged)))
+    elif published.n_merged:
+        notes.insert(0, text(lang, "hearing.existing.merged", min=minimum, n=published.n_merged))
     return {"existing_heading": text(lang, "hearing.existing.heading", existing_town=existing),
             "existing_labels": labels, "existing_rows": rows, "existing_notes": notes,
-            "existing_merged": merged}
+            "existing_merged": published.n_merged}
 
 
 def bill_section(money: dict, lang: str) -> dict:

@@ -667,7 +667,7 @@ def _build(tp, value, path: str, source: str):
         _, val_tp = typing.get_args(tp)
         if not isinstance(value, dict):
             raise ResultsBundleError(f"expected an object, got {type(value).__name__}", source, path)
-        return {str(k): _build(val_tp, v, f"{path}.{k}", source) for k, v in value.items()}
+        return {_writable_text(str(k), path, source): _build(val_tp, v, f"{path}.{k}", source) for k, v in value.items()}
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if len(args) != 1:
@@ -684,8 +684,19 @@ def _build(tp, value, path: str, source: str):
     if tp is str:
         if not isinstance(value, str):
             raise ResultsBundleError(f"expected text, got {value!r}", source, path)
-        return value
+        return _writable_text(value, path, source)
     raise TypeError(f"unsupported type in schema: {tp!r}")
+
+
+def _writable_text(value: str, path: str, source: str) -> str:
+    """Text the reports can write: no control character (tab and line breaks allowed; issue 23 finding 6)."""
+    from ..fileio import control_characters, shown
+
+    bad = control_characters(value, layout=True)
+    if bad:
+        raise ResultsBundleError(f"'{shown(value)[:80]}' holds the control character {', '.join(bad)}; remove it / "
+                                 "제어 문자가 들어 있습니다", source, path)
+    return value
 
 
 def _whole_number(value, path: str, source: str) -> int:
@@ -1057,7 +1068,8 @@ def _example_households_by_size(households: float) -> dict:
 
 
 def _example_attachments(names: list[str]) -> list[Attachment]:
-    """An excerpt of a synthetic planned-town building table, attached to the PDF."""
+    """An excerpt of a synthetic planned-town building table as an embedded attachment (for tests: a
+    published paper refuses embedded content, see :mod:`.public_bundle`)."""
     sample_csv = "building_id,district,main_use,floor_area_m2,households\n" + "\n".join(
         f"P{i:04d},{names[i % 4]},아파트,{8000 + 13 * i},{60 + i % 40}" for i in range(20)
     ) + "\n"
@@ -1116,7 +1128,6 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         households_by_size=_example_households_by_size(planned_total.households),
         households_by_size_year=2031,
         billed_volume_m3_per_day=0.0,
-        attachments=_example_attachments(names),
         scenario=(scenario if isinstance(scenario, ScenarioSection)
                   else example_scenario_section(capacity.p50_m3_per_day,
                                                 plant=capacity.plant_m3_per_day) if scenario else None),

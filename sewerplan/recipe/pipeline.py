@@ -565,9 +565,11 @@ def _compare_held_out(run: _Run, table: pd.DataFrame, model) -> pd.DataFrame:
 def public_comparison(comparison: pd.DataFrame, min_buildings: int) -> pd.DataFrame:
     """The comparison table for publication: districts under ``min_buildings`` merged (small-cell rule).
 
-    ``note`` says which districts a merged row holds; errors are recomputed on the merged rows.
+    The merged row is named by the number of districts it holds, not their names (the name of a
+    three-building district can point at its owners); errors are recomputed on the merged rows.
     """
     from sewerplan.model.intake.privacy import merge_small_cells
+    from sewerplan.model.outputs.public_bundle import merged_label
 
     rows = comparison[comparison["district"] != TOTAL_LABEL]
     published, merged = merge_small_cells(rows[["district", "n_buildings", "observed", *COMPARED]], "n_buildings",
@@ -577,8 +579,10 @@ def public_comparison(comparison: pd.DataFrame, min_buildings: int) -> pd.DataFr
     for m in COMPARED:
         out[f"{m}_error_t_per_day"] = out["observed"] - out[m]
     out["n_buildings"] = out["n_buildings"].astype(int)
-    out["note"] = [f"merged: {', '.join(merged)} (each < {min_buildings} buildings) / {min_buildings}동 미만 구역 합산"
-                   if d == OTHER_DISTRICTS else "" for d in out["district"]]
+    is_merged = out["district"] == OTHER_DISTRICTS
+    out["note"] = np.where(is_merged, f"{len(merged)} districts merged (each < {min_buildings} buildings) / "
+                                      f"{min_buildings}동 미만 구역 {len(merged)}곳 합산", "")
+    out.loc[is_merged, "district"] = merged_label(len(merged))
     return out
 
 

@@ -119,17 +119,101 @@ class Project:
 # ---------------------------------------------------------------------------------------
 
 def _read(path: Path) -> dict:
-    from sewerplan.model.planning.scenario import _read_yaml
-
     if not path.is_file():
         raise InputFileError(f"project file not found: {path} / 프로젝트 파일이 없습니다: {path}")
     if path.stat().st_size > MAX_PROJECT_BYTES:
         raise ProjectFileError(path, "<file>", f"larger than {MAX_PROJECT_BYTES:,} bytes / 파일이 너무 큽니다")
-    data = _read_yaml(path)
+    data = _parse_yaml(_project_text(path), path)
     if not isinstance(data, dict):
         raise ProjectFileError(path, "<top>", "expected keys such as names:, existing_town:, planned_town: / "
                                               "프로젝트 파일 형식이 아닙니다")
     return data
+
+
+def _project_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else CP949, the encoding Notepad on Korean Windows
+    saves in (issue 23 finding 15); a file that is neither says to save it as UTF-8."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ProjectFileError(path, "<file>", "the text is neither UTF-8 nor CP949; save the file as UTF-8 (Notepad: "
+                                           "File > Save As > Encoding UTF-8) / 인코딩을 읽을 수 없습니다. UTF-8로 "
+                                           "저장하세요 (메모장: 다른 이름으로 저장 > 인코딩 UTF-8)")
+
+
+def _parse_yaml(text: str, path: Path):
+    """YAML with the scenario reader's bounds (aliases, expanded size); a number too long for Python is
+    named by its line and key instead of a raw ValueError."""
+    import re
+
+    import yaml
+
+    from sewerplan.model.planning.scenario import MAX_YAML_NODES, _bounded_yaml_loader, _expanded_size
+
+    try:
+        data = yaml.load(text, Loader=_bounded_yaml_loader())  # noqa: S506 - SafeLoader subclass
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ProjectFileError(path, "<file>", f"not valid YAML ({str(exc).splitlines()[0][:200]}) / "
+                                               "YAML 형식 오류입니다") from None
+    except ValueError:  # int('1' * 5000): Python refuses integers of more than 4,300 digits
+        lines = text.splitlines()
+        at = next((i for i, line in enumerate(lines) if re.search(r"\d{1000}", line)), 0)
+        key = lines[at].split(":", 1)[0].strip() if lines else "<file>"
+        raise ProjectFileError(path, key or "<file>", f"line {at + 1}: a number with thousands of digits; give a "
+                                                      "whole number of at most 15 digits / 숫자가 너무 깁니다") from None
+    if _expanded_size(data) > MAX_YAML_NODES:
+        raise ProjectFileError(path, "<file>", f"more than {MAX_YAML_NODES:,} values once YAML aliases are expanded / "
+                                               "YAML 별칭을 펼치면 값이 너무 많습니다")
+    return data
+
+
+#: whole-number keys with bounds of their own (every other number: at most MAX_NUMBER in size)
+INT_BOUNDS = {"sewerplan_project": (1, 1), "model.seed": (0, 2**32 - 1),
+              "privacy.min_public_cell_buildings": (1, 10_000)}
+MAX_NUMBER = 1e15  # any number in a project file (KRW amounts stay far below; Korea's budget ~ 6.6e14 KRW)
+_LONG_TEXT = ("briefing.",)  # keys whose text may hold line breaks and tabs
+
+
+def check_project_values(data, source: Path, key: str = "") -> None:
+    """Every value of the file as loaded, before any is used (issue 23 findings 6 and 9).
+
+    Text holds no control character (a town named ``새빛\\x01`` stopped the run at step 6 in the
+    workbook writer; briefing texts may hold line breaks); every number is finite and at most
+    :data:`MAX_NUMBER` in size; the whole numbers of :data:`INT_BOUNDS` stay in their ranges (a
+    20-digit ``model.seed`` failed at step 2). Errors name the key and the value as written.
+    """
+    from sewerplan.model.fileio import control_characters, shown
+
+    if isinstance(data, dict):
+        for k, v in data.items():
+            check_project_values(k, source, key or "<key>")
+            check_project_values(v, source, f"{key}.{k}" if key else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            check_project_values(v, source, f"{key}[{i}]")
+    elif isinstance(data, str):
+        bad = control_characters(data, layout=key.startswith(_LONG_TEXT))
+        if bad:
+            raise ProjectFileError(source, key, f"'{shown(data)[:80]}' holds the control character {', '.join(bad)}; "
+                                                "remove it / 제어 문자가 들어 있습니다")
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        _check_number(data, source, key)
+
+
+def _check_number(value, source: Path, key: str) -> None:
+    import math
+
+    text = f"{value:.6g}" if isinstance(value, float) else str(value) if abs(value) < 10**18 else (
+        f"a {len(str(value))}-digit number")
+    if isinstance(value, float) and not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise ProjectFileError(source, key, f"{text} is not a finite number of at most {MAX_NUMBER:.0e} / "
+                                            "값이 너무 크거나 유한한 수가 아닙니다")
+    low, high = INT_BOUNDS.get(key, (None, None))
+    if low is not None and isinstance(value, int) and not low <= value <= high:
+        raise ProjectFileError(source, key, f"{text} is not a whole number in [{low}, {high}] / 범위를 벗어난 값입니다")
 
 
 def _check_keys(data: dict, allowed, source: Path, where: str) -> None:
@@ -358,6 +442,7 @@ def load_project(path) -> Project:
     """Read and check a project file; raise :class:`ProjectFileError` naming the key and the value."""
     source = Path(path).resolve()
     data = _read(source)
+    check_project_values(data, source)
     version = data.get("sewerplan_project", 1)
     if version != 1:
         raise ProjectFileError(source, "sewerplan_project", f"{version!r}: this sewerplan reads format 1")
