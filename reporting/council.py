@@ -9,7 +9,7 @@ from __future__ import annotations
 from sewerplan.model.outputs.results import ResultsBundle
 from sewerplan.model.design.baselines import MOE_SURVEY_CLAUSE
 from sewerplan.model.design.parameters import parameter_table
-from sewerplan.model.planning import finance
+from sewerplan.model.planning.money import fees as finance
 
 from . import charts
 from .council_money import (capacity_rows, decision_line, fee_sentences, money_parameters, money_section,

@@ -8,8 +8,8 @@ from the catalogue; an input the user has not given prints as "입력 필요".
 
 from __future__ import annotations
 
-from sewerplan.model.planning.funding import CAUSER_BASIS_EN, CAUSER_BASIS_KO
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS, USER_INPUT, USER_INPUT_KO
+from sewerplan.model.planning.money.funding import CAUSER_BASIS_EN, CAUSER_BASIS_KO
+from sewerplan.model.planning.money.inputs import MONEY_INPUTS, USER_INPUT, USER_INPUT_KO
 
 from .catalog import placeholders, text
 from .filters import thousands
@@ -330,7 +330,7 @@ def money_parameters(money: dict, lang: str) -> list[dict]:
 
 def investment_rows(money: dict, briefing, lang: str) -> dict | None:
     """The yearly investment plan over the schedule's design and construction years (None without them)."""
-    from sewerplan.model.planning.investment import yearly_investment
+    from sewerplan.model.planning.money.investment import yearly_investment
 
     build = briefing.step("construction") if briefing is not None else None
     if build is None:

@@ -14,9 +14,9 @@ import dataclasses
 
 from sewerplan.model.outputs.finance_section import budget_basis
 from sewerplan.model.outputs.results import METHODS, ResultsBundle, decision_for
-from sewerplan.model.planning import finance
-from sewerplan.model.planning.budget import council_budget
-from sewerplan.model.planning.money_inputs import MoneyInputs
+from sewerplan.model.planning.money import fees as finance
+from sewerplan.model.planning.money.budget import council_budget
+from sewerplan.model.planning.money.inputs import MoneyInputs
 
 __all__ = ["FinanceOptions", "money_figures", "merged_inputs"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..planning.money_inputs import MoneyInputs
+from ..planning.money.inputs import MoneyInputs
 
 __all__ = ["FinanceHeadline", "FinanceSection", "budget_basis", "causer_basis_from_bundle", "finance_section",
            "headline_from_budget"]
@@ -108,7 +108,7 @@ def _fee_base(bundle) -> tuple[float, str]:
 
 def budget_basis(bundle):
     """The :class:`~sewerplan.model.planning.budget.BudgetBasis` a results bundle provides."""
-    from ..planning.budget import BudgetBasis
+    from ..planning.money.budget import BudgetBasis
     from .results import METHODS
 
     c, sc = bundle.capacity, bundle.scenario
@@ -148,7 +148,7 @@ def headline_from_budget(budget) -> FinanceHeadline:
 def finance_section(bundle, inputs: MoneyInputs | None = None, *, fee_base_m3_per_year: float = 0.0,
                     fee_base_origin: str = "") -> FinanceSection:
     """The bundle's finance section for ``inputs``, with the data basis and the headline figures."""
-    from ..planning.budget import council_budget
+    from ..planning.money.budget import council_budget
 
     section = FinanceSection(inputs=inputs or MoneyInputs(), fee_base_m3_per_year=fee_base_m3_per_year,
                              fee_base_origin=fee_base_origin)

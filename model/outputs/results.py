@@ -763,7 +763,7 @@ def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: floa
     the year an expansion is forced comes from the scenario's P50 need by year when the bundle
     has a scenario with ML. See :mod:`sewerplan.model.planning.decision`.
     """
-    from ..planning.decision import NeedDistribution, decide_all
+    from ..planning.money.decision import NeedDistribution, decide_all
 
     c = bundle.capacity
     need = NeedDistribution(c.p50_m3_per_day, c.lower_m3_per_day, c.upper_m3_per_day, c.interval_level,
@@ -775,7 +775,7 @@ def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: floa
         by_year = [r.ml_p50_m3_per_day for r in sc.capacity_by_year]
     baselines = {m: getattr(c, f"{m}_m3_per_day") for m in METHODS}
     from ..design.parameters import DEFAULT_PARAMETERS
-    from ..planning import finance
+    from ..planning.money.costs import resolve_curve
 
     fraction = 1.0
     if budget is not None:
@@ -790,7 +790,7 @@ def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: floa
         distribution=need.source, level=need.level, n_calibration_districts=need.n_calibration_districts,
         need_p50_m3_per_day=need.p50_m3_per_day, need_lower_m3_per_day=need.lower_m3_per_day,
         need_upper_m3_per_day=need.upper_m3_per_day, review_trigger=c.review_trigger,
-        curve_name=finance._resolve_curve(curve).name,
+        curve_name=resolve_curve(curve).name,
         rows=[DecisionRow(**{f.name: getattr(r, f.name) for f in dataclasses.fields(DecisionRow)}) for r in rows],
     )
 
@@ -1019,7 +1019,7 @@ def _example_attachments(names: list[str]) -> list[Attachment]:
 
 
 def _example_money_inputs():
-    from ..planning.money_inputs import MoneyInputs
+    from ..planning.money.inputs import MoneyInputs
 
     # Example inputs, not a statutory rate: national 50% as observed for a 시 outside the Paldang area,
     # provincial 10% near 파주 적성's 9% (kr_sewerage_subsidy_shares.csv); every other money input keeps its

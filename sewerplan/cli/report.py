@@ -30,7 +30,7 @@ class Lang(str, Enum):
 
 def _money(name: str, flag: str):
     """A ``sewerplan report`` option for one money input, its unit and source in the help."""
-    from sewerplan.model.planning.money_inputs import MONEY_INPUTS, USER_INPUT
+    from sewerplan.model.planning.money.inputs import MONEY_INPUTS, USER_INPUT
 
     spec = MONEY_INPUTS[name]
     default = spec.default if spec.default is not None else (spec.computed or USER_INPUT)
@@ -40,7 +40,7 @@ def _money(name: str, flag: str):
 
 def money_options(values: dict):
     """The money inputs set on the command line (``None`` = keep the bundle's or the default)."""
-    from sewerplan.model.planning.money_inputs import MoneyInputs
+    from sewerplan.model.planning.money.inputs import MoneyInputs
 
     return MoneyInputs(**{k: v for k, v in values.items() if v is not None})
 

@@ -390,7 +390,7 @@ def _add_money(bundle, inputs) -> None:
     """The finance section (the project's money inputs, the fee base) and the decision on the same money basis."""
     from sewerplan.model.outputs.finance_section import budget_basis, finance_section
     from sewerplan.model.outputs.results import decision_for
-    from sewerplan.model.planning.budget import council_budget
+    from sewerplan.model.planning.money.budget import council_budget
 
     bundle.finance = finance_section(bundle, inputs,
                                      fee_base_m3_per_year=round(bundle.billed_volume_m3_per_day * 365.0, 1),

@@ -27,7 +27,7 @@ from pathlib import Path
 from sewerplan.model.design.parameters import DesignParameters
 from sewerplan.model.errors import InputFileError, ParameterError
 from sewerplan.model.outputs.briefing_section import MAX_TEXT, SCHEDULE_STEPS, YEAR_RANGE, BriefingSection, ScheduleStep
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
+from sewerplan.model.planning.money.inputs import MONEY_INPUTS, MoneyInputs
 
 __all__ = ["Project", "ProjectFileError", "load_project", "write_starter", "STARTER", "SAMPLE_PROJECT",
            "FORMATS", "LANGUAGES", "FINANCE_KEYS"]
