@@ -13,7 +13,7 @@ from sewerplan.model.design.parameters import DEFAULT_PARAMETERS
 from sewerplan.model.intake.inventory import validate_buildings
 from sewerplan.model.ml.intervals import attained_level
 from sewerplan.model.outputs.results import ResultsBundle, decision_for, example_bundle
-from sewerplan.model.planning.decision import NeedDistribution, decide, reference_projects
+from sewerplan.model.planning.money.decision import NeedDistribution, decide, reference_projects
 from sewerplan.reporting import build_context, render_html
 
 MIXED = pd.DataFrame({

@@ -15,11 +15,12 @@ from typer.testing import CliRunner
 
 from sewerplan.model.errors import ParameterError, ResultsBundleError
 from sewerplan.model.outputs.results import ResultsBundle, example_bundle
-from sewerplan.model.planning import costs, finance, funding
-from sewerplan.model.planning.budget import council_budget
-from sewerplan.model.planning.fees import fee_effect
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
-from sewerplan.model.planning.phasing import compare_phasing
+from sewerplan.model.planning import money as finance
+from sewerplan.model.planning.money import costs, funding
+from sewerplan.model.planning.money.budget import council_budget
+from sewerplan.model.planning.money.fees import fee_effect
+from sewerplan.model.planning.money.inputs import MONEY_INPUTS, MoneyInputs
+from sewerplan.model.planning.money.phasing import compare_phasing
 
 
 def _data(name):
@@ -102,7 +103,7 @@ def test_the_one_causer_charge_excludes_infiltration_and_is_shared_with_the_city
 
     from sewerplan.model.planning import local_loads
 
-    assert "from .funding import causer_charge" in inspect.getsource(local_loads.what_it_changes)
+    assert "from .money.funding import causer_charge" in inspect.getsource(local_loads.what_it_changes)
 
 
 def test_funding_split_causer_first_then_shares_city_the_rest():
@@ -205,7 +206,7 @@ def test_report_options_set_money_inputs(tmp_path):
 def test_every_money_input_is_documented_with_unit_default_and_source():
     from pathlib import Path
 
-    from sewerplan.model.planning.money_inputs import money_input_table
+    from sewerplan.model.planning.money.inputs import money_input_table
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "sources.md").read_text(encoding="utf-8")
     for row in money_input_table():

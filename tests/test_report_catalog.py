@@ -7,7 +7,7 @@ from markupsafe import escape  # what jinja's autoescape does
 
 from sewerplan.model.outputs.results import example_bundle, example_scenario_section
 from sewerplan.reporting import build_context, render_html
-from sewerplan.model.planning.money_inputs import MoneyInputs
+from sewerplan.model.planning.money.inputs import MoneyInputs
 from sewerplan.model.outputs.results import BriefingSection, ScheduleStep
 from sewerplan.reporting import (catalog, council, council_money, council_plan, context, formatting, hearing,
                                  scenario_section)

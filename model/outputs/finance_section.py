@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..planning.money.inputs import MoneyInputs
+from .bundle_parts import METHODS
 
 __all__ = ["FinanceHeadline", "FinanceSection", "budget_basis", "causer_basis_from_bundle", "finance_section",
            "headline_from_budget"]
@@ -109,7 +110,6 @@ def _fee_base(bundle) -> tuple[float, str]:
 def budget_basis(bundle):
     """The :class:`~sewerplan.model.planning.budget.BudgetBasis` a results bundle provides."""
     from ..planning.money.budget import BudgetBasis
-    from .results import METHODS
 
     c, sc = bundle.capacity, bundle.scenario
     billed, origin = _fee_base(bundle)

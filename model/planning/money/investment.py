@@ -149,7 +149,7 @@ def _bounded_rounding(frac: list[list[float]], row_b, col_b, grand_b) -> list[li
 
 
 def controlled_round(table: list[list[float]], unit: float) -> tuple[list[list[int]], list[int], list[int], int]:
-    """Round a table [KRW] to whole ``unit``\ s so that it adds up when printed.
+    """Round a table [KRW] to whole units of ``unit`` [KRW] so that it adds up when printed.
 
     Returns (cells, row totals, column totals, grand total) in units. Every cell is its exact value
     rounded down or up, rows and columns add up to their totals, and the grand total and each
