@@ -171,6 +171,11 @@ class ResultsBundle:
         c = self.capacity
         if not (c.lower_m3_per_day <= c.p50_m3_per_day * (1 + 1e-9) <= c.upper_m3_per_day * (1 + 2e-9)):
             raise ResultsBundleError("lower <= p50 <= upper expected", source, "capacity.p50_m3_per_day")
+        from .bundle_parts import METHODS
+
+        if c.city_plan_method not in METHODS:
+            raise ResultsBundleError(f"{c.city_plan_method!r} is not one of {', '.join(METHODS)}", source,
+                                     "capacity.city_plan_method")
         if not 0 < c.review_trigger <= 1:
             raise ResultsBundleError(f"{c.review_trigger} outside (0, 1]", source, "capacity.review_trigger")
         if not 1 <= self.metadata.min_public_cell_buildings <= 10_000:

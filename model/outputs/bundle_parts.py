@@ -136,6 +136,7 @@ class CapacityRecommendation:
     plant_m3_per_day: float | None = None
     plant_origin: str = ""
     plant_origin_ko: str = ""  # the same in Korean words (the Korean briefings print this one)
+    city_plan_method: str = "master_plan"  # the baseline the city plans with (the papers lead with it)
 
 
 @dataclass

@@ -89,6 +89,7 @@ def _example_capacity(total: DistrictForecast) -> CapacityRecommendation:
         p50_m3_per_day=round(total.ml.day_max_m3_per_day, -1),
         lower_m3_per_day=round(total.ml_lower.day_max_m3_per_day, -1),
         upper_m3_per_day=round(total.ml_upper.day_max_m3_per_day, -1),
+        recommended_m3_per_day=round(total.ml_upper.day_max_m3_per_day, -1),
         interval_level=round(7 / 9, 4), n_calibration_districts=8,
         plant_m3_per_day=8500.0, plant_origin="예시 입력: 기존 방식(인구 기준)으로 계획한 처리장 / example input: "
                                               "the plant planned by the pilot formula",
@@ -210,7 +211,9 @@ def _example_money_inputs():
     # Example inputs, not a statutory rate: national 50% as observed for a 시 outside the Paldang area,
     # provincial 10% near 파주 적성's 9% (kr_sewerage_subsidy_shares.csv); every other money input keeps its
     # default or prints as "입력 필요"
-    return MoneyInputs(national_share=0.5, provincial_share=0.1)
+    # provincial 10% near 파주 적성's 9% (kr_sewerage_subsidy_shares.csv), on the causer-charge-plus-subsidy structure
+    # (the demo runs the new-town default, the developer paying all); every other input keeps its default
+    return MoneyInputs(funding_structure="causer_and_subsidy", national_share=0.5, provincial_share=0.1)
 
 
 EXAMPLE_MONEY_INPUTS = _example_money_inputs()
@@ -259,7 +262,6 @@ def example_bundle(*, district_names: list[str] | None = None, created: str = "2
         briefing=example_briefing_section() if briefing else None,
     )
     bundle.decision = decision_for(bundle)
-    bundle.finance = finance_section(bundle, EXAMPLE_MONEY_INPUTS,
-                                     fee_base_m3_per_year=round(existing_total.observed_m3_per_day * 365.0, 1),
-                                     fee_base_origin="existing_billed_water")
+    billed_water = existing_total.observed_m3_per_day / 0.85 * 365.0  # sewage from bills / return ratio = water
+    bundle.finance = finance_section(bundle, EXAMPLE_MONEY_INPUTS, existing_billed_water_m3_per_year=billed_water)
     return bundle

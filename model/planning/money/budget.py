@@ -186,7 +186,8 @@ def council_budget(basis: BudgetBasis, inputs: MoneyInputs | None = None, range_
     return Budget(inputs=inputs, price_year=year, curve=curve, project=project, causer=causer, funding=split[0],
                   funding_low=split[1], funding_high=split[2], om=om, billed_m3_per_year=billed,
                   fee_base_origin=origin, financing_rate=rate, financing_range=rng, fee=fees[0], fee_low=fees[1],
-                  fee_high=fees[2], phasing=_phasing(basis, inputs, curve), references=reference_points(expansion),
+                  fee_high=fees[2], phasing=_phasing(basis, inputs, curve),
+                  references=reference_points(plant_type_curve("expansion", year)),
                   expansion_curve=expansion, hydraulic_margin=inputs.value("hydraulic_margin"), fee_base=fee_base,
                   timeline=basis.timeline)
 

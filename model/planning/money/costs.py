@@ -256,7 +256,7 @@ PLANT_TYPES: dict[str, PlantType] = {
         "국내 하수처리장 지상 신설 사례", "Korean new surface plants"),
     "new_underground": PlantType(
         "new_underground", "지하 신설", "new underground plant", "korea_real_new_underground",
-        "국내 지하 처리장 사례(하남 유니온파크 1건)", "the Korean underground plant (Hanam Union Park, one project)"),
+        "국내 지하 처리장 사례(하남 유니온파크)", "the Korean underground plant (Hanam Union Park)"),
 }
 
 
