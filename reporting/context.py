@@ -93,7 +93,7 @@ def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx.update(hearing.where_section(bundle, money, lang))  # the city's texts, when given
     ctx.update(hearing.existing_section(bundle, lang))
     ctx.update(hearing.schedule_section(bundle, money, lang))  # when given, with the interim
-    ctx.update(hearing.pays_section(money, lang))
+    ctx.update(hearing.pays_section(bundle, money, lang))
     ctx.update(hearing.bill_section(money, lang))
     ctx.update(hearing.odour_section(money, lang))
     ctx.update(hearing.reuse_section(bundle, money, lang))  # only when the sizing avoids money

@@ -139,9 +139,7 @@ def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) ->
                     n=d.n_calibration_districts, level=figs.level("decision.level", d.level)),
                who_pays_sentence(money, lang)]
     summary += _lead_sentences(bundle, money, lang)
-    summary += _pilot_sentence(bundle, money, lang)
-    others = _others_sentence(money, lang)
-    summary += ([others] if others else []) + _plant_sentence(bundle, money, lang) + fee_sentences(money, lang)
+    summary += _pilot_sentence(bundle, money, lang) + fee_sentences(money, lang)
     return {"title": text(lang, "council.title", town=town), "summary": " ".join(summary),
             "decision": decision_line(money, lang, sec), "direction": money["lead"].direction}
 
@@ -261,7 +259,8 @@ def capacity_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
         "capacity_rows": capacity_rows(money, lang),
         "baseline_rows": _baseline_rows(bundle, lang),
         "decision_rows": _decision_rows(money, lang),
-        "decision_note": f"{distribution} {_level_note(money, lang)}",
+        "decision_note": " ".join([_others_sentence(money, lang), *_plant_sentence(bundle, money, lang), distribution,
+                                   _level_note(money, lang)]).strip(),
         "capacity_note": text(lang, "council.capacity.note", price_year=money["price_year"],
                               plant_type=plant_type_label(lang, money["budget"].project.plant_type) or
                               _curve_words(money, lang),

@@ -28,8 +28,7 @@ def volume(lang: str, m3_per_year: float) -> str:
     return f"{thousands(m3_per_year)} {text(lang, 'unit.volume_year')}"
 
 
-FEE_BASE_ORIGINS = ("billed_water_with_new_town", "existing_sewage_legacy", "existing_billed_water",
-                    "bundle_billed_volume", "new_town_ml", "input")
+FEE_BASE_ORIGINS = ("billed_water_with_new_town", "existing_sewage_legacy", "new_town_ml", "input")
 
 
 def fee_base_text(lang: str, origin: str) -> str:
@@ -232,10 +231,10 @@ def _fee_rows(money: dict, lang: str) -> list[dict]:
     rate = f.rate(b.financing_rate) + (f" ({f.rate(b.financing_range[0])}–{f.rate(b.financing_range[1])})"
                                        if b.financing_range else "")
     per_m3, base = PER_M3[lang], b.fee_base
-    billed_note = text(lang, "council.money.row.billed_parts", existing=volume(lang, base.existing_m3_per_year),
-                       new_town=volume(lang, base.new_town_m3_per_year)) \
-        if base is not None and base.existing_m3_per_year > 0 and base.new_town_m3_per_year > 0 \
-        else fee_base_text(lang, b.fee_base_origin)
+    billed_note = fee_base_text(lang, b.fee_base_origin)
+    if base is not None and base.existing_m3_per_year > 0 and base.new_town_m3_per_year > 0:
+        billed_note += ": " + text(lang, "council.money.row.billed_parts", existing=volume(lang, base.existing_m3_per_year),
+                                   new_town=volume(lang, base.new_town_m3_per_year))
     rows = [
         {"label": text(lang, "council.money.row.om_unit"), "value": f"{thousands(om.krw_per_m3)} {per_m3}",
          "note": f"{thousands(om.krw_per_m3_low)}–{thousands(om.krw_per_m3_high)}" if om.krw_per_m3_high >
@@ -326,7 +325,7 @@ def phasing_sentences(money: dict, lang: str) -> list[str]:
     if ph.probability_at_opening >= 0.005:
         out.append(text(lang, "council.money.phasing_at_opening", lead=f"{ph.lead_years:g}",
                         probability=figs.prob("phasing.probability_at_opening", ph.probability_at_opening)))
-    return out + [text(lang, "council.money.phasing_spread")]
+    return out
 
 
 def _references(money: dict, lang: str) -> str:
@@ -395,7 +394,7 @@ def money_section(money: dict, lang: str) -> dict:
                "fee_rows": _fee_rows(money, lang) + [tariff], "pay_notes": _pay_notes(money, lang),
                "fee_notes": fee_notes, "references": _references(money, lang),
                "billed": volume(lang, b.billed_m3_per_year)}
-    return {"funding": funding, "funding_note": text(lang, "council.funding.note")}
+    return {"funding": funding}
 
 
 def _used_value(name: str, money: dict, lang: str) -> str:

@@ -33,9 +33,8 @@ def _period(bundle: ResultsBundle, money: dict, lang: str) -> str:
     values = {"period": years_text(lang, min(design.start, build.start), build.end),
               "design": years_text(lang, design.start, design.end),
               "construction": years_text(lang, build.start, build.end)}
-    if timeline is not None and timeline.opening_year is not None:
-        return text(lang, "council.overview.period_opening", **values, opening=timeline.opening_year)
-    return text(lang, "council.overview.period", **values)
+    opening = timeline.opening_year if timeline is not None and timeline.opening_year is not None else build.end + 1
+    return text(lang, "council.overview.period_opening", **values, opening=opening)
 
 
 def _interim_text(money: dict, lang: str) -> str:

@@ -25,7 +25,6 @@ __all__ = ["what_section", "where_section", "existing_section", "schedule_sectio
 EXISTING_VALUES = ("observed_m3_per_day", "pilot_formula_m3_per_day", "ml_m3_per_day")
 
 
-
 def _baseline_sentence(money: dict, lang: str) -> str:
     """The city's plan against the need, worded by its computed direction."""
     from .council import lead_key
@@ -193,9 +192,7 @@ def _savings_use(bundle: ResultsBundle, money: dict) -> dict:
 def where_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     """'Where and how': the site, the process, where treated water goes and the plan for the site (the city's texts).
 
-    An underground plant's extra cost is said to be in the total; it is said to be paid from the money
-    the sizing avoids only when the project says so, the recommended plant is the smaller one and
-    the avoided amount covers that extra cost (:func:`_savings_use`).
+    What the site plan costs is told under 'who pays' (:func:`_site_plan_cost`).
     """
     b = bundle.briefing
     if b is None:
@@ -204,17 +201,6 @@ def where_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
              if getattr(b, k)]
     if b.site_plan:
         lines.append(b.site_plan)
-        use, figs = _savings_use(bundle, money), money["figs"]
-        if use["premium"] > 0:
-            premium = figs.money("site_plan.premium_krw", use["premium"])
-            if use["site"]:
-                from .council_money import payer_words
-
-                lines.append(text(lang, "hearing.where.from_savings", premium=premium, price_year=money["price_year"],
-                                  amount=figs.money("avoided.total_krw", use["avoided"], payer=money["compare"]["payer"]),
-                                  payer=payer_words(money, lang, "avoided.total_krw", money["compare"]["by_payer"])))
-            else:
-                lines.append(text(lang, "hearing.where.underground", premium=premium, price_year=money["price_year"]))
     return {"where": lines}
 
 
@@ -231,8 +217,9 @@ def schedule_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     return {"hearing_schedule": lines}
 
 
-def pays_section(money: dict, lang: str) -> dict:
-    """'Who pays': the plant by the funding structure and the yearly running cost, as the council paper says it."""
+def pays_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
+    """'Who pays': the plant by the funding structure, what building underground adds (and whether the money the
+    sizing avoids pays for it), and the yearly running cost, as the council paper says it."""
     from .council_money import structure_values
 
     figs, b = money["figs"], money["budget"]
@@ -241,8 +228,24 @@ def pays_section(money: dict, lang: str) -> dict:
     lines = [text(lang, key, **{k: values[k] for k in placeholders(lang, key)})]
     if b.funding.missing:
         lines.append(text(lang, "hearing.pays.shares_missing"))
+    lines += _site_plan_cost(bundle, money, lang)
     lines.append(text(lang, "hearing.pays.om", om=figs.money("budget.om.annual_krw", b.om.annual_krw, 1)))
     return {"pays": lines}
+
+
+def _site_plan_cost(bundle: ResultsBundle, money: dict, lang: str) -> list[str]:
+    """What building underground adds to the total, and whether the money the sizing avoids pays for it."""
+    b, use, figs = bundle.briefing, _savings_use(bundle, money), money["figs"]
+    if b is None or not b.site_plan or use["premium"] <= 0:
+        return []
+    premium = figs.money("site_plan.premium_krw", use["premium"])
+    if not use["site"]:
+        return [text(lang, "hearing.where.underground", premium=premium, price_year=money["price_year"])]
+    from .council_money import payer_words
+
+    return [text(lang, "hearing.where.from_savings", premium=premium, price_year=money["price_year"],
+                 amount=figs.money("avoided.total_krw", use["avoided"], payer=money["compare"]["payer"]),
+                 payer=payer_words(money, lang, "avoided.total_krw", money["compare"]["by_payer"]))]
 
 
 def reuse_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:

@@ -679,7 +679,7 @@ def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: s
         params=run.params, synthetic=run.synthetic, notes=notes,
         source=str(run.project.planned_buildings or run.project.scenario),
         extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle),
-                      "연계 보고서": match_flat},
+                      "연계 보고서": match_flat}, bundle=bundle,
     )
 
 

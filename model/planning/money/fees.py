@@ -38,8 +38,7 @@ __all__ = ["FeeBase", "FEE_BASE_ORIGINS", "new_town_billed_water_m3_per_year", "
 HOUSEHOLD_SIZES = (1, 2, 3, 4)
 
 #: how a fee base was made (printed in words by the reports)
-FEE_BASE_ORIGINS = ("billed_water_with_new_town", "existing_billed_water", "existing_sewage_legacy",
-                    "bundle_billed_volume", "new_town_ml", "input")
+FEE_BASE_ORIGINS = ("billed_water_with_new_town", "existing_sewage_legacy", "new_town_ml", "input")
 
 
 @dataclass

@@ -63,7 +63,7 @@ FUNDING_STRUCTURES: dict[str, FundingStructure] = {
         "developer_pays_all", "사업시행자 전액 부담", "developer pays all",
         "하수도법 제61조제2항(개발사업으로 필요해진 공공하수도 공사비의 전부를 사업시행자에게 부담시키거나 "
         "공사를 시행하게 함), 같은 법 시행령 제35조제2항제2호(택지개발·도시개발사업); 예: 인천 검단 "
-        "인천도시공사·LH 전액 부담",
+        "인천도시공사·한국토지주택공사 전액 부담",
         "Sewerage Act art. 61(2) (the whole cost of sewerage a development makes necessary charged to its "
         "developer, or built by it), Enforcement Decree art. 35(2)2 (택지개발, 도시개발 projects); e.g. "
         "Incheon Geomdan paid in full by Incheon Urban Corporation and LH"),

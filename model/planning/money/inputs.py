@@ -90,9 +90,8 @@ def _spec(unit, label_ko, label_en, low, high, source, default=None, computed=""
     return InputSpec(unit, label_ko, label_en, low, high, source, default, computed, high_open, source_ko)
 
 
-_SUBSIDY_GUIDANCE = ("observed (kr_sewerage_subsidy_shares.csv): 시 about 50% national, 70% in the Paldang area; "
-                     "군 about 70%; 파주 적성 2016 국 43 / 도 9 / 시 48%; the statutory table (보조금법 시행령 별표1) "
-                     "was not found")
+_SUBSIDY_GUIDANCE = ("observed: 시 about 50% national (Paldang area 70%), 군 about 70% "
+                     "(kr_sewerage_subsidy_shares.csv); the statutory table was not found")
 _SUBSIDY_GUIDANCE_KO = ("관찰 사례: 시 국비 약 50%(팔당 지역 70%), 군 약 70%, 파주 적성 2016년 국 43·도 9·시 48%; "
                         "법정 보조율 표(보조금법 시행령 별표1)는 확인하지 못함")
 
@@ -107,32 +106,24 @@ CHOICES = {
 #: name -> spec, in the order the reports and ``sewerplan report --help`` list them.
 MONEY_INPUTS: dict[str, InputSpec] = {
     "funding_structure": _spec("-", "재원 구조", "funding structure", 0, 0,
-                               "developer_pays_all (default for a 택지개발/도시개발 new town: 하수도법 제61조제2항, "
-                               "시행령 제35조제2항제2호; e.g. 인천 검단 인천도시공사·LH 전액 부담), causer_and_subsidy "
-                               "(causer charge first, then the national and provincial shares), city_funded",
-                               "developer_pays_all",
-                               source_ko="사업시행자 전액 부담(택지개발·도시개발 신도시의 기본값: 하수도법 제61조제2항, "
-                                         "시행령 제35조제2항제2호; 예: 인천 검단 인천도시공사·LH 전액 부담), 원인자부담금 + "
-                                         "국비·도비 보조, 시 재정사업 중 하나"),
+                               "developer_pays_all (default for a new town: Sewerage Act art. 61(2), Decree art. 35(2)2), "
+                               "causer_and_subsidy or city_funded (planning.money.funding)", "developer_pays_all",
+                               source_ko="사업시행자 전액 부담(신도시 기본값: 하수도법 제61조제2항, 시행령 제35조제2항제2호), "
+                                         "원인자부담금 + 국비·도비 보조, 시 재정사업 중 하나"),
     "plant_type": _spec("-", "시설 형식", "plant type", 0, 0,
-                        "expansion (surface expansions), new_surface (new surface plants), new_underground (the "
-                        "underground plant, Hanam Union Park): one curve per type fitted on the 19 projects "
-                        "(kr_treatment_plant_expansion_costs.csv, each counted once)", "expansion",
-                        source_ko="지상 증설, 지상 신설, 지하 신설(하남 유니온파크 사례) 중 하나: 국내 사례 19건(한 사업은 "
-                                  "한 번만)으로 형식별 비용곡선을 맞춤"),
+                        "expansion, new_surface or new_underground: one cost curve per type on 19 Korean projects, each "
+                        "counted once", "expansion",
+                        source_ko="지상 증설, 지상 신설, 지하 신설 중 하나: 국내 사례 19건(한 사업은 한 번만)의 형식별 비용곡선"),
     "causer_basis": _spec("-", "원인자부담금 기준 유량", "causer-charge basis", 0, 0,
-                          "unit_loads (the ordinance's MOE notice unit loads, day-max, no groundwater) or "
-                          "measured_need (the need measured from water bills, day-max, no groundwater)", "unit_loads",
-                          source_ko="조례 원단위(환경부 고시, 일최대, 지하수 제외) 또는 요금자료로 잰 필요량(일최대, "
-                                    "지하수 제외)"),
+                          "unit_loads (the ordinance's MOE unit loads) or measured_need (the need from water bills), "
+                          "day-max without groundwater", "unit_loads",
+                          source_ko="조례 원단위(환경부 고시) 또는 요금자료로 잰 필요량, 일최대·지하수 제외"),
     "hydraulic_margin": _spec("- (share of capacity)", "설계 여유", "hydraulic margin", 0, 1,
-                              "a shortfall up to this share of a plant's capacity is met by operation, not a new "
-                              "train; plants have run 2.5-14.2% over capacity for years while expansions were built "
-                              "(제주 107%, 서부 114.2%, 2024; 제주도 상하수도본부 via news), 10% stays below that",
+                              "a shortfall up to this share of capacity is met by operation, not a new train; plants ran "
+                              "at up to 114.2% of capacity while expansions were built (Jeju 2024, news)",
                               0.10, high_open=True,
-                              source_ko="처리장 용량의 이 비율까지의 부족은 새 계열이 아닌 운영으로 감당: 증설 공사 기간에 "
-                                        "처리장이 용량의 102.5–114.2%로 운영된 사례(제주 107%, 서부 114.2%, 2024년; "
-                                        "제주도 상하수도본부, 언론 보도)보다 낮은 10%"),
+                              source_ko="용량의 이 비율까지의 부족은 운영으로 감당(새 계열 없음); 증설 기간 처리장이 용량의 "
+                                        "최대 114.2%로 운영된 사례(제주, 2024년 보도)보다 낮게 잡음"),
     "price_year": _spec("year", "가격 기준연도", "price year", 2000, 2025, "the latest year of the construction "
                         "cost index shipped (KICT 건설공사비지수, 2025-09 figure; secondary)",
                         computed="latest year of kr_construction_cost_index.csv",
@@ -173,9 +164,8 @@ MONEY_INPUTS: dict[str, InputSpec] = {
                             f"{USER_INPUT}; without it the O&M effect of size is given as bounds (0 and 1)",
                             source_ko=f"{USER_INPUT_KO}; 없으면 규모에 따른 운영비 차이를 범위(0과 1)로 표시"),
     "billed_sewage_m3_per_year": _spec("m3/yr", "연간 하수도 사용료 부과량", "billed sewage volume per year", 0, 1e12,
-                                       "the city's billed volume of the sewage fee (하수도 사용료 부과량 = billed water: the "
-                                       "fee is billed on water use); default the existing town's billed water + the new "
-                                       "town's billed water at build-out (its sewage without groundwater / return ratio)",
+                                       "the city's billed volume of the sewage fee (billed water use); default the existing "
+                                       "town's billed water + the new town's at build-out (sewage / return ratio)",
                                        computed="existing + new town billed water",
                                        source_ko="시의 하수도 사용료 부과량(요금은 상수도 사용량에 매김); 기본값은 기존 시가지 "
                                                  "상수도 부과량 + 신도시 입주 완료 후 상수도 사용량(지하수 뺀 오수량 ÷ 오수 전환율)"),
