@@ -59,7 +59,15 @@ def _base(bundle: ResultsBundle, lang: str, kind: str) -> dict:
 
 
 def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
-    """Context for the council budget briefing (at most 6 A4 pages, docs/reports.md 'Page budgets')."""
+    """Context for the council budget briefing (at most 6 A4 pages, docs/reports.md 'Page budgets'), checked."""
+    ctx, money = council_context_unchecked(bundle, lang, options)
+    check_context(ctx, money, lang)  # every render: the sentences against their numbers (reporting/consistency.py)
+    return ctx
+
+
+def council_context_unchecked(bundle: ResultsBundle, lang: str = "ko",
+                              options: FinanceOptions | None = None) -> tuple[dict, dict]:
+    """(context, money figures) of the council briefing before the consistency check (tests mutate them)."""
     ctx = _base(bundle, lang, "council")
     money = money_figures(bundle, options or FinanceOptions())
     money["figs"] = Figures(lang)
@@ -80,12 +88,19 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx.update(council.assumptions_section(bundle, money, lang))
     ctx.update(council.model_card_section(bundle, money, lang))  # appendix
     ctx["numbers"] = council.council_numbers(bundle, money)
+    return ctx, money
+
+
+def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
+    """Context for the public-hearing handout (4 pages, plain language, large type), checked."""
+    ctx, money = hearing_context_unchecked(bundle, lang, options)
     check_context(ctx, money, lang)  # every render: the sentences against their numbers (reporting/consistency.py)
     return ctx
 
 
-def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
-    """Context for the public-hearing handout (at most 3 pages, plain language, large type)."""
+def hearing_context_unchecked(bundle: ResultsBundle, lang: str = "ko",
+                              options: FinanceOptions | None = None) -> tuple[dict, dict]:
+    """(context, money figures) of the hearing handout before the consistency check (tests mutate them)."""
     ctx = _base(bundle, lang, "hearing")
     money = money_figures(bundle, options or FinanceOptions())
     money["figs"] = Figures(lang)
@@ -101,5 +116,4 @@ def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx.update(hearing.qa_section(bundle, money, lang))
     ctx.update(hearing.contact_section(bundle, lang))
     ctx["numbers"] = hearing.hearing_numbers(bundle, money)
-    check_context(ctx, money, lang)  # every render: the sentences against their numbers (reporting/consistency.py)
-    return ctx
+    return ctx, money

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -109,8 +110,8 @@ def fee_effect(city_capital_krw: float, annual_om_krw: float, billed_m3_per_year
     annual_capital = float(city_capital_krw) * annuity_factor(financing_rate, years)
     per_cap, per_om = annual_capital / billed_m3_per_year, float(annual_om_krw) / billed_m3_per_year
     per_m3 = per_cap + per_om
-    rows = [{"size": s, "m3_per_month": household_monthly_use_m3(s), "krw_per_month": per_m3 * household_monthly_use_m3(s)}
-            for s in HOUSEHOLD_SIZES]
+    use = {s: household_monthly_use_m3(s) for s in HOUSEHOLD_SIZES}
+    rows = [{"size": s, "m3_per_month": use[s], "krw_per_month": per_m3 * use[s]} for s in HOUSEHOLD_SIZES]
     annual = annual_capital + float(annual_om_krw)
     return FeeEffect(city_capital_krw=float(city_capital_krw), annual_capital_krw=annual_capital,
                      annual_om_krw=float(annual_om_krw), billed_m3_per_year=float(billed_m3_per_year),
@@ -183,18 +184,24 @@ def household_water_use_table() -> pd.DataFrame:
     return df
 
 
+@lru_cache(maxsize=1)
+def _use_by_size() -> dict[int, float]:
+    """{household size [persons]: measured use [m3/month]} (read once)."""
+    table = household_water_use_table()
+    return {int(k): float(v) for k, v in zip(table["household_size"], table["m3_per_month"])}
+
+
 def household_monthly_use_m3(household_size):
     """Measured monthly water use of a household [m3/month] by size [persons] (1-6).
 
     A 4-person household uses 610 L/d = 18.6 m3/month (Seoul 2021 meter study).
     """
-    table = household_water_use_table().set_index("household_size")["m3_per_month"]
+    table = _use_by_size()
     size = np.asarray(household_size)
-    valid = set(table.index)
-    bad = [s for s in np.atleast_1d(size).tolist() if s not in valid]
+    bad = [s for s in np.atleast_1d(size).tolist() if s not in table]
     if bad:
-        raise ParameterError("household_size", bad[0], f"one of {sorted(valid)} persons")
-    out = table.reindex(np.atleast_1d(size)).to_numpy()
+        raise ParameterError("household_size", bad[0], f"one of {sorted(table)} persons")
+    out = np.array([table[int(s)] for s in np.atleast_1d(size).tolist()], dtype=float)
     if isinstance(household_size, pd.Series):
         return pd.Series(out, index=household_size.index)
     return float(out[0]) if np.ndim(household_size) == 0 else out
