@@ -189,7 +189,7 @@ def _cost_rows(money: dict, lang: str) -> list[dict]:
 
 def _causer_row(money: dict, lang: str) -> dict:
     f, b = Fmt(lang), money["budget"]
-    s, lo, hi, c = b.funding, b.funding_low, b.funding_high, b.causer
+    s, c = b.funding, b.causer
     d = c["default"]
     origin = text(lang, "council.money.causer_origin.input") if c["origin"] == "input" else text(
         lang, "council.money.causer_origin.default", low=f.won(d["min_krw_per_m3_per_day"]),

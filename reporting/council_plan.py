@@ -116,7 +116,7 @@ def _interim_risk(money: dict, lang: str) -> list[str]:
 
 def _input_risks(money: dict, lang: str) -> list[str]:
     """Risks from what the inputs leave open: cost estimate, items not entered, who pays, the fee base."""
-    f, figs, b = Fmt(lang), money["figs"], money["budget"]
+    figs, b = money["figs"], money["budget"]
     p, s = b.project, b.funding
     out = []
     if p.construction_origin == "curve":
@@ -159,7 +159,7 @@ def _why_answer(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     from .council import lead_values
     from .council_money import reason_values
 
-    f, ex, lead = Fmt(lang), bundle.existing_total, money["lead"]
+    f, ex = Fmt(lang), bundle.existing_total
     relation = money["compare"].get("relation", "same")
     relation = "same" if relation == "none" else relation
     compared = ex.ml_m3_per_day if relation == "smaller" else ex.pilot_formula_m3_per_day

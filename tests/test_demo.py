@@ -101,10 +101,8 @@ def test_demo_money_headline_recomputed_from_the_bundle_inputs(small_demo):
 
     import pandas as pd
     import yaml
-    from pypdf import PdfReader
 
     from sewerplan.recipe.demo import sample_project_path
-    from sewerplan.reporting.filters import eok, krw
 
     result, _, _ = small_demo
     data = json.loads((result.out_dir / DEMO_FILES["results_json"]).read_text(encoding="utf-8"))

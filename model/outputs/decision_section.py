@@ -60,10 +60,10 @@ class Decision:
         return next((r for r in self.rows if r.method == method), None)
 
 
-def decision_for(bundle: "ResultsBundle", *, curve=None, billed_m3_per_day: float | None = None,
+def decision_for(bundle, *, curve=None, billed_m3_per_day: float | None = None,
                  discount_rate: float | None = None, asset_life_years: float | None = None,
                  budget=None) -> Decision:
-    """The sizing decision for every baseline in ``bundle.capacity`` against the ML need.
+    """The sizing decision for every baseline in ``bundle.capacity`` (a ResultsBundle) against the ML need.
 
     With a ``budget`` (:func:`~sewerplan.model.planning.money.budget.council_budget`) the money
     is on its basis: the plant type's cost curve at the price year (a later expansion on the
