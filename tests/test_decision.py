@@ -158,8 +158,9 @@ def test_plant_origin_and_one_recommendation_are_printed():
     b = example_bundle(scenario=True)
     ctx = build_context("council", b, "ko")
     korean_half = b.capacity.plant_origin.split(" / ")[0]  # the Korean briefing prints the Korean half only
-    assert f"({korean_half})" in ctx["summary"] and "example input" not in ctx["summary"]
-    assert b.capacity.plant_origin in build_context("council", b, "en")["summary"]
+    # the plant compared with is told beside the decision table (the summary leads with the city's plan)
+    assert f"({korean_half})" in ctx["decision_note"] and "example input" not in ctx["decision_note"]
+    assert b.capacity.plant_origin in build_context("council", b, "en")["decision_note"]
     rec = f"{b.recommended_capacity_m3_per_day:,.0f}"
     assert rec in ctx["summary"] and rec in ctx["decision"]
     assert ctx["numbers"]["n_calibration_districts"] == 8

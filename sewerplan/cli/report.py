@@ -73,6 +73,10 @@ def report(
     phase1_capacity_m3_per_day: float = _money("phase1_capacity_m3_per_day", "--phase1-capacity"),
     second_train_lead_years: float = _money("second_train_lead_years", "--second-train-lead"),
     cost_curve: str = _money("cost_curve", "--cost-curve"),
+    funding_structure: str = _money("funding_structure", "--funding-structure"),
+    plant_type: str = _money("plant_type", "--plant-type"),
+    causer_basis: str = _money("causer_basis", "--causer-basis"),
+    hydraulic_margin: float = _money("hydraulic_margin", "--hydraulic-margin"),
 ) -> None:
     """Render a briefing: PDF/A-3 with the input data attached, or HWPX to edit in 한글.
 
