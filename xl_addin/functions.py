@@ -273,7 +273,7 @@ def SEWER_CAPACITY(flows, basis=None, utilisation=None):
 def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, financing_rate=None,
                      asset_life_years=None, annual_om_krw=None):
     """요금 영향 [원/가구·월] = (시비 × 자본회수계수 + 운영비) ÷ 연간 부과량 × 가구 월 사용량. Fee effect [KRW per household per month]."""
-    from sewerplan.model.planning import finance
+    from sewerplan.model.planning.money import fees as finance
 
     f = "SEWER_FEE_IMPACT"
     capex = read_numbers(f, "capex_krw", capex_krw, "enter.capex_number", limit=MAX_KRW, **_AT_LEAST_0)
@@ -291,7 +291,7 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, f
                                                                 "billed_volume_m3_per_day": "enter.billed_volume"})
     a, keep = lined.arrays, lined.keep
     # the finance formulas on whole arrays (fee_impact cell by cell took 49.5 s for 100,000 rows)
-    from sewerplan.model.planning.money_inputs import MONEY_INPUTS
+    from sewerplan.model.planning.money.inputs import MONEY_INPUTS
 
     rate_v = fill_blank(a["financing_rate"], MONEY_INPUTS["financing_rate"].default)[keep]
     life_v = fill_blank(a["asset_life_years"], MONEY_INPUTS["asset_life_years"].default)[keep]

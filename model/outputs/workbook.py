@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..fileio import atomic_path, check_excel_rows, xlsx_value
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
+from .money_sheet import write_money_sheet
 
 __all__ = ["COLUMN_LABELS", "column_label", "number_format", "write_results_workbook", "write_frames_workbook",
            "SHEET_BUILDINGS", "SHEET_DISTRICTS", "SHEET_METHODS"]
@@ -239,6 +240,7 @@ def write_results_workbook(
     synthetic: bool = False,
     notes: list[str] | None = None,
     source: str = "",
+    bundle=None,
 ) -> Path:
     """Write the results workbook atomically.
 
@@ -255,6 +257,7 @@ def write_results_workbook(
     _write_frame(wb.create_sheet(SHEET_DISTRICTS), districts, banner)
     for name, frame in (extra_sheets or {}).items():
         _write_frame(wb.create_sheet(name[:31]), frame, banner)
+    write_money_sheet(wb, bundle, banner)  # 재원·요금: 총사업비, 재원, 운영비, 요금 영향 (money_sheet.py; none without money)
 
     m = wb.create_sheet(SHEET_METHODS)
     for col, width in zip("ABCDEFG", (28, 60, 10, 14, 10, 14, 90)):

@@ -273,7 +273,7 @@ def _capacity_lines(s: dict) -> list[str]:
     for d in s["decision"]:
         cost = (f"expected expansion 증설비 기대값 {d['expected_expansion_krw'] / 1e8:,.0f}억원"
                 + (f" from 부터 {d['expansion_year']}" if d["expansion_year"] else "")
-                if d["direction"] != "over" else f"stranded 유휴 자본 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
+                if d["direction"] != "over" else f"stranded 유휴 시설비 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
         lines.append(f"  {d['method']}: {d['gap_m3_per_day']:+,.0f} t/d vs ML P50 -> {d['direction']}; "
                      f"P(too small 부족) {_prob(d['probability_too_small'])}, P(too large 과대) "
                      f"{_prob(d['probability_too_large'])} ({_evidence(iv)}, "

@@ -30,7 +30,7 @@ class Lang(str, Enum):
 
 def _money(name: str, flag: str):
     """A ``sewerplan report`` option for one money input, its unit and source in the help."""
-    from sewerplan.model.planning.money_inputs import MONEY_INPUTS, USER_INPUT
+    from sewerplan.model.planning.money.inputs import MONEY_INPUTS, USER_INPUT
 
     spec = MONEY_INPUTS[name]
     default = spec.default if spec.default is not None else (spec.computed or USER_INPUT)
@@ -40,7 +40,7 @@ def _money(name: str, flag: str):
 
 def money_options(values: dict):
     """The money inputs set on the command line (``None`` = keep the bundle's or the default)."""
-    from sewerplan.model.planning.money_inputs import MoneyInputs
+    from sewerplan.model.planning.money.inputs import MoneyInputs
 
     return MoneyInputs(**{k: v for k, v in values.items() if v is not None})
 
@@ -76,6 +76,10 @@ def report(
     phase1_capacity_m3_per_day: float = _money("phase1_capacity_m3_per_day", "--phase1-capacity"),
     second_train_lead_years: float = _money("second_train_lead_years", "--second-train-lead"),
     cost_curve: str = _money("cost_curve", "--cost-curve"),
+    funding_structure: str = _money("funding_structure", "--funding-structure"),
+    plant_type: str = _money("plant_type", "--plant-type"),
+    causer_basis: str = _money("causer_basis", "--causer-basis"),
+    hydraulic_margin: float = _money("hydraulic_margin", "--hydraulic-margin"),
 ) -> None:
     """Render a briefing: PDF/A-3 with the input data attached, or HWPX to edit in 한글.
 

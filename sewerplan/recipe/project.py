@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sewerplan.model.design.parameters import DesignParameters
-from sewerplan.model.errors import InputFileError, ParameterError
+from sewerplan.model.errors import InputFileError, ParameterError, ResultsBundleError
 from sewerplan.model.outputs.briefing_section import MAX_TEXT, SCHEDULE_STEPS, YEAR_RANGE, BriefingSection, ScheduleStep
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
+from sewerplan.model.planning.money.inputs import MONEY_INPUTS, MoneyInputs
 
 __all__ = ["Project", "ProjectFileError", "load_project", "write_starter", "STARTER", "SAMPLE_PROJECT",
            "FORMATS", "LANGUAGES", "FINANCE_KEYS"]
@@ -36,6 +36,7 @@ MAX_PROJECT_BYTES = 256_000
 FORMATS = ("pdf", "hwpx", "html")
 LANGUAGES = ("ko", "en")
 PLANT_STATUS = ("planned", "existing")
+CITY_PLAN_METHODS = ("master_plan", "pilot_formula", "unit_load")  # the baseline the city plans with
 #: finance keys of the project file: every money input (MoneyInputs, units and sources in
 #: docs/sources.md) and the return ratio (sewage / billed water, a design parameter)
 FINANCE_KEYS = (*MONEY_INPUTS, "return_ratio")
@@ -48,7 +49,8 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "existing_town": {"register": ("path", True), "billing": ("path", True), "household_mix": ("path", False),
                       "district_column": ("text", False), "districts": ("districts", False)},
     "planned_town": {"buildings": ("path", False), "scenario": ("path", False), "districts": ("districts", False)},
-    "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False)},
+    "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False),
+              "city_plan": ("text", False)},
     "finance": {k: ("any", False) for k in FINANCE_KEYS},
     "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False),
               "newest_years": ("list", False), "newest_min_buildings": ("int", False)},
@@ -56,7 +58,8 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "privacy": {"key_file": ("keypath", False), "min_public_cell_buildings": ("int", False)},
     "briefing": {"site": ("text", False), "process": ("text", False), "receiving_water": ("text", False),
                  "site_plan": ("text", False), "site_plan_from_savings": ("bool", False), "schedule": ("any", False),
-                 "opinion_deadline": ("any", False), "opinion_to": ("text", False), "reuse_options": ("list", False)},
+                 "opinion_deadline": ("any", False), "opinion_to": ("text", False), "reuse_options": ("list", False),
+                 "interim": ("text", False), "interim_capacity_m3_per_day": ("number", False)},
 }
 TOP_LEVEL = {"sewerplan_project": "int", "synthetic": "bool", "data_folders": "list", **{s: "section" for s in SCHEMA}}
 
@@ -91,6 +94,7 @@ class Project:
     plant_capacity_m3_per_day: float | None = None
     plant_status: str = "planned"
     plant_name: str = ""
+    city_plan_method: str = "master_plan"  # the baseline the papers lead with (plant.city_plan)
     finance: MoneyInputs = field(default_factory=MoneyInputs)  # the money inputs the project sets
     return_ratio: float | None = None  # [-] sewage / billed water; None = the design default
     train: bool = True
@@ -373,7 +377,7 @@ def _planned(p: dict, source: Path, folders) -> dict:
     if buildings is None and scenario is None:
         raise ProjectFileError(source, "planned_town.buildings", "missing; give the planned buildings table or "
                                                                  "planned_town.scenario (a block plan) / 계획 건축물 표 "
-                                                                 "또는 블록 계획(시나리오) 파일이 필요합니다")
+                                                                 "또는 단계별 개발 계획 파일이 필요합니다")
     return {"planned_buildings": buildings, "scenario": scenario,
             "planned_districts": _districts(p["districts"], "planned_town.districts", source)}
 
@@ -424,9 +428,18 @@ def _deadline(value, source: Path) -> str:
                                                                     "날짜(YYYY-MM-DD)가 필요합니다") from None
 
 
+def _interim_capacity(value, source: Path) -> float | None:
+    """``briefing.interim_capacity_m3_per_day``: what takes the sewage before the plant opens [m3/d]."""
+    if value is None:
+        return None
+    if not 0 <= value <= 1e9:
+        raise ProjectFileError(source, "briefing.interim_capacity_m3_per_day", f"{value!r} is not in [0, 1e9] m3/d")
+    return float(value)
+
+
 def _briefing(b: dict, source: Path) -> BriefingSection | None:
     """The ``briefing:`` section -> :class:`BriefingSection` (None when every key is empty)."""
-    texts = {k: b[k] or "" for k in ("site", "process", "receiving_water", "site_plan", "opinion_to")}
+    texts = {k: b[k] or "" for k in ("site", "process", "receiving_water", "site_plan", "opinion_to", "interim")}
     options = [str(o).strip() for o in (b["reuse_options"] or []) if str(o).strip()]
     for key, value in [*texts.items(), *((f"reuse_options[{i}]", o) for i, o in enumerate(options))]:
         if len(value) > MAX_TEXT:
@@ -434,7 +447,12 @@ def _briefing(b: dict, source: Path) -> BriefingSection | None:
                                                               "글이 너무 깁니다")
     section = BriefingSection(**texts, site_plan_from_savings=bool(b["site_plan_from_savings"]),
                               schedule=_schedule(b["schedule"], source),
-                              opinion_deadline=_deadline(b["opinion_deadline"], source), reuse_options=options)
+                              opinion_deadline=_deadline(b["opinion_deadline"], source), reuse_options=options,
+                              interim_capacity_m3_per_day=_interim_capacity(b["interim_capacity_m3_per_day"], source))
+    try:
+        section.validate(str(source))
+    except ResultsBundleError as exc:
+        raise ProjectFileError(source, "briefing.schedule", str(exc).split(": ", 1)[-1]) from None
     return None if section == BriefingSection() else section
 
 
@@ -465,6 +483,7 @@ def load_project(path) -> Project:
         plant_capacity_m3_per_day=plant["capacity_m3_per_day"],
         plant_status=_choice(plant["status"], PLANT_STATUS, "plant.status", source, "planned"),
         plant_name=plant["name"] or "", **_finance(s["finance"], source),
+        city_plan_method=_choice(plant["city_plan"], CITY_PLAN_METHODS, "plant.city_plan", source, "master_plan"),
         **_model_choice(s["model"], source, folders),
         language=_choice(report["language"], LANGUAGES, "report.language", source, "ko"),
         formats=_formats(report["formats"], source), **_privacy(s["privacy"], source), data_folders=folders,
@@ -529,6 +548,7 @@ plant:                                # 비교할 하수처리시설 (선택)
   capacity_m3_per_day:                # 처리용량 [m3/일]; 비우면 시나리오 파일의 값
   status: planned                     # planned (계획) 또는 existing (기존)
   name: ""                            # 처리시설 이름
+  city_plan: master_plan              # 시가 계획에 쓰는 방식: master_plan (하수도정비기본계획, 기본값), pilot_formula, unit_load
 
 finance:                              # 재정 가정 (비우면 기본값과 그 출처: docs/sources.md)
 {finance_lines}
@@ -560,6 +580,8 @@ briefing:                             # 보고서에 싣는 사업 설명 (선�
   opinion_deadline:                   # 주민 의견 마감일, 예: 2026-12-20
   opinion_to:                         # 의견 보낼 곳과 방법 (주소·전자우편·전화)
   reuse_options: []                   # 덜 드는 돈의 쓰임새로 주민에게 묻는 선택지 (비우면 기본 선택지)
+  interim:                            # 처리장 개통 전 신도시 하수를 어디서 처리하는지, 예: 기존 ○○ 처리장으로 연계 처리
+  interim_capacity_m3_per_day:        # 그 시설이 받을 수 있는 여유 용량 [m3/일]
 
 privacy:                              # 개인정보 보호 (docs/manual.ko.md '요금 자료와 개인정보')
   key_file:                           # 가명처리 키 파일 (결과 폴더 밖에 보관; 비우면 환경변수
