@@ -71,8 +71,13 @@ def newest_paragraph(bundle: ResultsBundle, lang: str) -> str:
 
 
 def newest_card_line(bundle: ResultsBundle, lang: str) -> dict | None:
-    """(label, sentence) for the model-card appendix (None without the check)."""
+    """(label, one line) for the model-card appendix (None without the check)."""
     nc = _check(bundle)
     if nc is None:
         return None
-    return {"label": text(lang, "council.newest.card"), "text": newest_paragraph(bundle, lang)}
+    if nc.checked:
+        line = text(lang, "council.newest.card_checked", n=thousands(nc.n_buildings), first=nc.first_year,
+                    last=nc.last_year, factor=f"{nc.level_factor:.2f}", widen=pct(nc.upper_widening))
+    else:
+        line = text(lang, "council.newest.card_too_small", n=thousands(nc.n_buildings), widen=pct(nc.upper_widening))
+    return {"label": text(lang, "council.newest.card"), "text": line}
