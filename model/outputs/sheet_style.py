@@ -289,11 +289,11 @@ def display_frame(frame: pd.DataFrame, extra: Mapping[str, ColumnSpec] | None = 
 
 
 def page_budget(n_rows: int) -> int:
-    """Most printed pages a table sheet may take (A4 landscape, one page wide): 1 page per 30 rows, at least 1.
+    """Most printed pages a table sheet may take (A4 landscape, one page wide): 1 page per 24 rows (A4 landscape at full size holds about 25 rows under the three header rows), at least 1.
 
     The figure docs/manual.ko.md states and tests/test_workbook_print.py checks.
     """
-    return max(1, math.ceil(n_rows / 30))
+    return max(1, math.ceil(n_rows / 24))
 
 
 @dataclass

@@ -225,6 +225,9 @@ def print_run(result, start: float) -> None:
     for w in result.warnings:
         console.print("[yellow]warning:[/]", end=" ")
         console.print(w, markup=False, highlight=False)
+    papers = [p.name for k, p in result.paths.items() if k.startswith(("council_", "hearing_"))]
+    if papers:
+        out_console.print(f"Briefings / 보고서: {', '.join(papers)}", markup=False, highlight=False)
     out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
 
 

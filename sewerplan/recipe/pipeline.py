@@ -64,6 +64,8 @@ RUN_FILES = {
     "public_comparison": "public_existing_town_comparison.csv",
     "council_pdf": "council_briefing.pdf",
     "hearing_pdf": "public_hearing.pdf",
+    "council_hwpx": "council_briefing.hwpx",  # 한글 (OWPML), beside the PDFs by default (report.formats)
+    "hearing_hwpx": "public_hearing.hwpx",
 }
 BRIEFING_STEMS = {"council": "council_briefing", "hearing": "public_hearing"}
 BRIEFING_SUFFIX = {"pdf": ".pdf", "hwpx": ".hwpx", "html": ".html"}
