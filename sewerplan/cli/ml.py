@@ -125,17 +125,20 @@ def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
     cv = card["cross_validation"]
     m = cv["chosen"]
     out_console.print(
-        f"model {card['model_id']} ({card['learner']}) -> {out} ({seconds:.1f} s)\n"
-        f"  rows used {card['rows']['used']:,}, screened out {card['rows']['screened_out']:,}; "
-        f"CV {cv['scheme']}, {cv['folds']} folds, {cv['districts']} districts\n"
-        f"  building WAPE {m['wape']:.3f}, sum bias {m['sum_bias']:+.3f}, district-total median APE "
-        f"{m['district_median_ape']:.3f}, {card['intervals']['nominal_coverage']:.0%} interval coverage "
+        f"model / 모델 {card['model_id']} ({card['learner']}) -> {out} ({seconds:.1f} s)\n"
+        f"  rows used / 학습 건축물 {card['rows']['used']:,}, screened out / 선별 제외 {card['rows']['screened_out']:,}; "
+        f"CV / 교차검증 {cv['scheme']}, {cv['folds']} folds / 묶음, {cv['districts']} districts / 구역\n"
+        f"  building WAPE / 건축물 오차율 {m['wape']:.3f}, sum bias / 합계 편향 {m['sum_bias']:+.3f}, district-total "
+        f"median APE / 구역 합계 오차 중앙값 {m['district_median_ape']:.3f}, "
+        f"{card['intervals']['nominal_coverage']:.0%} interval coverage / 구간 적중률 "
         f"{m.get('interval_coverage', float('nan')):.3f}\n"
-        f"  location features (latitude/longitude): {'yes' if card.get('location', {}).get('used') else 'no'}",
+        f"  location features (latitude/longitude) / 위치 변수: "
+        f"{'yes / 사용' if card.get('location', {}).get('used') else 'no / 미사용'}",
         highlight=False,
     )
     for name, c in cv["candidates"].items():
-        out_console.print(f"    candidate {name:<12} WAPE {c['wape']:.3f}  district median APE {c['district_median_ape']:.3f}", highlight=False)
+        out_console.print(f"    candidate / 후보 {name:<12} WAPE {c['wape']:.3f}  district median APE / 구역 오차 중앙값 "
+                          f"{c['district_median_ape']:.3f}", highlight=False)
     if card.get("prediction_note"):
         console.print(f"[yellow]{card['prediction_note']}[/]")
 
@@ -179,9 +182,9 @@ def predict(
         write_csv_atomic(result, out)
         write_csv_atomic(districts, dist_out)
         out_console.print(
-            f"{len(valid):,} buildings, model {m.model_id} -> {out}, {dist_out}\n"
-            f"  total {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average "
-            f"({m.coverage:.0%} interval per building)", highlight=False)
+            f"{len(valid):,} buildings / 건축물 {len(valid):,}동, model / 모델 {m.model_id} -> {out}, {dist_out}\n"
+            f"  total / 합계 {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average / 일평균 "
+            f"({m.coverage:.0%} interval per building / 건축물별 {m.coverage:.0%} 구간)", highlight=False)
         _print_prediction_warnings(m, pred)
 
 
@@ -284,19 +287,21 @@ def nyc_ll84(
         write_json_atomic(files["model_card.json"], model.card)
         dt = time.perf_counter() - t0
         if metrics is None:
-            out_console.print(f"{len(pred):,} properties predicted ({dt:.1f} s) -> {files['predictions.csv']} "
-                              "(TEST has no water use: no metrics)")
+            out_console.print(f"{len(pred):,} properties predicted / 예측 {len(pred):,}건 ({dt:.1f} s) -> "
+                              f"{files['predictions.csv']} (TEST has no water use: no metrics / 실측이 없어 지표 없음)")
             return
         metrics["seconds"] = round(dt, 1)
         write_json_atomic(files["metrics.json"], metrics)
         write_csv_atomic(districts, files["districts.csv"])
         mm = metrics["methods"]
-        out_console.print(f"{metrics['n_scored']:,} properties scored, {metrics['n_screened_out']} screened out "
-                          f"({dt:.1f} s) -> {out}", highlight=False)
+        out_console.print(f"{metrics['n_scored']:,} properties scored / 평가 {metrics['n_scored']:,}건, "
+                          f"{metrics['n_screened_out']} screened out / 선별 제외 ({dt:.1f} s) -> {out}", highlight=False)
         for k in ("design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"):
-            out_console.print(f"  {k:<28} WAPE {mm[k]['wape']:.3f}  district median APE "
-                              f"{mm[k]['district_median_ape']:.3f}  sum bias {mm[k]['sum_bias']:+.3f}", highlight=False)
-        out_console.print(f"  ML {coverage:.0%} interval coverage {mm['ml_interval_coverage']:.3f}", highlight=False)
+            out_console.print(f"  {k:<28} WAPE {mm[k]['wape']:.3f}  district median APE / 구역 오차 중앙값 "
+                              f"{mm[k]['district_median_ape']:.3f}  sum bias / 합계 편향 {mm[k]['sum_bias']:+.3f}",
+                              highlight=False)
+        out_console.print(f"  ML {coverage:.0%} interval coverage / 구간 적중률 {mm['ml_interval_coverage']:.3f}",
+                          highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,8 @@ import html
 import shutil
 from pathlib import Path
 
-__all__ = ["CHECK_PYTHON", "install_bat", "readme", "install_guide_html", "write_kit_files", "INSTALL_GUIDE"]
+__all__ = ["CHECK_PYTHON", "install_bat", "readme", "install_guide_html", "install_guide_pdf", "write_kit_files",
+           "INSTALL_GUIDE"]
 
 INSTALL_GUIDE = "설치 안내.html"
 MANUAL_DIR = "설명서"
@@ -203,14 +204,26 @@ def write_kit_files(out: Path, opts, version: str) -> None:
     _crlf(out / "README.ko.txt", readme(out, opts, version, installer), encoding="utf-8-sig")
 
 
+def install_guide_pdf(page: str) -> bytes:
+    """The 설치 안내 as PDF bytes with the bundled NanumSquare (the HTML names Malgun Gothic, which an office
+    PC has and this machine may not)."""
+    import weasyprint
+
+    from sewerplan.reporting.render import templates_dir
+
+    fonts = templates_dir() / "fonts"
+    css = "".join(f"@font-face {{ font-family: NanumSquare; font-weight: {w}; src: url('{(fonts / f).as_uri()}'); }}"
+                  for w, f in (("normal", "NanumSquareR.ttf"), ("bold", "NanumSquareB.ttf")))
+    return weasyprint.HTML(string=page.replace("<style>", "<style>" + css, 1)).write_pdf()
+
+
 def _write_guide_pdf(out: Path) -> None:
     """The 설치 안내 as a PDF too, where WeasyPrint runs (the HTML prints the same in Edge)."""
     from sewerplan.reporting.render import weasyprint_problem
 
     if weasyprint_problem() is None:
-        import weasyprint
-
-        weasyprint.HTML(filename=str(out / INSTALL_GUIDE)).write_pdf(out / INSTALL_GUIDE.replace(".html", ".pdf"))
+        pdf = install_guide_pdf((out / INSTALL_GUIDE).read_text(encoding="utf-8"))
+        (out / INSTALL_GUIDE.replace(".html", ".pdf")).write_bytes(pdf)
 
 
 def readme(out: Path, opts, version: str, installer: str) -> str:
