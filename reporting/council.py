@@ -16,6 +16,7 @@ from .council_money import (capacity_rows, decision_line, fee_sentences, money_p
                             phasing_rows, phasing_sentences, volume)
 from .catalog import keys, placeholders, text
 from .filters import pct, thousands
+from .newest import evidence_phrase, newest_card_line, newest_paragraph
 from .formatting import (METHOD_KEYS, Fmt, has_hangul, has_latin, in_lang, english_text, korean_text, level_words, method_labels, param_unit, param_value,
                          plant_origin, prob, svg_uri, town_names)
 
@@ -46,7 +47,7 @@ def _lead_values(bundle: ResultsBundle, money: dict, lang: str) -> dict:
         "upper": thousands(d.need_upper_m3_per_day), "p_small": prob(lead.probability_too_small),
         "p_large": prob(lead.probability_too_large), "n": d.n_calibration_districts,
         "expansion": f.money(lead.expected_expansion_krw), "stranded": f.money(lead.stranded_capital_krw),
-        "price_year": money["price_year"],
+        "price_year": money["price_year"], "evidence": evidence_phrase(bundle, lang, d.n_calibration_districts),
     }
 
 
@@ -125,7 +126,7 @@ def existing_town_section(bundle: ResultsBundle, lang: str) -> dict:
     chart = charts.existing_town_chart([r.district for r in ex], series, labels=methods,
                                        ylabel=text(lang, "council.existing.chart_ylabel", unit=unit))
     return {"existing_rows": rows, "existing_note": text(lang, "council.existing.note", unit=unit),
-            "chart_existing": svg_uri(chart)}
+            "chart_existing": svg_uri(chart), "newest_text": newest_paragraph(bundle, lang)}
 
 
 def _range(lo, hi) -> str:
@@ -215,6 +216,8 @@ def capacity_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
         "capacity_rows": capacity_rows(money, lang),
         "baseline_rows": _baseline_rows(bundle, lang),
         "decision_rows": _decision_rows(money, lang),
+        "decision_evidence": text(lang, "council.evidence.probabilities",
+                                  evidence=evidence_phrase(bundle, lang, d.n_calibration_districts)),
         "decision_note": f"{distribution} {_level_note(money, lang)}",
         "capacity_note": text(lang, "council.capacity.note", price_year=money["price_year"],
                               rate=f.rate(money["financing_rate"]), years=f"{money['asset_life_years']:g}",
@@ -310,6 +313,7 @@ def model_card_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
             "metrics": "; ".join(metrics),
             "limits": limits,
             "level": level_words(lang, money["level"]),
+            "newest": newest_card_line(bundle, lang),
         },
         "attachments_note": text(lang, "council.attachments_note"),
     }

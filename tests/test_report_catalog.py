@@ -8,8 +8,8 @@ from markupsafe import escape  # what jinja's autoescape does
 from sewerplan.model.outputs.results import example_bundle, example_scenario_section
 from sewerplan.reporting import build_context, render_html
 from sewerplan.model.planning.money_inputs import MoneyInputs
-from sewerplan.model.outputs.results import BriefingSection, ScheduleStep
-from sewerplan.reporting import (catalog, council, council_money, council_plan, context, formatting, hearing,
+from sewerplan.model.outputs.results import BriefingSection, NewestCheck, ScheduleStep
+from sewerplan.reporting import (catalog, council, council_money, council_plan, context, formatting, hearing, newest,
                                  scenario_section)
 from sewerplan.reporting.catalog import CatalogError, keys, placeholders, text
 
@@ -79,7 +79,17 @@ def _variants():
     deadline_only.metadata.model_card.trained_on_ko = ""  # the card's English line only: a Korean stand-in
     address_only = example_bundle()
     address_only.briefing = BriefingSection(opinion_to="가상시청 하수도과", site_plan="지하화")
+    newest_over, newest_under, newest_same, newest_small = (example_bundle() for _ in range(4))
+    checked = dict(checked=True, n_buildings=386, min_buildings=50, first_year=2018, last_year=2024, n_districts=4,
+                   wape=0.4, district_median_ape=0.11, coverage_before=0.91, coverage_after=0.93, level_factor=0.93,
+                   level_raw=0.92, level_sd_log=0.05, upper_widening=0.03)
+    newest_over.metadata.model_card.newest_check = NewestCheck(**checked, total_ratio=1.09, per_type_total_ratio=1.2)
+    newest_under.metadata.model_card.newest_check = NewestCheck(**checked, total_ratio=0.9, per_type_total_ratio=0.8)
+    newest_same.metadata.model_card.newest_check = NewestCheck(**checked, total_ratio=1.005, per_type_total_ratio=1.0)
+    newest_small.metadata.model_card.newest_check = NewestCheck(checked=False, n_buildings=12, min_buildings=50,
+                                                                level_sd_log=0.2, upper_widening=0.31)
     return [
+        newest_over, newest_under, newest_same, newest_small,
         given, no_money, billed, told, deadline_only, address_only,
         example_bundle(), forward, about, exact, forward_sc, about_no_sc,
         example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),
@@ -95,7 +105,7 @@ def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
         used.add(key)
         return text(lang, key, **values)
 
-    for module in (context, council, council_money, council_plan, hearing, scenario_section, formatting):
+    for module in (context, council, council_money, council_plan, hearing, scenario_section, formatting, newest):
         monkeypatch.setattr(module, "text", recording)
     for bundle in _variants():
         for kind in ("council", "hearing"):

@@ -111,10 +111,39 @@ def _intervals_section(settings: dict, chosen_metrics: dict, intervals: dict, di
     }
 
 
+def _newest_section(newest: dict | None) -> dict:
+    """The newest-cohort check as the card tells it (docs/ml.md, "The newest-cohort check")."""
+    if newest is None:
+        return {"used": False, "why": "trained with the newest-cohort check switched off"}
+    level = newest["level"]
+    out = {
+        "used": True, "checked": bool(newest["checked"]), "rule": newest["rule_text"],
+        "cohort_first_year": newest["first_year"], "training_newest_year": newest["last_year"],
+        "new_from_year": newest["new_from_year"], "cohort_buildings": newest["n_buildings"],
+        "level_factor": level, "district_log_ratio_bounds_for_new_buildings": newest["district_log_ratio_bounds"],
+        "building_intervals_for_new_buildings": newest["intervals"],
+        "applies_to": "buildings with approval year >= new_from_year, or without a year (planned buildings)",
+    }
+    if newest["checked"]:
+        out.update({"method": "each candidate trained on the buildings completed before the cohort and "
+                              "scored on it; level factor = sum(observed)/sum(predicted) on the cohort, "
+                              "shrunk toward 1 (empirical Bayes, district bootstrap); building intervals "
+                              "conformal on the cohort's residuals, widened by the factor's remaining sd",
+                    "cohort_districts": newest.get("n_districts"), "errors": newest["metrics"],
+                    "coverage_of_cross_validated_intervals": newest.get("coverage_cv_intervals"),
+                    "coverage_of_new_building_intervals_in_sample": newest.get("coverage_new_intervals")})
+    else:
+        out["too_small"] = (f"only {newest['n_buildings']} buildings in the newest cohort (at least "
+                            f"{newest['rule']['min_buildings']} needed): no check; factor 1 and every interval "
+                            f"of a new building widened by the prior sd {level['prior_sd_log']} (ln) / 최근 준공 "
+                            "건물이 적어 새 건물 검증을 하지 못했고 예측 범위를 넓혔습니다")
+    return out
+
+
 def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, n_used, n_screened,
                n_no_observation, screen_reasons, cv_metrics, chosen, cv_scheme, n_folds, n_districts,
                settings, correction, intervals, district_intervals, location=None,
-               household_mix=None) -> dict:
+               household_mix=None, newest=None) -> dict:
     """The model card: training data, features [units], CV metrics, intervals, libraries, limits."""
     from .features import FEATURE_UNITS, LOCATION_FEATURES
     from ..intake.screening import SCREENING_RULE
@@ -139,7 +168,10 @@ def build_card(*, model_id, data_sha256, trained_on, region, synthetic, n_rows, 
         "location": _location_section(location),
         "household_mix": _household_mix_section(household_mix),
         "learner": chosen,
-        "learner_selection": "lowest median |error| of held-out district totals (>= 5 buildings)",
+        "learner_selection": "lowest held-out district-total median |error| + |town sum bias| (districts >= 5 "
+                             "buildings), plus |ln total ratio| + district median |error| on the newest cohort "
+                             "when checked; the blend unless another learner scores below 0.8 x its score",
+        "newest_cohort": _newest_section(newest),
         "back_transform_ratio_correction": {k: round(float(v), 6) for k, v in correction.items()},
         "settings": settings,
         "cross_validation": {

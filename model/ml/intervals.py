@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-__all__ = ["conformal_bounds", "attained_level", "calibrate_log_residuals", "interval_coverage"]
+__all__ = ["conformal_bounds", "attained_level", "calibrate_log_residuals", "bounds_for", "interval_coverage"]
 
 
 def conformal_bounds(scores, coverage: float = 0.90) -> tuple[float, float, bool]:
@@ -81,3 +81,12 @@ def interval_coverage(observed, lower, upper) -> float:
     o, lo, hi = (np.asarray(x, dtype=float) for x in (observed, lower, upper))
     ok = np.isfinite(o)
     return float(np.mean((o[ok] >= lo[ok]) & (o[ok] <= hi[ok])))
+
+
+def bounds_for(q: dict, categories) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row ln bounds from a calibration record (its category's, else pooled)."""
+    lo = np.array([q["by_group"].get(c, q["pooled"])[0] if isinstance(c, str) else q["pooled"][0] for c in categories],
+                  dtype=float)
+    hi = np.array([q["by_group"].get(c, q["pooled"])[1] if isinstance(c, str) else q["pooled"][1] for c in categories],
+                  dtype=float)
+    return lo, hi

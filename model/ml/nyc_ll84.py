@@ -29,6 +29,8 @@ Methods compared (all per property, [m3/d]):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -37,9 +39,15 @@ from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
 
 __all__ = [
     "NYC_TYPE_TO_MAIN_USE",
+    "TYPE_KEYWORDS",
+    "FALLBACK_MAIN_USE",
     "NYC_GROSS_M2_PER_DWELLING",
+    "main_use_of_type",
     "nyc_to_canonical",
+    "year_split",
     "calibrated_unit_load",
+    "usable_rows",
+    "BenchmarkResult",
     "run_nyc_benchmark",
     "comparison_metrics",
 ]
@@ -66,7 +74,43 @@ NYC_TYPE_TO_MAIN_USE = {
     "Refrigerated Warehouse": "창고시설",
     "Parking": "자동차관련시설",
 }
+# Property types of other cities' benchmarking files in this layout (ENERGY STAR Portfolio Manager
+# names): matched by keyword, first hit wins (lower case, in order).
+TYPE_KEYWORDS = (
+    ("multifamily", "아파트"), ("residential", "아파트"), ("apartment", "아파트"), ("housing", "아파트"),
+    ("dormitory", "기숙사"), ("residence hall", "기숙사"),
+    ("hotel", "숙박시설"), ("lodging", "숙박시설"), ("motel", "숙박시설"),
+    ("hospital", "의료시설"), ("medical", "제1종근린생활시설"), ("clinic", "제1종근린생활시설"),
+    ("senior", "노유자시설"), ("nursing", "노유자시설"), ("assisted living", "노유자시설"),
+    ("school", "교육연구시설"), ("college", "교육연구시설"), ("university", "교육연구시설"),
+    ("laboratory", "교육연구시설"), ("education", "교육연구시설"), ("library", "교육연구시설"),
+    ("worship", "종교시설"),
+    ("warehouse", "창고시설"), ("distribution", "창고시설"), ("storage", "창고시설"),
+    ("parking", "자동차관련시설"),
+    ("restaurant", "제2종근린생활시설"), ("bar", "제2종근린생활시설"), ("fitness", "제2종근린생활시설"),
+    ("supermarket", "판매시설"), ("grocery", "판매시설"), ("retail", "판매시설"), ("store", "판매시설"),
+    ("mall", "판매시설"), ("wholesale", "판매시설"),
+    ("manufacturing", "공장"), ("industrial", "공장"),
+    ("office", "업무시설"), ("bank", "업무시설"), ("courthouse", "업무시설"),
+)
+#: The use of a property type that neither table knows ("Mixed Use Property", "Other", ...):
+#: 업무시설 (office), the commonest non-residential floor space of benchmarking files, whose MOE
+#: notice load (15 L/(m2 d)) is the notice's typical non-residential value. Such rows are counted
+#: and reported (``unmapped_types`` of the benchmark's metrics).
+FALLBACK_MAIN_USE = "업무시설"
 _REQUIRED = ["property_id", "largest_property_use_type", "borough", "year_built"]
+
+
+def main_use_of_type(ptype: str) -> tuple[str, str]:
+    """(Building Act main use, how: 'table' | 'keyword' | 'fallback') of a benchmarking property type."""
+    t = str(ptype).strip()
+    if t in NYC_TYPE_TO_MAIN_USE:
+        return NYC_TYPE_TO_MAIN_USE[t], "table"
+    low = t.lower()
+    for word, use in TYPE_KEYWORDS:
+        if word in low:
+            return use, "keyword"
+    return FALLBACK_MAIN_USE, "fallback"
 
 
 def _district(borough, board) -> pd.Series:
@@ -77,13 +121,17 @@ def _district(borough, board) -> pd.Series:
 
 
 def nyc_to_canonical(nyc: pd.DataFrame, params: DesignParameters = DEFAULT_PARAMETERS,
-                     source: str = "NYC file") -> pd.DataFrame:
+                     source: str = "NYC file", unknown_types: str = "raise") -> pd.DataFrame:
     """Canonical building table from LL84 columns (one row per property, same order).
+
+    ``unknown_types``: 'raise' stops at a property type outside :data:`NYC_TYPE_TO_MAIN_USE`;
+    'map' maps it by :data:`TYPE_KEYWORDS`, else to :data:`FALLBACK_MAIN_USE` (column
+    ``type_mapping``: table / keyword / fallback), as the benchmark does for any city's file.
 
     Raises
     ------
     InventoryValidationError
-        Missing columns, unknown property types or missing floor area, naming row and value.
+        Missing columns, unknown property types ('raise') or missing floor area, naming row and value.
     """
     from ..units import ft2_to_m2, kgal_per_year_to_m3_per_day
 
@@ -98,7 +146,7 @@ def nyc_to_canonical(nyc: pd.DataFrame, params: DesignParameters = DEFAULT_PARAM
         area = ft2_to_m2(pd.to_numeric(nyc["property_gfa_self_reported_ft2"], errors="coerce"))
     ptype = nyc["largest_property_use_type"].astype(str).str.strip()
     for i, (t, a) in enumerate(zip(ptype, area)):
-        if t not in NYC_TYPE_TO_MAIN_USE:
+        if t not in NYC_TYPE_TO_MAIN_USE and unknown_types == "raise":
             problems.append(
                 f"row {i + 2}: largest_property_use_type = '{t}' has no Korean main use mapping "
                 f"(known: {', '.join(sorted(NYC_TYPE_TO_MAIN_USE))}) / 용도 대응표에 없는 유형")
@@ -106,7 +154,8 @@ def nyc_to_canonical(nyc: pd.DataFrame, params: DesignParameters = DEFAULT_PARAM
             problems.append(f"row {i + 2}: floor area = {a!r} must be > 0 m2 / 연면적은 0보다 커야 합니다")
     if problems:
         raise InventoryValidationError(problems, source)
-    main_use = ptype.map(NYC_TYPE_TO_MAIN_USE)
+    mapped = [main_use_of_type(t) for t in ptype]
+    main_use = pd.Series([u for u, _ in mapped], index=ptype.index)
     households = np.where(main_use == "아파트", np.maximum(1.0, np.round(area / NYC_GROSS_M2_PER_DWELLING)), 0.0)
     out = pd.DataFrame(
         {
@@ -118,6 +167,7 @@ def nyc_to_canonical(nyc: pd.DataFrame, params: DesignParameters = DEFAULT_PARAM
             "dwelling_units": households,
             "approval_year": pd.to_numeric(nyc["year_built"], errors="coerce").to_numpy(dtype=float),
             "property_type": ptype.to_numpy(),
+            "type_mapping": [how for _, how in mapped],
         }
     )
     for c in ("latitude", "longitude"):
@@ -134,23 +184,24 @@ def nyc_to_canonical(nyc: pd.DataFrame, params: DesignParameters = DEFAULT_PARAM
 
 
 def calibrated_unit_load(train: pd.DataFrame, test: pd.DataFrame, type_column: str = "property_type") -> np.ndarray:
-    """Median observed intensity per type in ``train`` x floor area of ``test`` [m3/d].
+    """Median observed intensity per type in ``train`` x floor area of ``test`` [m3/d] (the per-type median).
 
-    Types unseen in ``train`` take the median over all of ``train``.
+    Types unseen in ``train`` take the median over all of ``train``
+    (:func:`~sewerplan.model.ml.newest.per_type_median_flow`).
     """
-    inten = train["observed_m3_per_day"] / train["floor_area_m2"]
-    med = inten.groupby(train[type_column]).median()
-    rate = test[type_column].map(med).fillna(inten.median()).to_numpy(dtype=float)
-    return rate * test["floor_area_m2"].to_numpy(dtype=float)
+    from .newest import per_type_median_flow
+
+    return per_type_median_flow(train, test, type_column=type_column)
 
 
 def comparison_metrics(table: pd.DataFrame, methods, district_column="district", lower=None, upper=None) -> dict:
-    """WAPE, sum bias and district-total median APE of each method against observed."""
+    """WAPE, total ratio, sum bias and district-total median APE of each method against observed."""
     from .train import evaluation_metrics
 
     out = {}
     for m in methods:
-        out[m] = evaluation_metrics(table["observed_m3_per_day"], table[m], table[district_column])
+        e = evaluation_metrics(table["observed_m3_per_day"], table[m], table[district_column])
+        out[m] = {**e, "total_ratio": 1.0 + e["sum_bias"]}
     if lower is not None:
         from .intervals import interval_coverage
 
@@ -159,10 +210,62 @@ def comparison_metrics(table: pd.DataFrame, methods, district_column="district",
 
 
 METHODS = ["design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"]
+MIN_YEAR_BUILT = 1600  # [year] an earlier year_built is a typo: kept as unknown
+SPLITS = ("files", "newest")
 
 
-def _train_nyc_model(train: pd.DataFrame, coverage, seed, max_iter, train_label, train_sha256, location):
-    """The ML model trained on TRAIN (real public data, region US-NYC)."""
+def usable_rows(raw: pd.DataFrame) -> pd.Series:
+    """'' for a row the benchmark can use, else why not (floor area missing, zero or negative)."""
+    from ..units import ft2_to_m2
+
+    if "gross_floor_area_m2" in raw.columns:
+        area = pd.to_numeric(raw["gross_floor_area_m2"], errors="coerce")
+    elif "property_gfa_self_reported_ft2" in raw.columns:
+        area = ft2_to_m2(pd.to_numeric(raw["property_gfa_self_reported_ft2"], errors="coerce"))
+    else:
+        return pd.Series("", index=raw.index)  # nyc_to_canonical names the missing column
+    return pd.Series(np.where(area > 0, "", "floor area missing or not > 0 m2 / 연면적 없음"), index=raw.index)
+
+
+def year_split(raw: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(TRAIN, TEST) of one file: buildings completed up to ``year`` and after it (``year_built``).
+
+    Rows without a usable year stay in TRAIN (existing buildings of unknown vintage).
+    """
+    if "year_built" not in raw.columns:
+        raise InventoryValidationError(["column 'year_built' is missing: --split newest needs it / "
+                                        "준공연도(year_built) 열이 없습니다"], "TRAIN")
+    built = pd.to_numeric(raw["year_built"], errors="coerce")
+    after = (built > year).to_numpy()
+    if not after.any() or after.all():
+        raise InventoryValidationError([f"--year {year}: no building completed {'after' if not after.any() else 'up to'} "
+                                        f"it (year_built {built.min():.0f}..{built.max():.0f}) / 해당 연도로 나눌 수 없습니다"],
+                                       "TRAIN")
+    return raw[~after], raw[after]
+
+
+def _clean_years(raw: pd.DataFrame) -> pd.DataFrame:
+    """year_built before 1600 or after next year is a typo: unknown (NaN) instead."""
+    import datetime as _dt
+
+    y = pd.to_numeric(raw["year_built"], errors="coerce") if "year_built" in raw.columns else None
+    if y is None:
+        return raw
+    bad = (y < MIN_YEAR_BUILT) | (y > _dt.date.today().year + 1)
+    return raw.assign(year_built=y.where(~bad)) if bad.any() else raw
+
+
+def _canonical(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(canonical table of the usable rows, rejected rows with their reason) of one benchmarking file."""
+    why = usable_rows(raw)
+    rejected = raw[why.ne("")].assign(rejected_reason=why[why.ne("")], rejected_from=source)
+    table = nyc_to_canonical(_clean_years(raw[why.eq("")]), source=source, unknown_types="map")
+    return table, rejected
+
+
+def _train_nyc_model(train: pd.DataFrame, coverage, seed, max_iter, train_label, train_sha256, location, newest):
+    """The ML model trained on TRAIN (real public data), with the same selection and calibration as ``run``."""
+    from .newest import DEFAULT_RULE
     from .train import train_model
 
     if "observed_m3_per_day" not in train.columns:
@@ -170,18 +273,19 @@ def _train_nyc_model(train: pd.DataFrame, coverage, seed, max_iter, train_label,
             ["TRAIN needs 'water_m3_per_day' or 'water_use_kgal_per_year' / TRAIN 에 물 사용량 열이 필요합니다"], "TRAIN")
     return train_model(
         train, coverage=coverage, seed=seed, max_iter=max_iter, region="US-NYC", synthetic=False, location=location,
-        trained_on=f"{train_label}: {len(train)} New York City properties, 2016 (real public data, "
-                   "NYC Local Law 84 disclosure)", data_sha256=train_sha256,
+        trained_on=f"{train_label}: {len(train)} properties of a public benchmarking file (real public data, "
+                   "LL84 layout)", data_sha256=train_sha256, newest_cohort=DEFAULT_RULE if newest is None else newest,
     )
 
 
-def _test_predictions(test_nyc: pd.DataFrame, test: pd.DataFrame, kept: pd.DataFrame, model) -> pd.DataFrame:
+def _test_predictions(test: pd.DataFrame, kept: pd.DataFrame, model) -> pd.DataFrame:
     """TEST rows with the design-standard, calibrated unit-load and ML estimates [m3/d], screened."""
     from ..design.estimate import estimate_buildings
     from ..intake.screening import screen_observations
 
-    pred = pd.DataFrame({"property_id": test_nyc["property_id"].to_numpy(), "property_type": test["property_type"],
-                         "district": test["district"], "main_use": test["main_use"],
+    pred = pd.DataFrame({"property_id": test["building_id"].to_numpy(), "property_type": test["property_type"],
+                         "main_use": test["main_use"], "type_mapping": test["type_mapping"],
+                         "year_built": test["approval_year"], "district": test["district"],
                          "floor_area_m2": test["floor_area_m2"]})
     pred["design_standard_m3_per_day"] = estimate_buildings(test)["master_plan_m3_per_day"].to_numpy()
     pred["unit_calibrated_m3_per_day"] = calibrated_unit_load(kept, test)
@@ -199,19 +303,42 @@ def _test_predictions(test_nyc: pd.DataFrame, test: pd.DataFrame, kept: pd.DataF
     return pred
 
 
-def _benchmark_metrics(pred: pd.DataFrame, ok: pd.DataFrame, model, coverage: float) -> dict:
+def _mapping_counts(tables: dict) -> dict:
+    """Property types mapped by keyword or to the fallback use, per file: {file: {type: [use, how, rows]}}."""
+    out = {}
+    for name, t in tables.items():
+        m = t[t["type_mapping"] != "table"]
+        out[name] = {str(k): [str(g["main_use"].iloc[0]), str(g["type_mapping"].iloc[0]), int(len(g))]
+                     for k, g in m.groupby("property_type")}
+    return out
+
+
+def _newest_summary(model) -> dict | None:
+    """The newest-cohort check of the trained model, as the benchmark prints it."""
+    nw = model.newest
+    if not nw:
+        return None
+    keep = ("checked", "rule_text", "first_year", "last_year", "n_buildings", "n_districts", "level",
+            "coverage_cv_intervals", "coverage_new_intervals", "metrics")
+    return {k: nw[k] for k in keep if k in nw}
+
+
+def _benchmark_metrics(pred: pd.DataFrame, ok: pd.DataFrame, model, coverage: float, info: dict) -> dict:
     """Building-level metrics of the three methods on the unscreened TEST rows."""
     from .train import MIN_DISTRICT_BUILDINGS
 
     return {
         "note": "Rows flagged by screening are excluded from the metrics (counted below). "
-                "design_standard is a day-max design value; the others are day-average.",
+                "design_standard is a day-max design value; the others are day-average. "
+                "total_ratio = sum(estimate) / sum(observed).",
         "n_test_rows": int(len(pred)), "n_scored": int(len(ok)), "n_screened_out": int(pred["screen_flag"].sum()),
         "observed_definition": f"water x return ratio {DEFAULT_PARAMETERS.return_ratio}",
         "coverage_nominal": coverage,
         "methods": comparison_metrics(ok, METHODS, lower="ml_lower_m3_per_day", upper="ml_upper_m3_per_day"),
         "model_id": model.model_id, "learner": model.learner,
         "min_buildings_per_district": MIN_DISTRICT_BUILDINGS,
+        "newest_cohort_check": _newest_summary(model),
+        **info,
     }
 
 
@@ -223,7 +350,7 @@ def _district_totals(ok: pd.DataFrame, model) -> pd.DataFrame:
         design_standard_m3_per_day=("design_standard_m3_per_day", "sum"),
         unit_calibrated_m3_per_day=("unit_calibrated_m3_per_day", "sum"), ml_m3_per_day=("ml_m3_per_day", "sum"),
     ).reset_index()
-    lo, hi = model.district_intervals["log_ratio_bounds"]
+    lo, hi = model.district_log_bounds(new=bool(model.new_building_rows(ok.rename(columns={"year_built": "approval_year"})).any()))
     districts["ml_total_lower_m3_per_day"] = districts["ml_m3_per_day"] * np.exp(lo)
     districts["ml_total_upper_m3_per_day"] = districts["ml_m3_per_day"] * np.exp(hi)
     for m in METHODS:
@@ -231,28 +358,44 @@ def _district_totals(ok: pd.DataFrame, model) -> pd.DataFrame:
     return districts
 
 
+@dataclass
+class BenchmarkResult:
+    """What ``sewerplan benchmark nyc-ll84`` writes: predictions, metrics (None without water in TEST),
+    district totals, the model, and the rows set aside (floor area missing)."""
+
+    predictions: pd.DataFrame
+    metrics: dict | None
+    districts: pd.DataFrame | None
+    model: object
+    rejected: pd.DataFrame
+
+
 def run_nyc_benchmark(train_nyc: pd.DataFrame, test_nyc: pd.DataFrame, coverage: float = 0.90,
                       seed: int = 0, max_iter: int = 250, train_label: str = "NYC LL84 2016 TRAIN",
-                      train_sha256: str | None = None, location: str = "auto"):
+                      train_sha256: str | None = None, location: str = "auto", newest=None) -> BenchmarkResult:
     """Train on TRAIN, predict TEST with the three methods.
 
-    ``location`` is passed to :func:`~sewerplan.model.ml.train.train_model` ('auto': the ML
-    model uses latitude / longitude, which most LL84 rows have).
-
-    Returns
-    -------
-    (predictions, metrics, districts, model)
-        ``metrics`` and ``districts`` are None when TEST has no water column.
+    Any city's benchmarking file in the LL84 layout works: property types outside
+    :data:`NYC_TYPE_TO_MAIN_USE` are mapped by keyword or to :data:`FALLBACK_MAIN_USE` (counted
+    in ``metrics["unmapped_types"]``), rows without a floor area are set aside (``rejected``),
+    and a year_built before 1600 counts as unknown. The ML model is trained exactly as ``run``
+    trains it, newest-cohort check included (``newest``: a
+    :class:`~sewerplan.model.ml.newest.CohortRule`; None = the default rule).
+    ``location`` is passed to :func:`~sewerplan.model.ml.train.train_model`.
     """
     from ..intake.screening import screen_observations
 
-    train = nyc_to_canonical(train_nyc, source="TRAIN")
-    test = nyc_to_canonical(test_nyc, source="TEST")
-    model = _train_nyc_model(train, coverage, seed, max_iter, train_label, train_sha256, location)
+    train, rej_train = _canonical(train_nyc, "TRAIN")
+    test, rej_test = _canonical(test_nyc, "TEST")
+    rejected = pd.concat([rej_train, rej_test], ignore_index=True)
+    model = _train_nyc_model(train, coverage, seed, max_iter, train_label, train_sha256, location, newest)
     train_screen = screen_observations(train)
     kept = train[~train_screen["screen_flag"] & (train["observed_m3_per_day"] > 0)]
-    pred = _test_predictions(test_nyc, test, kept, model)
+    pred = _test_predictions(test, kept, model)
     if "observed_m3_per_day" not in test.columns:
-        return pred, None, None, model
+        return BenchmarkResult(pred, None, None, model, rejected)
     ok = pred[~pred["screen_flag"] & pred["observed_m3_per_day"].notna()]
-    return pred, _benchmark_metrics(pred, ok, model, coverage), _district_totals(ok, model), model
+    info = {"unmapped_types": _mapping_counts({"TRAIN": train, "TEST": test}),
+            "rejected_rows": {"TRAIN": int(len(rej_train)), "TEST": int(len(rej_test))}}
+    return BenchmarkResult(pred, _benchmark_metrics(pred, ok, model, coverage, info), _district_totals(ok, model),
+                           model, rejected)

@@ -38,7 +38,9 @@ from .card import card_path_for, library_versions, read_card, write_card
 
 __all__ = ["ALLOWED_TYPES", "FORMAT", "save_model", "load_model", "default_model_path", "types_in_file"]
 
-FORMAT = "sewerplan-ml/3"  # 2: per-category back-transform correction; 3: the card's SHA-256 inside
+FORMAT = "sewerplan-ml/4"  # 2: per-category back-transform correction; 3: the card's SHA-256 inside;
+# 4: the new-building calibration of the newest-cohort check (meta["newest"])
+READABLE_FORMATS = ("sewerplan-ml/3", FORMAT)  # a format-3 file loads as a model without the check
 DEFAULT_MODEL_FILE = "default_model.skops"
 MAX_ARCHIVE_BYTES = 500_000_000  # [bytes] unpacked, all entries of a model archive
 MAX_ARCHIVE_ENTRIES = 50_000  # entries of a model archive
@@ -107,6 +109,7 @@ def save_model(model, path, force: bool = False) -> Path:
         "district_intervals": model.district_intervals,
         "location": model.location,
         "household_fill": bool(model.household_fill),
+        "newest": model.newest,
         "libraries": library_versions(),
         "card_sha256": card_digest(model.card),
     }
@@ -143,6 +146,36 @@ def _read_checked_card(card_path: Path, path: Path) -> dict:
         raise ModelLoadError(f"Model card {card_path} is malformed (field {bad[0]!r} missing or of the wrong type); "
                              f"it does not belong to {path.name} / 모델 카드 형식이 올바르지 않습니다. {_RETRAIN}")
     return card
+
+
+MAX_LEVEL_FACTOR = 5.0  # a new-building level factor outside [1/5, 5] is not a calibration but a broken file
+
+
+def _finite_bounds(b) -> bool:
+    import math
+
+    return isinstance(b, list) and len(b) == 2 and all(isinstance(x, (int, float)) and math.isfinite(x) for x in b) \
+        and b[0] <= b[1]
+
+
+def _check_newest(newest, path: Path) -> None:
+    """The new-building calibration drives every forecast of a new town: finite and plausible, or refused."""
+    if newest is None:
+        return
+    import math
+
+    try:
+        factor = float(newest["level"]["factor"])
+        ok = (math.isfinite(factor) and 1 / MAX_LEVEL_FACTOR <= factor <= MAX_LEVEL_FACTOR
+              and _finite_bounds(newest["district_log_ratio_bounds"])
+              and _finite_bounds(newest["intervals"]["pooled"])
+              and all(_finite_bounds(v) for v in newest["intervals"]["by_group"].values()))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise ModelLoadError(f"{path}: the new-building calibration in the model file is not a valid set of finite "
+                             f"numbers (level factor within 1/{MAX_LEVEL_FACTOR:g}..{MAX_LEVEL_FACTOR:g}). "
+                             f"/ 모델 파일의 신축 건물 보정값이 올바르지 않습니다. {_RETRAIN}")
 
 
 def _check_card_binding(meta: dict, card: dict, path: Path, card_path: Path) -> None:
@@ -306,7 +339,7 @@ def load_model(path=None):
         payload = sio.load(path, trusted=sorted(named))
     except Exception as exc:  # noqa: BLE001 - any failure inside skops is a load failure
         raise ModelLoadError(f"Model {path} could not be loaded: {exc}. {_RETRAIN}") from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT or not isinstance(payload.get("meta"), str):
+    if not isinstance(payload, dict) or payload.get("format") not in READABLE_FORMATS or not isinstance(payload.get("meta"), str):
         raise ModelLoadError(f"{path} is not a {FORMAT} model file (made by an older sewerplan?). {_RETRAIN}")
     meta = json.loads(payload["meta"])
     _check_versions("file metadata", meta.get("libraries"), path)
@@ -316,9 +349,10 @@ def load_model(path=None):
             f"(model {meta.get('model_id')}). / 모델 카드와 모델 파일이 맞지 않습니다. {_RETRAIN}"
         )
     _check_card_binding(meta, card, path, card_path)
+    _check_newest(meta.get("newest"), path)
     return TrainedModel(
         estimator=payload["estimator"], learner=meta["learner"], correction={k: float(v) for k, v in meta["correction"].items()},
         coverage=float(meta["coverage"]), intervals=meta["intervals"],
         district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
-        household_fill=bool(meta.get("household_fill", False)),
+        household_fill=bool(meta.get("household_fill", False)), newest=meta.get("newest"),
     )

@@ -25,24 +25,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import RidgeCV
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from ..errors import InventoryValidationError
-from .features import (CATEGORICAL_FEATURES, HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location,
-                          household_mix_fill,
-                          numeric_features)
-from .intervals import attained_level, calibrate_log_residuals, conformal_bounds, interval_coverage
+from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, fit_learner as _fit, location_bounds,
+                       make_estimator, predict_learner as _predict)
+from .features import HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location, household_mix_fill
+from .intervals import attained_level, bounds_for as _bounds_for, calibrate_log_residuals, conformal_bounds, interval_coverage
+from .newest import DEFAULT_RULE, CohortRule, calibrate_new_buildings, cohort_score, run_cohort_check
 from ..intake.screening import screen_observations
 
 __all__ = [
@@ -60,9 +55,6 @@ __all__ = [
     "LOCATION_CHOICES",
 ]
 
-CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
-BLEND = "blend"  # the mean of the three candidates' predictions, itself a candidate
-LEARNERS = (*CANDIDATES, BLEND)
 MIN_DISTRICT_BUILDINGS = 5
 MIN_LOCATION_SHARE = 0.5  # location='auto' uses coordinates when >= this share of training rows has them
 LOCATION_CHOICES = ("auto", "yes", "no")
@@ -103,81 +95,6 @@ def _bounded_threads(func):
     return wrapper
 
 
-def make_estimator(learner: str, seed: int = 0, max_iter: int = 250, location: bool = False) -> Pipeline:
-    """Unfitted sklearn Pipeline for a candidate learner (input: :func:`build_features` table).
-
-    ``location`` adds ``latitude`` / ``longitude`` to the numeric features.
-    """
-    num = numeric_features(location)
-    if learner in ("hgb_log", "hgb_poisson"):
-        pre = ColumnTransformer(
-            [
-                (
-                    "cat",
-                    OrdinalEncoder(
-                        handle_unknown="use_encoded_value", unknown_value=np.nan,
-                        encoded_missing_value=np.nan, dtype=np.float64,
-                    ),
-                    CATEGORICAL_FEATURES,
-                ),
-                # all-empty columns (e.g. no floors in the table) are dropped: the HGB binner
-                # cannot handle them; the indicator keeps "was missing" as information
-                ("num", SimpleImputer(strategy="median", add_indicator=True), num),
-            ]
-        )
-        hgb = HistGradientBoostingRegressor(
-            loss="poisson" if learner == "hgb_poisson" else "squared_error",
-            learning_rate=0.05, max_iter=max_iter, max_leaf_nodes=15, min_samples_leaf=20,
-            l2_regularization=1.0, categorical_features=list(range(len(CATEGORICAL_FEATURES))),
-            early_stopping=False, random_state=seed,
-        )
-        return Pipeline([("features", pre), ("learner", hgb)])
-    if learner == "ridge_log":
-        pre = ColumnTransformer(
-            [
-                ("cat", Pipeline([
-                    ("fill", SimpleImputer(strategy="constant", fill_value="(missing)")),
-                    ("onehot", OneHotEncoder(handle_unknown="ignore", min_frequency=3)),
-                ]), CATEGORICAL_FEATURES),
-                ("num", Pipeline([
-                    ("impute", SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)),
-                    ("scale", StandardScaler()),
-                ]), num),
-            ]
-        )
-        return Pipeline([("features", pre), ("learner", RidgeCV(alphas=np.logspace(-2, 3, 11)))])
-    raise ValueError(f"unknown learner '{learner}'; choose one of {LEARNERS} or 'auto'")
-
-
-def _is_log(learner: str) -> bool:
-    return learner.endswith("_log")
-
-
-def _uses_location(X: pd.DataFrame) -> bool:
-    return LOCATION_FEATURES[0] in X.columns
-
-
-def location_bounds(X: pd.DataFrame) -> dict | None:
-    """Training range of the coordinates {column: [min, max]} (None without location features)."""
-    if not _uses_location(X):
-        return None
-    return {c: [float(X[c].min()), float(X[c].max())] for c in LOCATION_FEATURES}
-
-
-def clip_location(X: pd.DataFrame, bounds: dict | None) -> pd.DataFrame:
-    """Coordinates clipped to the training range: outside it, the location effect of the edge.
-
-    Trees do this by themselves; clipping makes the linear learner (ridge) do the same instead
-    of extrapolating a linear trend across a country.
-    """
-    if not bounds or not _uses_location(X):
-        return X
-    X = X.copy()
-    for c, (lo, hi) in bounds.items():
-        X[c] = X[c].clip(lo, hi)
-    return X
-
-
 def _resolve_location(df: pd.DataFrame, location, idx_used) -> bool:
     """Use latitude / longitude as features? ('auto': when most training rows have them)."""
     if location in (False, "no"):
@@ -207,89 +124,6 @@ def _resolve_household_fill(df: pd.DataFrame, household_mix, idx_used) -> bool:
         return False
     shares = df.iloc[idx_used][HH_SHARE_COLUMNS].apply(pd.to_numeric, errors="coerce")
     return bool(shares.notna().all(axis=1).any())
-
-
-OFFSET_FEATURE = "log_design_prior_m3_per_day"
-MIN_CATEGORY_CORRECTION_ROWS = 30  # fewer training rows in a category: the overall correction is used
-
-
-def _offset(X: pd.DataFrame, fill: float) -> np.ndarray:
-    """ln of the MOE design flow [ln(m3/d)] per row; rows without one take ``fill``."""
-    o = X[OFFSET_FEATURE].to_numpy(dtype=float) if OFFSET_FEATURE in X.columns else np.full(len(X), np.nan)
-    return np.where(np.isfinite(o), o, fill)
-
-
-def _fit(learner, X, y, seed, max_iter):
-    """Fit a learner (see :func:`_fit_one`); the blend fits each candidate.
-
-    For the blend the estimator is the list of the candidates' estimators and the correction
-    holds each candidate's corrections under ``"<candidate>:<key>"``.
-    """
-    if learner != BLEND:
-        return _fit_one(learner, X, y, seed, max_iter)
-    estimators, correction = [], {}
-    for name in CANDIDATES:
-        est, corr = _fit_one(name, X, y, seed, max_iter)
-        estimators.append(est)
-        correction.update({f"{name}:{k}": v for k, v in corr.items()})
-    return estimators, correction
-
-
-def _member_correction(correction: dict, name: str) -> dict:
-    prefix = f"{name}:"
-    return {k[len(prefix):]: v for k, v in correction.items() if k.startswith(prefix)}
-
-
-def _fit_one(learner, X, y, seed, max_iter):
-    """Fit a learner on the ratio observed / design flow; return (estimator, correction).
-
-    The MOE design flow is an offset: each learner models ln(observed / design) (or the rate
-    observed / design under Poisson loss, weighted by the design flow), so a predicted flow
-    grows with the building's size even beyond the sizes seen in training (a tree on ln flow
-    cannot extrapolate: a held-out industrial estate of larger factories was under-predicted
-    by half or more).
-
-    ``correction`` holds the back-transform ratio corrections sum(observed) / sum(fitted) per
-    building category (overall ``"_all"`` for small categories) and the offset fill value.
-    A ln-scale fit predicts the conditional median; the gap to the mean grows with the
-    spread, which differs by category (housing is tight, industry wide), so a single overall
-    correction left industry and commerce biased low while over-correcting housing.
-    """
-    y = np.asarray(y, dtype=float)
-    est = make_estimator(learner, seed, max_iter, location=_uses_location(X))
-    raw_offset = X[OFFSET_FEATURE].to_numpy(dtype=float) if OFFSET_FEATURE in X.columns else np.array([np.nan])
-    fill = float(np.nanmedian(raw_offset)) if np.isfinite(raw_offset).any() else 0.0
-    off = _offset(X, fill)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
-        if _is_log(learner):
-            est.fit(X, np.log(y) - off)
-            fitted = np.exp(est.predict(X) + off)
-        else:
-            base = np.exp(off)
-            est.fit(X, y / base, learner__sample_weight=base)
-            fitted = np.asarray(est.predict(X), dtype=float) * base
-    correction = {"offset_fill": fill, "_all": float(np.sum(y) / np.sum(fitted))}
-    cats = X["category"].astype(str).to_numpy() if "category" in X.columns else np.full(len(X), "_all")
-    for c in np.unique(cats):
-        m = cats == c
-        if m.sum() >= MIN_CATEGORY_CORRECTION_ROWS and fitted[m].sum() > 0:
-            correction[c] = float(np.sum(y[m]) / np.sum(fitted[m]))
-    return est, correction
-
-
-def _predict(est, learner, correction, X):
-    if learner == BLEND:
-        return np.mean([_predict(e, name, _member_correction(correction, name), X)
-                        for e, name in zip(est, CANDIDATES)], axis=0)
-    off = _offset(X, correction["offset_fill"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
-        raw = np.asarray(est.predict(X), dtype=float)
-    point = np.exp(raw + off) if _is_log(learner) else raw * np.exp(off)
-    cats = X["category"].astype(str) if "category" in X.columns else pd.Series("_all", index=X.index)
-    factor = cats.map(lambda c: correction.get(c, correction["_all"])).to_numpy(dtype=float)
-    return point * factor
 
 
 def _groups(df: pd.DataFrame, district_column: str) -> pd.Series:
@@ -470,7 +304,8 @@ def _cv_table(df, cv: _CVSetup, district_column, observed_column, fold, chosen, 
 def grouped_cv_predictions(df: pd.DataFrame, district_column: str = "district", learner: str = "auto",
                            n_splits: int = 5, coverage: float = 0.90, seed: int = 0, max_iter: int = 250,
                            observed_column: str = OBSERVED, min_calibration: int = 30, location="auto",
-                           household_mix="auto", _return_details: bool = False):
+                           household_mix="auto", newest: CohortRule | None = DEFAULT_RULE,
+                           _return_details: bool = False):
     """Out-of-fold predictions with whole districts held out (the honest comparison table).
 
     Each building is predicted by a model that never saw its district. Screened rows are
@@ -488,6 +323,10 @@ def grouped_cv_predictions(df: pd.DataFrame, district_column: str = "district", 
     ``location``: 'auto' uses ``latitude`` / ``longitude`` as features when at least
     :data:`MIN_LOCATION_SHARE` of the usable rows have both; 'yes' / 'no' force it. Held-out
     coordinates are clipped to the range of the fold's training rows, as in prediction.
+
+    ``newest``: the newest-cohort rule (:class:`~sewerplan.model.ml.newest.CohortRule`); each
+    candidate is also trained on the buildings completed before the newest cohort and scored
+    on it, and the learner choice adds that score (None: district cross-validation only).
     """
     cv = _cv_setup(df, district_column, n_splits, seed, observed_column, location, household_mix)
     learners = _learners_to_fit(learner)
@@ -496,22 +335,26 @@ def grouped_cv_predictions(df: pd.DataFrame, district_column: str = "district", 
     iu, cats = cv.idx_used, cv.X["category"].to_numpy(dtype=object)
     y_used, groups_used = cv.obs.iloc[iu].to_numpy(), cv.groups.iloc[iu]
     metrics = {name: evaluation_metrics(y_used, preds[name][iu], groups_used, cats[iu]) for name in learners}
-    chosen = _choose(metrics)
+    check = run_cohort_check(df, cv.X, cv.obs.to_numpy(dtype=float), cv.groups, iu, learners, seed, max_iter,
+                             newest) if newest is not None else None
+    chosen = _choose(metrics, check.metrics if check is not None and check.checked else None)
     resid, lower, upper = _cross_conformal(cv, fold, preds[chosen], coverage, min_calibration)
     out = _cv_table(df, cv, district_column, observed_column, fold, chosen, preds, learners, lower, upper)
     metrics[chosen] = evaluation_metrics(y_used, preds[chosen][iu], groups_used, cats[iu], lower[iu], upper[iu])
     if _return_details:
         return out, {"metrics": metrics, "chosen": chosen, "scheme": cv.scheme, "n_folds": len(cv.splits),
                      "idx_used": iu, "groups": cv.groups, "resid": resid, "fold": fold,
-                     "location": cv.location, "household_fill": cv.household_fill, "X": cv.X}
+                     "location": cv.location, "household_fill": cv.household_fill, "X": cv.X,
+                     "newest_check": check}
     return out
 
 
 BLEND_PREFERENCE = 0.8  # another learner is kept only when its score is below 0.8 x the blend's
 
 
-def _choose(metrics: dict) -> str:
-    """The learner to keep, by held-out district-total median APE plus |town sum bias|.
+def _choose(metrics: dict, cohort: dict | None = None) -> str:
+    """The learner to keep, by held-out district-total median APE plus |town sum bias|, plus
+    its error on the newest cohort when the newest-cohort check ran.
 
     Both parts matter for sizing a plant: the median district error says how well a typical
     district total is forecast, the sum bias whether the town total (what the plant is built
@@ -524,23 +367,22 @@ def _choose(metrics: dict) -> str:
     between learners are mostly noise, and picking the noisy winner cost accuracy on new
     districts (NYC nested CV: district median APE 12.3% choosing freely vs 10.7% always
     blending; on the sample town ridge wins clearly and is kept).
+
+    ``cohort``: {learner: metrics on the newest cohort} (:func:`.newest.cohort_score`,
+    |ln total ratio| + the cohort's district median APE): a learner that forecasts the newest
+    buildings of the town badly is not chosen for a new town on its random-district merit.
     """
     def score(name):
         m = metrics[name]
-        if m["n_districts"] >= 3:
-            return m["district_median_ape"] + abs(m["sum_bias"])
-        return m["wape"]
+        s = m["district_median_ape"] + abs(m["sum_bias"]) if m["n_districts"] >= 3 else m["wape"]
+        if cohort and name in cohort:
+            s += cohort_score(cohort[name])
+        return s
 
     best = min(metrics, key=lambda name: (score(name), metrics[name]["wape"]))
     if BLEND in metrics and best != BLEND and not score(best) < BLEND_PREFERENCE * score(BLEND):
         return BLEND
     return best
-
-
-def _bounds_for(q: dict, cats) -> tuple[np.ndarray, np.ndarray]:
-    lo = np.array([q["by_group"].get(c, q["pooled"])[0] if isinstance(c, str) else q["pooled"][0] for c in cats])
-    hi = np.array([q["by_group"].get(c, q["pooled"])[1] if isinstance(c, str) else q["pooled"][1] for c in cats])
-    return lo, hi
 
 
 def _district_calibration(out, details, district_column, observed_column, coverage):
@@ -593,6 +435,12 @@ class TrainedModel:
         None for a model without location features. Otherwise ``bounds`` (training range of
         latitude / longitude [degrees]; prediction clips to it) and ``rows_with`` /
         ``rows_without`` (training rows with / without coordinates).
+    newest : dict or None
+        The new-building calibration of the newest-cohort check
+        (:func:`~sewerplan.model.ml.newest.calibrate_new_buildings`): buildings completed after
+        the training data (approval year >= ``new_from_year``, or no year: a planned building)
+        are multiplied by ``level.factor`` and get ``intervals`` and
+        ``district_log_ratio_bounds``. None for a model trained without the check.
     """
 
     estimator: Pipeline
@@ -605,6 +453,7 @@ class TrainedModel:
     cv_predictions: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     location: dict | None = None
     household_fill: bool = False
+    newest: dict | None = None
 
     @property
     def uses_location(self) -> bool:
@@ -619,6 +468,25 @@ class TrainedModel:
     def note(self) -> str:
         """'' for a model trained on real Korean data, else a bilingual warning."""
         return self.card.get("prediction_note", "")
+
+    def new_building_rows(self, table: pd.DataFrame) -> np.ndarray:
+        """Rows completed after the training data (or without a year): the newest-cohort calibration applies.
+
+        ``table``: a building table or its features (both carry ``approval_year`` [year]).
+        """
+        if not self.newest:
+            return np.zeros(len(table), dtype=bool)
+        if self.newest.get("new_from_year") is None:
+            return np.ones(len(table), dtype=bool)
+        year = pd.to_numeric(table["approval_year"], errors="coerce").to_numpy(dtype=float) \
+            if "approval_year" in table.columns else np.full(len(table), np.nan)
+        return ~np.isfinite(year) | (year >= float(self.newest["new_from_year"]))
+
+    def district_log_bounds(self, new: bool = True) -> list:
+        """ln(observed / predicted) bounds of a district total [-]: for new buildings when ``new``."""
+        if new and self.newest:
+            return list(self.newest["district_log_ratio_bounds"])
+        return list(self.district_intervals["log_ratio_bounds"])
 
     def _location_notes(self, df: pd.DataFrame, X: pd.DataFrame) -> pd.Series:
         """Per-row note on the location features ('' when nothing to say); raises when none given."""
@@ -670,7 +538,13 @@ class TrainedModel:
             loc_notes = (loc_notes + " | " + hh_notes).where(hh_notes.ne(""), loc_notes).str.strip(" |")
         X = clip_location(X, self.location["bounds"] if self.uses_location else None)
         point = _predict(self.estimator, self.learner, self.correction, X)
-        lo, hi = _bounds_for(self.intervals, X["category"].to_numpy(dtype=object))
+        cats = X["category"].to_numpy(dtype=object)
+        lo, hi = _bounds_for(self.intervals, cats)
+        new = self.new_building_rows(X)
+        if new.any():
+            point = np.where(new, point * float(self.newest["level"]["factor"]), point)
+            new_lo, new_hi = _bounds_for(self.newest["intervals"], cats)
+            lo, hi = np.where(new, new_lo, lo), np.where(new, new_hi, hi)
         note = pd.Series(self.note, index=df.index, dtype=object)
         if loc_notes.ne("").any():
             note = (note + " | " + loc_notes).where(loc_notes.ne(""), note).str.lstrip(" |")
@@ -689,6 +563,9 @@ class TrainedModel:
                                 pred: pd.DataFrame | None = None) -> pd.DataFrame:
         """District totals [m3/d] with a district-level calibrated interval.
 
+        A table with buildings newer than the training data (a planned town) gets the district
+        bounds widened by the newest-cohort check's remaining uncertainty (:meth:`district_log_bounds`).
+
         ``pred``: the per-building predictions of ``df`` already made (:meth:`predict`), so the
         model runs once per building table (issue 17); default: predict here.
 
@@ -702,7 +579,7 @@ class TrainedModel:
             pred = self.predict(df)
         d = _groups(df, district_column)
         s = pred.groupby(d.to_numpy())["ml_m3_per_day"].agg(["sum", "size"])
-        lo, hi = self.district_intervals["log_ratio_bounds"]
+        lo, hi = self.district_log_bounds(new=bool(self.new_building_rows(df).any()))
         return pd.DataFrame(
             {
                 "district": s.index.astype(str),
@@ -764,15 +641,30 @@ def _household_record(df: pd.DataFrame, cv: dict) -> dict | None:
     return {"rows_with_mix": int((res & given).sum()), "rows_filled_from_trend": int((res & ~given).sum())}
 
 
-def _training_settings(cv: dict, seed, max_iter, coverage, min_calibration) -> dict:
+def _training_settings(cv: dict, seed, max_iter, coverage, min_calibration, newest: CohortRule | None) -> dict:
     settings = {"learner": cv["chosen"], "seed": seed, "max_iter": max_iter, "coverage": coverage,
                 "n_splits": cv["n_folds"], "min_calibration": min_calibration, "location": bool(cv["location"])}
     if cv["household_fill"]:
         settings["household_fill"] = True
+    if newest is not None:
+        settings["newest_cohort"] = newest.as_dict()
     return settings
 
 
-def _card(df, out, cv, observed_column, sha, settings, fitted, location, **described) -> dict:
+def _new_building_record(out: pd.DataFrame, cv: dict, fitted, observed_column, coverage, min_calibration,
+                         seed) -> dict | None:
+    """The new-building calibration from the newest-cohort check (None: the check was switched off)."""
+    check = cv.get("newest_check")
+    if check is None:
+        return None
+    _, _, intervals, district_iv = fitted
+    return calibrate_new_buildings(
+        check, cv["chosen"], out[observed_column].to_numpy(dtype=float), cv["X"]["category"].to_numpy(dtype=object),
+        cv["groups"].to_numpy(dtype=object), coverage, min_calibration, intervals, district_iv["log_ratio_bounds"],
+        seed)
+
+
+def _card(df, out, cv, observed_column, sha, settings, fitted, location, newest, **described) -> dict:
     """The model card (:func:`~sewerplan.model.ml.card.build_card`); the id hashes data and settings."""
     from .card import build_card
 
@@ -787,7 +679,7 @@ def _card(df, out, cv, observed_column, sha, settings, fitted, location, **descr
         cv_metrics=cv["metrics"], chosen=cv["chosen"], cv_scheme=cv["scheme"], n_folds=cv["n_folds"],
         n_districts=int(cv["groups"].iloc[iu].nunique()), settings=settings, correction=corr,
         intervals=intervals, district_intervals=district_iv, location=location,
-        household_mix=_household_record(df, cv),
+        household_mix=_household_record(df, cv), newest=newest,
     )
 
 
@@ -796,7 +688,7 @@ def train_model(buildings: pd.DataFrame, coverage: float = 0.90, learner: str = 
                 district_column: str = "district", n_splits: int = 5, seed: int = 0, max_iter: int = 250,
                 observed_column: str = OBSERVED, trained_on: str = "unspecified building table", region: str = "KR",
                 synthetic: bool = False, data_sha256: str | None = None, min_calibration: int = 30,
-                location="auto", household_mix="auto") -> TrainedModel:
+                location="auto", household_mix="auto", newest_cohort: CohortRule | None = DEFAULT_RULE) -> TrainedModel:
     """Train the ML model on a canonical building table with ``observed_m3_per_day``.
 
     Parameters
@@ -823,6 +715,11 @@ def train_model(buildings: pd.DataFrame, coverage: float = 0.90, learner: str = 
         (:func:`ml_features.household_mix_fill`) in training and prediction: 'auto' when at
         least one usable training row has all five ``hh_share_*``. Without it the shares stay
         NaN (a model trained on a table without any mix cannot use one).
+    newest_cohort : CohortRule or None
+        The newest-cohort check (:mod:`sewerplan.model.ml.newest`): the newest buildings of the
+        table are forecast by models trained on the older ones; the learner choice adds that
+        error, and buildings newer than the table get the level factor and the intervals it
+        calibrates (``TrainedModel.newest``). None switches it off (district CV only).
 
     Returns
     -------
@@ -838,13 +735,14 @@ def train_model(buildings: pd.DataFrame, coverage: float = 0.90, learner: str = 
     out, cv = grouped_cv_predictions(
         df, district_column=district_column, learner=learner, n_splits=n_splits, coverage=coverage, seed=seed,
         max_iter=max_iter, observed_column=observed_column, min_calibration=min_calibration, location=location,
-        household_mix=household_mix, _return_details=True)
+        household_mix=household_mix, newest=newest_cohort, _return_details=True)
     fitted = _final_fit(out, cv, district_column, observed_column, coverage, seed, max_iter, min_calibration)
     loc = _location_record(cv)
+    newest = _new_building_record(out, cv, fitted, observed_column, coverage, min_calibration, seed)
     card = _card(df, out, cv, observed_column, data_sha256 or _data_sha256(df, observed_column),
-                 _training_settings(cv, seed, max_iter, coverage, min_calibration), fitted, loc,
-                 trained_on=trained_on, region=region, synthetic=synthetic)
+                 _training_settings(cv, seed, max_iter, coverage, min_calibration, newest_cohort), fitted, loc,
+                 newest, trained_on=trained_on, region=region, synthetic=synthetic)
     out.index = buildings.index
     est, corr, intervals, district_iv = fitted
     return TrainedModel(est, cv["chosen"], corr, coverage, intervals, district_iv, card, cv_predictions=out,
-                        location=loc, household_fill=bool(cv["household_fill"]))
+                        location=loc, household_fill=bool(cv["household_fill"]), newest=newest)

@@ -108,6 +108,34 @@ class ParameterUsed:
 
 
 @dataclass
+class NewestCheck:
+    """The newest-cohort check behind every forecast of new buildings (docs/ml.md, model/ml/newest.py).
+
+    The newest buildings of the existing town were forecast by a model of the older ones; the
+    errors on them, the level factor new buildings get and how much the town's interval widened.
+    Ratios are forecast / observed [-]; None where the check did not run or had no value.
+    """
+
+    checked: bool  # False: too few newest buildings; factor 1, intervals widened by the prior sd
+    n_buildings: int  # buildings in the newest cohort
+    min_buildings: int  # the rule's minimum for a check
+    first_year: int = 0  # first approval year of the cohort (0 = the data have no years)
+    last_year: int = 0  # newest approval year of the training data
+    n_districts: int = 0  # cohort districts with >= 5 buildings
+    total_ratio: float | None = None  # ML forecast / observed on the cohort, before the level factor
+    wape: float | None = None  # building WAPE on the cohort [-]
+    district_median_ape: float | None = None
+    per_type_total_ratio: float | None = None  # the per-type median intensity baseline on the cohort
+    per_type_wape: float | None = None
+    coverage_before: float | None = None  # cohort share inside the cross-validated building intervals
+    coverage_after: float | None = None  # inside the new-building intervals (calibrated on the cohort)
+    level_factor: float = 1.0  # applied to new buildings [-]
+    level_raw: float | None = None  # observed / forecast on the cohort, before shrinkage [-]
+    level_sd_log: float = 0.0  # its remaining uncertainty, ln scale [-]
+    upper_widening: float = 0.0  # the town interval's upper bound raised by this check [-]
+
+
+@dataclass
 class ModelCard:
     """Summary of the ML model card (the full card stays with the model file)."""
 
@@ -119,6 +147,7 @@ class ModelCard:
     interval_level: float = 0.9  # nominal coverage of ml_lower..ml_upper [-]
     trained_on_ko: str = ""
     limits_ko: list[str] = field(default_factory=list)
+    newest_check: NewestCheck | None = None  # None: a model without the check (older model files)
 
 
 @dataclass
@@ -548,6 +577,7 @@ class ResultsBundle:
                                      "metadata.min_public_cell_buildings")
         if not 0 < c.interval_level < 1:
             raise ResultsBundleError(f"{c.interval_level} outside (0, 1)", source, "capacity.interval_level")
+        _validate_newest(self.metadata.model_card.newest_check, source)
         if self.scenario is not None:
             self.scenario.validate(source)
         if self.local_loads is not None:
@@ -565,6 +595,26 @@ class ResultsBundle:
         """(name, description, bytes) for each attachment, read now."""
         base = Path(self.base_dir) if self.base_dir else None
         return [(a.name, a.description, a.read_bytes(base)) for a in self.attachments]
+
+
+def _validate_newest(nc: NewestCheck | None, source: str) -> None:
+    """A newest-cohort record whose numbers could not come from a run is refused (the field named)."""
+    if nc is None:
+        return
+    where = "metadata.model_card.newest_check"
+    if not 0.2 <= nc.level_factor <= 5.0:
+        raise ResultsBundleError(f"{nc.level_factor} outside [0.2, 5]", source, f"{where}.level_factor")
+    for name in ("total_ratio", "per_type_total_ratio", "level_raw"):
+        v = getattr(nc, name)
+        if v is not None and not 0 < v <= 100:
+            raise ResultsBundleError(f"{v} outside (0, 100]", source, f"{where}.{name}")
+    for name in ("coverage_before", "coverage_after"):
+        v = getattr(nc, name)
+        if v is not None and not 0 <= v <= 1:
+            raise ResultsBundleError(f"{v} outside [0, 1]", source, f"{where}.{name}")
+    if not (0 <= nc.level_sd_log <= 2 and 0 <= nc.upper_widening <= 10 and nc.n_buildings >= 0):
+        raise ResultsBundleError("level_sd_log in [0, 2], upper_widening in [0, 10], n_buildings >= 0 expected",
+                                 source, where)
 
 
 # --------------------------------------------------------------------------------------

@@ -151,6 +151,8 @@ def _shared_factor(model, coverage: float, building_sigma_pooled: float):
     z = _normal_quantile(0.5 + coverage / 2)
     iv = getattr(model, "district_intervals", None) or {}
     bounds = iv.get("log_ratio_bounds") if isinstance(iv, dict) else None
+    if bounds is not None and getattr(model, "newest", None):
+        bounds = model.district_log_bounds(new=True)  # a planned town: widened by the newest-cohort check
     if bounds is not None and all(np.isfinite(bounds)) and bounds[1] > bounds[0]:
         lo, hi = (float(b) for b in bounds)
         note = (f"Shared town factor from the model's district-level interval "

@@ -86,6 +86,9 @@ def train(
     max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests) / 부스팅 반복 수"),
     location: str = typer.Option("auto", "--location", help="Use latitude/longitude as features: auto (when most rows have them) | yes | no / 위치 변수 사용"),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop invalid building rows and go on / 오류 행 제외"),
+    newest_share: float = typer.Option(0.10, "--newest-share", help="Newest-cohort check: the newest share of buildings by approval year [-] / 최근 준공 비율"),
+    newest_years: Optional[int] = typer.Option(None, "--newest-years", help="Instead: buildings of the last N years / 최근 N년"),
+    newest_min: int = typer.Option(50, "--newest-min", help="Fewer cohort buildings: no check, intervals widened / 최소 동수"),
     force: bool = typer.Option(False, "--force", help="Replace MODEL if it exists / 덮어쓰기"),
 ) -> None:
     """Train the per-building ML model on observed sewage and save it with its card.
@@ -102,6 +105,7 @@ def train(
         if out.suffix.lower() != ".skops":
             raise InputFileError(f"--out must end in .skops, not '{out.suffix}' / 모델 파일은 .skops")
         check_outputs([out, card_path_for(out)], inputs=[buildings, billing], force=force)
+        rule = _newest_rule(newest_share, newest_years, newest_min)
         run.enter_context(output_run(out.parent, "train", mark_incomplete=False))
         t0 = time.perf_counter()
         valid, rejected = load_buildings(buildings, district_column=district_column, skip_invalid=skip_invalid)
@@ -114,11 +118,33 @@ def train(
         with console.status(f"{len(valid):,}동 학습 중 (training, grouped CV)..."):
             model = train_model(
                 valid, coverage=coverage, learner=learner, seed=seed, max_iter=max_iter, region=region, synthetic=synthetic,
-                location=_location_choice(location),
+                location=_location_choice(location), newest_cohort=rule,
                 trained_on=trained_on or f"{buildings.name}: {len(valid)} buildings", data_sha256=sha,
             )
         save_model(model, out, force=force)
         _print_card_summary(model.card, out, time.perf_counter() - t0)
+
+
+def _print_newest(nw: dict) -> None:
+    """The newest-cohort check in two lines (Korean / English)."""
+    if not nw.get("used"):
+        return
+    lv = nw["level_factor"]
+    if not nw["checked"]:
+        console.print(f"[yellow]newest-cohort check: only {nw['cohort_buildings']} recent buildings, too few to check; "
+                      f"intervals of new buildings widened by {lv['sd_log']:.2f} (ln) / 최근 준공 건물이 적어 새 건물 "
+                      "검증을 하지 못했고 예측 범위를 넓혔습니다[/]")
+        return
+    errs = nw["errors"]
+    out_console.print(f"  newest-cohort check: {nw['cohort_buildings']:,} buildings completed "
+                      f"{nw['cohort_first_year']:.0f}-{nw['training_newest_year']:.0f}, forecast by models of the older "
+                      "ones:", highlight=False)
+    for name, m in errs.items():
+        out_console.print(f"    {name:<16} total ratio {m['total_ratio']:.3f}  WAPE {m['wape']:.3f}  district median APE "
+                          f"{m['district_median_ape']:.3f}", highlight=False)
+    out_console.print(f"  new buildings (approval year >= {nw['new_from_year']:.0f} or none): level factor "
+                      f"{lv['factor']:.3f} (cohort {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln) / 최근 준공 건물 "
+                      f"{nw['cohort_buildings']:,}동으로 검증·보정", highlight=False)
 
 
 def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
@@ -139,6 +165,7 @@ def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
     for name, c in cv["candidates"].items():
         out_console.print(f"    candidate / 후보 {name:<12} WAPE {c['wape']:.3f}  district median APE / 구역 오차 중앙값 "
                           f"{c['district_median_ape']:.3f}", highlight=False)
+    _print_newest(card.get("newest_cohort") or {})
     if card.get("prediction_note"):
         console.print(f"[yellow]{card['prediction_note']}[/]")
 
@@ -252,21 +279,78 @@ def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid
         console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
 
 
+def _newest_rule(share: float, years: Optional[int], min_buildings: int):
+    from sewerplan.model.ml.newest import CohortRule
+
+    return CohortRule(share=share, years=years, min_buildings=min_buildings)
+
+
+def _benchmark_inputs(train: Path, test: Optional[Path], split: str, year: Optional[int]):
+    """(TRAIN frame, TEST frame, what TEST is) for ``--split files`` or ``--split newest --year``."""
+    from sewerplan.model.ml.nyc_ll84 import SPLITS, year_split
+
+    if split not in SPLITS:
+        raise InputFileError(f"--split must be one of {', '.join(SPLITS)}, not '{split}' / --split 은 files 또는 newest")
+    tr = _read_csv(train, "TRAIN")
+    if split == "files":
+        if test is None:
+            raise InputFileError("--test is needed with --split files (or use --split newest --year YYYY) "
+                                 "/ --test 파일이 필요합니다")
+        return tr, _read_csv(test, "TEST"), f"TEST = {test.name}"
+    if year is None or test is not None:
+        raise InputFileError("--split newest takes --year YYYY and no --test: TRAIN's buildings completed up to "
+                             "YYYY train the model, the later ones are forecast / --split newest 는 --year 와 함께, "
+                             "--test 없이 씁니다")
+    old, new = year_split(tr, year)
+    return old, new, f"year split of {train.name}: train year_built <= {year} ({len(old):,}), forecast > {year} ({len(new):,})"
+
+
+def _print_benchmark(metrics: dict, coverage: float, dt: float, out: Path, what: str) -> None:
+    mm = metrics["methods"]
+    out_console.print(f"{what}\n{metrics['n_scored']:,} properties scored, {metrics['n_screened_out']} screened out "
+                      f"({dt:.1f} s) -> {out}", highlight=False)
+    for k in ("design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"):
+        out_console.print(f"  {k:<28} total ratio {mm[k]['total_ratio']:.3f}  WAPE {mm[k]['wape']:.3f}  "
+                          f"district median APE {mm[k]['district_median_ape']:.3f} ({mm[k]['n_districts']} districts)",
+                          highlight=False)
+    out_console.print(f"  ML {coverage:.0%} interval coverage {mm['ml_interval_coverage']:.3f}; learner "
+                      f"{metrics['learner']}", highlight=False)
+    nw = metrics.get("newest_cohort_check")
+    if nw and nw["checked"]:
+        lv = nw["level"]
+        out_console.print(f"  newest-cohort check: {nw['n_buildings']:,} buildings completed {nw['first_year']:.0f}-"
+                          f"{nw['last_year']:.0f}; level factor {lv['factor']:.3f} (raw {lv['raw']:.3f}, "
+                          f"sd {lv['sd_log']:.3f} ln)", highlight=False)
+    elif nw:
+        out_console.print(f"  newest-cohort check: too small ({nw['n_buildings']} buildings); intervals widened "
+                          f"by {nw['level']['sd_log']:.2f} (ln)", highlight=False)
+    mapped = sum(v[2] for f in metrics["unmapped_types"].values() for v in f.values())
+    if mapped:
+        out_console.print(f"  {mapped:,} rows of property types outside the NYC table mapped by keyword or to the "
+                          "fallback use (metrics.json: unmapped_types)", highlight=False)
+
+
 def nyc_ll84(
-    train: Path = typer.Option(..., "--train", help="LL84 training CSV (with water use) / 학습 자료"),
-    test: Path = typer.Option(..., "--test", help="LL84 CSV to predict (water columns optional) / 평가 자료"),
+    train: Path = typer.Option(..., "--train", help="LL84-layout training CSV (with water use) / 학습 자료"),
+    test: Optional[Path] = typer.Option(None, "--test", help="LL84-layout CSV to predict (water columns optional) / 평가 자료"),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder / 결과 폴더"),
+    split: str = typer.Option("files", "--split", help="files: --train and --test; newest: one file split by --year / 나누는 방법"),
+    year: Optional[int] = typer.Option(None, "--year", help="With --split newest: train year_built <= YEAR, forecast > YEAR / 기준 연도"),
     coverage: float = typer.Option(0.90, help="Interval coverage [-]"),
     seed: int = typer.Option(0, help="Random seed"),
     max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests)"),
     location: str = typer.Option("auto", "--location", help="ML uses latitude/longitude: auto | yes | no"),
+    newest_share: float = typer.Option(0.10, "--newest-share", help="Newest-cohort check: newest share of TRAIN's buildings [-] / 최근 준공 비율"),
+    newest_years: Optional[int] = typer.Option(None, "--newest-years", help="Instead: buildings of TRAIN's last N years / 최근 N년"),
+    newest_min: int = typer.Option(50, "--newest-min", help="Fewer cohort buildings: no check, intervals widened / 최소 동수"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 덮어쓰기"),
 ) -> None:
-    """Compare design standard, calibrated unit load and ML on NYC Local Law 84 data.
+    """Compare design standard, per-type median and ML on a public benchmarking file (NYC LL84 layout).
 
-    뉴욕 LL84 공개 자료로 설계기준·보정 원단위·ML 방법을 비교합니다.
-    Writes DIR/predictions.csv and, when TEST has water use, DIR/metrics.json and
-    DIR/districts.csv (borough + community board).
+    공개 건물 에너지·물 사용 공시 자료(뉴욕 LL84 형식)로 설계기준·유형별 중앙값·ML을 비교합니다.
+    The ML model is trained as `sewerplan run` trains it (newest-cohort check included).
+    Writes DIR/predictions.csv, DIR/model_card.json and, when TEST has water use,
+    DIR/metrics.json and DIR/districts.csv; rows without a floor area go to DIR/rejected_rows.csv.
     """
     from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic, write_json_atomic
     from sewerplan.model.ml.nyc_ll84 import run_nyc_benchmark
@@ -274,34 +358,34 @@ def nyc_ll84(
     with user_errors(), contextlib.ExitStack() as run:
         if out.exists() and not out.is_dir():
             raise InputFileError(f"--out {out} is a file, not a folder / --out 은 폴더여야 합니다")
-        files = {k: out / f"{k}" for k in ("predictions.csv", "metrics.json", "districts.csv", "model_card.json")}
-        check_outputs(files.values(), inputs=[train, test], force=force)
+        names = ("predictions.csv", "metrics.json", "districts.csv", "model_card.json", "rejected_rows.csv")
+        files = {k: out / k for k in names}
+        check_outputs(files.values(), inputs=[p for p in (train, test) if p is not None], force=force)
+        rule = _newest_rule(newest_share, newest_years, newest_min)
         run.enter_context(output_run(out, "benchmark nyc-ll84"))
         t0 = time.perf_counter()
-        tr = _read_csv(train, "TRAIN")
-        te = _read_csv(test, "TEST")
+        tr, te, what = _benchmark_inputs(train, test, split, year)
         with console.status("학습·예측 중 (training and predicting)..."):
-            pred, metrics, districts, model = run_nyc_benchmark(
-                tr, te, coverage=coverage, seed=seed, max_iter=max_iter, location=_location_choice(location), train_label=train.name, train_sha256=_sha256(train))
-        write_csv_atomic(pred, files["predictions.csv"])
-        write_json_atomic(files["model_card.json"], model.card)
+            res = run_nyc_benchmark(tr, te, coverage=coverage, seed=seed, max_iter=max_iter,
+                                    location=_location_choice(location), train_label=train.name,
+                                    train_sha256=_sha256(train), newest=rule)
+        write_csv_atomic(res.predictions, files["predictions.csv"])
+        write_json_atomic(files["model_card.json"], res.model.card)
+        if len(res.rejected):
+            write_csv_atomic(res.rejected, files["rejected_rows.csv"])
         dt = time.perf_counter() - t0
-        if metrics is None:
-            out_console.print(f"{len(pred):,} properties predicted / 예측 {len(pred):,}건 ({dt:.1f} s) -> "
-                              f"{files['predictions.csv']} (TEST has no water use: no metrics / 실측이 없어 지표 없음)")
+        if res.metrics is None:
+            out_console.print(f"{len(res.predictions):,} properties predicted / 예측 {len(res.predictions):,}건 "
+                              f"({dt:.1f} s) -> {files['predictions.csv']} (TEST has no water use: no metrics / "
+                              "실측이 없어 지표 없음)")
             return
-        metrics["seconds"] = round(dt, 1)
-        write_json_atomic(files["metrics.json"], metrics)
-        write_csv_atomic(districts, files["districts.csv"])
-        mm = metrics["methods"]
-        out_console.print(f"{metrics['n_scored']:,} properties scored / 평가 {metrics['n_scored']:,}건, "
-                          f"{metrics['n_screened_out']} screened out / 선별 제외 ({dt:.1f} s) -> {out}", highlight=False)
-        for k in ("design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"):
-            out_console.print(f"  {k:<28} WAPE {mm[k]['wape']:.3f}  district median APE / 구역 오차 중앙값 "
-                              f"{mm[k]['district_median_ape']:.3f}  sum bias / 합계 편향 {mm[k]['sum_bias']:+.3f}",
-                              highlight=False)
-        out_console.print(f"  ML {coverage:.0%} interval coverage / 구간 적중률 {mm['ml_interval_coverage']:.3f}",
-                          highlight=False)
+        res.metrics.update(seconds=round(dt, 1), split=what)
+        write_json_atomic(files["metrics.json"], res.metrics)
+        write_csv_atomic(res.districts, files["districts.csv"])
+        _print_benchmark(res.metrics, coverage, dt, out, what)
+        if len(res.rejected):
+            out_console.print(f"  {len(res.rejected):,} rows set aside (no floor area) / 연면적 없는 행 제외 -> "
+                              f"{files['rejected_rows.csv']}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

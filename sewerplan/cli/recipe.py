@@ -213,6 +213,15 @@ def demo(
         print_run(result, start)
 
 
+def _evidence(iv: dict) -> str:
+    """What the probabilities rest on: calibration districts and the newest-cohort check."""
+    words = f"보정 구역 {iv['n_calibration_districts']}개"
+    if "newest_buildings" in iv:
+        words += (f", 최근 준공 건물 {iv['newest_buildings']:,}동" if iv["newest_checked"] else
+                  f"; 최근 준공 건물 {iv['newest_buildings']:,}동은 검증에 모자라 범위를 넓힘")
+    return words + " 기준"
+
+
 def print_run(result, start: float) -> None:
     """The run's headline: synthetic label, comparison table, capacities and decisions, warnings, folder."""
     s = result.summary
@@ -267,7 +276,7 @@ def _capacity_lines(s: dict) -> list[str]:
                 if d["direction"] != "over" else f"stranded 유휴 자본 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
         lines.append(f"  {d['method']}: {d['gap_m3_per_day']:+,.0f} t/d vs ML P50 -> {d['direction']}; "
                      f"P(too small 부족) {_prob(d['probability_too_small'])}, P(too large 과대) "
-                     f"{_prob(d['probability_too_large'])} (보정 구역 {iv['n_calibration_districts']}개 기준, "
+                     f"{_prob(d['probability_too_large'])} ({_evidence(iv)}, "
                      f"level {iv['level_attained']:.0%}); {cost}")
     sc = s.get("scenario")
     if sc and sc["plant_capacity_m3_per_day"]:

@@ -289,7 +289,8 @@ def _households_by_size(est) -> tuple[dict, int]:
 
 
 def _results_model_card(model, trained_on_ko: str = ""):
-    """The model card as the reports show it: id, training data, finite CV metrics, limits."""
+    """The model card as the reports show it: id, training data, finite CV metrics, limits, the newest-cohort check."""
+    from sewerplan.model.outputs.newest_section import newest_check
     from sewerplan.model.outputs.results import ModelCard
 
     card = model.card
@@ -305,6 +306,7 @@ def _results_model_card(model, trained_on_ko: str = ""):
         limits=limits,
         limits_ko=[k for k in (_korean_half(x) for x in limits) if k],
         interval_level=float(model.coverage),
+        newest_check=newest_check(model),
     )
 
 
@@ -532,7 +534,8 @@ def _train(run: _Run, prep):
     table = prep.training_table
     run.trained_on_ko = _trained_on_ko(run, table, [str(m) for m in prep.report["billing"]["months"]])
     model = train_model(table, learner=pj.learner, synthetic=run.synthetic, seed=pj.seed,
-                        trained_on=_trained_on(run, table, prep.report["billing"]["months"]))
+                        trained_on=_trained_on(run, table, prep.report["billing"]["months"]),
+                        **({"newest_cohort": pj.newest_cohort} if pj.newest_cohort is not None else {}))
     run.paths["model"] = save_model(model, run.out / RUN_FILES["model"], force=True)
     run.paths["card"] = run.out / RUN_FILES["card"]
     return model
@@ -703,6 +706,7 @@ def match_sheet(match: dict) -> pd.DataFrame:
 _RUN_SHEETS = {"기존시가지 비교": "기존 시가지 배수구역마다 요금자료 기준 오수량과 각 방법 (일평균, 침입수 제외; ML은 "
                                     "그 구역을 학습에서 뺀 모델), 오차 = 실측 - 추정",
                "처리용량 권고": "방법별 처리용량(계획 일최대)과 ML 필요량 대비 판정, 확률, 예상 증설비 또는 유휴 자본",
+               "최근 준공 검증": "가장 최근에 준공된 건축물을 그 전 건축물로 학습한 모델로 예측한 검증 (신도시처럼 새 건축물)",
                "연계 보고서": "요금 계량기와 건축물대장의 연계 결과"}
 
 
@@ -715,7 +719,15 @@ def _run_info(run: _Run, bundle):
                    data_source=bundle.metadata.data_source)
 
 
-def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: str, match: dict) -> None:
+def _newest_sheets(model) -> dict:
+    """{'최근 준공 검증': rows} when the model carries the newest-cohort check."""
+    from sewerplan.model.outputs.newest_section import newest_sheet
+
+    sheet = newest_sheet(model) if model is not None else None
+    return {} if sheet is None else {"최근 준공 검증": sheet}
+
+
+def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: str, match: dict, model=None) -> None:
     """The results workbook: buildings, districts, comparison, capacity and match report sheets."""
     from sewerplan.model.outputs.workbook import write_results_workbook
 
@@ -727,7 +739,7 @@ def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: s
         run.out / RUN_FILES["workbook"], est, town_total(districts).iloc[:-1].pipe(lambda d: pd.concat([d, town])),
         params=run.params, synthetic=run.synthetic, notes=notes, source=str(pj.planned_buildings or pj.scenario),
         extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle),
-                      "연계 보고서": match_sheet(match)},
+                      **_newest_sheets(model), "연계 보고서": match_sheet(match)},
         title=f"{pj.town}: 건축물별·배수구역별 오수발생량과 처리용량 (sewerplan 결과)", run=_run_info(run, bundle),
         descriptions=_RUN_SHEETS,
     )
@@ -738,7 +750,7 @@ def _write_results(run: _Run, prep, model, comparison, forecast, scenario_result
     est, districts, town = forecast
     bundle, note = _bundle(run, comparison, forecast, model, prep.report["match"], scenario_result)
     run.paths["results_json"] = bundle.to_json(run.out / RUN_FILES["results_json"], force=True)
-    _write_workbook(run, est, districts, town, comparison, bundle, note, prep.report["match"])
+    _write_workbook(run, est, districts, town, comparison, bundle, note, prep.report["match"], model)
     return bundle
 
 
@@ -810,12 +822,22 @@ def _run_summary(run: _Run, prep, model, comparison, forecast, bundle, scenario_
                                 "recommended": bundle.recommended_capacity_m3_per_day,
                                 **{m: getattr(cap, f"{m}_m3_per_day") for m in COMPARED[:3]},
                                 "plant": cap.plant_m3_per_day, "plant_origin": cap.plant_origin},
-        "interval": {"level_attained": cap.interval_level, "n_calibration_districts": cap.n_calibration_districts},
+        "interval": {"level_attained": cap.interval_level, "n_calibration_districts": cap.n_calibration_districts,
+                     **_newest_summary(bundle)},
         "decision": [dataclasses.asdict(r) for r in bundle.decision.rows],
         "scenario": _scenario_summary(scenario_result),
         "timings_s": timings,
         "warnings": run.warnings,
     }
+
+
+def _newest_summary(bundle) -> dict:
+    """The newest-cohort check in the run summary (empty for a model without it)."""
+    nc = bundle.metadata.model_card.newest_check
+    if nc is None:
+        return {}
+    return {"newest_checked": nc.checked, "newest_buildings": nc.n_buildings, "newest_total_ratio": nc.total_ratio,
+            "newest_level_factor": nc.level_factor}
 
 
 def _district_errors(comparison) -> list[dict]:

@@ -50,7 +50,9 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "planned_town": {"buildings": ("path", False), "scenario": ("path", False), "districts": ("districts", False)},
     "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False)},
     "finance": {k: ("any", False) for k in FINANCE_KEYS},
-    "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False)},
+    "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False),
+              "newest_share": ("number", False), "newest_years": ("int", False),
+              "newest_min_buildings": ("int", False)},
     "report": {"language": ("text", False), "formats": ("list", False)},
     "privacy": {"key_file": ("keypath", False), "min_public_cell_buildings": ("int", False)},
     "briefing": {"site": ("text", False), "process": ("text", False), "receiving_water": ("text", False),
@@ -96,6 +98,7 @@ class Project:
     model_file: Path | None = None
     learner: str = "auto"
     seed: int = 0
+    newest_cohort: object = None  # the newest-cohort check's rule (ml.newest.CohortRule); None = its default
     language: str = "ko"
     formats: tuple = ("pdf", "hwpx")
     key_file: Path | None = None
@@ -260,7 +263,23 @@ def _model_choice(m: dict, source: Path, folders) -> dict:
                                                      "모델 파일이 필요합니다")
     seed = m["seed"] if m["seed"] is not None else 0
     return {"train": train, "model_file": model_file, "seed": seed,
-            "learner": _choice(m["learner"], LEARNERS, "model.learner", source, "auto")}
+            "learner": _choice(m["learner"], LEARNERS, "model.learner", source, "auto"),
+            "newest_cohort": _newest_rule(m, source)}
+
+
+def _newest_rule(m: dict, source: Path):
+    """The newest-cohort rule from model.newest_share / newest_years / newest_min_buildings (docs/ml.md)."""
+    from sewerplan.model.errors import ParameterError
+    from sewerplan.model.ml.newest import DEFAULT_RULE, CohortRule
+
+    given = {k: m[f"newest_{k}" if k != "min_buildings" else "newest_min_buildings"]
+             for k in ("share", "years", "min_buildings")}
+    given = {k: v for k, v in given.items() if v is not None}
+    try:
+        return CohortRule(**given) if given else DEFAULT_RULE
+    except ParameterError as exc:
+        key = "newest_min_buildings" if exc.name.endswith("min_buildings") else exc.name.replace("newest_cohort.", "newest_")
+        raise ProjectFileError(source, f"model.{key}", f"{exc.value!r}: expected {exc.allowed} / 값이 맞지 않습니다") from None
 
 
 def _planned(p: dict, source: Path, folders) -> dict:
@@ -433,6 +452,9 @@ model:
   file:                               # 사용할 모델 파일 (.skops, 카드 .card.json 이 옆에 있어야 함)
   learner: auto                       # auto, hgb_log, ridge_log, hgb_poisson, blend
   seed: 0
+  newest_share: 0.10                  # 최근 준공 건물 검증: 사용승인일이 가장 최근인 건축물 10%로 새 건물 예측을 검증·보정
+  newest_years:                       # 또는 최근 N년 사이 준공 건축물 (비우면 newest_share 사용)
+  newest_min_buildings: 50            # 이보다 적으면 검증하지 않고 예측 범위를 넓힘
 
 report:
   language: ko                        # ko 또는 en

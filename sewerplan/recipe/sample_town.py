@@ -39,6 +39,17 @@ Household size mix
     close to the 2023 census shares (1: 35.5%, 2: 28.8%, 3: 19.0%, 4: 13.3%, 5+: 3.5%;
     ``model/data/kr_household_size_distribution.csv``); the achieved mix is printed in the
     README. Older districts get slightly larger households (census trend 2017 -> 2023).
+Vintage: newer homes use less (the newest-cohort check of issue 21 has something to find)
+    Household water falls by :data:`VINTAGE_DROP_PER_YEAR` = 1% per year of completion after
+    :data:`VINTAGE_FROM_YEAR` = 2005 (multiplicative; 2015: -10%, 2024: -17%), capped at
+    :data:`VINTAGE_MAX_DROP` = 20% (2028 on). Grounded in public benchmarking data: NYC LL84 2016
+    (``data/public/nyc_ll84_2016_train.csv``) multifamily median 5.9 L/(m2 d) for buildings
+    completed up to 2005 against 4.7 for 2006 and later (-21%); a second US city's newest
+    multifamily cohorts 3.7 -> 3.3 -> 3.0 L/(m2 d) for 2000-10, 2010-16, 2016-20 (about
+    -1.6% a year). Korean mechanisms: water-saving fixtures required in new buildings (수도법
+    절수설비 설치 의무) and smaller, younger households. The rate is an assumption: about two thirds of
+    the US cohort trend, as Korean homes had water-saving fixtures required earlier, and a cap
+    because fixtures cannot keep saving the same share forever.
 Variation between buildings
     Per-household use varies lognormally (sigma 0.45, assumption); a building factor
     (sigma 0.12) stands for local habits; vacancy 0-8% per building (assumption).
@@ -107,6 +118,7 @@ __all__ = [
     "sample_scenario_yaml",
     "HOUSEHOLD_WATER_L_PER_DAY",
     "NON_RESIDENTIAL_INTENSITY",
+    "vintage_factor",
 ]
 
 DEFAULT_SEED = 20240601
@@ -128,6 +140,11 @@ BILLING_MONTHS = [f"{y}{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
 
 # Seoul Water Institute 2021 [L/(household d)] by household size 1..5+ (5+ weighted to 5).
 HOUSEHOLD_WATER_L_PER_DAY = np.array([276.0, 420.0, 522.0, 610.0, 700.0])
+
+# Newer homes use less water per household (module docstring, "Vintage").
+VINTAGE_FROM_YEAR = 2005
+VINTAGE_DROP_PER_YEAR = 0.01  # [1/year] multiplicative
+VINTAGE_MAX_DROP = 0.20  # [-]
 
 # Household-size shares (1,2,3,4,5+) conditional on dwelling area [m2] (assumption).
 _HH_MIX_BY_DWELLING = [
@@ -225,8 +242,14 @@ def _hh_mix(dwelling_m2: float) -> np.ndarray:
     return np.array(_HH_MIX_BY_DWELLING[-1][1])
 
 
-def _household_water_m3(rng, households: int, dwelling_m2: float, older: bool) -> tuple[float, np.ndarray]:
-    """True day-average water use of ``households`` dwellings [m3/d] and their size counts."""
+def vintage_factor(year: int) -> float:
+    """Water use of a home completed in ``year`` relative to one completed by 2005 [-] (docstring, "Vintage")."""
+    drop = 1.0 - (1.0 - VINTAGE_DROP_PER_YEAR) ** max(0, year - VINTAGE_FROM_YEAR)
+    return 1.0 - min(drop, VINTAGE_MAX_DROP)
+
+
+def _household_water_m3(rng, households: int, dwelling_m2: float, older: bool, year: int) -> tuple[float, np.ndarray]:
+    """True day-average water use of ``households`` dwellings completed in ``year`` [m3/d] and their size counts."""
     if households <= 0:
         return 0.0, np.zeros(5)
     mix = _hh_mix(dwelling_m2)
@@ -238,7 +261,7 @@ def _household_water_m3(rng, households: int, dwelling_m2: float, older: bool) -
     per_hh = np.repeat(HOUSEHOLD_WATER_L_PER_DAY, counts)
     per_hh = per_hh * rng.lognormal(-0.5 * 0.45**2, 0.45, size=per_hh.size)
     occupied = rng.random(per_hh.size) >= rng.uniform(0.0, 0.08)
-    litres = float((per_hh * occupied).sum()) * size_factor * rng.lognormal(0.0, 0.12)
+    litres = float((per_hh * occupied).sum()) * size_factor * rng.lognormal(0.0, 0.12) * vintage_factor(year)
     return litres / 1000.0, counts
 
 
@@ -357,7 +380,7 @@ def _add_tower(b: _Builder, d: _District, bun: int, name: str, dwelling: float, 
     per_floor = int(rng.choice([2, 4, 4, 6])) if dwelling < 60 else int(rng.choice([2, 4]))
     hh = floors * per_floor
     seq = b.next_seq()
-    water, counts_hh = _household_water_m3(rng, hh, dwelling, d.older)
+    water, counts_hh = _household_water_m3(rng, hh, dwelling, d.older, int(approval[:4]))
     return b.add_building(
         seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=0, district_index=d.index,
         name=name, use="아파트",
@@ -394,7 +417,7 @@ def _add_house(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: str
     """A house (not an apartment) and, in the existing town, its 가정용 meter."""
     rng = b.rng
     hh, dwelling, floors = _house_size(rng, kind)
-    water, counts_hh = _household_water_m3(rng, hh, dwelling, d.older)
+    water, counts_hh = _household_water_m3(rng, hh, dwelling, d.older, int(approval[:4]))
     b.add_building(
         seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=ji, district_index=d.index,
         name="", use=kind,
@@ -428,7 +451,7 @@ def _add_lived_in(b: _Builder, d: _District, seq: int, bun: int, ji: int, kind: 
     use, n_range, area_range, floor_range, suffix = _LIVED_IN_NON_RESIDENTIAL[kind]
     units = int(rng.integers(*n_range))
     dwelling = float(rng.uniform(*area_range))
-    water, counts_hh = _household_water_m3(rng, units, dwelling, older=False)
+    water, counts_hh = _household_water_m3(rng, units, dwelling, older=False, year=int(approval[:4]))
     prefix = "새빛" if b.planned else d.dong[:2]
     bld = b.add_building(
         seq=seq, dong=d.dong, bjdong=d.bjdong, bun=bun, ji=ji, district_index=d.index,
