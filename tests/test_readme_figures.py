@@ -65,7 +65,8 @@ def _facts(summary, bundle) -> set[str]:
     cap, dec, fin = bundle["capacity"], bundle["decision"], bundle["finance"]
     h, inp = fin["headline"], fin["inputs"]
     facts = {f"{cap[k]:,.0f}" for k in cap if k.endswith("_m3_per_day") and cap[k]}
-    facts |= {str(cap["n_calibration_districts"]), f"{fin['causer_basis_m3_per_day']:,.0f}"}
+    facts |= {str(cap["n_calibration_districts"]), f"{fin['causer_basis_m3_per_day']:,.0f}",
+              f"{100 * cap['interval_level']:.0f}"}
     for r in dec["rows"]:
         facts |= {f"{r['capacity_m3_per_day']:,.0f}", f"{abs(r['gap_m3_per_day']):,.0f}", str(r["expansion_year"])}
         facts |= _eok(r["expected_expansion_krw"]) | _eok(r["stranded_capital_krw"])
@@ -94,7 +95,19 @@ def test_every_figure_of_the_demo_paragraph_is_computed_by_the_run(run):
         in " ".join(paragraph.split())
     assert f"The recommendation is {recommended:,.0f} m3/d" in " ".join(paragraph.split())
     h = bundle["finance"]["headline"]
-    assert f"total project cost about {h['total_krw'] / 1e8:,.0f}억원" in " ".join(paragraph.split())
+    flat = " ".join(paragraph.split())
+    assert f"total project cost about {h['total_krw'] / 1e8:,.0f}억원" in flat
+    # each baseline's place against the interval is the computed direction (never assumed)
+    where = {"under": "below", "about_right": "inside", "over": "above"}
+    rows = {r["method"]: r for r in bundle["decision"]["rows"]}
+    pilot_where = where[rows["pilot_formula"]["direction"]]
+    assert f"and {pilot_where} its interval" in flat or f"is {pilot_where} its interval" in flat
+    assert f"master-plan method ({rows['master_plan']['capacity_m3_per_day']:,.0f}) is " \
+           f"{where[rows['master_plan']['direction']]} the interval" in flat
+    assert f"MOE loads ({rows['unit_load']['capacity_m3_per_day']:,.0f}) are " \
+           f"{where[rows['unit_load']['direction']]} the interval" in flat
+    level = f"{100 * bundle['capacity']['interval_level']:.0f}%"
+    assert f"a level of {level} attained with {bundle['capacity']['n_calibration_districts']} calibration" in flat
 
 
 def test_how_good_is_it_states_the_demos_district_errors(run):
