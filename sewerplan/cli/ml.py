@@ -136,12 +136,12 @@ def _print_newest(nw: dict) -> None:
                       "검증을 하지 못했고 예측 범위를 넓혔습니다[/]")
         return
     errs = nw["errors"]
-    out_console.print(f"  newest-cohort check: {nw['cohort_buildings']:,} buildings completed "
+    out_console.print(f"  newest-cohort check / 최근 준공 검증: {nw['cohort_buildings']:,} buildings completed "
                       f"{nw['cohort_first_year']:.0f}-{nw['training_newest_year']:.0f}, forecast by models of the older "
-                      "ones:", highlight=False)
+                      "ones / 최근 준공 건물을 그 전 건물로 학습한 모델로 예측:", highlight=False)
     for name, m in errs.items():
-        out_console.print(f"    {name:<16} total ratio {m['total_ratio']:.3f}  WAPE {m['wape']:.3f}  district median APE "
-                          f"{m['district_median_ape']:.3f}", highlight=False)
+        out_console.print(f"    {name:<16} total ratio / 합계 비율 {m['total_ratio']:.3f}  WAPE {m['wape']:.3f}  "
+                          f"district median APE / 구역 오차 중앙값 {m['district_median_ape']:.3f}", highlight=False)
     out_console.print(f"  new buildings (approval year >= {nw['new_from_year']:.0f} or none): level factor "
                       f"{lv['factor']:.3f} (cohort {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln) / 최근 준공 건물 "
                       f"{nw['cohort_buildings']:,}동으로 검증·보정", highlight=False)
@@ -307,27 +307,28 @@ def _benchmark_inputs(train: Path, test: Optional[Path], split: str, year: Optio
 
 def _print_benchmark(metrics: dict, coverage: float, dt: float, out: Path, what: str) -> None:
     mm = metrics["methods"]
-    out_console.print(f"{what}\n{metrics['n_scored']:,} properties scored, {metrics['n_screened_out']} screened out "
-                      f"({dt:.1f} s) -> {out}", highlight=False)
+    out_console.print(f"{what}\n{metrics['n_scored']:,} properties scored / 평가 {metrics['n_scored']:,}건, "
+                      f"{metrics['n_screened_out']} screened out / 선별 제외 ({dt:.1f} s) -> {out}", highlight=False)
     for k in ("design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"):
-        out_console.print(f"  {k:<28} total ratio {mm[k]['total_ratio']:.3f}  WAPE {mm[k]['wape']:.3f}  "
-                          f"district median APE {mm[k]['district_median_ape']:.3f} ({mm[k]['n_districts']} districts)",
-                          highlight=False)
-    out_console.print(f"  ML {coverage:.0%} interval coverage {mm['ml_interval_coverage']:.3f}; learner "
-                      f"{metrics['learner']}", highlight=False)
+        out_console.print(f"  {k:<28} total ratio / 합계 비율 {mm[k]['total_ratio']:.3f}  WAPE {mm[k]['wape']:.3f}  "
+                          f"district median APE / 구역 오차 중앙값 {mm[k]['district_median_ape']:.3f} "
+                          f"({mm[k]['n_districts']} districts / 구역)", highlight=False)
+    out_console.print(f"  ML {coverage:.0%} interval coverage / 구간 적중률 {mm['ml_interval_coverage']:.3f}; learner / "
+                      f"학습기 {metrics['learner']}", highlight=False)
     nw = metrics.get("newest_cohort_check")
     if nw and nw["checked"]:
         lv = nw["level"]
-        out_console.print(f"  newest-cohort check: {nw['n_buildings']:,} buildings completed {nw['first_year']:.0f}-"
-                          f"{nw['last_year']:.0f}; level factor {lv['factor']:.3f} (raw {lv['raw']:.3f}, "
-                          f"sd {lv['sd_log']:.3f} ln)", highlight=False)
+        out_console.print(f"  newest-cohort check / 최근 준공 검증: {nw['n_buildings']:,} buildings completed / 동 "
+                          f"{nw['first_year']:.0f}-{nw['last_year']:.0f}; level factor / 보정 계수 {lv['factor']:.3f} "
+                          f"(raw {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln)", highlight=False)
     elif nw:
-        out_console.print(f"  newest-cohort check: too small ({nw['n_buildings']} buildings); intervals widened "
-                          f"by {nw['level']['sd_log']:.2f} (ln)", highlight=False)
+        out_console.print(f"  newest-cohort check / 최근 준공 검증: too small / 건물 수 부족 ({nw['n_buildings']} buildings); "
+                          f"intervals widened by / 예측 범위 확대 {nw['level']['sd_log']:.2f} (ln)", highlight=False)
     mapped = sum(v[2] for f in metrics["unmapped_types"].values() for v in f.values())
     if mapped:
         out_console.print(f"  {mapped:,} rows of property types outside the NYC table mapped by keyword or to the "
-                          "fallback use (metrics.json: unmapped_types)", highlight=False)
+                          "fallback use / 표에 없는 용도는 키워드 또는 기본 용도로 대응 (metrics.json: unmapped_types)",
+                          highlight=False)
 
 
 def nyc_ll84(
