@@ -7,8 +7,9 @@ and prints the machine (CPU model, cores, load) beside the seconds. pip's downlo
 as it is on this machine (say so when quoting: without it the install downloads about 150 MB).
 
 Measured (issue 24, this project's machine: 2 shared cores, AMD EPYC, 24 GB, three other engineers'
-jobs beside it, load about 7): fresh clone 164 s (2 min 44 s, pip cache warm), again 57 s; the run
-itself 15-16 s at load 2-4 (``benchmarks/bench_demo.py``).
+jobs beside it, load 7-9): fresh clone 222 s (3 min 42 s, pip cache warm), again 57 s; the run itself
+26 s at load 7 (``benchmarks/bench_demo.py``; before the merge of issue 21's newest-cohort check: fresh
+164 s, again 57 s, the run 15-16 s at load 2-4).
 """
 
 from __future__ import annotations
