@@ -19,7 +19,8 @@ households and money [KRW]. See ``docs/architecture.md``.
 The names below are the public API. The ML, planning and output parts import scikit-learn
 or openpyxl; they load on first use so that ``sewerplan --help``, the design methods and the
 Excel functions start quickly. Module paths of release 0.1 (``sewerplan.model.ml_train`` ...)
-still import, with a DeprecationWarning, until release 0.3.
+still import, with a DeprecationWarning, until release 0.3; the money modules of release 0.2
+(``sewerplan.model.planning.finance``, ``.costs`` ...) until release 0.4 (:data:`MOVED_MODULES`).
 """
 
 import importlib
@@ -109,32 +110,45 @@ MOVED_MODULES = {
     "nyc_ll84": "sewerplan.model.ml.nyc_ll84",
     "scenario": "sewerplan.model.planning.scenario",
     "scenario_run": "sewerplan.model.planning.scenario_run",
-    "finance": "sewerplan.model.planning.finance",
+    "finance": "sewerplan.model.planning.money",
     "results": "sewerplan.model.outputs.results",
     "workbook": "sewerplan.model.outputs.workbook",
     "demo": "sewerplan.recipe.demo",
     "sample_town": "sewerplan.recipe.sample_town",
+    # release 0.2 -> 0.3: the money modules became one sub-package (issue 22); planning.finance's parts
+    # went to money.costs, .funding, .fees and .sizing, and the package names them all
+    "planning.finance": "sewerplan.model.planning.money",
+    "planning.finance_defaults": "sewerplan.model.planning.money.inputs",
+    "planning.money_inputs": "sewerplan.model.planning.money.inputs",
+    "planning.costs": "sewerplan.model.planning.money.costs",
+    "planning.funding": "sewerplan.model.planning.money.funding",
+    "planning.fees": "sewerplan.model.planning.money.fees",
+    "planning.phasing": "sewerplan.model.planning.money.phasing",
+    "planning.investment": "sewerplan.model.planning.money.investment",
+    "planning.budget": "sewerplan.model.planning.money.budget",
+    "planning.decision": "sewerplan.model.planning.money.decision",
 }
 
 
 def _moved(old: str):
     new = MOVED_MODULES[old]
-    warnings.warn(f"sewerplan.model.{old} moved to {new}; the old path is removed in sewerplan 0.3",
+    removed = "0.4" if old.startswith("planning.") else "0.3"
+    warnings.warn(f"sewerplan.model.{old} moved to {new}; the old path is removed in sewerplan {removed}",
                   DeprecationWarning, stacklevel=3)
     return importlib.import_module(new)
 
 
 class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Lets ``import sewerplan.model.<old name>`` find the module at its new place."""
+    """Lets ``import sewerplan.model.<old path>`` find the module at its new place."""
 
     def find_spec(self, fullname, path=None, target=None):
-        prefix, _, old = fullname.rpartition(".")
-        if prefix == __name__ and old in MOVED_MODULES:
+        prefix = __name__ + "."
+        if fullname.startswith(prefix) and fullname[len(prefix):] in MOVED_MODULES:
             return importlib.util.spec_from_loader(fullname, self)
         return None
 
     def create_module(self, spec):
-        return _moved(spec.name.rpartition(".")[2])
+        return _moved(spec.name[len(__name__) + 1:])
 
     def exec_module(self, module):
         pass

@@ -22,6 +22,7 @@ import errno
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -33,8 +34,30 @@ __all__ = [
     "EXCEL_MAX_ROWS", "INCOMPLETE_MARKER", "LOCK_NAME",
     "atomic_path", "check_output_path", "check_outputs", "check_excel_rows", "csv_safe_text",
     "output_run", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic", "write_json_atomic",
-    "json_ready", "xlsx_text", "xlsx_value",
+    "json_ready", "xlsx_text", "xlsx_value", "control_characters", "shown",
 ]
+
+#: characters no workbook, HWPX or PDF text can carry (XML 1.0): C0 controls but tab, newline and carriage
+#: return; lone surrogates; U+FFFE and U+FFFF (issue 23 finding 6)
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LAYOUT = re.compile("[\t\n\r\x7f-\x9f]")
+
+
+def control_characters(text: str, layout: bool = False) -> list[str]:
+    """The characters of ``text`` an output cannot carry, as ``U+0001`` codes (none: ``[]``).
+
+    ``layout=True`` lets tab, newline and carriage return pass (long texts); without it they are
+    refused too, as are DEL and the C1 controls (a name has no line breaks).
+    """
+    found = set(UNWRITABLE.findall(text)) | (set() if layout else set(_LAYOUT.findall(text)))
+    return [f"U+{ord(c):04X}" for c in sorted(found)]
+
+
+def shown(text: str) -> str:
+    """``text`` for a message on a terminal: control characters written as ``\\x1b`` (never sent raw,
+    so a value cannot move the cursor or retitle the window)."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+
 
 CSV_CHUNK_ROWS = 200_000  # rows formatted and written at a time [rows]
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, Excel 2007 and later [rows]
@@ -310,7 +333,7 @@ def xlsx_text(ws, value):
     """An openpyxl cell holding ``value`` as text (data type ``s``), never as a formula."""
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(ws, value=str(value))
+    cell = WriteOnlyCell(ws, value=UNWRITABLE.sub("\ufffd", str(value)))  # inputs refuse them; never crash here
     cell.data_type = "s"
     return cell
 

@@ -1,11 +1,14 @@
 """Plain data contexts for the two briefings (numbers, strings, lists; no HTML).
 
 ``council_context(bundle, lang)`` and ``hearing_context(bundle, lang)`` run the money model
-once (``reporting.money``) and assemble the report from one builder per section
+once (``reporting.money``), print every amount and probability through a registry of named
+fields (``reporting.figures``), assemble the report from one builder per section
 (``reporting.council``, ``reporting.hearing``, ``reporting.scenario_section``). Sentences and
 labels come from the message catalogues (``reporting/catalog/<lang>.yaml``); the builders choose
 which sentence to use, the templates only lay them out. Raw numbers are kept under ``numbers``
-so tests can compare what is printed with what the model computed.
+so tests can compare what is printed with what the model computed. Every context is checked
+before it is returned (``reporting.consistency``): a sentence that contradicts its numbers stops
+the render with the rule it breaks.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from sewerplan.model.outputs.results import ResultsBundle
 
 from . import council, council_plan, hearing
 from .catalog import CATALOG_LANGS, text
+from .consistency import check_context
+from .figures import Figures
 from .formatting import Fmt, korean_text, method_labels, town_names
 from .local_loads import council_block
 from .money import FinanceOptions, money_figures
@@ -54,17 +59,26 @@ def _base(bundle: ResultsBundle, lang: str, kind: str) -> dict:
 
 
 def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
-    """Context for the council budget briefing (at most 6 A4 pages, docs/reports.md 'Page budgets')."""
+    """Context for the council budget briefing (at most 6 A4 pages, docs/reports.md 'Page budgets'), checked."""
+    ctx, money = council_context_unchecked(bundle, lang, options)
+    check_context(ctx, money, lang)  # every render: the sentences against their numbers (reporting/consistency.py)
+    return ctx
+
+
+def council_context_unchecked(bundle: ResultsBundle, lang: str = "ko",
+                              options: FinanceOptions | None = None) -> tuple[dict, dict]:
+    """(context, money figures) of the council briefing before the consistency check (tests mutate them)."""
     ctx = _base(bundle, lang, "council")
     money = money_figures(bundle, options or FinanceOptions())
+    money["figs"] = Figures(lang)
     sec = council.section_numbers(bundle)
     ctx["sec"] = sec
     ctx.update(council.summary_section(bundle, money, lang, sec))
     ctx.update(council_plan.overview_section(bundle, money, lang))  # 사업 개요
-    ctx.update(council.existing_town_section(bundle, lang))
+    ctx.update(council.published_existing_section(bundle, lang))  # small districts merged (issue 23)
     ctx.update(council.planned_town_section(bundle, money, lang))
     ctx.update(council.capacity_section(bundle, money, lang))  # alternatives, with phasing
-    ctx["scenario"] = scenario_section(bundle.scenario, lang) if bundle.scenario is not None else None  # optional
+    ctx["scenario"] = scenario_section(bundle.scenario, lang, money) if bundle.scenario is not None else None
     ctx.update(council.funding_section(money, lang))
     ctx.update(council_plan.investment_section(bundle, money, lang))  # with the schedule's years
     ctx["local_loads"] = council_block(bundle.local_loads, lang)  # optional block after funding (issue 18)
@@ -74,23 +88,32 @@ def council_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOpt
     ctx.update(council.assumptions_section(bundle, money, lang))
     ctx.update(council.model_card_section(bundle, money, lang))  # appendix
     ctx["numbers"] = council.council_numbers(bundle, money)
-    return ctx
+    return ctx, money
 
 
 def hearing_context(bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None) -> dict:
-    """Context for the public-hearing handout (at most 3 pages, plain language, large type)."""
+    """Context for the public-hearing handout (4 pages, plain language, large type), checked."""
+    ctx, money = hearing_context_unchecked(bundle, lang, options)
+    check_context(ctx, money, lang)  # every render: the sentences against their numbers (reporting/consistency.py)
+    return ctx
+
+
+def hearing_context_unchecked(bundle: ResultsBundle, lang: str = "ko",
+                              options: FinanceOptions | None = None) -> tuple[dict, dict]:
+    """(context, money figures) of the hearing handout before the consistency check (tests mutate them)."""
     ctx = _base(bundle, lang, "hearing")
     money = money_figures(bundle, options or FinanceOptions())
+    money["figs"] = Figures(lang)
     ctx.update(hearing.what_section(bundle, money, lang))
     ctx.update(hearing.where_section(bundle, money, lang))  # the city's texts, when given
     ctx.update(hearing.existing_section(bundle, lang))
-    ctx.update(hearing.schedule_section(bundle, lang))  # when given
-    ctx.update(hearing.pays_section(money, lang))
+    ctx.update(hearing.schedule_section(bundle, money, lang))  # when given, with the interim
+    ctx.update(hearing.pays_section(bundle, money, lang))
     ctx.update(hearing.bill_section(money, lang))
     ctx.update(hearing.odour_section(money, lang))
     ctx.update(hearing.reuse_section(bundle, money, lang))  # only when the sizing avoids money
     ctx.update(hearing.opinion_section(bundle, lang))  # when given
-    ctx.update(hearing.qa_section(bundle, lang))
+    ctx.update(hearing.qa_section(bundle, money, lang))
     ctx.update(hearing.contact_section(bundle, lang))
     ctx["numbers"] = hearing.hearing_numbers(bundle, money)
-    return ctx
+    return ctx, money

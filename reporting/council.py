@@ -9,11 +9,11 @@ from __future__ import annotations
 from sewerplan.model.outputs.results import ResultsBundle
 from sewerplan.model.design.baselines import MOE_SURVEY_CLAUSE
 from sewerplan.model.design.parameters import parameter_table
-from sewerplan.model.planning import finance
+from sewerplan.model.planning.money import fees as finance
 
 from . import charts
 from .council_money import (capacity_rows, decision_line, fee_sentences, money_parameters, money_section,
-                            phasing_rows, phasing_sentences, volume)
+                            phasing_rows, phasing_sentences, plant_type_label, volume)
 from .catalog import keys, placeholders, text
 from .filters import pct, thousands
 from .newest import evidence_phrase, newest_card_line, newest_paragraph
@@ -24,7 +24,7 @@ COMPARED = ("pilot_formula", "master_plan", "unit_load", "ml")
 
 __all__ = [
     "section_numbers", "summary_section", "existing_town_section", "planned_town_section", "capacity_section",
-    "funding_section", "assumptions_section", "model_card_section", "council_numbers",
+    "funding_section", "assumptions_section", "model_card_section", "council_numbers", "published_existing_section",
 ]
 
 
@@ -38,48 +38,84 @@ def section_numbers(bundle: ResultsBundle) -> dict[str, int]:
     return {key: i for i, key in enumerate(order, start=1)}
 
 
-def _lead_values(bundle: ResultsBundle, money: dict, lang: str) -> dict:
-    """Formatted figures of the lead baseline's decision (the pilot formula by default)."""
-    f, d, lead = Fmt(lang), money["decision"], money["lead"]
+def lead_values(money: dict, lang: str) -> dict:
+    """The city's plan against the need: the figures its sentences print (every one a named field)."""
+    figs, d, lead = money["figs"], money["decision"], money["lead"]
     return {
-        "baseline": f.flow(lead.capacity_m3_per_day), "need": f.flow(d.need_p50_m3_per_day),
-        "gap": f.flow(abs(lead.gap_m3_per_day)), "lower": thousands(d.need_lower_m3_per_day),
-        "upper": thousands(d.need_upper_m3_per_day), "p_small": prob(lead.probability_too_small),
-        "p_large": prob(lead.probability_too_large), "n": d.n_calibration_districts,
-        "expansion": f.money(lead.expected_expansion_krw), "stranded": f.money(lead.stranded_capital_krw),
-        "price_year": money["price_year"], "evidence": evidence_phrase(bundle, lang, d.n_calibration_districts),
+        "method": method_labels(lang)[lead.method],
+        "baseline": figs.flow("lead.capacity_m3_per_day", lead.capacity_m3_per_day),
+        "need": figs.flow("decision.need_p50_m3_per_day", d.need_p50_m3_per_day),
+        "gap": figs.flow("lead.gap_m3_per_day", abs(lead.gap_m3_per_day)),
+        "lower": thousands(d.need_lower_m3_per_day), "upper": thousands(d.need_upper_m3_per_day),
+        "p_small": figs.prob("lead.probability_too_small", lead.probability_too_small),
+        "p_large": figs.prob("lead.probability_too_large", lead.probability_too_large),
+        "p_expansion": figs.prob("lead.probability_expansion", lead.probability_expansion),
+        "margin": figs.share("budget.hydraulic_margin", money["budget"].hydraulic_margin),
+        "threshold": figs.share("small_risk", money["small_risk"]), "n": d.n_calibration_districts,
+        "expansion": figs.money("lead.expected_expansion_krw", lead.expected_expansion_krw, payer="public"),
+        "stranded": figs.money("lead.stranded_capital_krw", lead.stranded_capital_krw),
+        "price_year": money["price_year"],
+        "evidence": evidence_phrase(money["newest"], lang, d.n_calibration_districts),
     }
 
 
+def lead_key(money: dict) -> str:
+    """The direction of the city's plan, with 'about_right_small' when its shortfall risk is below the threshold."""
+    lead = money["lead"]
+    if lead.direction == "about_right" and lead.probability_too_small < money["small_risk"]:
+        return "about_right_small"
+    return lead.direction
+
+
 def _lead_sentences(bundle: ResultsBundle, money: dict, lang: str) -> list[str]:
-    """The pilot formula against the need, worded by its direction, with the year and reference expansions."""
-    lead, v = money["lead"], _lead_values(bundle, money, lang)
-    out = [text(lang, f"council.summary.lead.{lead.direction}",
-                **{k: v[k] for k in placeholders(lang, f"council.summary.lead.{lead.direction}")})]
-    if lead.direction == "under" and lead.expansion_year:
-        out.append(text(lang, "council.summary.year", year=lead.expansion_year))
+    """The city's plan against the need (by its direction), then the recommendation explained against it."""
+    v = lead_values(money, lang)
+    key = f"council.summary.lead.{lead_key(money)}"
+    out = [text(lang, key, **{k: v[k] for k in placeholders(lang, key)})]
+    relation = money["compare"].get("relation", "none")
+    if relation != "none":
+        from .council_money import reason_values
+
+        key = f"council.summary.compare.{relation}"
+        values = reason_values(money, lang)
+        out.append(text(lang, key, **{k: values[k] for k in placeholders(lang, key)}))
     return out
 
 
+def _pilot_sentence(bundle: ResultsBundle, money: dict, lang: str) -> list[str]:
+    """The pilot formula as the pilot's evidence (left out when it is the city's plan itself)."""
+    pilot, lead = money["pilot"], money["lead"]
+    if pilot is None or pilot.method == lead.method:
+        return []
+    figs, ex = money["figs"], bundle.existing_total
+    return [text(lang, "council.summary.pilot", pilot=figs.flow("pilot.capacity_m3_per_day", pilot.capacity_m3_per_day),
+                 direction=text(lang, f"common.direction.{pilot.direction}"),
+                 p_small=figs.prob("pilot.probability_too_small", pilot.probability_too_small),
+                 existing_gap=Fmt(lang).signed_tons(ex.observed_m3_per_day - ex.pilot_formula_m3_per_day))]
+
+
 def _others_sentence(money: dict, lang: str) -> str:
-    """The master-plan method and the MOE unit loads, each with its computed direction."""
-    f, d = Fmt(lang), money["decision"]
-    values = {}
-    for m in ("master_plan", "unit_load"):
-        row = d.row(m)
-        values[m] = f.flow(row.capacity_m3_per_day) if row else "–"
-        values[f"{m}_direction"] = text(lang, f"common.direction.{row.direction}") if row else "–"
-    return text(lang, "council.summary.others", **values)
+    """The baselines neither the city's plan nor the pilot formula, each with its computed direction."""
+    d, lead, methods = money["decision"], money["lead"], method_labels(lang)
+    items = []
+    for row in d.rows:
+        if row.method in (lead.method, "pilot_formula"):
+            continue
+        direction = text(lang, f"common.direction.{row.direction}")
+        if row.method == "unit_load":
+            direction = f"{direction}; {text(lang, 'council.summary.unit_load_note')}"
+        items.append(text(lang, "council.summary.other_item", method=methods[row.method],
+                          capacity=Fmt(lang).flow(row.capacity_m3_per_day), direction=direction))
+    return text(lang, "council.summary.others", items=", ".join(items)) if items else ""
 
 
-def _plant_sentence(bundle: ResultsBundle, lang: str) -> list[str]:
-    """The plant compared with (an input), with its origin, and the year the need passes it."""
-    c, sc = bundle.capacity, bundle.scenario
+def _plant_sentence(bundle: ResultsBundle, money: dict, lang: str) -> list[str]:
+    """The plant compared with (an input), with its origin, and the year the need passes it (never before it opens)."""
+    c, sc, timeline = bundle.capacity, bundle.scenario, money["timeline"]
     if c.plant_m3_per_day is None:
         return []
-    f = Fmt(lang)
     origin = plant_origin(c, lang)
-    values = {"plant": f.flow(c.plant_m3_per_day), "origin": f"({origin})" if origin else ""}
+    values = {"plant": Fmt(lang).flow(c.plant_m3_per_day), "origin": f"({origin})" if origin else ""}
     year = None
     if sc is not None and sc.ml_available:
         year = next((r.year for r in sc.capacity_by_year
@@ -88,21 +124,26 @@ def _plant_sentence(bundle: ResultsBundle, lang: str) -> list[str]:
         year = "–"
     if year is None:
         return [text(lang, "council.summary.plant.covered", **values)]
+    if isinstance(year, int) and timeline is not None and timeline.opening_year is not None \
+            and year <= timeline.opening_year:
+        return [text(lang, "council.summary.plant.at_opening", **values, year=timeline.opening_year)]
     return [text(lang, "council.summary.plant.exceeded", **values, year=year)]
 
 
 def summary_section(bundle: ResultsBundle, money: dict, lang: str, sec: dict) -> dict:
-    """Title, the summary paragraph and the decision asked of the council, worded by the computed direction."""
-    d, lead = money["decision"], money["lead"]
+    """Title, the summary paragraph (who pays on page 1) and the decision asked of the council."""
+    from .council_money import who_pays_sentence
+
+    d, figs = money["decision"], money["figs"]
     town, _, _ = town_names(bundle, lang)
     rec = bundle.recommended_capacity_m3_per_day
     summary = [text(lang, "council.summary.request", town=town, capacity_m3=thousands(rec),
-                    n=d.n_calibration_districts, level=level_words(lang, d.level))]
+                    n=d.n_calibration_districts, level=figs.level("decision.level", d.level)),
+               who_pays_sentence(money, lang)]
     summary += _lead_sentences(bundle, money, lang)
-    summary += [_others_sentence(money, lang), *_plant_sentence(bundle, lang), *fee_sentences(money, lang)]
-    decision = decision_line(money, lang, sec, _lead_values(bundle, money, lang))
-    return {"title": text(lang, "council.title", town=town), "summary": " ".join(summary), "decision": decision,
-            "direction": lead.direction}
+    summary += _pilot_sentence(bundle, money, lang) + fee_sentences(money, lang)
+    return {"title": text(lang, "council.title", town=town), "summary": " ".join(summary),
+            "decision": decision_line(money, lang, sec), "direction": money["lead"].direction}
 
 
 def _error(lang: str, x, obs) -> str:
@@ -147,9 +188,10 @@ def planned_town_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
             "ml_hour": thousands(r.ml.hour_max_m3_per_day),
             "total": r is tot,
         })
-    pph = tot.population / tot.households if tot.households else 0.0
+    from .population import population_sentence
+
     note = text(lang, "council.planned.note", unit=text(lang, "unit.flow"), level=level_words(lang, money["level"]),
-                n=bundle.capacity.n_calibration_districts, persons_per_household=f"{pph:.2f}")
+                n=bundle.capacity.n_calibration_districts, population=population_sentence(bundle, lang))
     return {"planned_rows": rows, "planned_note": note}
 
 
@@ -194,10 +236,11 @@ def _baseline_rows(bundle: ResultsBundle, lang: str) -> list[dict]:
 
 def _level_note(money: dict, lang: str) -> str:
     """The interval's level as attained with the calibration districts (not the nominal 90%)."""
-    d, nominal = money["decision"], 0.9
+    d, nominal, figs = money["decision"], 0.9, money["figs"]
     key = "exact" if d.level >= nominal - 1e-9 else "attained"
-    return text(lang, f"council.capacity.level.{key}", n=d.n_calibration_districts, level=level_words(lang, d.level),
-                **({"nominal": pct(nominal)} if key == "attained" else {}))
+    return text(lang, f"council.capacity.level.{key}", n=d.n_calibration_districts,
+                level=figs.level("decision.level", d.level),
+                **({"nominal": figs.share("decision.nominal_level", nominal)} if key == "attained" else {}))
 
 
 def _curve_words(money: dict, lang: str) -> str:
@@ -208,20 +251,25 @@ def _curve_words(money: dict, lang: str) -> str:
 
 def capacity_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     """The alternatives: capacity by method (= design day-max), the decision per baseline, costs, phasing."""
-    f, d = Fmt(lang), money["decision"]
+    f, d, figs = Fmt(lang), money["decision"], money["figs"]
     distribution = text(lang, "council.capacity.distribution", need=f.flow(d.need_p50_m3_per_day),
                         lower=thousands(d.need_lower_m3_per_day), upper=thousands(d.need_upper_m3_per_day),
-                        trigger=pct(d.review_trigger), curve=_curve_words(money, lang))
+                        trigger=figs.share("decision.review_trigger", d.review_trigger),
+                        margin=figs.share("budget.hydraulic_margin", money["budget"].hydraulic_margin),
+                        curve=_curve_words(money, lang))
     return {
         "capacity_rows": capacity_rows(money, lang),
         "baseline_rows": _baseline_rows(bundle, lang),
         "decision_rows": _decision_rows(money, lang),
         "decision_evidence": text(lang, "council.evidence.probabilities",
-                                  evidence=evidence_phrase(bundle, lang, d.n_calibration_districts)),
-        "decision_note": f"{distribution} {_level_note(money, lang)}",
+                                  evidence=evidence_phrase(money["newest"], lang, d.n_calibration_districts)),
+        "decision_note": " ".join([_others_sentence(money, lang), *_plant_sentence(bundle, money, lang), distribution,
+                                   _level_note(money, lang)]).strip(),
         "capacity_note": text(lang, "council.capacity.note", price_year=money["price_year"],
-                              rate=f.rate(money["financing_rate"]), years=f"{money['asset_life_years']:g}",
-                              billed=volume(lang, money["billed_m3_per_year"])),
+                              plant_type=plant_type_label(lang, money["budget"].project.plant_type) or
+                              _curve_words(money, lang),
+                              rate=figs.share("budget.financing_rate", money["financing_rate"], None),
+                              years=f"{money['asset_life_years']:g}", billed=volume(lang, money["billed_m3_per_year"])),
         "phasing": phasing_rows(money, lang),
         "phasing_text": phasing_sentences(money, lang),
     }
@@ -247,7 +295,10 @@ def _curve_row(money: dict, lang: str) -> dict:
     """The cost curve: what 10,000 m3/d costs on it [억원], and how it was fitted."""
     crv, price_year = money["curve"], money["price_year"]
     at_10k = crv.coefficient_krw * 10_000 ** crv.exponent
+    from sewerplan.model.planning.money.costs import cost_projects
+
     source = text(lang, "council.assumptions.curve_source", n=crv.n_points, price_year=price_year,
+                  total=len(cost_projects(price_year)), plant_type=plant_type_label(lang, crv.plant_type) or crv.name,
                   doubling=f"{2 ** crv.exponent:.1f}") if crv.price_year else in_lang(lang, crv.source, crv.label_ko)
     return {"name": text(lang, "council.assumptions.cost_curve", label=in_lang(lang, crv.name, crv.label_ko)),
             "value": text(lang, "council.assumptions.curve_value", cost=Fmt(lang).money(at_10k)), "unit": "–",
@@ -307,6 +358,7 @@ def model_card_section(bundle: ResultsBundle, money: dict, lang: str) -> dict:
     metrics = [m for m in (_metric_text(lang, k, v) for k, v in card.metrics.items()) if m]
     return {
         "card": {
+            "heading": text(lang, "council.card_heading"),
             "model_id": card.model_id,
             "trained_on": trained,
             "n": text(lang, "council.card.buildings", n=thousands(card.n_training_buildings)),
@@ -325,6 +377,7 @@ def council_numbers(bundle: ResultsBundle, money: dict) -> dict:
     return {
         "recommended_capacity_m3_per_day": bundle.recommended_capacity_m3_per_day,
         "pilot_formula_capacity_m3_per_day": bundle.capacity.pilot_formula_m3_per_day,
+        "lead_method": lead.method, "lead_capacity_m3_per_day": lead.capacity_m3_per_day,
         "direction": lead.direction,
         "gap_m3_per_day": lead.gap_m3_per_day,
         "expected_expansion_krw": lead.expected_expansion_krw,
@@ -343,6 +396,8 @@ def _money_numbers(b) -> dict:
         "total_low_krw": p.total_low_krw, "total_high_krw": p.total_high_krw,
         "capex_recommended_krw": p.construction_krw, "causer_charge_krw": s.causer_applied_krw,
         "national_krw": s.national_krw, "provincial_krw": s.provincial_krw, "city_krw": s.city_krw,
+        "developer_krw": s.developer_krw, "funding_structure": s.structure, "plant_type": p.plant_type,
+        "om_inflow_m3_per_day": b.om.inflow_m3_per_day,
         "om_annual_krw": b.om.annual_krw, "city_annual_capital_krw": fee.annual_capital_krw,
         "fee_krw_per_m3": fee.krw_per_m3, "fee_household_krw_per_month": {h["size"]: h["krw_per_month"]
                                                                           for h in fee.households},
@@ -351,3 +406,21 @@ def _money_numbers(b) -> dict:
         "pv_at_once_krw": b.phasing.pv_at_once_krw if b.phasing else None,
         "pv_phased_krw": b.phasing.pv_phased_krw if b.phasing else None,
     }
+
+
+def published_existing_section(bundle: ResultsBundle, lang: str) -> dict:
+    """Section 1 as published: the council paper is public too, so districts are printed as the hearing
+    prints them, none covering fewer than ``metadata.min_public_cell_buildings`` buildings (small ones
+    merged, unnamed; :func:`sewerplan.model.outputs.public_bundle.public_existing`), and the note says so."""
+    import dataclasses
+
+    from sewerplan.model.outputs.public_bundle import public_existing
+
+    published = public_existing(bundle, lambda n: text(lang, "council.existing.other", n=n))
+    section = existing_town_section(dataclasses.replace(bundle, existing=published.rows), lang)
+    minimum = bundle.metadata.min_public_cell_buildings
+    if published.suppressed:
+        section["existing_note"] += " " + text(lang, "council.existing.suppressed", min=minimum)
+    elif published.n_merged:
+        section["existing_note"] += " " + text(lang, "council.existing.merged", min=minimum, n=published.n_merged)
+    return section

@@ -165,6 +165,7 @@ _UNIT_KO = {
     "KRW/(m3/d)": "원/(m³/일)", "KRW/m3": "원/m³", "m3/yr": "m³/년", "m3/d": "m³/일", "m3/month": "m³/월",
     "yr": "년", "year": "년", "-/yr": "%/년", "- (share of construction)": "% (공사비 대비)",
     "- (share of construction + design)": "% (공사비·설계비 대비)", "- (share of the public part)": "% (공공 부담 중)",
+    "- (share of capacity)": "% (용량 대비)",
 }
 _UNIT_EN = {"m3/d": "m³/d", "m3/yr": "m³/yr", "KRW/m3": "KRW/m³", "KRW/(m3/d)": "KRW/(m³/d)", "m3/month": "m³/month",
             "L/(m2 d)": "L/(m² d)"}

@@ -22,9 +22,11 @@ def _check(bundle: ResultsBundle) -> NewestCheck | None:
     return bundle.metadata.model_card.newest_check
 
 
-def evidence_phrase(bundle: ResultsBundle, lang: str, n_districts: int) -> str:
-    """'보정 구역 8개, 최근 준공 건물 386동' (or the too-small / districts-only form) [catalogue words]."""
-    nc = _check(bundle)
+def evidence_phrase(nc: NewestCheck | None, lang: str, n_districts: int) -> str:
+    """'보정 구역 8개, 최근 준공 건물 386동' (or the too-small / districts-only form) [catalogue words].
+
+    ``nc``: the bundle's ``metadata.model_card.newest_check`` (the money figures carry it as ``newest``).
+    """
     if nc is None:
         return text(lang, "council.evidence.districts", n=n_districts)
     key = "council.evidence.newest" if nc.checked else "council.evidence.too_small"

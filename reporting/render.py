@@ -7,7 +7,8 @@ Strict means:
 - no network: the URL fetcher serves only ``data:`` URIs and ``file://`` URLs inside the
   installed ``sewerplan.templates`` package, and stops the render on anything else;
 - any WeasyPrint ERROR log line (missing font, broken image, bad CSS) fails the render;
-- PDF/A-3b with the results bundle and its input files attached.
+- PDF/A-3b with the public results bundle attached (small districts merged) and only the public run
+  outputs of :data:`sewerplan.model.outputs.public_bundle.PUBLIC_RUN_OUTPUTS` beside it.
 
 Without Pango (stock Windows lacks it, so ``import weasyprint`` fails) :func:`write_report`
 writes a self-contained HTML briefing instead (:func:`render_standalone_html`: the same
@@ -20,7 +21,6 @@ from __future__ import annotations
 import base64
 import html as _html
 import io
-import json
 import logging
 import re
 import threading
@@ -163,22 +163,14 @@ class _ErrorCollector(logging.Handler):
 _RENDER_LOCK = threading.Lock()  # the WeasyPrint logger is process-wide
 
 
-def _attachments(bundle: ResultsBundle, extra_files=()):
+def _attachments(bundle: ResultsBundle):
+    """The PDF/A-3 attachments: what a published paper may carry (:mod:`sewerplan.model.outputs.public_bundle`)."""
     from weasyprint import Attachment
 
-    items = [(
-        "results.json",
-        "sewerplan results bundle used for this briefing / 이 보고서에 쓰인 결과 파일",
-        json.dumps(bundle.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"),
-    )]
-    items += bundle.attachment_files()
-    for p in extra_files:
-        p = Path(p)
-        items.append((p.name, "input file / 입력 파일", p.read_bytes()))
-    return [
-        Attachment(file_obj=io.BytesIO(data), name=name, description=desc, relationship="Data")
-        for name, desc, data in items
-    ]
+    from sewerplan.model.outputs.public_bundle import public_attachments
+
+    return [Attachment(file_obj=io.BytesIO(data), name=name, description=desc, relationship="Data")
+            for name, desc, data in public_attachments(bundle)]
 
 
 def html_to_pdf(html: str, attachments=None, what: str = "report") -> bytes:
@@ -211,14 +203,16 @@ def html_to_pdf(html: str, attachments=None, what: str = "report") -> bytes:
 
 
 def render_pdf_bytes(kind: str, bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None,
-                     *, attach: bool = True, extra_attachments=()) -> bytes:
-    """Render a briefing to PDF/A-3b bytes; raise :class:`ReportRenderError` on any error."""
-    html = render_html(kind, bundle, lang, options)
-    return html_to_pdf(html, _attachments(bundle, extra_attachments) if attach else None, f"{kind} report")
+                     *, attach: bool = True) -> bytes:
+    """Render a briefing to PDF/A-3b bytes; raise :class:`ReportRenderError` on any error.
+
+    ``attach``: the public results bundle and the public run outputs beside it (never other files)."""
+    attachments = _attachments(bundle) if attach else None  # refused attachments fail before rendering
+    return html_to_pdf(render_html(kind, bundle, lang, options), attachments, f"{kind} report")
 
 
 def write_report(kind: str, bundle: ResultsBundle, out, lang: str = "ko", options: FinanceOptions | None = None,
-                 *, force: bool = False, extra_attachments=(), html_fallback: bool = True) -> Path:
+                 *, force: bool = False, html_fallback: bool = True) -> Path:
     """Render and write a briefing atomically (temp file + os.replace); return the file written.
 
     Refuses to overwrite an existing file unless ``force``. Where WeasyPrint cannot run
@@ -230,7 +224,7 @@ def write_report(kind: str, bundle: ResultsBundle, out, lang: str = "ko", option
     out = check_output_path(out, inputs=inputs, force=force)
     problem = weasyprint_problem()
     if problem is None:
-        write_bytes_atomic(out, render_pdf_bytes(kind, bundle, lang, options, extra_attachments=extra_attachments))
+        write_bytes_atomic(out, render_pdf_bytes(kind, bundle, lang, options))
         return out
     if not html_fallback:
         raise ReportRenderError(pdf_unavailable_message(problem))
@@ -314,7 +308,19 @@ def _embed_fonts(css: str, text: str) -> str:
 
 
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """``text`` as a quoted CSS string that cannot end the string, the rule or the ``<style>`` element.
+
+    Letters, digits, spaces and a few harmless punctuation marks stay as they are; every other
+    character (quotes, backslash, ``<``, ``>``, ``&``, braces, ``;``, control characters) becomes a CSS
+    hex escape (``\\3c `` for ``<``), so a town called ``</style><script>...`` is printed, never run.
+    """
+    out = []
+    for ch in " ".join(text.split()):
+        out.append(ch if ch.isalnum() or ch in _CSS_SAFE else f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+_CSS_SAFE = frozenset(" .,:·-–—()[]%+/~㎥㎡")
 
 
 def _first_text(page: str, pattern: str) -> str:

@@ -125,6 +125,117 @@ def test_old_module_paths_still_import_with_a_deprecation_warning():
     assert finance.sizing_savings
 
 
+@pytest.mark.parametrize("old, new", [
+    ("planning.finance", "planning.money"), ("planning.money_inputs", "planning.money.inputs"),
+    ("planning.finance_defaults", "planning.money.inputs"), ("planning.costs", "planning.money.costs"),
+    ("planning.funding", "planning.money.funding"), ("planning.fees", "planning.money.fees"),
+    ("planning.phasing", "planning.money.phasing"), ("planning.investment", "planning.money.investment"),
+    ("planning.budget", "planning.money.budget"), ("planning.decision", "planning.money.decision")])
+def test_release_0_2_money_paths_still_import_with_a_deprecation_warning(old, new):
+    """Issue 22: the money modules moved into ``planning/money/``; the 0.2 paths import until 0.4."""
+    import importlib
+    import sys
+
+    sys.modules.pop(f"sewerplan.model.{old}", None)
+    with pytest.warns(DeprecationWarning, match=f"moved to sewerplan.model.{new}"):
+        module = importlib.import_module(f"sewerplan.model.{old}")
+    assert module is importlib.import_module(f"sewerplan.model.{new}")
+
+
+def test_release_0_2_finance_names_are_found_in_the_money_package():
+    import importlib
+    import sys
+
+    sys.modules.pop("sewerplan.model.planning.finance", None)
+    with pytest.warns(DeprecationWarning):
+        finance = importlib.import_module("sewerplan.model.planning.finance")
+    for name in ("cost_curve", "fit_cost_curve", "annuity_factor", "fee_impact", "household_monthly_use_m3",
+                 "sizing_savings", "causer_charge", "default_causer_charge_unit_price", "FINANCE_DEFAULTS"):
+        assert getattr(finance, name) is not None, name
+
+
+# --- inside the money room: inputs -> costs -> funding -> fees -> budget -> decision (issue 22) ----------
+
+MONEY = ROOT / "model" / "planning" / "money"
+MONEY_PACKAGE = "sewerplan.model.planning.money"
+
+
+def _money_stage(module: str) -> int:
+    """The stage index of a money module ('sewerplan.model.planning.money.costs' -> 1)."""
+    from sewerplan.model.planning.money import STAGES
+
+    short = module.removeprefix(MONEY_PACKAGE + ".").split(".")[0]
+    for i, names in enumerate(STAGES.values()):
+        if short in names:
+            return i
+    raise AssertionError(f"{module} is in no stage of sewerplan.model.planning.money.STAGES")
+
+
+def _graph(folder: Path) -> dict[str, set[str]]:
+    """{module: modules of the same folder it imports} (imports inside functions included)."""
+    mods = {module_name(p): p for p in folder.glob("*.py") if p.name != "__init__.py"}
+    graph = {}
+    for me, path in mods.items():
+        graph[me] = {t for _, t in imported_modules(path) if t in mods and t != me}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import circle (as a path that returns to its start), by depth-first search."""
+    found, state = [], {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                found.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = "done"
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def money_violations() -> list[str]:
+    out = []
+    for path in sorted(MONEY.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        me = module_name(path)
+        for lineno, target in imported_modules(path):
+            if target.startswith(MONEY_PACKAGE + ".") and _money_stage(target) > _money_stage(me):
+                out.append(f"{path.relative_to(ROOT)}:{lineno} imports {target} (a later stage)")
+    return out
+
+
+def test_money_imports_run_one_way_inputs_costs_funding_fees_budget_decision():
+    assert money_violations() == []
+    assert _cycles(_graph(MONEY)) == []
+
+
+def test_the_money_rule_catches_a_backward_import_and_a_circle():
+    bad = MONEY / "_backward_probe.py"
+    bad.write_text("from .decision import decide\n", encoding="utf-8")
+    try:
+        from sewerplan.model.planning.money import STAGES
+
+        STAGES["costs"] += ("_backward_probe",)
+        try:
+            assert any("_backward_probe" in v for v in money_violations())
+        finally:
+            STAGES["costs"] = tuple(n for n in STAGES["costs"] if n != "_backward_probe")
+    finally:
+        bad.unlink()
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_no_import_circle_among_the_outputs_modules():
+    """Issue 22: ``outputs/results.py`` and ``outputs/finance_section.py`` imported each other."""
+    assert _cycles(_graph(ROOT / "model" / "outputs")) == []
+
+
 def test_public_names_stay_importable_from_sewerplan_model():
     import sewerplan.model as m
 

@@ -13,8 +13,9 @@ from sewerplan.model.design.parameters import DEFAULT_PARAMETERS
 from sewerplan.model.intake.inventory import validate_buildings
 from sewerplan.model.ml.intervals import attained_level
 from sewerplan.model.outputs.results import ResultsBundle, decision_for, example_bundle
-from sewerplan.model.planning.decision import NeedDistribution, decide, reference_projects
+from sewerplan.model.planning.money.decision import NeedDistribution, decide, reference_projects
 from sewerplan.reporting import build_context, render_html
+from sewerplan.reporting.money import money_figures
 
 MIXED = pd.DataFrame({
     "building_id": ["a", "b", "c", "d", "e", "f"],
@@ -103,8 +104,10 @@ NEGATIVE_MONEY = re.compile(r"[-−]\s?[\d,.]+\s?(억원|원|bn)|KRW\s?[-−]")
 
 
 def _bundle(pilot_capacity, scenario=True):
+    """The example with the pilot formula as the city's plan (plant.city_plan), moved to ``pilot_capacity``."""
     b = example_bundle(scenario=scenario)
     b.capacity.pilot_formula_m3_per_day = pilot_capacity
+    b.capacity.city_plan_method = "pilot_formula"
     return ResultsBundle.from_dict(b.to_dict())  # a reviewer's edited results.json
 
 
@@ -117,13 +120,13 @@ def test_reversed_case_baseline_below_need(lang):
     from sewerplan.reporting.catalog import text
     from sewerplan.reporting.filters import eok
     if lang == "ko":
-        assert "작습니다" in council["summary"] and "증설비" in council["summary"] and "보정 구역 8개 기준" in council["summary"]
+        assert "작아" in council["summary"] and "증설비" in council["summary"] and "모자랄 확률이 99% 이상" in council["summary"]
         assert eok(d.expected_expansion_krw) in council["summary"] and eok(d.expected_expansion_krw) in council["decision"]
         assert "파주 운정 보도 1,089억원" in council["funding"]["references"]  # the reference expansions
-        assert "작아" in hearing["what"][-1] and "더 부담" in hearing["bill_lead"]
-        assert hearing["bill_column"] == text("ko", "hearing.bill.column.under")
+        assert "작아" in hearing["what"][-1] and "더 낼 수 있습니다" in hearing["bill_lead"]
+        assert hearing["bill_column"] == text("ko", "hearing.bill.column.lead", capacity="6,000톤")
     else:
-        assert "below the most likely need" in council["summary"] and "expansion" in council["decision"]
+        assert "below the median need" in council["summary"] and "expansion" in council["decision"]
     for kind in ("council", "hearing"):
         html = render_html(kind, b, lang)
         assert not NEGATIVE_MONEY.search(html), NEGATIVE_MONEY.search(html)
@@ -137,13 +140,15 @@ def test_forward_case_baseline_above_need(lang):
     d = decision_for(b).row("pilot_formula")
     assert d.direction == "over" and d.gap_m3_per_day == pytest.approx(20000 - b.capacity.p50_m3_per_day)
     from sewerplan.reporting.filters import eok, thousands
+    avoided = money_figures(b)["compare"]["total_krw"]  # the difference against the recommended plant
     if lang == "ko":
-        assert "큽니다" in council["summary"] and "묶이는 자본" in council["summary"]
-        assert eok(d.stranded_capital_krw) in council["decision"] and "파주 운정" not in council["summary"]
-        assert "크게 지을" in hearing["what"][-1] and "묶입니다" in hearing["bill_lead"]
+        assert "커서" in council["summary"] and "유휴 시설비" in council["summary"]
+        assert eok(d.stranded_capital_krw) in council["summary"] and "파주 운정" not in council["summary"]
+        assert eok(avoided) in council["decision"] and "덜 씁니다" in council["decision"]
+        assert "크게 지을" in hearing["what"][-1] and "더 듭니다" in hearing["bill_lead"]
         assert thousands(abs(d.gap_m3_per_day)) in hearing["what"][-1]
     else:
-        assert "above the most likely need" in council["summary"] and "tying up" in council["summary"]
+        assert "above the median need" in council["summary"] and "idle capacity" in council["summary"]
     for kind in ("council", "hearing"):
         html = render_html(kind, b, lang)
         assert not NEGATIVE_MONEY.search(html), NEGATIVE_MONEY.search(html)
@@ -153,8 +158,9 @@ def test_plant_origin_and_one_recommendation_are_printed():
     b = example_bundle(scenario=True)
     ctx = build_context("council", b, "ko")
     korean_half = b.capacity.plant_origin.split(" / ")[0]  # the Korean briefing prints the Korean half only
-    assert f"({korean_half})" in ctx["summary"] and "example input" not in ctx["summary"]
-    assert b.capacity.plant_origin in build_context("council", b, "en")["summary"]
+    # the plant compared with is told beside the decision table (the summary leads with the city's plan)
+    assert f"({korean_half})" in ctx["decision_note"] and "example input" not in ctx["decision_note"]
+    assert b.capacity.plant_origin in build_context("council", b, "en")["decision_note"]
     rec = f"{b.recommended_capacity_m3_per_day:,.0f}"
     assert rec in ctx["summary"] and rec in ctx["decision"]
     assert ctx["numbers"]["n_calibration_districts"] == 8

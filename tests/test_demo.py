@@ -92,48 +92,82 @@ def test_demo_trains_with_the_household_mix(small_demo):
 
 
 def test_demo_money_headline_recomputed_from_the_bundle_inputs(small_demo):
-    """Issue 12: total cost, funding split, annual cost, fee per m3 and per household, causer charge,
-    recomputed here from results.json and the shipped tables with independent arithmetic."""
+    """Issues 12 and 22: every money figure the papers print, recomputed here from results.json, the sample
+    project file and the shipped tables with independent arithmetic: the recommended capacity stored, the new
+    underground plant on its curve, paid in full by the developer (the new-town default), O&M on one inflow
+    (groundwater once), the fee base of billed water (existing town + new town at build-out), the household
+    effect; the council paper, the hearing handout, the workbook's money sheet and results.json agree."""
     from importlib import resources
 
     import pandas as pd
-    from pypdf import PdfReader
+    import yaml
 
-    from sewerplan.reporting.filters import eok, krw
+    from sewerplan.recipe.demo import sample_project_path
 
     result, _, _ = small_demo
     data = json.loads((result.out_dir / DEMO_FILES["results_json"]).read_text(encoding="utf-8"))
+    project = yaml.safe_load(sample_project_path().read_text(encoding="utf-8"))
+    assert project["finance"] == {"funding_structure": "developer_pays_all", "plant_type": "new_underground"}
     fin, h = data["finance"], data["finance"]["headline"]
     inp = fin["inputs"]
+    q = data["capacity"]["recommended_m3_per_day"]
+    assert q == data["capacity"]["upper_m3_per_day"] > 0  # stored, never the 0 sentinel
     shipped = resources.files("sewerplan.model").joinpath("data")
-    curve = json.loads(shipped.joinpath("treatment_cost_curve.json").read_text(encoding="utf-8"))["curves"]["korea_real"]
-    q = data["capacity"]["recommended_m3_per_day"] or data["capacity"]["upper_m3_per_day"]
+    curves = json.loads(shipped.joinpath("treatment_cost_curve.json").read_text(encoding="utf-8"))["curves"]
+    curve = curves["korea_real_new_underground"]
     total = curve["coefficient_krw"] * q ** curve["exponent"]  # no build-up item entered in the demo
     assert inp["design_supervision_rate"] is inp["land_cost_krw"] is inp["contingency_rate"] is None
     assert curve["price_year"] == h["price_year"] == 2025 and h["total_krw"] == pytest.approx(total)
+    # who pays: the developer all of it (하수도법 제61조제2항); the causer charge is printed for reference
+    assert (h["developer_krw"], h["city_krw"], h["national_krw"], h["provincial_krw"]) == pytest.approx(
+        (total, 0.0, 0.0, 0.0))
     terms = next(b for b in data["baselines"] if b["method"] == "unit_load")["terms"]
     basis = sum(t["value"] for t in terms if t["name"] != "infiltration")  # building sewage, no infiltration
     prices = pd.read_csv(shipped.joinpath("kr_causer_charge_unit_prices.csv").open(encoding="utf-8"))
     price = prices.sort_values("year").groupby("municipality").tail(1)["krw_per_m3_per_day"].median()
-    causer = basis * price
-    assert h["causer_charge_krw"] == pytest.approx(causer, rel=1e-6)
-    public = total - min(causer, total)
-    n, p = inp["national_share"], inp["provincial_share"]
-    assert (h["national_krw"], h["provincial_krw"], h["city_krw"]) == pytest.approx(
-        (n * public, p * public, (1 - n - p) * public), rel=1e-6)
-    om = 116.8 * 131.66 / (85.16 / 121.80 * 100) * fin["inflow_m3_per_day"] * 365  # 2009 KRW/m3 at 2025 prices
-    crf = 0.025 / (1 - 1.025 ** -30)  # financing rate 2.5% over 30 years, not the 4.5% social discount rate
-    annual = (1 - n - p) * public * crf + om
-    per_m3 = annual / fin["fee_base_m3_per_year"]
-    assert h["om_annual_krw"] == pytest.approx(om, rel=1e-6) and h["city_annual_burden_krw"] == pytest.approx(annual)
-    assert h["fee_krw_per_m3"] == pytest.approx(per_m3, rel=1e-6)
-    hh4 = per_m3 * 610 / 1000 * 365 / 12  # Seoul 2021: 610 L/d for 4 persons
-    assert h["fee_household_krw_per_month"]["4"] == pytest.approx(hh4, rel=1e-6)
+    assert h["causer_charge_krw"] == pytest.approx(basis * price, rel=1e-6)
+    # O&M on one inflow: the ML day-average with its groundwater once (what the hearing says "평소 하루")
+    inflow = data["planned_total"]["ml"]["day_average_m3_per_day"]
+    ml_terms = {t["name"]: t["value"] for t in next(b for b in data["baselines"] if b["method"] == "ml")["terms"]}
+    assert inflow == pytest.approx(ml_terms["day_average"] + ml_terms["infiltration"], abs=0.2)
+    om = 116.8 * 131.66 / (85.16 / 121.80 * 100) * inflow * 365  # 2009 KRW/m3 at 2025 prices
+    assert h["om_annual_krw"] == pytest.approx(om, rel=1e-6) and h["om_inflow_m3_per_day"] == pytest.approx(inflow)
+    # the fee base: billed water (the fee is billed on water use), the existing town's and the new town's
     match = json.loads((result.out_dir / "training" / "match_report.json").read_text(encoding="utf-8"))["match"]
-    assert fin["fee_base_m3_per_year"] == pytest.approx(match["sewage_m3_per_day_all_meters"] * 365, rel=1e-4)
-    if "council_pdf" in result.paths and result.paths["council_pdf"].suffix == ".pdf":
-        text = "".join("".join(pg.extract_text().split()) for pg in PdfReader(result.paths["council_pdf"]).pages)
-        for shown in (eok(total), eok((1 - n - p) * public), eok(min(causer, total)), krw(hh4), "2025년가격"):
-            assert "".join(shown.split()) in text, shown
-        hearing = "".join("".join(pg.extract_text().split()) for pg in PdfReader(result.paths["hearing_pdf"]).pages)
-        assert "2025년가격" in hearing and "금리2.5%" in hearing
+    existing = match["sewage_m3_per_day_all_meters"] / 0.85 * 365
+    new_town = ml_terms["day_average"] / 0.85 * 365
+    assert h["billed_sewage_m3_per_year"] == pytest.approx(existing + new_town, rel=1e-4)
+    assert (h["fee_base_existing_m3_per_year"], h["fee_base_new_town_m3_per_year"]) == pytest.approx(
+        (existing, new_town), rel=1e-4)
+    per_m3 = om / (existing + new_town)  # no city capital: only the running cost reaches the fee
+    hh4 = per_m3 * 610 / 1000 * 365 / 12  # Seoul 2021: 610 L/d for 4 persons
+    assert h["fee_krw_per_m3"] == pytest.approx(per_m3, rel=1e-4)
+    assert h["fee_household_krw_per_month"]["4"] == pytest.approx(hh4, rel=1e-4)
+    # printed as the papers round them: the figures of results.json, which the lines above recomputed
+    _papers_and_workbook_agree(result, data, total, om, inflow, h["billed_sewage_m3_per_year"],
+                               h["fee_household_krw_per_month"]["4"])
+
+
+def _papers_and_workbook_agree(result, data, total, om, inflow, billed, hh4):
+    """The council paper (who pays on page 1), the hearing handout and the workbook's money sheet print the same."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from sewerplan.reporting.filters import eok, krw
+
+    wb = load_workbook(result.out_dir / DEMO_FILES["workbook"], read_only=True)
+    sheet = {row[1]: row[2] for row in wb["재원·요금"].iter_rows(min_row=4, values_only=True) if row[1]}
+    assert sheet["총사업비"] == pytest.approx(total / 1e8) and sheet["사업시행자 부담 (원인자부담금)"] == pytest.approx(total / 1e8)
+    assert sheet["시비 순부담"] == pytest.approx(0.0) and sheet["연간 운영비"] == pytest.approx(om / 1e8, rel=1e-6)
+    assert sheet["처리 유입량 (일평균)"] == pytest.approx(inflow) and sheet["부과량 (상수도 사용량)"] == pytest.approx(billed, rel=1e-4)
+    assert sheet["4인 가구 한 달"] == pytest.approx(hh4, rel=1e-4) and sheet["재원 구조"] == "사업시행자 전액 부담"
+    if "council_pdf" not in result.paths or result.paths["council_pdf"].suffix != ".pdf":
+        return
+    pages = ["".join(pg.extract_text().split()) for pg in PdfReader(result.paths["council_pdf"]).pages]
+    council = "".join(pages)
+    for shown in (eok(total), eok(om, 1), krw(hh4), f"{billed:,.0f}", "2025년가격", "사업시행자전액부담"):
+        assert "".join(shown.split()) in council, shown
+    assert "사업시행자가모두부담" in pages[0] and "의결요청" in pages[0]  # who pays, one sentence on page 1
+    hearing = "".join("".join(pg.extract_text().split()) for pg in PdfReader(result.paths["hearing_pdf"]).pages)
+    for shown in (eok(total), eok(om, 1), krw(hh4), f"평소하루약{inflow:,.0f}톤", f"{billed:,.0f}톤", "금리2.5%"):
+        assert shown in hearing, shown

@@ -23,7 +23,7 @@ def test_every_main_use_default_row_is_documented():
 
 
 def test_every_finance_default_is_documented_with_its_value():
-    from sewerplan.model.planning.finance import FINANCE_DEFAULTS
+    from sewerplan.model.planning.money.inputs import FINANCE_DEFAULTS
 
     text = SOURCES.read_text(encoding="utf-8")
     for name, d in FINANCE_DEFAULTS.items():

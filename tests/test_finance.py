@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sewerplan.model.planning import finance
+from sewerplan.model.planning import money as finance
 from sewerplan.model.errors import ParameterError
 
 

@@ -15,11 +15,12 @@ from typer.testing import CliRunner
 
 from sewerplan.model.errors import ParameterError, ResultsBundleError
 from sewerplan.model.outputs.results import ResultsBundle, example_bundle
-from sewerplan.model.planning import costs, finance, funding
-from sewerplan.model.planning.budget import council_budget
-from sewerplan.model.planning.fees import fee_effect
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
-from sewerplan.model.planning.phasing import compare_phasing
+from sewerplan.model.planning import money as finance
+from sewerplan.model.planning.money import costs, funding, prices
+from sewerplan.model.planning.money.budget import council_budget
+from sewerplan.model.planning.money.fees import fee_effect
+from sewerplan.model.planning.money.inputs import MONEY_INPUTS, MoneyInputs
+from sewerplan.model.planning.money.phasing import compare_phasing
 
 
 def _data(name):
@@ -33,14 +34,14 @@ def _crf(r, n):
 # --- price year and the real cost curve -------------------------------------------------
 
 def test_index_rebases_the_2015_series_and_takes_the_latest_month():
-    idx = costs.price_index()
+    idx = prices.price_index()
     assert idx[2020] == pytest.approx(100.0)
     assert idx[2010] == pytest.approx(89.84 / 121.80 * 100)
     assert idx[2024] == pytest.approx(130.10)  # July figure of the 2020 = 100 series
-    assert idx[2025] == pytest.approx(131.66) and costs.latest_price_year() == 2025  # Sep-2025, the latest
-    assert costs.price_factor(2009, 2025) == pytest.approx(131.66 / (85.16 / 121.80 * 100))
+    assert idx[2025] == pytest.approx(131.66) and prices.latest_price_year() == 2025  # Sep-2025, the latest
+    assert prices.price_factor(2009, 2025) == pytest.approx(131.66 / (85.16 / 121.80 * 100))
     with pytest.raises(ParameterError, match="1990"):
-        costs.price_factor(1990)
+        prices.price_factor(1990)
 
 
 def test_nominal_data_hide_a_year_trend_that_the_real_curve_removes():
@@ -52,9 +53,10 @@ def test_nominal_data_hide_a_year_trend_that_the_real_curve_removes():
     assert math.exp(b[2]) - 1 == pytest.approx(0.032, abs=0.002) and b[1] == pytest.approx(0.46, abs=0.01)
     real, nominal = finance.cost_curve(), finance.cost_curve("korea_2001_2025")
     assert real.price_year == 2025 and nominal.price_year == 0
-    assert 0.47 < real.exponent < 0.49 and 0.40 < real.log_residual_sd < 0.50
-    # the issue: at 2025 prices 18,020 m3/d is far above the nominal curve's 435억원
-    assert real.cost(18020) / nominal.cost(18020) > 1.3 and real.cost(18020) > 5.8e10
+    # issue 22: one exponent over the 19 projects (each once) with a level per plant type
+    assert 0.40 < real.exponent < 0.42 and 0.42 < real.log_residual_sd < 0.45
+    # at 2025 prices even a surface expansion of 18,020 m3/d costs more than the nominal curve's figure
+    assert real.cost(18020) / nominal.cost(18020) > 1.1
 
 
 def test_shipped_real_curve_is_the_refit_at_the_latest_prices():
@@ -102,7 +104,7 @@ def test_the_one_causer_charge_excludes_infiltration_and_is_shared_with_the_city
 
     from sewerplan.model.planning import local_loads
 
-    assert "from .funding import causer_charge" in inspect.getsource(local_loads.what_it_changes)
+    assert "from .money.funding import causer_charge" in inspect.getsource(local_loads.what_it_changes)
 
 
 def test_funding_split_causer_first_then_shares_city_the_rest():
@@ -205,7 +207,7 @@ def test_report_options_set_money_inputs(tmp_path):
 def test_every_money_input_is_documented_with_unit_default_and_source():
     from pathlib import Path
 
-    from sewerplan.model.planning.money_inputs import money_input_table
+    from sewerplan.model.planning.money.inputs import money_input_table
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "sources.md").read_text(encoding="utf-8")
     for row in money_input_table():

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from sewerplan.cli import app
 from sewerplan.model.errors import ModelLoadError, ParameterError
 from sewerplan.model.ml import persistence
-from sewerplan.model.ml.newest import (CohortRule, cohort_mask, cohort_metrics, level_factor, widen_bounds, z_of)
+from sewerplan.model.ml.newest import CohortRule, cohort_metrics, run_checks, widen_bounds, z_of
 from sewerplan.model.ml.nyc_ll84 import FALLBACK_MAIN_USE, main_use_of_type
 from sewerplan.model.ml.train import train_model
 from sewerplan.model.outputs.results import NewestCheck, example_bundle
@@ -28,45 +28,54 @@ from synthetic_city import synthetic_city
 from test_ml_train import make_town
 
 
-# ----------------------------------------------------------------------------- the cohort rule
-def test_newest_share_takes_the_newest_tenth_with_the_whole_boundary_year():
-    years = np.array([1990.0] * 50 + [2000.0] * 40 + [2010.0] * 8 + [2011.0] * 2 + [np.nan] * 5)
-    first, mask = cohort_mask(years, CohortRule(share=0.10))
-    assert first == 2010.0 and mask.sum() == 10  # 10% of the 100 rows with a year
-    assert not mask[-5:].any()  # rows without a year are never in the cohort
+# ----------------------------------------------------------------------------- the checks
+def _checks(years, drop_per_year, seed=0, rule=CohortRule(years=(10, 5), min_buildings=20, min_older=50)):
+    """run_checks on a generated town whose buildings use ``drop_per_year`` less water per year after 2000."""
+    town = make_town(n=len(years), seed=seed, n_districts=10)
+    town["approval_year"] = years
+    town["observed_m3_per_day"] *= np.exp(-drop_per_year * np.clip(years - 2000, 0, None))
+    from sewerplan.model.ml.features import build_features
+
+    X = build_features(town)
+    return run_checks(town, X, town["observed_m3_per_day"].to_numpy(), town["district"], np.arange(len(town)),
+                      ["hgb_log", "ridge_log", "hgb_poisson", "blend"], 0, 60, rule)
 
 
-def test_last_n_years_and_the_half_guard():
-    years = np.array([2001.0, 2015.0, 2016.0, 2020.0, 2024.0, 2024.0])
-    first, mask = cohort_mask(years, CohortRule(years=5))
-    assert first == 2020.0 and mask.tolist() == [False, False, False, True, True, True]
-    # most rows of the newest year: the cohort never takes more than half
-    first, mask = cohort_mask(np.array([2024.0] * 8 + [2000.0] * 2), CohortRule(share=0.1))
-    assert mask.sum() == 0 and first == 2025.0
-    assert cohort_mask(np.array([np.nan, np.nan]))[0] is None
+def test_checks_train_on_the_buildings_up_to_each_origin_and_forecast_the_later_ones():
+    years = np.r_[np.full(300, 1995.0), np.full(60, 2012.0), np.full(60, 2017.0)]
+    cs = _checks(years, 0.0)
+    assert [c.years_before for c in cs.checks] == [10, 5] and cs.newest_year == 2017.0
+    assert [c.origin for c in cs.checks] == [2007.0, 2012.0]
+    assert [len(c.rows) for c in cs.checks] == [120, 60] and [c.n_older for c in cs.checks] == [300, 360]
+    assert cs.first_year == 2008.0 and cs.rows.size == 120
+    m = cs.learner_metrics("blend")
+    assert m["n_checks"] == 2 and set(cs.checks[0].metrics) >= {"hgb_log", "blend", "per_type_median"}
 
 
-@pytest.mark.parametrize("bad", [dict(share=0.0), dict(share=0.9), dict(years=0), dict(min_buildings=3),
-                                 dict(prior_sd_log=0.0)])
+def test_no_check_runs_without_enough_buildings_after_an_origin():
+    years = np.r_[np.full(300, 1995.0), np.full(10, 2017.0)]  # 10 new buildings, the minimum is 20
+    cs = _checks(years, 0.0)
+    assert not cs.checked and cs.rows.size == 0 and cs.first_year is None
+
+
+@pytest.mark.parametrize("bad", [dict(years=()), dict(years=(0,)), dict(years=(60,)), dict(min_buildings=3),
+                                 dict(min_older=1), dict(prior_sd_log=0.0), dict(fallback_sd_log=2.0)])
 def test_a_rule_outside_its_range_is_refused_with_its_name(bad):
     with pytest.raises(ParameterError, match="newest_cohort"):
         CohortRule(**bad)
 
 
-# ----------------------------------------------------------------------------- level factor
-def test_a_large_consistent_cohort_keeps_its_factor_and_a_noisy_small_one_is_shrunk_toward_one():
-    rng = np.random.default_rng(0)
-    p = rng.uniform(5, 50, 600)
-    d = np.repeat(np.arange(30), 20)
-    y = 0.85 * p * np.exp(rng.normal(0, 0.1, 600))  # the cohort uses 15% less than forecast
-    big = level_factor(y, p, d, prior_sd_log=0.2)
-    assert big["raw"] == pytest.approx(y.sum() / p.sum())
-    assert big["weight"] > 0.9 and abs(big["factor"] - big["raw"]) < 0.01
-    y_small = p[:12] * np.exp(rng.normal(math.log(0.85), 1.0, 12))  # 12 buildings, very noisy
-    small = level_factor(y_small, p[:12], d[:12], prior_sd_log=0.2)
-    assert small["weight"] < 0.6  # shrunk: half or more of the log gap is discounted
-    assert abs(math.log(small["factor"])) < abs(math.log(small["raw"]))
-    assert small["sd_log"] <= 0.2 + 1e-12 and small["sd_log"] > big["sd_log"]
+def test_a_steady_vintage_drop_gives_a_factor_below_one_and_its_spread():
+    from sewerplan.model.ml.newest import level_factor
+
+    years = np.r_[np.full(300, 1995.0), np.full(80, 2009.0), np.full(80, 2014.0), np.full(80, 2018.0)]
+    cs = _checks(years, 0.03)  # each later cohort uses 3% a year less
+    lv = level_factor(cs, "hgb_log")
+    per = [math.log(f) for f in lv["per_check"].values()]
+    assert lv["raw"] == pytest.approx(math.exp(np.mean(per)))
+    assert lv["raw"] < 0.95 and lv["factor"] <= 1.0 and lv["factor"] >= lv["raw"] - 1e-12  # shrunk toward 1, not past
+    assert lv["sd_between"] == pytest.approx(np.std(per, ddof=1))
+    assert 0 < lv["weight"] <= 1 and lv["sd_log"] >= lv["sd_between"]
 
 
 def test_widening_adds_in_quadrature_on_the_log_scale():
@@ -91,7 +100,7 @@ def test_cohort_metrics_by_independent_arithmetic():
 # ----------------------------------------------------------------------------- training
 @pytest.fixture(scope="module")
 def vintage_town():
-    """make_town with a 1%/year drop after 2005 (newest tenth: 2017-2019)."""
+    """make_town (1990-2019) with a 1%/year drop after 2005."""
     town = make_town(n=600, seed=3)
     year = town["approval_year"].to_numpy()
     town["observed_m3_per_day"] *= np.exp(-0.01 * np.clip(year - 2005, 0, None))
@@ -100,24 +109,24 @@ def vintage_town():
 
 @pytest.fixture(scope="module")
 def vintage_model(vintage_town):
-    return train_model(vintage_town, max_iter=30, trained_on="generated test town", synthetic=True)
+    return train_model(vintage_town, max_iter=30, trained_on="generated test town", synthetic=True,
+                       newest_cohort=CohortRule(years=(10, 5), min_buildings=30, min_older=100))
 
 
 def test_trained_model_carries_the_check_and_applies_it_to_buildings_newer_than_its_data(vintage_model, vintage_town):
     nw = vintage_model.newest
     assert nw["checked"] and nw["last_year"] == 2019.0 and nw["new_from_year"] == 2020.0
-    assert nw["n_buildings"] >= 50 and {"hgb_log", "ridge_log", "hgb_poisson", "blend", "per_type_median"} <= set(
-        nw["metrics"])
+    assert nw["first_year"] == 2010.0 and [c["years_before"] for c in nw["checks"]] == [10, 5]
+    assert {"hgb_log", "ridge_log", "hgb_poisson", "blend", "per_type_median"} <= set(nw["metrics"])
     card = vintage_model.card["newest_cohort"]
-    assert card["checked"] and card["cohort_buildings"] == nw["n_buildings"]
+    assert card["checked"] and card["checked_buildings"] == nw["n_buildings"]
     plan = vintage_town.head(40).copy()
     old = vintage_model.predict(plan.assign(approval_year=2000.0))
     new = vintage_model.predict(plan.assign(approval_year=2030.0))
     factor = nw["level"]["factor"]
-    # trees hold the newest year's level beyond the data: the only difference is the factor
-    if vintage_model.learner in ("hgb_log", "hgb_poisson"):
-        same = vintage_model.predict(plan.assign(approval_year=2019.0))
-        np.testing.assert_allclose(new["ml_m3_per_day"], same["ml_m3_per_day"] * factor, rtol=1e-9)
+    # the year is clipped to the data's range: beyond it the only difference is the factor
+    same = vintage_model.predict(plan.assign(approval_year=2019.0))
+    np.testing.assert_allclose(new["ml_m3_per_day"], same["ml_m3_per_day"] * factor, rtol=1e-9)
     # new buildings get the cohort's intervals, wider than the cross-validated ones by the factor's sd
     width_new = np.log(new["ml_upper_m3_per_day"] / new["ml_lower_m3_per_day"])
     width_old = np.log(old["ml_upper_m3_per_day"] / old["ml_lower_m3_per_day"])
@@ -133,16 +142,16 @@ def test_district_totals_of_a_planned_town_use_the_widened_bounds(vintage_model,
     assert hi >= cv_hi and lo <= cv_lo
 
 
-def test_a_cohort_too_small_to_check_widens_every_new_building_interval_by_the_prior():
+def test_a_cohort_too_small_to_check_widens_every_new_building_interval_by_the_fallback():
     town = make_town(n=300, seed=5)
     town["approval_year"] = 1995.0
-    town.loc[town.index[:12], "approval_year"] = 2020.0  # 12 new buildings, below the minimum of 50
+    town.loc[town.index[:12], "approval_year"] = 2020.0  # 12 new buildings, below the minimum of 30
     m = train_model(town, max_iter=20, synthetic=True)
     nw = m.newest
-    assert not nw["checked"] and nw["n_buildings"] == 12
-    assert nw["level"]["factor"] == 1.0 and nw["level"]["sd_log"] == pytest.approx(0.2)
+    assert not nw["checked"] and nw["n_buildings"] == 0 and nw["last_year"] == 2020.0
+    assert nw["level"]["factor"] == 1.0 and nw["level"]["sd_log"] == pytest.approx(0.25)
     lo, hi = m.intervals["pooled"]
-    assert nw["intervals"]["pooled"] == pytest.approx(list(widen_bounds(lo, hi, 0.2, 0.9)))
+    assert nw["intervals"]["pooled"] == pytest.approx(list(widen_bounds(lo, hi, 0.25, 0.9)))
     assert "too_small" in m.card["newest_cohort"]
 
 
@@ -194,10 +203,14 @@ def test_synthetic_second_city_with_a_vintage_drop_is_forecast_on_its_newest_bui
     city.loc[city.index[5], "gross_floor_area_m2"] = 0.0  # set aside, not fatal
     m = _benchmark(tmp_path, city, "vintage")
     ml, base = m["methods"]["ml_m3_per_day"], m["methods"]["unit_calibrated_m3_per_day"]
-    assert 0.90 <= ml["total_ratio"] <= 1.10, ml
+    factor = m["newest_cohort_check"]["level"]["factor"]
+    assert m["newest_cohort_check"]["checked"] and factor < 0.95  # the checks see the drop
+    # the factor moves the total toward what the new buildings used (uncorrected: total / factor);
+    # over seeds 7, 8, 9 the corrected totals were 1.14, 1.06, 1.04 (docs/ml.md), so the band is 0.90-1.15
+    assert abs(math.log(ml["total_ratio"])) < abs(math.log(ml["total_ratio"] / factor))
+    assert 0.90 <= ml["total_ratio"] <= 1.15, ml
     assert 0.85 <= m["methods"]["ml_interval_coverage"] <= 0.95
     assert ml["wape"] <= base["wape"] - 0.03
-    assert m["newest_cohort_check"]["checked"] and m["newest_cohort_check"]["level"]["factor"] < 1.0
     assert sum(v[2] for f in m["unmapped_types"].values() for v in f.values()) == len(city.index[::97])
     assert m["rejected_rows"]["TRAIN"] + m["rejected_rows"]["TEST"] == 1
     assert (tmp_path / "vintage" / "rejected_rows.csv").is_file()

@@ -142,11 +142,12 @@ def test_the_hearing_handout_suppresses_small_cells_and_says_so():
                                              observed_m3_per_day=123.0)
     ctx = build_context("hearing", bundle, "ko")
     shown = [r["district"] for r in ctx["existing_rows"]]
-    assert "외딴마을" not in shown and "기타 구역 합산" in shown
+    assert "외딴마을" not in shown and "기타 구역 합산 (2곳)" in shown
     assert all(int(r["buildings"].replace(",", "")) >= 10 for r in ctx["existing_rows"])
-    assert "10동 미만" in ctx["existing_notes"][0] and "외딴마을" in ctx["existing_notes"][0]
+    assert "10동 미만" in ctx["existing_notes"][0] and "2곳" in ctx["existing_notes"][0]
+    assert "외딴마을" not in " ".join(ctx["existing_notes"])  # merged districts are not named (issue 23)
     text = _pdf_text(render_pdf_bytes("hearing", bundle, "ko"))
-    assert "123" not in text and "기타 구역 합산" in text and "가명처리" in text
+    assert "123" not in text and "기타 구역 합산" in text and "가명처리" in text and "외딴마을" not in text
     assert len(pypdf.PdfReader(io.BytesIO(render_pdf_bytes("hearing", bundle, "en"))).pages) == 4  # docs/reports.md
 
 
@@ -156,7 +157,8 @@ def test_a_higher_minimum_from_the_project_merges_more():
     bundle = example_bundle()
     bundle.metadata.min_public_cell_buildings = 350
     ctx = build_context("hearing", bundle, "en")
-    assert {"4동 산업단지", "5동 단독주택지"} <= set(ctx["existing_merged"])
+    assert ctx["existing_merged"] == 2  # 4동 산업단지 (95) and 5동 단독주택지 (300), unnamed
+    assert not {"4동 산업단지", "5동 단독주택지"} & {r["district"] for r in ctx["existing_rows"]}
     assert "350 buildings" in " ".join(ctx["existing_notes"])
 
 

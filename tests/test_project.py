@@ -60,6 +60,14 @@ def test_a_valid_project_resolves_paths_against_its_folder(folder):
      "existing_town.register", "outside the data folders"),
     (lambda p: p["planned_town"].update(buildings=None), "planned_town.buildings", "missing"),
     (lambda p: p.update(privacy={"min_public_cell_buildings": 0}), "privacy.min_public_cell_buildings", "0"),
+    # issue 22: the funding structure, the plant type, the city's plan and the timeline are checked too
+    (lambda p: p.update(finance={"funding_structure": "lh_pays"}), "finance.funding_structure", "lh_pays"),
+    (lambda p: p.update(finance={"plant_type": "floating"}), "finance.plant_type", "floating"),
+    (lambda p: p.update(finance={"hydraulic_margin": 1.5}), "finance.hydraulic_margin", "1.5"),
+    (lambda p: p.update(plant={"city_plan": "guess"}), "plant.city_plan", "guess"),
+    (lambda p: p.update(briefing={"schedule": {"construction": "2029-2031", "operation": 2030}}), "briefing.schedule",
+     "2030"),
+    (lambda p: p.update(briefing={"interim_capacity_m3_per_day": -5}), "briefing.interim_capacity_m3_per_day", "-5"),
 ])
 def test_bad_project_files_name_the_key_and_the_value(folder, edit, key, value):
     tmp_path, project = folder
@@ -125,3 +133,24 @@ def test_the_bundled_sample_project_is_the_demo():
     assert p.synthetic and p.source == sample_project_path().resolve()
     assert p.register.name == "synthetic_existing_register.csv" and p.scenario.name == "sample_town_base.yaml"
     assert "합성" in p.town
+
+
+def test_funding_structure_plant_type_city_plan_and_interim_are_read(folder):
+    """Issue 22: the project file switches the funding structure between the documented cases."""
+    tmp_path, project = folder
+    project = yaml.safe_load(yaml.safe_dump(project, allow_unicode=True))
+    project["finance"] = {"funding_structure": "causer_and_subsidy", "plant_type": "new_surface",
+                          "causer_basis": "measured_need", "hydraulic_margin": 0.05, "national_share": 0.5}
+    project["plant"] = {"city_plan": "pilot_formula"}
+    project["briefing"] = {"schedule": {"construction": "2029-2031", "operation": 2032},
+                           "interim": "기존 처리장", "interim_capacity_m3_per_day": 8000}
+    p = load_project(_write(tmp_path, project))
+    assert (p.finance.funding_structure, p.finance.plant_type, p.finance.causer_basis) == (
+        "causer_and_subsidy", "new_surface", "measured_need")
+    assert p.finance.hydraulic_margin == 0.05 and p.city_plan_method == "pilot_formula"
+    assert (p.briefing.interim, p.briefing.interim_capacity_m3_per_day) == ("기존 처리장", 8000.0)
+    for structure in ("developer_pays_all", "city_funded"):
+        project["finance"] = {"funding_structure": structure}
+        assert load_project(_write(tmp_path, project)).finance.funding_structure == structure
+    project.pop("finance")
+    assert load_project(_write(tmp_path, project)).finance.value("funding_structure") == "developer_pays_all"

@@ -44,7 +44,7 @@ def hearing_ko(bundle):
 def test_council_has_key_korean_phrases_and_model_numbers(bundle, council_ko):
     text = _flat(_text(council_ko))
     for phrase in ["의결요청", "사업개요", "원인자부담금", "처리용량대안비교", "재원조달", "위험요인과대응", "예상질의·답변",
-                   "가정과출처", "모델카드", "합성표본자료", "보정구역8개기준"]:
+                   "가정과출처", "예측모델설명서", "합성표본자료", "보정구역8개기준"]:
         assert phrase in text, phrase
     n = build_context("council", bundle, "ko")["numbers"]
     for shown in [
@@ -52,7 +52,7 @@ def test_council_has_key_korean_phrases_and_model_numbers(bundle, council_ko):
         filters.thousands(n["pilot_formula_capacity_m3_per_day"]),
         filters.eok(n["expected_expansion_krw"]),
         filters.eok(n["capex_recommended_krw"]),
-        filters.krw(n["lead_fee_4p_krw_per_month"]),
+        filters.krw(n["fee_household_krw_per_month"][4]),
         filters.eok(n["causer_charge_krw"]),
         filters.thousands(bundle.existing_total.observed_m3_per_day),
     ]:
@@ -65,7 +65,7 @@ def test_hearing_has_plain_korean_answers_and_bill(bundle, hearing_ko):
         assert phrase in text, phrase
     n = build_context("hearing", bundle, "ko")["numbers"]
     assert _flat(filters.krw(n["lead_fee_4p_krw_per_month"])) in text
-    assert _flat(filters.krw(n["lead_fee_pilot_krw_per_month"])) in text
+    assert _flat(filters.krw(n["plant_fee_4p_krw_per_month"])) in text
 
 
 def test_page_counts_within_bounds(council_ko, hearing_ko):
@@ -94,7 +94,7 @@ def test_fonts_embedded(council_ko):
 def test_pdfa3_with_results_and_inputs_attached(bundle, council_ko):
     reader = pypdf.PdfReader(io.BytesIO(council_ko))
     att = reader.attachments
-    assert "results.json" in att and "planned_buildings_sample.csv" in att
+    assert list(att) == ["results.json"]  # the public bundle; no file of a folder (the example has none)
     attached = json.loads(att["results.json"][0])
     assert attached["capacity"]["upper_m3_per_day"] == bundle.capacity.upper_m3_per_day
     xmp = reader.xmp_metadata.rdf_root.toxml()

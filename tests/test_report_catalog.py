@@ -7,10 +7,10 @@ from markupsafe import escape  # what jinja's autoescape does
 
 from sewerplan.model.outputs.results import example_bundle, example_scenario_section
 from sewerplan.reporting import build_context, render_html
-from sewerplan.model.planning.money_inputs import MoneyInputs
-from sewerplan.model.outputs.results import BriefingSection, NewestCheck, ScheduleStep
+from sewerplan.model.planning.money.inputs import MoneyInputs
+from sewerplan.model.outputs.results import BaselineTerm, BriefingSection, NewestCheck, ScheduleStep
 from sewerplan.reporting import (catalog, council, council_money, council_plan, context, formatting, hearing, newest,
-                                 scenario_section)
+                                 population, scenario_section)
 from sewerplan.reporting.catalog import CatalogError, keys, placeholders, text
 
 
@@ -61,7 +61,7 @@ def _variants():
     given = example_bundle(scenario=True)  # every money input set by the city; a large plant, phasing cheaper
     given.capacity.recommended_m3_per_day = 30000.0
     given.finance.inputs = MoneyInputs(
-        construction_cost_krw=6e10, design_supervision_rate=0.08, land_cost_krw=5e9, contingency_rate=0.1,
+        funding_structure="causer_and_subsidy", construction_cost_krw=6e10, design_supervision_rate=0.08, land_cost_krw=5e9, contingency_rate=0.1,
         national_share=0.5, provincial_share=0.1, causer_price_krw_per_m3_per_day=2.0e6, om_krw_per_m3=250.0,
         om_fixed_share=0.4, billed_sewage_m3_per_year=1e7, financing_rate=0.035, phase1_capacity_m3_per_day=13000.0)
     no_money = example_bundle()  # no finance section and no billed volume: the new town's sewage, no shares
@@ -90,12 +90,42 @@ def _variants():
                                                                 level_sd_log=0.2, upper_widening=0.31)
     return [
         newest_over, newest_under, newest_same, newest_small,
-        given, no_money, billed, told, deadline_only, address_only,
+        given, no_money, billed, told, deadline_only, address_only, *_money_variants(),
         example_bundle(), forward, about, exact, forward_sc, about_no_sc,
         example_bundle(scenario=dataclasses.replace(sc, confidence=0.8)),
         example_bundle(scenario=dataclasses.replace(sc, ml_available=False, capacity_by_year=no_ml)),
         sparse,
     ]
+
+
+def _money_variants():
+    """Issue 22's branches: each funding structure and plant type, the city's plan smaller, the same or larger than
+    the recommendation (with and without a small risk), the interim before opening, a release 0.2 fee base."""
+    developer = example_bundle(scenario=True, briefing=True)  # the new-town default: the developer pays all
+    developer.finance.inputs = MoneyInputs(plant_type="new_underground")
+    developer.briefing = dataclasses.replace(developer.briefing, interim="가상 처리장", interim_capacity_m3_per_day=6000.0)
+    moe = next(b for b in developer.baselines if b.method == "unit_load")  # persons from the notice's housing term
+    moe.terms.append(BaselineTerm("housing", "주거 (1인 200 L)", "housing (200 L/person)", 4000.0, "m3/d"))
+    city = example_bundle(scenario=True, briefing=True)  # city-funded, shares missing, the interim without its capacity
+    city.finance.inputs = MoneyInputs(funding_structure="city_funded", plant_type="new_surface")
+    city.briefing = dataclasses.replace(city.briefing, interim="가상 처리장")
+    saved = example_bundle(scenario=True, briefing=True)  # the city's plan far above the need: money avoided,
+    saved.capacity.master_plan_m3_per_day = 30000.0  # an underground site plan paid from it, the city's rest offered
+    saved.finance.inputs = MoneyInputs(funding_structure="causer_and_subsidy", plant_type="new_underground",
+                                       national_share=0.5, provincial_share=0.1, causer_basis="measured_need")
+    same = example_bundle()  # the recommendation is the city's plan; the pilot formula is the city's plan
+    same.capacity.city_plan_method = "pilot_formula"
+    same.capacity.recommended_m3_per_day = same.capacity.pilot_formula_m3_per_day
+    small = example_bundle()  # inside the range with a small shortfall risk (the nominal level attained)
+    small.capacity.interval_level, small.capacity.n_calibration_districts = 0.9, 40
+    small.capacity.master_plan_m3_per_day = 13400.0
+    legacy = example_bundle()  # a release 0.2 section: the existing town's sewage as the fee base
+    legacy.finance.fee_base_existing_m3_per_year = legacy.finance.fee_base_new_town_m3_per_year = 0.0
+    legacy.finance.fee_base_origin, legacy.finance.fee_base_m3_per_year = "existing_billed_water", 2.7e6
+    producer = example_bundle()  # a producer's own fee base without the new town
+    producer.finance.fee_base_existing_m3_per_year = producer.finance.fee_base_new_town_m3_per_year = 0.0
+    producer.finance.fee_base_origin, producer.finance.fee_base_m3_per_year = "시 하수도 부과량 2024년", 9e6
+    return [developer, city, saved, same, small, legacy, producer]
 
 
 def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
@@ -105,7 +135,7 @@ def test_every_catalogue_sentence_is_used_by_a_briefing(monkeypatch):
         used.add(key)
         return text(lang, key, **values)
 
-    for module in (context, council, council_money, council_plan, hearing, scenario_section, formatting, newest):
+    for module in (context, council, council_money, council_plan, hearing, scenario_section, formatting, population, newest):
         monkeypatch.setattr(module, "text", recording)
     for bundle in _variants():
         for kind in ("council", "hearing"):
@@ -136,9 +166,9 @@ def test_notes_from_the_catalogue_are_printed_with_their_values(lang):
     bundle = example_bundle()
     ctx = build_context("council", bundle, lang)
     html = render_html("council", bundle, lang, context=ctx)
-    for key in ("council.funding.note", "council.attachments_note"):
+    for key in ("council.attachments_note",):
         assert escape(text(lang, key)) in html
-    assert ctx["capacity_note"].endswith(f"{ctx['funding']['billed']}.") and escape(ctx["capacity_note"]) in html
+    assert ctx["funding"]["billed"] in ctx["capacity_note"] and escape(ctx["capacity_note"]) in html
     assert text(lang, "unit.flow") in ctx["existing_note"] and "78%" in ctx["planned_note"]
 
 

@@ -63,12 +63,14 @@ def test_without_pango_report_writes_self_contained_html_and_says_how_to_get_pdf
     assert "WEASYPRINT_DLL_DIRECTORIES" in msg and "GTK" in msg and str(written) in msg and "Edge" in msg
 
 
-def test_without_pango_cli_report_exits_0_with_the_message(tmp_path, bundle, no_pango):
+def test_without_pango_cli_report_writes_html_and_exits_0_only_with_allow_html(tmp_path, bundle, no_pango):
     from sewerplan.cli import app
 
     results = tmp_path / "results.json"
     bundle.to_json(results)
-    res = CliRunner().invoke(app, ["report", "hearing", "--results", str(results), "--out", str(tmp_path / "h.pdf")])
+    args = ["report", "hearing", "--results", str(results), "--out", str(tmp_path / "h.pdf")]
+    assert CliRunner().invoke(app, args).exit_code == 2  # a PDF was asked for (issue 23 finding 14)
+    res = CliRunner().invoke(app, [*args, "--allow-html", "--force"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "h.html").is_file() and not (tmp_path / "h.pdf").exists()
     assert "WEASYPRINT_DLL_DIRECTORIES" in res.output and "Traceback" not in res.output

@@ -140,10 +140,10 @@ def test_every_figure_of_the_pdf_is_in_the_hwpx(docs, bundle, kind):
     pdf_text = re.sub(r"(?m)^\d+ / \d+$", " ", _pdf_text(pdf))  # page numbers "2 / 4", a line each
     pdf_words = set(NUMBER.findall(pdf_text)) - _chart_words(html)
     assert pdf_words - hwpx_words == set()
-    # the headline figures from the bundle: the capacity asked for and the pilot formula's size
+    # the headline figures from the bundle: the capacity asked for and the size of the city's plan
     c = bundle.capacity
     recommended = c.recommended_m3_per_day or c.upper_m3_per_day
-    for figure in (f"{recommended:,.0f}", f"{c.pilot_formula_m3_per_day:,.0f}"):
+    for figure in (f"{recommended:,.0f}", f"{getattr(c, f'{c.city_plan_method}_m3_per_day'):,.0f}"):
         assert figure in _flat(_open(data).text.plain())
 
 

@@ -149,7 +149,7 @@ def test_bundle_without_scenario_has_no_section_and_old_numbering():
 def test_scenario_context_numbers_chart_and_long_runs():
     ctx = build_context("council", example_bundle(scenario=True), "ko")["scenario"]
     assert ctx["chart"].startswith("data:image/svg+xml;base64,")
-    assert [r["label"] for r in ctx["table"]][:2] == ["가장 가능성 높은 값", "10번 중 9번은 이 값 이하"]
+    assert [r["label"] for r in ctx["table"]][:2] == ["중앙값", "10번 중 9번은 이 값 이하"]
     long = example_scenario_section(years=range(2025, 2045))
     long.capacity_by_year += [dataclasses.replace(long.capacity_by_year[-1], year=y) for y in range(2035, 2045)]
     c = build_context("council", example_bundle(scenario=long), "en")["scenario"]

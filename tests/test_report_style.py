@@ -37,7 +37,7 @@ JARGON = ("ML", "P50", "P90", "P10", "곡선 산포", "실측 기반", "실측 �
           "korea_real", "wape", "n_buildings", "×0.", "x0.")
 COUNCIL_SECTIONS = ("사업 개요", "기존 시가지 검증", "신도시 구역별 예측", "처리용량 대안 비교", "계획 시나리오",
                     "총사업비와 재원 조달", "연차별 투자계획", "추진 일정", "위험 요인과 대응", "예상 질의·답변", "가정과 출처",
-                    "부록: 모델 카드", "의결 요청", "위치", "처리 공정", "방류 수역", "요금자료 기준 오수량")
+                    "부록: 예측 모델 설명서", "의결 요청", "위치", "처리 공정", "방류 수역", "요금자료 기준 오수량")
 HEARING_SECTIONS = ("무엇을, 왜 짓나요?", "어디에, 어떻게 짓나요?", "언제 짓나요?", "누가 내나요?", "우리 집 하수도요금에는?",
                     "냄새와 소음", "의견을 보내 주세요", "자주 묻는 질문", "원인자부담금", "가온천")
 #: page budgets (docs/reports.md, 'Page budgets'): the council briefing at most 6 pages in either language, the hearing
@@ -81,9 +81,9 @@ def demo_bundle(tmp_path_factory):
 
 
 def _reversed(bundle: ResultsBundle) -> ResultsBundle:
-    """The same bundle with the pilot formula's plant far above the need ('over'), as a reviewer edits it."""
+    """The same bundle with the city's plan far above the need ('over'), as a reviewer edits it."""
     data = bundle.to_dict()
-    data["capacity"]["pilot_formula_m3_per_day"] = round(bundle.capacity.upper_m3_per_day * 1.8, -1)
+    data["capacity"][f"{bundle.capacity.city_plan_method}_m3_per_day"] = round(bundle.capacity.upper_m3_per_day * 1.8, -1)
     return ResultsBundle.from_dict(data)
 
 
@@ -196,9 +196,15 @@ def test_particles_follow_the_reading(word, pair, expected):
 def test_catalogue_particles_resolve_by_the_value():
     from sewerplan.reporting.catalog import text
 
-    assert "4,000억원을 피합니다" in text("ko", "council.decision.reason.over", baseline="x", stranded="4,000억원")
-    assert "3 m³/일로," in text("ko", "council.summary.lead.over", baseline="3 m³/일", need="", gap="", p_large="",
-                                n="", stranded="", price_year="")
+    assert "4,000억원을 덜 씁니다" in text("ko", "council.decision.reason.smaller", baseline="x", avoided="4,000억원",
+                                       payer="시비")
+    assert "32억원이 더 들지만" in text("ko", "council.decision.reason.larger", baseline="x", flow="", extra="32억원",
+                                  payer="", expansion="", reduced="3억원")
+    assert "3 m³/일로 필요량" in text("ko", "council.summary.lead.over", baseline="3 m³/일", need="", gap="", p_large="",
+                                 method="", evidence="", stranded="", price_year="")
+    assert "1% 미만(보정 구역 8개 기준)으로 10% 미만" in text(
+        "ko", "council.summary.lead.about_right_small", method="", baseline="", lower="", upper="", p_small="1% 미만",
+        threshold="10%", evidence="보정 구역 8개")
     assert "가온천으로 흘려" in text("ko", "hearing.where.receiving_water", receiving_water="가온천")
     assert "새내로 흘려" in text("ko", "hearing.where.receiving_water", receiving_water="새내")
 
@@ -218,14 +224,20 @@ def test_hearing_handout_carries_what_residents_ask(rendered, case):
 
 
 def test_the_savings_question_follows_the_computed_direction(demo_bundle, rendered):
+    """Issue 22: money avoided only when the city's plan is the larger plant, and residents are asked only about the
+    city's own part of it (in the demo the developer pays all, so the site plan is paid from the developer's part)."""
     under = _text(rendered["demo", "hearing", "ko"])
     over = _text(rendered["reversed", "hearing", "ko"])
-    assert build_context("hearing", demo_bundle, "ko")["numbers"]["direction"] == "under"
+    assert build_context("hearing", demo_bundle, "ko")["numbers"]["direction"] == "about_right"
     assert not _has(under, "주민 여러분께 묻습니다") and not _has(under, "덜 드는")  # nothing avoided: no question
     ctx = build_context("hearing", _reversed(demo_bundle), "ko")
-    assert ctx["numbers"]["direction"] == "over" and ctx["reuse"] is not None
-    assert _has(over, "주민 여러분께 묻습니다") and _has(over, "어디에 쓰면 좋을까요")
-    assert _has(over, "덜 드는 약")  # the site plan, paid from what the sizing leaves (the project says so)
+    assert ctx["numbers"]["direction"] == "over" and ctx["reuse"] is None  # the developer's money, not the city's
+    assert not _has(over, "어디에 쓰면 좋을까요")
+    assert _has(over, "덜 드는 약") and _has(over, "사업시행자 부담")  # the site plan, paid from the developer's part
+    shared = ResultsBundle.from_dict(_reversed(demo_bundle).to_dict())  # the city pays part: residents are asked
+    shared.finance.inputs = dataclasses.replace(shared.finance.inputs, funding_structure="city_funded")
+    ctx = build_context("hearing", shared, "ko")
+    assert ctx["reuse"] is not None and "시가 낼 돈" in ctx["reuse"]["question"]
 
 
 def test_missing_city_texts_are_left_out_cleanly():

@@ -111,7 +111,7 @@ def test_capacity_is_design_day_max_with_infiltration_once_and_an_explicit_basis
 # --- SEWER_FEE_IMPACT -------------------------------------------------------------------
 
 def test_fee_impact_matches_finance_model():
-    from sewerplan.model.planning.fees import fee_effect
+    from sewerplan.model.planning.money.fees import fee_effect
 
     # the city's share repaid at the financing rate (2.5% default, not the 4.5% social discount rate)
     expected = fee_effect(1e10, 0.0, 50000 * 365, financing_rate=0.025, years=30).household(4)

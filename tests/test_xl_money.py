@@ -12,7 +12,16 @@ def col(*values):
     return [[v] for v in values]
 
 
-A, B = 5.735906314784999e8, 0.481037529358808  # korea_real at 2025 prices (treatment_cost_curve.json)
+def _shipped_curve():
+    import json
+    from importlib import resources
+
+    text = resources.files("sewerplan.model").joinpath("data", "treatment_cost_curve.json").read_text(encoding="utf-8")
+    c = json.loads(text)["curves"]["korea_real"]  # the surface-expansion curve at 2025 prices (issue 22 refit)
+    return c["coefficient_krw"], c["exponent"]
+
+
+A, B = _shipped_curve()
 
 
 def test_project_cost_builds_up_at_the_price_year():

@@ -273,7 +273,7 @@ def SEWER_CAPACITY(flows, basis=None, utilisation=None):
 def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, financing_rate=None,
                      asset_life_years=None, annual_om_krw=None):
     """요금 영향 [원/가구·월] = (시비 × 자본회수계수 + 운영비) ÷ 연간 부과량 × 가구 월 사용량. Fee effect [KRW per household per month]."""
-    from sewerplan.model.planning import finance
+    from sewerplan.model.planning.money import fees as finance
 
     f = "SEWER_FEE_IMPACT"
     capex = read_numbers(f, "capex_krw", capex_krw, "enter.capex_number", limit=MAX_KRW, **_AT_LEAST_0)
@@ -291,7 +291,7 @@ def SEWER_FEE_IMPACT(capex_krw, billed_volume_m3_per_day, household_size=None, f
                                                                 "billed_volume_m3_per_day": "enter.billed_volume"})
     a, keep = lined.arrays, lined.keep
     # the finance formulas on whole arrays (fee_impact cell by cell took 49.5 s for 100,000 rows)
-    from sewerplan.model.planning.money_inputs import MONEY_INPUTS
+    from sewerplan.model.planning.money.inputs import MONEY_INPUTS
 
     rate_v = fill_blank(a["financing_rate"], MONEY_INPUTS["financing_rate"].default)[keep]
     life_v = fill_blank(a["asset_life_years"], MONEY_INPUTS["asset_life_years"].default)[keep]
@@ -321,7 +321,14 @@ def _model(f):
     try:
         return _settings.get_model()
     except SewerplanError as exc:
-        raise messages.from_model_error(f, exc) from None
+        if not _settings.on_server():
+            raise messages.from_model_error(f, exc) from None
+        import logging  # the message names the server's model path: to the log only (issue 23)
+
+        logging.getLogger("sewerplan.xl_addin.server").warning("%s: model: %s", f, exc)
+        raise xw.XlwingsError(f"{f}: 서버의 모델을 불러올 수 없습니다({type(exc).__name__}). 관리자에게 알리세요; 자세한 내용은 "
+                              f"서버 기록에 있습니다 / the server's model cannot be loaded ({type(exc).__name__}); tell "
+                              "the administrator; the details are in the server log") from None
 
 
 def _table_frame(f, value):
@@ -362,7 +369,10 @@ def SEWER_ML(building_table, coverage=None):
         raise messages.user_error(f, "single_cell.coverage")
     if not np.isnan(cov.flat[0]) and abs(float(cov.flat[0]) - model.coverage) > 1e-9:
         raise messages.user_error(f, "coverage_calibrated", coverage=model.coverage)
-    valid, rejected, problems = validate_buildings(raw, source="building_table")
+    try:
+        valid, rejected, problems = validate_buildings(raw, source="building_table")
+    except SewerplanError as exc:  # e.g. no district column: a table the function cannot read
+        raise messages.from_model_error(f, exc) from None
     if problems:
         raise messages.table_problems(f, "building_table", problems)
     try:
@@ -479,6 +489,12 @@ def _scenario_result(f, path):
                 model = False  # no bundled model: design methods only
         result = run_scenario(scenario, model=model)
     except (SewerplanError, ValueError, KeyError) as exc:
+        if _settings.on_server():  # may name a model file on the server: to the log only (issue 23)
+            import logging
+
+            logging.getLogger("sewerplan.xl_addin.server").warning("scenario %s: %s", path, exc)
+            raise messages.user_error(f, "scenario_unreadable", label=messages.arg_label("scenario_file"),
+                                      name=path.name, kind=type(exc).__name__) from None
         raise messages.from_model_error(f, exc) from None
     if len(_SCENARIO_CACHE) >= _SCENARIO_CACHE_MAX:
         _SCENARIO_CACHE.clear()

@@ -9,19 +9,20 @@ notice's values beside it. Results are cached per file version and minimum.
 
 from __future__ import annotations
 
+import logging
 import math
-import os
 from pathlib import Path
 
 from sewerplan.model.errors import SewerplanError
 
+from . import settings as _settings
 from .messages import XlwingsError
 
 __all__ = ["LOCAL_UNITLOADS_ARGS", "SEWER_LOCAL_UNITLOADS", "LOCAL_UNITLOADS_HEADER"]
 
 LOCAL_UNITLOADS_ARGS = {
-    "training_file": "학습 자료 파일 전체 경로(prepare 결과 training_table.csv). Full path of the training table "
-                     "that sewerplan prepare writes.",
+    "training_file": "학습 자료 파일 경로(prepare 결과 training_table.csv; 서버에서는 자료 폴더 안의 이름). Path of "
+                     "the training table sewerplan prepare writes (on the server: a name in its data folder).",
     "min_buildings": "용도별 최소 건축물 수 [동], 빈칸=30. 미만이면 고시값. Minimum buildings per use, blank = 30; "
                      "fewer keeps the notice's value.",
 }
@@ -48,12 +49,30 @@ def _single(value):
 
 
 def _path(value) -> Path:
+    """The training_file cell -> an existing file (no ``~`` or ``$VAR``/``%VAR%`` expansion).
+
+    Relative names are read from the data folder (:func:`settings.data_folder`). Over the server
+    only files inside that folder are read, and a path outside it gets the same answer whether or
+    not a file is there (no existence oracle); every message names the path as the cell gave it.
+    """
     text = _single(value)
     if text is None:
         raise _error("training_file(학습 자료 파일)이 비어 있습니다", "training_file is blank")
-    path = Path(os.path.expandvars(os.path.expanduser(str(text).strip().strip('"'))))
+    key = str(text).strip().strip('"').strip()
+    shown = key if len(key) <= 200 else key[:200] + "…"
+    folder, restricted = _settings.data_folder()
+    path = Path(key)
+    if folder is not None and not path.is_absolute():
+        path = folder / path
+    if restricted:
+        if folder is None or not path.resolve().is_relative_to(folder):
+            raise _error(f"training_file {shown}: 이 서버에서는 자료 폴더 안의 파일 이름(예: training_table.csv)만 "
+                         "쓸 수 있습니다. 관리자에게 파일을 자료 폴더에 넣어 달라고 하세요",
+                         f"training_file {shown}: on this server give the name of a file in the data folder "
+                         "(e.g. training_table.csv); ask the administrator to put the file there")
+        path = path.resolve()
     if not path.is_file():
-        raise _error(f"training_file 파일이 없습니다: {path}", f"training_file not found: {path}")
+        raise _error(f"training_file 파일이 없습니다: {shown}", f"training_file not found: {shown}")
     return path
 
 
@@ -97,7 +116,13 @@ def SEWER_LOCAL_UNITLOADS(training_file, min_buildings=None):
     try:
         t = _table(path, minimum)
     except SewerplanError as exc:
-        raise XlwingsError(f"{_F}: {exc}") from None
+        if not _settings.on_server():
+            raise XlwingsError(f"{_F}: {exc}") from None
+        # the loader's message may quote the file's cells and the server's folders: to the log only
+        logging.getLogger("sewerplan.xl_addin.server").warning("training file %s: %s", path, exc)
+        raise _error(f"training_file {path.name} 을(를) 쓸 수 없습니다({type(exc).__name__}). 자세한 내용은 "
+                     "서버 기록에 있습니다", f"training_file {path.name} cannot be used ({type(exc).__name__}); "
+                     "the details are in the server log") from None
     out = [list(LOCAL_UNITLOADS_HEADER)]
     for _, r in t.rows.iterrows():
         out.append([r["use"], r["unit"], float(r["adopted_l_per_unit_day"]), _blank(r["day_max_l_per_unit_day"]),

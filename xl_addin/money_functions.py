@@ -1,7 +1,7 @@
 """Worksheet functions for the council paper's money (issue 12), registered by :mod:`.functions`.
 
 SEWER_PROJECT_COST, SEWER_CAUSER_CHARGE, SEWER_FUNDING and SEWER_OM_COST each call one function
-of the money model (:mod:`sewerplan.model.planning.costs` / ``funding``) on whole columns; with
+of the money model (:mod:`sewerplan.model.planning.money.costs` / ``funding``) on whole columns; with
 SEWER_FEE_IMPACT (in :mod:`.functions`) they cover every money input of ``sewerplan report``
 except the phasing comparison, which needs a scenario's need by year. Money in KRW at the price
 year's prices (default the latest year of the construction cost index), flows in m3/d.
@@ -109,8 +109,8 @@ def _choice(f, arg, value, choices: dict, key: str, single: str):
 def SEWER_PROJECT_COST(capacity_m3_per_day, design_supervision_rate=None, land_cost_krw=None, contingency_rate=None,
                        price_year=None, bound=None):
     """총사업비 [원] = 공사비(비용곡선, 기준연도 가격) + 설계·감리비 + 용지비 + 예비비. Total project cost [KRW] at the price year."""
-    from sewerplan.model.planning.costs import latest_price_year
-    from sewerplan.model.planning.finance import cost_curve
+    from sewerplan.model.planning.money.prices import latest_price_year
+    from sewerplan.model.planning.money.costs import cost_curve
 
     f = "SEWER_PROJECT_COST"
     cap = read_numbers(f, "capacity_m3_per_day", capacity_m3_per_day, "enter.capacity_number", **_GT0)
@@ -134,7 +134,7 @@ def SEWER_PROJECT_COST(capacity_m3_per_day, design_supervision_rate=None, land_c
 
 def SEWER_CAUSER_CHARGE(building_sewage_m3_per_day, unit_price_krw_per_m3_per_day=None):
     """원인자부담금 [원] = 건축물 오수발생량 일최대(침입수 제외) × 조례 단가. Causer charge [KRW] (the briefings' one basis)."""
-    from sewerplan.model.planning.funding import causer_charge, causer_price
+    from sewerplan.model.planning.money.funding import causer_charge, causer_price
 
     f = "SEWER_CAUSER_CHARGE"
     q = read_numbers(f, "building_sewage_m3_per_day", building_sewage_m3_per_day, "enter.flow_number", **_GE0)
@@ -175,7 +175,7 @@ def SEWER_FUNDING(total_cost_krw, causer_charge_krw, national_share=None, provin
 
 def SEWER_OM_COST(inflow_m3_per_day, om_krw_per_m3=None, price_year=None):
     """연간 운영비 [원/년] = 운영비 단가 × 처리 유입량 × 365. Annual O&M [KRW/yr] at the price year."""
-    from sewerplan.model.planning.costs import om_unit_cost
+    from sewerplan.model.planning.money.costs import om_unit_cost
 
     f = "SEWER_OM_COST"
     q = read_numbers(f, "inflow_m3_per_day", inflow_m3_per_day, "enter.flow_number", **_GE0)

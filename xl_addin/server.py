@@ -26,7 +26,16 @@ Limits (issue 16; :class:`ServerLimits`, each also an environment variable):
   ``/health`` and other calls keep answering during a long call; a call that takes longer than
   ``SEWERPLAN_SERVER_TIMEOUT_S`` (default 60 s) answers 504, and when every worker and queue
   place is taken the server answers 503 (busy);
-- ``scenario_file`` arguments name files inside ``SEWERPLAN_SCENARIO_DIR`` only (or ``sample``).
+- ``scenario_file`` arguments name files inside ``SEWERPLAN_SCENARIO_DIR`` only (or ``sample``), and
+  ``training_file`` arguments files inside ``SEWERPLAN_DATA_DIR`` only; no argument is expanded
+  (``~``, ``$VAR``, ``%VAR%``) and a path outside the folder gets the same answer whether or not a
+  file is there; messages name a path only as the cell gave it (issue 23);
+- a body that stalls for ``SEWERPLAN_SERVER_BODY_TIMEOUT_S`` (default 10 s), arrives slower than
+  16 KB/s after that (by its Content-Length) or takes longer than 120 s in all answers 408; uvicorn accepts at most
+  ``SEWERPLAN_SERVER_MAX_CONNECTIONS`` (default 512) connections at once (503 beyond) and closes idle
+  keep-alive connections after 5 s (:func:`uvicorn_options`);
+- a call with the wrong number of arguments, nested deeper than cells, or that a function refuses
+  with a sewerplan error answers 400 with a message (never 500).
 
 Authentication: every call needs ``Authorization: <token>`` (or ``Bearer <token>``) with one
 of the tokens in ``SEWERPLAN_SERVER_TOKENS`` (comma-separated) or passed to
@@ -54,7 +63,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["create_app", "officejs_module", "LICENSE_HELP", "TOKENS_ENV", "ServerLimits"]
+__all__ = ["create_app", "officejs_module", "LICENSE_HELP", "TOKENS_ENV", "ServerLimits", "uvicorn_options"]
 
 logger = logging.getLogger("sewerplan.xl_addin.server")
 
@@ -80,17 +89,35 @@ class ServerLimits:
     timeout_s: float = 60.0
     workers: int = 4
     queue: int = 16  # calls waiting for a worker before the server answers 503
+    body_timeout_s: float = 10.0  # [s] longest wait for the next piece of a body (slow clients: 408)
+    body_deadline_s: float = 120.0  # [s] longest time to receive a whole body (16 MB at ~1 Mbit/s)
+    min_body_rate: float = 16_384.0  # [bytes/s] a declared body must arrive at least this fast after the first
+    #                                  body_timeout_s (a client trickling a byte a second is cut off)
+    max_connections: int = 512  # connections uvicorn serves at once (limit_concurrency; 503 beyond)
+    keep_alive_s: float = 5.0  # [s] an idle keep-alive connection is closed after this
+    switch_interval_s: float = 0.001  # [s] how long a busy worker thread may hold the GIL before /health gets it
 
     @classmethod
     def from_env(cls) -> "ServerLimits":
-        """Defaults, overridden by ``SEWERPLAN_SERVER_{MAX_BODY_MB,MAX_CELLS,TIMEOUT_S,WORKERS}``."""
+        """Defaults, overridden by ``SEWERPLAN_SERVER_{MAX_BODY_MB,MAX_CELLS,TIMEOUT_S,WORKERS,BODY_TIMEOUT_S,
+        MAX_CONNECTIONS}``."""
         env = os.environ.get
         return cls(
             max_body_bytes=int(float(env("SEWERPLAN_SERVER_MAX_BODY_MB", "16")) * 1024 * 1024),
             max_cells=int(env("SEWERPLAN_SERVER_MAX_CELLS", "500000")),
             timeout_s=float(env("SEWERPLAN_SERVER_TIMEOUT_S", "60")),
             workers=max(1, int(env("SEWERPLAN_SERVER_WORKERS", "4"))),
+            body_timeout_s=float(env("SEWERPLAN_SERVER_BODY_TIMEOUT_S", "10")),
+            max_connections=max(16, int(env("SEWERPLAN_SERVER_MAX_CONNECTIONS", "512"))),
         )
+
+
+def uvicorn_options(limits: ServerLimits | None = None) -> dict:
+    """The uvicorn settings that bound connections: how many at once, how long one may idle, and
+    how large an incomplete request head may grow (slow or endless headers)."""
+    limits = limits or ServerLimits.from_env()
+    return {"limit_concurrency": limits.max_connections, "timeout_keep_alive": limits.keep_alive_s,
+            "h11_max_incomplete_event_size": 16 * 1024, "backlog": 256}
 _DEFAULT_MANIFEST_ID = "7d3a6a52-6f1e-4d2c-9a55-5e3c0d2b8e11"  # stable so re-deploys replace, not duplicate
 
 
@@ -191,7 +218,7 @@ def _png(rgb=(0x1F, 0x5F, 0x8B), size=32) -> bytes:
 
 
 def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool = False,
-               limits: ServerLimits | None = None, scenario_dir=None):
+               limits: ServerLimits | None = None, scenario_dir=None, data_dir=None):
     """Build the FastAPI app.
 
     Parameters
@@ -208,6 +235,9 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
     scenario_dir : path, optional
         The folder ``scenario_file`` arguments are read from; default ``SEWERPLAN_SCENARIO_DIR``
         (none: only the bundled ``sample`` scenarios).
+    data_dir : path, optional
+        The folder ``training_file`` arguments are read from; default ``SEWERPLAN_DATA_DIR`` (none:
+        no training file can be named).
     """
     from fastapi import FastAPI
 
@@ -217,16 +247,28 @@ def create_app(tokens=None, base_url: str | None = None, allow_anonymous: bool =
     tokens = _accepted_tokens(tokens, allow_anonymous)
     limits = limits or ServerLimits.from_env()
     scenario_dir = scenario_dir or os.environ.get(settings.SCENARIO_DIR_ENV, "").strip() or None
+    data_dir = data_dir or os.environ.get(settings.DATA_DIR_ENV, "").strip() or None
     module = officejs_module()
 
     app = FastAPI(title="sewerplan worksheet functions (Office.js)", docs_url=None, redoc_url=None)
     app.state.functions_module = module
     app.state.limits = limits
+    app.router.on_startup.append(lambda: _answer_first(limits))
     _add_error_handlers(app)
     _add_health_route(app)
-    _add_function_routes(app, xlserver, module, _token_check(tokens, allow_anonymous), limits, scenario_dir)
+    _add_function_routes(app, xlserver, module, _token_check(tokens, allow_anonymous), limits,
+                         {"scenario": scenario_dir, "data": data_dir})
     _add_office_routes(app, base_url)
     return app
+
+
+def _answer_first(limits: ServerLimits) -> None:
+    """When the server starts: worker threads convert cells in Python, and with the default 5 ms switch
+    interval each holds the GIL that long while the event loop (``/health``, reading bodies) waits
+    (issue 23: /health p95 with 16 heavy calls). A server process answers first and computes second."""
+    import sys
+
+    sys.setswitchinterval(limits.switch_interval_s)
 
 
 def _accepted_tokens(tokens, allow_anonymous: bool) -> list[str]:
@@ -292,7 +334,7 @@ def _add_health_route(app) -> None:
         return {"status": "ok", "xlwings": xlwings.__version__}
 
 
-def _add_function_routes(app, xlserver, module, check_token, limits: ServerLimits, scenario_dir=None) -> None:
+def _add_function_routes(app, xlserver, module, check_token, limits: ServerLimits, folders=None) -> None:
     """Custom-function metadata and JavaScript (public), and the call endpoint (token)."""
     from fastapi import Request
     from fastapi.responses import JSONResponse, Response
@@ -313,8 +355,8 @@ def _add_function_routes(app, xlserver, module, check_token, limits: ServerLimit
     @app.post(CALL_PATH)
     async def call(request: Request):
         check_token(request.headers.get("authorization"))  # before a byte of the body is read
-        raw = await _read_body(request, limits.max_body_bytes)
-        body = await pool.run(lambda: _run_call(xlserver, module, raw, limits.max_cells, scenario_dir))
+        raw = await _read_body(request, limits)
+        body = await pool.run(lambda: _run_call(xlserver, module, raw, limits.max_cells, folders))
         return Response(body, media_type="application/json")
 
 
@@ -324,8 +366,10 @@ def _http_error(status: int, ko: str, en: str):
     return HTTPException(status_code=status, detail=f"{ko} / {en}")
 
 
-async def _read_body(request, max_bytes: int) -> bytes:
-    """The request body, refused with 413 as soon as it is longer than ``max_bytes``."""
+async def _read_body(request, limits: ServerLimits) -> bytes:
+    """The request body, refused with 413 as soon as it is longer than ``limits.max_body_bytes`` and
+    with 408 when the client stalls (``body_timeout_s`` without a byte) or dawdles past ``body_deadline_s``."""
+    max_bytes = limits.max_body_bytes
     declared = request.headers.get("content-length")
     too_big = _http_error(413, f"요청이 너무 큽니다(최대 {max_bytes // 1024 // 1024} MB). 범위를 나누어 계산하세요.",
                           f"request too large (at most {max_bytes // 1024 // 1024} MB); split the range.")
@@ -335,7 +379,21 @@ async def _read_body(request, max_bytes: int) -> bytes:
         if int(declared) > max_bytes:
             raise too_big
     chunks, size = [], 0
-    async for chunk in request.stream():
+    loop = asyncio.get_running_loop()
+    allowed = limits.body_deadline_s
+    if declared is not None:  # a trickle (one byte a second) never stalls, but it is far below any real link
+        allowed = min(allowed, limits.body_timeout_s + int(declared) / limits.min_body_rate)
+    deadline = loop.time() + allowed
+    stream = request.stream().__aiter__()
+    while True:
+        wait = min(limits.body_timeout_s, deadline - loop.time())
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), max(wait, 0.0))
+        except StopAsyncIteration:
+            break
+        except asyncio.TimeoutError:
+            raise _http_error(408, "요청 본문이 너무 느리게 도착했습니다. 네트워크를 확인하고 다시 계산하세요.",
+                              "the request body arrived too slowly; check the network and recalculate.") from None
         size += len(chunk)
         if size > max_bytes:
             raise too_big
@@ -347,33 +405,69 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _run_call(xlserver, module, raw: bytes, max_cells: int, scenario_dir=None) -> bytes:
+def _run_call(xlserver, module, raw: bytes, max_cells: int, folders=None) -> bytes:
     """Parse, check and run one call; the JSON answer (in a worker thread: a large result is
     serialised off the event loop too). The result must be finite."""
     import xlwings
 
     from .cells import _gc_paused
-    from .settings import restrict_scenarios
+    from .settings import restrict_data, restrict_scenarios
 
+    folders = folders or {}
     if raw.count(b",") > max_cells + 100:  # cells need commas: refuse before parsing millions of them
         _too_many_cells(max_cells)
-    try:
-        data = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _http_error(400, "요청 본문이 올바른 JSON이 아닙니다", f"the request body is not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise _http_error(400, "요청 본문은 JSON 객체여야 합니다", "the request body must be a JSON object")
+    data = _parse_call(raw)
     name = data.get("func_name")
     if not isinstance(name, str) or not hasattr(getattr(module, name, None), "__xlfunc__"):
         raise _http_error(400, "알 수 없는 함수", f"unknown function: {str(name)[:60]!r}")
     _check_args(data.get("args"), max_cells)
+    _check_arg_count(getattr(module, name), name, data["args"])
     data.update(client="Office.js", version=xlwings.__version__, runtime=str(data.get("runtime") or "1.4"))
-    with restrict_scenarios(scenario_dir), _gc_paused():
-        result = asyncio.run(xlserver.custom_functions_call(data, module))
+    with restrict_scenarios(folders.get("scenario")), restrict_data(folders.get("data")), _gc_paused():
+        result = _call_function(xlserver, module, name, data)
     if not _all_finite(result):
         raise _http_error(400, f"{name}: 결과에 유한하지 않은 수가 있습니다. 입력값을 확인하세요.",
                           f"{name}: the result holds a number that is not finite; check the inputs.")
     return _result_json(result)
+
+
+def _parse_call(raw: bytes) -> dict:
+    """The call's JSON object; 400 for anything else (not JSON, NaN/Infinity, nested past Python's stack)."""
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _http_error(400, "요청 본문이 올바른 JSON이 아닙니다", f"the request body is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise _http_error(400, "요청 본문의 목록이 너무 깊게 중첩되어 있습니다(셀 값은 행과 열 두 단계)",
+                          "the request body is nested too deeply (cells are rows of values, two levels)") from None
+    if not isinstance(data, dict):
+        raise _http_error(400, "요청 본문은 JSON 객체여야 합니다", "the request body must be a JSON object")
+    return data
+
+
+def _check_arg_count(func, name: str, args: list) -> None:
+    """400 unless the function takes this many arguments (Excel passes at most one per parameter)."""
+    params = inspect.signature(func).parameters.values()
+    most = len(params)
+    least = sum(p.default is inspect.Parameter.empty for p in params)
+    if not least <= len(args) <= most:
+        want = f"{least}" if least == most else f"{least}-{most}"
+        raise _http_error(400, f"{name}: 인수 개수가 맞지 않습니다({want}개 필요, {len(args)}개 받음)",
+                          f"{name}: wrong argument count ({want} expected, {len(args)} given)")
+
+
+def _call_function(xlserver, module, name: str, data: dict):
+    """Run the worksheet function; a sewerplan error it did not turn into a cell message is a 400
+    naming its kind (details to the server log: its text may name server files)."""
+    from sewerplan.model.errors import SewerplanError
+
+    try:
+        return asyncio.run(xlserver.custom_functions_call(data, module))
+    except SewerplanError as exc:
+        logger.warning("%s refused its input: %s", name, exc)
+        raise _http_error(400, f"{name}: 입력을 쓸 수 없습니다({type(exc).__name__}). 인수를 확인하세요; 자세한 내용은 "
+                          "서버 기록에 있습니다", f"{name}: the input cannot be used ({type(exc).__name__}); check "
+                          "the arguments; the details are in the server log") from None
 
 
 def _result_json(result, rows_per_chunk: int = 20_000) -> bytes:

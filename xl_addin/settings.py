@@ -28,14 +28,17 @@ from sewerplan.model.errors import ModelLoadError
 
 from . import messages
 
-__all__ = ["ENV_VAR", "SCENARIO_DIR_ENV", "configured_model_path", "get_model", "reset", "card_rows",
-           "model_path_text", "scenario_folder", "restrict_scenarios"]
+__all__ = ["ENV_VAR", "SCENARIO_DIR_ENV", "DATA_DIR_ENV", "configured_model_path", "get_model", "reset", "card_rows",
+           "model_path_text", "scenario_folder", "restrict_scenarios", "data_folder", "restrict_data", "on_server"]
 
 ENV_VAR = "SEWERPLAN_MODEL"
 #: folder the scenario_file argument of the worksheet functions is read from (relative names),
 #: and, on the server, the only folder it may name
 SCENARIO_DIR_ENV = "SEWERPLAN_SCENARIO_DIR"
 _scenarios: contextvars.ContextVar = contextvars.ContextVar("sewerplan_scenario_folder", default=None)
+#: folder the training_file argument (SEWER_LOCAL_UNITLOADS) is read from; on the server the only one
+DATA_DIR_ENV = "SEWERPLAN_DATA_DIR"
+_data: contextvars.ContextVar = contextvars.ContextVar("sewerplan_data_folder", default=None)
 _lock = threading.Lock()
 _cache: dict = {}
 
@@ -117,6 +120,32 @@ def restrict_scenarios(folder):
         _scenarios.reset(token)
 
 
+@contextlib.contextmanager
+def restrict_data(folder):
+    """Server calls: inside this block ``training_file`` may only name files inside ``folder``
+    (``None``: no file at all), as :func:`restrict_scenarios` does for scenario files."""
+    token = _data.set((Path(folder).resolve() if folder else None, True))
+    try:
+        yield
+    finally:
+        _data.reset(token)
+
+
+def data_folder() -> tuple[Path | None, bool]:
+    """(folder, restricted) for ``training_file``: on the server its data folder and True; in Excel on
+    the user's own PC ``SEWERPLAN_DATA_DIR`` (relative names only) and False."""
+    restricted = _data.get()
+    if restricted is not None:
+        return restricted
+    value = os.environ.get(DATA_DIR_ENV, "").strip()
+    return (Path(value).resolve() if value else None), False
+
+
+def on_server() -> bool:
+    """True inside a server call (paths outside the configured folders are refused, details logged)."""
+    return bool(scenario_folder()[1] or data_folder()[1])
+
+
 def scenario_folder() -> tuple[Path | None, bool]:
     """(folder, restricted): the scenario folder and whether paths outside it are refused.
 
@@ -154,9 +183,11 @@ def reset() -> None:
 
 
 def model_path_text() -> str:
+    """The model file as the card sheet shows it: the path on the user's own PC, only the file name
+    over the server (the server's folders are not the caller's business)."""
     path = configured_model_path()
     if path:
-        return path
+        return Path(path).name if on_server() else path
     default = messages.text("bundled_model")
     return f"{default.en} / {default.ko}"  # English first, as this cell has always read
 

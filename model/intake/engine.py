@@ -149,26 +149,63 @@ def _load_csv(con, name: str, path: Path, source: str) -> list[str]:
     import duckdb
 
     encoding, delimiter, header = csv_layout(path, source)
-    read_path = _transcoded(con, path, source) if encoding == "cp949" else path
+    read_path = _transcoded(con, path, source) if encoding == "cp949" else _literal(con, path, source)
     try:
         _create_from_csv(con, name, read_path, delimiter, header)
-    except duckdb.InvalidInputException as exc:
-        if "unicode" not in str(exc).lower():
-            raise _csv_error(exc, source, delimiter) from exc
-        detect_encoding(path, source)  # raises naming the row when the file mixes encodings
-        _create_from_csv(con, name, _transcoded(con, path, source), delimiter, header)
     except duckdb.Error as exc:
-        raise _csv_error(exc, source, delimiter) from exc
+        if "quoted new lines" in str(exc):  # a line break inside a quoted cell (RFC 4180): read it serially
+            try:
+                _create_from_csv(con, name, read_path, delimiter, header, parallel=False)
+            except duckdb.Error as serial_exc:
+                raise _csv_error(serial_exc, source, delimiter) from serial_exc
+        elif isinstance(exc, duckdb.InvalidInputException) and "unicode" in str(exc).lower():
+            detect_encoding(path, source)  # raises naming the row when the file mixes encodings
+            try:
+                _create_from_csv(con, name, _transcoded(con, path, source), delimiter, header)
+            except duckdb.Error as again:
+                raise _csv_error(again, source, delimiter) from again
+        else:
+            raise _csv_error(exc, source, delimiter) from exc
     return header
 
 
-def _create_from_csv(con, name: str, path: Path, delimiter: str, header: list[str]) -> None:
+#: characters DuckDB reads as a file pattern ('data*.csv' would also read data_secret.csv)
+GLOB_CHARACTERS = frozenset("*?[]{}")
+
+
+def _literal(con, path: Path, source: str) -> Path:
+    """``path`` itself, or, when its name holds a glob character, an alias of that one file in the spill
+    folder (a hard link, else a symbolic link, else a copy): DuckDB expands patterns in every path it is
+    given and has no escape, so a file named ``t[ab].csv`` would be read as ``ta.csv``."""
+    import os
+    import shutil
+
+    if not GLOB_CHARACTERS & set(str(path)):
+        return path
+    spill = Path(con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0])
+    spill.mkdir(parents=True, exist_ok=True)
+    alias = spill / f"literal-{abs(hash(str(path.resolve())))}{''.join(path.suffixes[-2:])}"
+    if alias.exists():
+        return alias
+    for make in (os.link, os.symlink, shutil.copyfile):
+        try:
+            make(path.resolve(), alias)
+            return alias
+        except OSError:
+            continue
+    raise InputFileError(f"{source}: the file name holds one of {''.join(sorted(GLOB_CHARACTERS))}, which the table "
+                         "reader takes as a pattern; rename the file / 파일 이름에서 * ? [ ] {{ }} 를 빼 주세요")
+
+
+def _create_from_csv(con, name: str, path: Path, delimiter: str, header: list[str], parallel: bool = True) -> None:
+    """Table ``name`` from a CSV file read as text. DuckDB's parallel scanner cannot pad short rows and
+    follow a line break inside a quoted cell at once; such a file is read again with ``parallel=False``."""
     columns = "{" + ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header) + "}"
     cols = ", ".join(f"{_trimmed(h)} AS {sql_name(h)}" for h in header)
     con.execute(
         f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {cols} FROM read_csv({sql_text(str(path))}, "
         f"delim={sql_text(delimiter)}, header=true, quote='\"', escape='\"', auto_detect=false, "
-        f"columns={columns}, null_padding=true, compression='auto')")
+        f"columns={columns}, null_padding=true, compression='auto'{'' if parallel else ', parallel=false'})")
 
 
 def _csv_error(exc, source: str, delimiter: str) -> InputFileError:
@@ -196,7 +233,11 @@ def _transcoded(con, path: Path, source: str) -> Path:
 
 def _load_parquet(con, name: str, path: Path, source: str) -> list[str]:
     """A Parquet file, or a folder of them (Hive partitions ``key=value`` kept as columns), as text."""
-    pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+    if path.is_dir() and GLOB_CHARACTERS & set(str(path)):  # a folder is read as a pattern by design
+        raise InputFileError(f"{source}: the folder name holds one of {''.join(sorted(GLOB_CHARACTERS))}, which the "
+                             "Parquet reader takes as a pattern; rename the folder / 폴더 이름에서 * ? [ ] {{ }} 를 "
+                             "빼 주세요")
+    pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(_literal(con, path, source))
     scan = f"read_parquet({sql_text(pattern)}, hive_partitioning=true, union_by_name=true)"
     try:
         header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]

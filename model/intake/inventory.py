@@ -124,7 +124,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column '{self.column}', value '{self.value}': {self.message}"
+        from ..fileio import shown
+
+        return f"{self.file}, row {self.row}, column '{self.column}', value '{shown(self.value)}': {self.message}"
 
 
 def read_table(path, sheet=None, known_headers=None) -> pd.DataFrame:
@@ -326,6 +328,7 @@ def validate_buildings(
     _check_required_columns(df, raw, source)
     found = _Findings(df, original, source, row_offset=int(raw.attrs.get("row_offset", 0)))
     _check_required_values(found)
+    _check_text_characters(found)
     numeric = _parse_numbers(found)
     _check_plausibility(numeric, found)
     _check_household_shares(numeric, found)
@@ -432,7 +435,27 @@ def _parse_number_column(found: _Findings, canon: str) -> pd.Series:
     else:
         found.flag(non_numeric, canon, "not a number / 숫자가 아닙니다")
         found.flag(num < 0, canon, "must not be negative / 음수일 수 없습니다")
+        if canon in BOUNDS:
+            found.flag(num > BOUNDS[canon], canon, f"implausible: more than {BOUNDS[canon]:,.0f}; check the unit and "
+                                                   "the digits / 비현실적으로 큰 값입니다")
     return num
+
+
+#: text columns that name things in every output (reports, workbooks): no control characters
+TEXT_COLUMNS = ("building_id", "district", "main_use", "moe_code", "address", "building_name", "pnu")
+
+
+def _check_text_characters(found: _Findings) -> None:
+    """A name with a control character (a stray \\x01 from an export) cannot be written to a workbook,
+    HWPX or PDF: the row is refused naming the character (issue 23 finding 6)."""
+    from ..fileio import UNWRITABLE, control_characters
+
+    for canon in TEXT_COLUMNS:
+        if canon in found.df.columns:
+            bad = found.df[canon].astype(str).str.contains(UNWRITABLE, regex=True)
+            found.flag(bad, canon, lambda v: f"holds the control character {', '.join(control_characters(str(v)))}, "
+                                             "which reports and workbooks cannot carry; remove it / 제어 문자가 "
+                                             "들어 있습니다")
 
 
 def _check_plausibility(numeric: dict[str, pd.Series], found: _Findings) -> None:
@@ -596,15 +619,23 @@ def _households_from_families(out: pd.DataFrame) -> None:
 
 
 def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings):
-    """(valid canonical rows with ``category``, rejected rows as given with reasons, problems by row)."""
+    """(valid canonical rows with ``category``, rejected rows with reasons, problems by row).
+
+    Rejected rows keep the columns the intake reads, under the user's headers, and nothing else:
+    free-text columns (``비고`` holding an owner's name and phone number) are dropped and their
+    headers listed in ``rejected.attrs["columns_dropped"]`` (issue 23; :mod:`.privacy`).
+    """
     bad = found.bad
     valid = out[~bad].copy()
     valid["category"] = _per_distinct(valid["main_use"], category_of)
-    rejected = raw.loc[bad[bad].index].copy()
+    read = [c for c in raw.columns if c in set(found.original.values()) or c == "__district__"]
+    rejected = raw.loc[bad[bad].index, read].rename(columns={"__district__": found.original.get("district")})
     rejected.insert(0, "source_row", found.rows[bad])
     rejected["rejected_reason"] = [" | ".join(found.reasons.get(i, [])) for i in rejected.index]
     found.problems.sort(key=lambda p: p.row)
-    return valid.reset_index(drop=True), rejected.reset_index(drop=True), found.problems
+    rejected = rejected.reset_index(drop=True)
+    rejected.attrs["columns_dropped"] = [str(c) for c in raw.columns if c not in read]
+    return valid.reset_index(drop=True), rejected, found.problems
 
 
 def load_buildings(path_or_df, district_column=None, skip_invalid=False, sheet=None, source=None):

@@ -33,6 +33,16 @@ BOUNDS = {
     "observed_l_per_m2_day": 1_000.0,  # [L/(m2 d)]
     "billed_m3": 10_000_000.0,  # [m3 per bill]
     "households_on_meter": 100_000.0,  # [households]
+    # building-table columns without a bound of their own before issue 23 (1e308 in 방수 printed "inf m3/d"):
+    # far above any real building, so only typing and unit errors are refused
+    "households": 100_000.0,  # [households] (the largest Korean complexes: ~10,000)
+    "dwelling_units": 100_000.0,  # [units]
+    "families": 100_000.0,  # [households]
+    "floors_above": 200.0,  # [floors] (the tallest building: 163)
+    "floors_below": 50.0,  # [floors]
+    "rooms_per_dwelling": 50.0,  # [rooms]
+    "occupants": 1_000_000.0,  # [persons] (a stadium: ~100,000)
+    "observed_m3_per_day": 1_000_000.0,  # [m3/d] (Korea's largest plant treats ~2,000,000 m3/d for millions)
 }
 
 NUMBER_PROBLEMS = {

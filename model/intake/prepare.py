@@ -16,7 +16,8 @@ Output files (in the output folder)
 ``unmatched_meters.csv``         meters joined to no building, with the reason
 ``buildings_without_meters.csv`` buildings no meter was joined to
 ``meter_building_links.csv``     every meter-building pair with its share and split rule
-``rejected_register_rows.csv``   register rows that failed validation, with reasons
+``rejected_register_rows.csv``   register rows that failed validation, with reasons (only the columns
+                                 the intake reads: free text is dropped and listed in the match report)
 ``rejected_billing_rows.csv``    billing rows that could not be used, with reasons
 ``flagged_meter_months.csv``     suspected misread months left out of the averages
 
@@ -40,7 +41,8 @@ from ..errors import InputFileError
 from ..fileio import check_outputs, write_csv_atomic, write_json_atomic
 from .inventory import load_buildings
 from .matching import SPLIT_RULES, match_meters
-from .privacy import drop_personal_columns, load_key, protect_rejected_billing, pseudonymise_bill_table
+from .privacy import (drop_personal_columns, is_personal_header, load_key, protect_rejected_billing,
+                      pseudonymise_bill_table)
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
 
 __all__ = ["PreparedData", "prepare_training_table", "write_prepared", "PREPARE_FILES", "HOUSEHOLD_MIX_FILES"]
@@ -138,7 +140,7 @@ def prepare_training_table(register, billing, district_column: str | None = None
                        "rows_rejected": int(len(rejected_register)), "buildings": int(len(buildings))}
     report = _prepare_report(_input_names(register, billing, household_mix), synthetic, params, misread_ratio,
                              register_counts, billing_counts, result.counts, table, mix_report)
-    report["privacy"] = {**privacy_report, "register_columns_dropped": dropped}
+    report["privacy"] = {**privacy_report, **dropped}
     return PreparedData(table, report, result.unmatched_meters, result.buildings_without_meters, result.links,
                         rejected_register, rejected_billing, flagged, meters, mix_rejected, mix_unmatched)
 
@@ -168,10 +170,14 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters,
 
 
 def _drop_register_personal_columns(buildings, rejected_register):
-    """(buildings, rejected rows, headers dropped): personal-looking register columns removed (:mod:`.privacy`)."""
+    """(buildings, rejected rows, headers dropped): personal-looking register columns removed (:mod:`.privacy`),
+    and the columns the intake does not read, which rejected rows never carry (free text such as 비고)."""
+    not_read = list(rejected_register.attrs.get("columns_dropped", []))
     buildings, dropped = drop_personal_columns(buildings)
     rejected_register, dropped_rejected = drop_personal_columns(rejected_register)
-    return buildings, rejected_register, sorted({*dropped, *dropped_rejected})
+    personal = {c for c in not_read if is_personal_header(c)}
+    return buildings, rejected_register, {"register_columns_dropped": sorted({*dropped, *dropped_rejected, *personal}),
+                                          "register_columns_not_read": not_read}
 
 
 def _join_household_mix_file(table: pd.DataFrame, household_mix):

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..errors import InputFileError
 
-__all__ = ["KEY_ENV", "MIN_KEY_BYTES", "MIN_PUBLIC_CELL_BUILDINGS", "PseudonymKey", "load_key", "pseudonym",
+__all__ = ["KEY_ENV", "MIN_KEY_BYTES", "MIN_KEY_BITS", "key_strength_bits", "new_key_text", "MIN_PUBLIC_CELL_BUILDINGS", "PseudonymKey", "load_key", "pseudonym",
            "pseudonymise", "is_personal_header", "drop_personal_columns", "protect_billing", "pseudonymise_bill_table",
            "protect_rejected_billing", "merge_small_cells"]
 
@@ -75,13 +75,44 @@ class PseudonymKey:
         return f"PseudonymKey(source={self.source!r}, key_id={self.key_id!r})"
 
 
+MIN_KEY_BITS = 80  # estimated entropy a key must show (64 random hex digits show ~230; 32 show ~100)
+KEY_HELP = ("make a good one with `sewerplan key new --out FILE` (64 random hex digits, readable by you only) / "
+            "좋은 키는 `sewerplan key new --out 파일` 로 만드세요")
+
+
+def key_strength_bits(secret: bytes) -> float:
+    """A cautious estimate of a key's entropy [bits]: its length times the Shannon entropy of its own
+    characters, and 0 for a key that repeats a pattern or counts up or down (``abab…``, ``0123…``)."""
+    import math
+    from collections import Counter
+
+    n = len(secret)
+    if n == 0 or secret in (secret + secret)[1:-1]:  # periodic: 'aaaa', 'abcabc'
+        return 0.0
+    steps = Counter(b - a for a, b in zip(secret, secret[1:]))
+    if n > 2 and steps.most_common(1)[0][1] > (n - 1) / 2:  # mostly the same step: 'abcdef', '2468'
+        return 0.0
+    return n * -sum(c / n * math.log2(c / n) for c in Counter(secret).values())
+
+
 def _checked_secret(raw: bytes, where: str) -> bytes:
     secret = raw.strip()
     if len(secret) < MIN_KEY_BYTES:
         raise InputFileError(
-            f"{where}: the pseudonym key is {len(secret)} bytes; at least {MIN_KEY_BYTES} are needed (e.g. 64 random "
-            f"hex digits) / 가명처리 키가 너무 짧습니다({len(secret)}바이트, 최소 {MIN_KEY_BYTES}바이트)")
+            f"{where}: the pseudonym key is {len(secret)} bytes; at least {MIN_KEY_BYTES} are needed; {KEY_HELP} "
+            f"/ 가명처리 키가 너무 짧습니다({len(secret)}바이트, 최소 {MIN_KEY_BYTES}바이트)")
+    bits = key_strength_bits(secret)
+    if bits < MIN_KEY_BITS:
+        raise InputFileError(
+            f"{where}: the pseudonym key is too easy to guess (about {bits:.0f} bits of entropy, at least "
+            f"{MIN_KEY_BITS} needed: repeated or counting characters, or too few different ones); {KEY_HELP} / "
+            "가명처리 키를 추측하기 쉽습니다")
     return secret
+
+
+def new_key_text() -> str:
+    """A new pseudonym key: 64 hex digits of 32 random bytes (``secrets``), with a line break."""
+    return secrets.token_hex(32) + "\n"
 
 
 def load_key(key_file=None, environ=None) -> PseudonymKey:

@@ -118,25 +118,26 @@ def _newest_section(newest: dict | None) -> dict:
     level = newest["level"]
     out = {
         "used": True, "checked": bool(newest["checked"]), "rule": newest["rule_text"],
-        "cohort_first_year": newest["first_year"], "training_newest_year": newest["last_year"],
-        "new_from_year": newest["new_from_year"], "cohort_buildings": newest["n_buildings"],
+        "checked_from_year": newest["first_year"], "training_newest_year": newest["last_year"],
+        "new_from_year": newest["new_from_year"], "checked_buildings": newest["n_buildings"],
         "level_factor": level, "district_log_ratio_bounds_for_new_buildings": newest["district_log_ratio_bounds"],
         "building_intervals_for_new_buildings": newest["intervals"],
         "applies_to": "buildings with approval year >= new_from_year, or without a year (planned buildings)",
     }
     if newest["checked"]:
-        out.update({"method": "each candidate trained on the buildings completed before the cohort and "
-                              "scored on it; level factor = sum(observed)/sum(predicted) on the cohort, "
-                              "shrunk toward 1 (empirical Bayes, district bootstrap); building intervals "
-                              "conformal on the cohort's residuals, widened by the factor's remaining sd",
-                    "cohort_districts": newest.get("n_districts"), "errors": newest["metrics"],
+        out.update({"method": "at each origin (newest year minus the rule's years) each candidate is trained on the "
+                              "buildings completed up to it and forecasts those completed after; level factor = "
+                              "mean ln(sum observed / sum predicted) over the checks, shrunk toward 1 against its "
+                              "sampling error; building intervals conformal on the checks' residuals after the "
+                              "factor, widened by the factor's sd (bootstrap and between-check spread)",
+                    "checks": newest["checks"], "districts": newest.get("n_districts"), "errors": newest["metrics"],
                     "coverage_of_cross_validated_intervals": newest.get("coverage_cv_intervals"),
                     "coverage_of_new_building_intervals_in_sample": newest.get("coverage_new_intervals")})
     else:
-        out["too_small"] = (f"only {newest['n_buildings']} buildings in the newest cohort (at least "
-                            f"{newest['rule']['min_buildings']} needed): no check; factor 1 and every interval "
-                            f"of a new building widened by the prior sd {level['prior_sd_log']} (ln) / 최근 준공 "
-                            "건물이 적어 새 건물 검증을 하지 못했고 예측 범위를 넓혔습니다")
+        out["too_small"] = (f"no check could run (at least {newest['rule']['min_buildings']} buildings after an origin "
+                            f"and {newest['rule']['min_older']} before it are needed): factor 1 and every interval "
+                            f"of a new building widened by {level['sd_log']} (ln) / 최근 준공 건물이 적어 새 건물 "
+                            "검증을 하지 못했고 예측 범위를 넓혔습니다")
     return out
 
 

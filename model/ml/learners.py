@@ -34,7 +34,7 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from .features import CATEGORICAL_FEATURES, LOCATION_FEATURES, numeric_features
 
 __all__ = ["CANDIDATES", "BLEND", "LEARNERS", "OFFSET_FEATURE", "make_estimator", "fit_learner", "predict_learner",
-           "location_bounds", "clip_location"]
+           "location_bounds", "clip_location", "year_bounds", "clip_year", "clip_to_training"]
 
 CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
 BLEND = "blend"  # the mean of the three candidates' predictions, itself a candidate
@@ -114,6 +114,32 @@ def clip_location(X: pd.DataFrame, bounds: dict | None) -> pd.DataFrame:
     for c, (lo, hi) in bounds.items():
         X[c] = X[c].clip(lo, hi)
     return X
+
+
+YEAR_FEATURE = "approval_year"
+
+
+def year_bounds(X: pd.DataFrame) -> list | None:
+    """Training range of the completion year [year] (None when no row has one)."""
+    y = X[YEAR_FEATURE] if YEAR_FEATURE in X.columns else pd.Series(dtype=float)
+    return [float(y.min()), float(y.max())] if y.notna().any() else None
+
+
+def clip_year(X: pd.DataFrame, bounds: list | None) -> pd.DataFrame:
+    """Completion year clipped to the training range: a building newer than the data gets the newest
+    class's effect. Trees do this by themselves; clipping keeps the linear learner (ridge) from
+    extending a linear year trend onto a new town (the level of new buildings is the newest-cohort
+    check's job, :mod:`.newest`)."""
+    if not bounds or YEAR_FEATURE not in X.columns:
+        return X
+    X = X.copy()
+    X[YEAR_FEATURE] = X[YEAR_FEATURE].clip(*bounds)
+    return X
+
+
+def clip_to_training(X: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """``X`` with coordinates and completion year clipped to the range of the ``reference`` rows."""
+    return clip_year(clip_location(X, location_bounds(reference)), year_bounds(reference))
 
 
 OFFSET_FEATURE = "log_design_prior_m3_per_day"

@@ -110,6 +110,7 @@ def save_model(model, path, force: bool = False) -> Path:
         "location": model.location,
         "household_fill": bool(model.household_fill),
         "newest": model.newest,
+        "year_bounds": model.year_bounds,
         "libraries": library_versions(),
         "card_sha256": card_digest(model.card),
     }
@@ -355,4 +356,5 @@ def load_model(path=None):
         coverage=float(meta["coverage"]), intervals=meta["intervals"],
         district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
         household_fill=bool(meta.get("household_fill", False)), newest=meta.get("newest"),
+        year_bounds=meta.get("year_bounds"),
     )

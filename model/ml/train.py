@@ -33,11 +33,12 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import Pipeline
 
 from ..errors import InventoryValidationError
-from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, fit_learner as _fit, location_bounds,
+from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, clip_to_training, clip_year, year_bounds,
+                       fit_learner as _fit, location_bounds,
                        make_estimator, predict_learner as _predict)
 from .features import HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location, household_mix_fill
 from .intervals import attained_level, bounds_for as _bounds_for, calibrate_log_residuals, conformal_bounds, interval_coverage
-from .newest import DEFAULT_RULE, CohortRule, calibrate_new_buildings, cohort_score, run_cohort_check
+from .newest import DEFAULT_RULE, CohortRule, calibrate_new_buildings, cohort_score, run_checks
 from ..intake.screening import screen_observations
 
 __all__ = [
@@ -238,7 +239,7 @@ def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tupl
         # every row of the held-out districts (screened ones too) is predicted by this fold
         te_rows = np.flatnonzero(groups.isin(test_groups).to_numpy())
         fold[te_rows] = k
-        X_te = clip_location(X.iloc[te_rows], location_bounds(X.iloc[tr_rows]))
+        X_te = clip_to_training(X.iloc[te_rows], X.iloc[tr_rows])
         for name in learners:
             est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
             preds[name][te_rows] = _predict(est, name, corr, X_te)
@@ -329,15 +330,16 @@ def grouped_cv_predictions(df: pd.DataFrame, district_column: str = "district", 
     on it, and the learner choice adds that score (None: district cross-validation only).
     """
     cv = _cv_setup(df, district_column, n_splits, seed, observed_column, location, household_mix)
-    learners = _learners_to_fit(learner)
-    fold, preds = _out_of_fold(cv, learners, seed, max_iter)
-    learners = _with_blend(preds, learners, learner)
+    fitted = _learners_to_fit(learner)
+    fold, preds = _out_of_fold(cv, fitted, seed, max_iter)
+    learners = _with_blend(preds, fitted, learner)
     iu, cats = cv.idx_used, cv.X["category"].to_numpy(dtype=object)
     y_used, groups_used = cv.obs.iloc[iu].to_numpy(), cv.groups.iloc[iu]
     metrics = {name: evaluation_metrics(y_used, preds[name][iu], groups_used, cats[iu]) for name in learners}
-    check = run_cohort_check(df, cv.X, cv.obs.to_numpy(dtype=float), cv.groups, iu, learners, seed, max_iter,
-                             newest) if newest is not None else None
-    chosen = _choose(metrics, check.metrics if check is not None and check.checked else None)
+    check = run_checks(df, cv.X, cv.obs.to_numpy(dtype=float), cv.groups, iu, list(dict.fromkeys([*fitted, *learners])),
+                       seed, max_iter, newest) if newest is not None else None
+    chosen = _choose(metrics, {name: check.learner_metrics(name) for name in learners}
+                     if check is not None and check.checked else None)
     resid, lower, upper = _cross_conformal(cv, fold, preds[chosen], coverage, min_calibration)
     out = _cv_table(df, cv, district_column, observed_column, fold, chosen, preds, learners, lower, upper)
     metrics[chosen] = evaluation_metrics(y_used, preds[chosen][iu], groups_used, cats[iu], lower[iu], upper[iu])
@@ -454,6 +456,7 @@ class TrainedModel:
     location: dict | None = None
     household_fill: bool = False
     newest: dict | None = None
+    year_bounds: list | None = None  # training range of the completion-year feature; prediction clips to it
 
     @property
     def uses_location(self) -> bool:
@@ -536,11 +539,11 @@ class TrainedModel:
                                      f"household mix from census trend for {int(y)} / 가구원수 구성: {int(y)}년 "
                                      "인구총조사 추세로 보완")
             loc_notes = (loc_notes + " | " + hh_notes).where(hh_notes.ne(""), loc_notes).str.strip(" |")
-        X = clip_location(X, self.location["bounds"] if self.uses_location else None)
+        X = clip_year(clip_location(X, self.location["bounds"] if self.uses_location else None), self.year_bounds)
         point = _predict(self.estimator, self.learner, self.correction, X)
         cats = X["category"].to_numpy(dtype=object)
         lo, hi = _bounds_for(self.intervals, cats)
-        new = self.new_building_rows(X)
+        new = self.new_building_rows(df)
         if new.any():
             point = np.where(new, point * float(self.newest["level"]["factor"]), point)
             new_lo, new_hi = _bounds_for(self.newest["intervals"], cats)
@@ -660,8 +663,7 @@ def _new_building_record(out: pd.DataFrame, cv: dict, fitted, observed_column, c
     _, _, intervals, district_iv = fitted
     return calibrate_new_buildings(
         check, cv["chosen"], out[observed_column].to_numpy(dtype=float), cv["X"]["category"].to_numpy(dtype=object),
-        cv["groups"].to_numpy(dtype=object), coverage, min_calibration, intervals, district_iv["log_ratio_bounds"],
-        seed)
+        coverage, min_calibration, intervals, district_iv["log_ratio_bounds"], seed)
 
 
 def _card(df, out, cv, observed_column, sha, settings, fitted, location, newest, **described) -> dict:
@@ -745,4 +747,5 @@ def train_model(buildings: pd.DataFrame, coverage: float = 0.90, learner: str = 
     out.index = buildings.index
     est, corr, intervals, district_iv = fitted
     return TrainedModel(est, cv["chosen"], corr, coverage, intervals, district_iv, card, cv_predictions=out,
-                        location=loc, household_fill=bool(cv["household_fill"]), newest=newest)
+                        location=loc, household_fill=bool(cv["household_fill"]), newest=newest,
+                        year_bounds=year_bounds(cv["X"].iloc[cv["idx_used"]]))

@@ -1,6 +1,9 @@
 """What a run writes (repository folder ``model/outputs/``).
 
-- :mod:`.results`: the results bundle (``results.json``), the reports' only input;
+- :mod:`.results`: the results bundle (``results.json``), the reports' only input, split by what
+  each part assembles (:mod:`.bundle`, :mod:`.bundle_parts`, :mod:`.bundle_json`,
+  :mod:`.decision_section`, :mod:`.scenario_section`, :mod:`.finance_section`,
+  :mod:`.briefing_section`, :mod:`.local_loads_section`, :mod:`.example`);
 - :mod:`.workbook`: the results workbook (xlsx);
 - :mod:`.scenario_outputs`: a scenario run's workbook, CSVs, summary and chart.
 
@@ -10,7 +13,8 @@ The top room of the model: it may import every other room; none imports it.
 from .. import _lazy_exports
 
 _EXPORTS = {
-    "ResultsBundle": "results", "scenario_section_from_result": "results",
+    "ResultsBundle": "bundle", "scenario_section_from_result": "scenario_section", "example_bundle": "example",
+    "decision_for": "decision_section",
     "write_results_workbook": "workbook", "column_label": "workbook",
     "write_scenario_outputs": "scenario_outputs", "write_comparison": "scenario_outputs",
     "capacity_chart": "scenario_outputs",

@@ -47,6 +47,8 @@ class BriefingSection:
     opinion_deadline: str = ""  # ISO date by which residents send opinions
     opinion_to: str = ""  # where and how: address, e-mail, phone
     reuse_options: list[str] = field(default_factory=list)  # choices offered for money the sizing avoids
+    interim: str = ""  # where the new town's sewage goes before the plant opens (existing plant, temporary)
+    interim_capacity_m3_per_day: float | None = None  # [m3/d] what that interim can take
 
     def step(self, name: str) -> ScheduleStep | None:
         """The schedule step ``name`` (None when not given)."""
@@ -54,7 +56,7 @@ class BriefingSection:
 
     def validate(self, source: str = "results bundle", path: str = "briefing") -> None:
         """Known steps, each once, years in range with start <= end, an ISO deadline, texts not too long."""
-        for name in ("site", "process", "receiving_water", "site_plan", "opinion_to"):
+        for name in ("site", "process", "receiving_water", "site_plan", "opinion_to", "interim"):
             _check_text(getattr(self, name), source, f"{path}.{name}")
         for i, text in enumerate(self.reuse_options):
             _check_text(text, source, f"{path}.reuse_options[{i}]")
@@ -69,6 +71,14 @@ class BriefingSection:
             if not (YEAR_RANGE[0] <= s.start <= s.end <= YEAR_RANGE[1]):
                 raise ResultsBundleError(f"years {s.start}-{s.end}: expected {YEAR_RANGE[0]} <= start <= end <= "
                                          f"{YEAR_RANGE[1]}", source, where)
+        build, opening = self.step("construction"), self.step("operation")
+        if build is not None and opening is not None and opening.start <= build.end:
+            raise ResultsBundleError(f"operation {opening.start} must come after construction ends ({build.end}): a "
+                                     "plant opens when it is built / 운영 시작은 공사가 끝난 뒤여야 합니다", source,
+                                     f"{path}.schedule")
+        if self.interim_capacity_m3_per_day is not None and not 0 <= self.interim_capacity_m3_per_day <= 1e9:
+            raise ResultsBundleError(f"{self.interim_capacity_m3_per_day} outside [0, 1e9] m3/d", source,
+                                     f"{path}.interim_capacity_m3_per_day")
         if self.opinion_deadline:
             try:
                 _dt.date.fromisoformat(self.opinion_deadline)

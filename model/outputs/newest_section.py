@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from .results import NewestCheck
+from .bundle_parts import NewestCheck
 
 __all__ = ["newest_check", "newest_sheet"]
 

@@ -84,6 +84,7 @@ class ColumnSpec:
     kind: str = "text"
     width: float | None = None  # column width [characters]; None: from the header and the values
     detail: bool = False  # a detail column: grouped and folded (not printed); the + above the column opens it
+    wrap: bool = False  # long text wrapped in its column (rows made as tall as it needs), not cut at the edge
 
     @property
     def label(self) -> str:
@@ -410,8 +411,13 @@ class KoreanWorkbook:
         self.columns: list[tuple[str, str, ColumnSpec]] = []  # (sheet, internal name, spec)
 
     def table(self, name: str, frame: pd.DataFrame, description: str = "",
-              columns: Mapping[str, ColumnSpec] | None = None, freeze_col: int = 1):
-        """Add a table sheet: title, banner or note, the three header rows, then the rows as shown."""
+              columns: Mapping[str, ColumnSpec] | None = None, freeze_col: int = 1,
+              cell_formats: Mapping[str, list] | None = None):
+        """Add a table sheet: title, banner or note, the three header rows, then the rows as shown.
+
+        ``columns`` adds specs for columns the catalogue does not know; ``cell_formats`` gives one
+        column a number format per row (an item / value table whose rows have different units).
+        """
         name = name[:31]
         check_excel_rows(len(frame) + FIRST_DATA_ROW, name, self.path)
         ws = self.wb.create_sheet(name)
@@ -430,7 +436,8 @@ class KoreanWorkbook:
             ws.auto_filter.ref = f"A{HEADER_ROWS[0]}:{last}{HEADER_ROWS[1] + len(frame)}"
         self._title_rows(ws, name, description)
         self._header_rows(ws, specs, widths)
-        self._data_rows(ws, specs, rows)
+        per_row = [list((cell_formats or {}).get(str(c), [])) for c in frame.columns]
+        self._data_rows(ws, specs, rows, widths, per_row)
         self.contents.append((name, description, len(frame)))
         self.columns += [(name, str(c), s) for c, s in zip(frame.columns, specs)]
         return ws
@@ -451,15 +458,22 @@ class KoreanWorkbook:
         ws.append([_cell(ws, s.en, size=8, italic=True, color="555555", fill=_HEAD_FILL, wrap=True, align="center",
                          border=True) for s in specs])
 
-    def _data_rows(self, ws, specs: list[ColumnSpec], rows: list[list]) -> None:
+    def _data_rows(self, ws, specs: list[ColumnSpec], rows: list[list], widths: list[float],
+                   per_row: list[list]) -> None:
         formats = [KINDS.get(s.kind, KINDS["text"])[0] for s in specs]
         autos = [s.kind == "auto" for s in specs]
-        for row in rows:
+        wrapped = [j for j, s in enumerate(specs) if s.wrap]
+        for i, row in enumerate(rows, start=FIRST_DATA_ROW):
+            if wrapped:
+                ws.row_dimensions[i].height = 12 * max(_lines(row[j] or "", widths[j]) for j in wrapped)
             cells = []
-            for v, fmt, auto in zip(row, formats, autos):
-                if auto and isinstance(v, (int, float)) and not isinstance(v, bool):
+            for j, (v, fmt, auto) in enumerate(zip(row, formats, autos)):
+                if i - FIRST_DATA_ROW < len(per_row[j]) and per_row[j][i - FIRST_DATA_ROW]:
+                    fmt = per_row[j][i - FIRST_DATA_ROW]
+                elif auto and isinstance(v, (int, float)) and not isinstance(v, bool):
                     fmt = "#,##0" if float(v).is_integer() else "#,##0.0"
-                cells.append(_cell(ws, v, size=9, fmt=fmt if isinstance(v, (int, float)) else None))
+                cells.append(_cell(ws, v, size=9, fmt=fmt if isinstance(v, (int, float)) else None,
+                                   wrap=specs[j].wrap))
             ws.append(cells)
 
     def text_sheet(self, name: str, rows: list[tuple], description: str = "", widths=(30, 90)) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters, parameter_table
+from .money_sheet import MONEY_COLUMNS, SHEET_MONEY, money_table
 from .sheet_style import COLUMNS, KINDS, SYNTHETIC_BANNER, ColumnSpec, KoreanWorkbook, RunInfo, column_spec
 
 __all__ = ["COLUMN_LABELS", "column_label", "number_format", "write_results_workbook", "write_frames_workbook",
@@ -105,19 +106,25 @@ def write_results_workbook(
     title: str = "sewerplan 결과: 건축물별·배수구역별 오수발생량",
     run: RunInfo | None = None,
     descriptions: dict[str, str] | None = None,
+    bundle=None,
 ) -> Path:
     """Write the results workbook atomically (Korean sheets, :class:`sheet_style.KoreanWorkbook`).
 
     Sheets: 표지 (what the file is, which run made it), 건축물별 결과 (one row per building),
     배수구역 요약 (district totals, day-average / day-max / hour-max per method), any
-    ``extra_sheets`` (name -> table; ``descriptions`` name -> one line for the cover), 방법 및 출처
-    (methods, notes), 매개변수 (parameters with units and sources) and 열 설명 (column notes).
+    ``extra_sheets`` (name -> table; ``descriptions`` name -> one line for the cover), 재원·요금 (the
+    results bundle's money, :mod:`.money_sheet`; none without a bundle or its finance section),
+    방법 및 출처 (methods, notes), 매개변수 (parameters with units and sources) and 열 설명 (column notes).
     """
     run = run or RunInfo(project=source)
     book = KoreanWorkbook(path, title, run, synthetic)
     described = {**SHEET_DESCRIPTIONS, **(descriptions or {})}
     for name, frame in {SHEET_BUILDINGS: buildings, SHEET_DISTRICTS: districts, **(extra_sheets or {})}.items():
         book.table(name, frame, described.get(name, ""))
+    money = money_table(bundle) if bundle is not None else None
+    if money is not None:  # 재원·요금: 총사업비, 재원, 운영비, 요금 영향, each with its basis
+        book.table(SHEET_MONEY, money[0], "총사업비, 재원, 운영비, 요금 영향과 각 근거 (results.json 의 재정 항목)",
+                   MONEY_COLUMNS, cell_formats={"value": money[1]})
     lines = [("작성일 (created)", _dt.date.today().isoformat()), *( [("입력 (input)", source)] if source else []),
              *_METHOD_LINES, *(("참고 (note)", note) for note in notes or [])]
     book.text_sheet(SHEET_METHODS, lines, described[SHEET_METHODS])

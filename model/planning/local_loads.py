@@ -540,7 +540,7 @@ def what_it_changes(planned: pd.DataFrame, local: LocalLoadTable, params: Design
     design day-max), ``causer_charge_krw`` (:func:`.funding.causer_charge`, the one causer charge);
     plus ``price_krw_per_m3_per_day``, ``buildings`` and ``buildings_by_status``.
     """
-    from .funding import causer_charge, causer_price
+    from .money.funding import causer_charge, causer_price
 
     per = apply_local_loads(planned, local, params)
     price = causer_price(causer_price_krw_per_m3_per_day)["krw_per_m3_per_day"]

@@ -81,7 +81,12 @@ def first_bills(path, buildings: pd.DataFrame, return_ratio: float, key=None) ->
     linked = [records.loc[by_id, ["building_id", "billing_month", "sewage_m3_per_day"]]]
     joined, unmatched = _register_join(records[~by_id], buildings)
     linked.append(joined)
-    linked = [t for t in linked if len(t)] or [linked[0]]
+    linked = [t for t in linked if len(t)]
+    if not linked:
+        raise InputFileError(
+            f"{path}: none of the {len(records):,} bill rows matched a forecast building, by building id "
+            f"({', '.join(BUILDING_ID_HEADERS[:2])}) or by lot address / PNU; add the building id column or check that the addresses are lot addresses of the new town / "
+            "예측 건축물과 연결된 요금 행이 없습니다: 관리건축물대장PK 열을 넣거나 주소(지번)를 확인하세요")
     table = pd.concat(linked, ignore_index=True).groupby(["building_id", "billing_month"], as_index=False)[
         "sewage_m3_per_day"].sum().rename(columns={"sewage_m3_per_day": "observed_m3_per_day"})
     counts = {"rows_read": int(len(records) + len(rejected)), "rows_rejected": int(len(rejected)),
@@ -102,7 +107,9 @@ def _register_join(records: pd.DataFrame, buildings: pd.DataFrame) -> tuple[pd.D
     links = match_meters(buildings.reset_index(drop=True), meters).links
     if links.empty:
         return empty, len(records)
-    rows = records.merge(links[["customer_id", "building_id", "share"]], on="customer_id", how="inner")
+    # the bill rows' own (blank or unknown) building id gives way to the one the join found
+    rows = records.drop(columns=["building_id"], errors="ignore").merge(
+        links[["customer_id", "building_id", "share"]], on="customer_id", how="inner")
     rows["sewage_m3_per_day"] = rows["sewage_m3_per_day"] * rows["share"]
     return rows[["building_id", "billing_month", "sewage_m3_per_day"]], int((~records["customer_id"].isin(
         links["customer_id"])).sum())
@@ -140,7 +147,9 @@ def monthly_table(bills: pd.DataFrame, forecast: pd.DataFrame, ratios: tuple[flo
                          "buildings_occupied": occupied, "share_occupied": occupied / n if n else np.nan,
                          "buildings_compared": int(len(d)), "observed_m3_per_day": float(d["observed_m3_per_day"].sum()),
                          "forecast_m3_per_day": float(d["ml_m3_per_day"].sum())})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["district", "billing_month", "buildings_forecast", "buildings_occupied",
+                                      "share_occupied", "buildings_compared", "observed_m3_per_day",
+                                      "forecast_m3_per_day"])
     return _with_interval(out, ratios)
 
 

@@ -576,7 +576,7 @@ def _first_year(years, flags):
 
 
 def _cost_curve(spec):
-    from . import finance
+    from .money import costs as finance
 
     if isinstance(spec, finance.CostCurve):
         return spec

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from sewerplan import __version__
-from sewerplan.cli import estimate, excel, kit, ml, recipe, report, run, scenario, unitloads
+from sewerplan.cli import estimate, excel, key, kit, ml, recipe, report, run, scenario, unitloads
 
 app = typer.Typer(
     name="sewerplan",
@@ -43,8 +43,9 @@ def _root(
 #   excel                          template workbook and Office.js server (excel)
 #   scenario                       planning scenarios (scenario)
 #   unitloads                      the city's own unit loads for an ordinance revision (unitloads)
+#   key new                        a pseudonym key file for billing data (key)
 #   kit, manual                    the offline install kit; the manuals as HTML (kit)
-for _area in (estimate, ml, recipe, run, report, excel, scenario, unitloads, kit):
+for _area in (estimate, ml, recipe, run, report, excel, scenario, unitloads, key, kit):
     _area.register(app)
 
 

@@ -89,6 +89,10 @@ def serve(
         None, "--scenario-dir",
         help="Folder of the scenario files worksheet calls may name (default SEWERPLAN_SCENARIO_DIR; none: "
              "only the bundled sample) / 시나리오 파일 폴더"),
+    data_dir: Path = typer.Option(
+        None, "--data-dir",
+        help="Folder of the training tables SEWER_LOCAL_UNITLOADS may name (default SEWERPLAN_DATA_DIR; none: no "
+             "file) / 학습 자료 폴더"),
 ):
     """Serve the worksheet functions to Office.js (needs the server extra) / Office.js 서버를 실행합니다."""
     from sewerplan.xl_addin import server
@@ -99,12 +103,12 @@ def serve(
     require_extra("server")
     import uvicorn
     try:
-        app = server.create_app(base_url=base_url, scenario_dir=scenario_dir)
+        app = server.create_app(base_url=base_url, scenario_dir=scenario_dir, data_dir=data_dir)
     except RuntimeError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     uvicorn.run(app, host=host, port=port, ssl_certfile=str(certfile) if certfile else None,
-                ssl_keyfile=str(keyfile) if keyfile else None)
+                ssl_keyfile=str(keyfile) if keyfile else None, **server.uvicorn_options(app.state.limits))
 
 
 def register(app: typer.Typer) -> None:

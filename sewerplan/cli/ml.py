@@ -86,9 +86,8 @@ def train(
     max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests) / 부스팅 반복 수"),
     location: str = typer.Option("auto", "--location", help="Use latitude/longitude as features: auto (when most rows have them) | yes | no / 위치 변수 사용"),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Drop invalid building rows and go on / 오류 행 제외"),
-    newest_share: float = typer.Option(0.10, "--newest-share", help="Newest-cohort check: the newest share of buildings by approval year [-] / 최근 준공 비율"),
-    newest_years: Optional[int] = typer.Option(None, "--newest-years", help="Instead: buildings of the last N years / 최근 N년"),
-    newest_min: int = typer.Option(50, "--newest-min", help="Fewer cohort buildings: no check, intervals widened / 최소 동수"),
+    newest_years: str = typer.Option("15,10,5", "--newest-years", help="Newest-cohort check: origins this many years before the newest approval year / 최근 준공 검증 기준 연수"),
+    newest_min: int = typer.Option(30, "--newest-min", help="Buildings after an origin needed for its check; none: intervals widened / 검증 최소 동수"),
     force: bool = typer.Option(False, "--force", help="Replace MODEL if it exists / 덮어쓰기"),
 ) -> None:
     """Train the per-building ML model on observed sewage and save it with its card.
@@ -105,7 +104,7 @@ def train(
         if out.suffix.lower() != ".skops":
             raise InputFileError(f"--out must end in .skops, not '{out.suffix}' / 모델 파일은 .skops")
         check_outputs([out, card_path_for(out)], inputs=[buildings, billing], force=force)
-        rule = _newest_rule(newest_share, newest_years, newest_min)
+        rule = _newest_rule(newest_years, newest_min)
         run.enter_context(output_run(out.parent, "train", mark_incomplete=False))
         t0 = time.perf_counter()
         valid, rejected = load_buildings(buildings, district_column=district_column, skip_invalid=skip_invalid)
@@ -126,25 +125,24 @@ def train(
 
 
 def _print_newest(nw: dict) -> None:
-    """The newest-cohort check in two lines (Korean / English)."""
+    """The newest-cohort check in a few lines (Korean / English)."""
     if not nw.get("used"):
         return
     lv = nw["level_factor"]
     if not nw["checked"]:
-        console.print(f"[yellow]newest-cohort check: only {nw['cohort_buildings']} recent buildings, too few to check; "
-                      f"intervals of new buildings widened by {lv['sd_log']:.2f} (ln) / 최근 준공 건물이 적어 새 건물 "
-                      "검증을 하지 못했고 예측 범위를 넓혔습니다[/]")
+        console.print(f"[yellow]newest-cohort check: too few recent buildings to check; intervals of new buildings "
+                      f"widened by {lv['sd_log']:.2f} (ln) / 최근 준공 건물이 적어 새 건물 검증을 하지 못했고 "
+                      "예측 범위를 넓혔습니다[/]")
         return
-    errs = nw["errors"]
-    out_console.print(f"  newest-cohort check / 최근 준공 검증: {nw['cohort_buildings']:,} buildings completed "
-                      f"{nw['cohort_first_year']:.0f}-{nw['training_newest_year']:.0f}, forecast by models of the older "
+    checks = ", ".join(f"after {c['origin']:.0f}: {c['n_buildings']:,}" for c in nw["checks"])
+    out_console.print(f"  newest-cohort check / 최근 준공 검증 ({checks} buildings / 동), forecast by models of the older "
                       "ones / 최근 준공 건물을 그 전 건물로 학습한 모델로 예측:", highlight=False)
-    for name, m in errs.items():
+    for name, m in nw["errors"].items():
         out_console.print(f"    {name:<16} total ratio / 합계 비율 {m['total_ratio']:.3f}  WAPE {m['wape']:.3f}  "
                           f"district median APE / 구역 오차 중앙값 {m['district_median_ape']:.3f}", highlight=False)
     out_console.print(f"  new buildings (approval year >= {nw['new_from_year']:.0f} or none): level factor "
-                      f"{lv['factor']:.3f} (cohort {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln) / 최근 준공 건물 "
-                      f"{nw['cohort_buildings']:,}동으로 검증·보정", highlight=False)
+                      f"{lv['factor']:.3f} (checks {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln) / 최근 준공 건물 "
+                      f"{nw['checked_buildings']:,}동으로 검증·보정", highlight=False)
 
 
 def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
@@ -279,10 +277,16 @@ def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid
         console.print(f"[yellow]WARNING / 주의: {m.note}[/]")
 
 
-def _newest_rule(share: float, years: Optional[int], min_buildings: int):
+def _newest_rule(years: str, min_buildings: int):
+    """The newest-cohort rule from ``--newest-years 15,10,5`` and ``--newest-min``."""
     from sewerplan.model.ml.newest import CohortRule
 
-    return CohortRule(share=share, years=years, min_buildings=min_buildings)
+    try:
+        ks = tuple(int(x) for x in years.replace(" ", "").split(",") if x)
+    except ValueError:
+        raise InputFileError(f"--newest-years takes whole numbers separated by commas (e.g. 15,10,5), not "
+                             f"'{years}' / --newest-years 는 15,10,5 처럼 씁니다") from None
+    return CohortRule(years=ks, min_buildings=min_buildings)
 
 
 def _benchmark_inputs(train: Path, test: Optional[Path], split: str, year: Optional[int]):
@@ -318,9 +322,10 @@ def _print_benchmark(metrics: dict, coverage: float, dt: float, out: Path, what:
     nw = metrics.get("newest_cohort_check")
     if nw and nw["checked"]:
         lv = nw["level"]
-        out_console.print(f"  newest-cohort check / 최근 준공 검증: {nw['n_buildings']:,} buildings completed / 동 "
-                          f"{nw['first_year']:.0f}-{nw['last_year']:.0f}; level factor / 보정 계수 {lv['factor']:.3f} "
-                          f"(raw {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln)", highlight=False)
+        per = ", ".join(f"{k} y: {v:.3f}" for k, v in lv["per_check"].items())
+        out_console.print(f"  newest-cohort check inside TRAIN / 학습 자료 안의 최근 준공 검증: {nw['n_buildings']:,} "
+                          f"buildings completed / 동 {nw['first_year']:.0f}-{nw['last_year']:.0f}; level factor / 보정 계수 "
+                          f"{lv['factor']:.3f} (checks {per}; sd {lv['sd_log']:.3f} ln)", highlight=False)
     elif nw:
         out_console.print(f"  newest-cohort check / 최근 준공 검증: too small / 건물 수 부족 ({nw['n_buildings']} buildings); "
                           f"intervals widened by / 예측 범위 확대 {nw['level']['sd_log']:.2f} (ln)", highlight=False)
@@ -341,9 +346,8 @@ def nyc_ll84(
     seed: int = typer.Option(0, help="Random seed"),
     max_iter: int = typer.Option(250, "--max-iter", min=1, help="Boosting rounds of the gradient-boosting learners (fewer = faster, for tests)"),
     location: str = typer.Option("auto", "--location", help="ML uses latitude/longitude: auto | yes | no"),
-    newest_share: float = typer.Option(0.10, "--newest-share", help="Newest-cohort check: newest share of TRAIN's buildings [-] / 최근 준공 비율"),
-    newest_years: Optional[int] = typer.Option(None, "--newest-years", help="Instead: buildings of TRAIN's last N years / 최근 N년"),
-    newest_min: int = typer.Option(50, "--newest-min", help="Fewer cohort buildings: no check, intervals widened / 최소 동수"),
+    newest_years: str = typer.Option("15,10,5", "--newest-years", help="Newest-cohort check: origins this many years before TRAIN's newest year / 최근 준공 검증 기준 연수"),
+    newest_min: int = typer.Option(30, "--newest-min", help="Buildings after an origin needed for its check / 검증 최소 동수"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 덮어쓰기"),
 ) -> None:
     """Compare design standard, per-type median and ML on a public benchmarking file (NYC LL84 layout).
@@ -362,7 +366,7 @@ def nyc_ll84(
         names = ("predictions.csv", "metrics.json", "districts.csv", "model_card.json", "rejected_rows.csv")
         files = {k: out / k for k in names}
         check_outputs(files.values(), inputs=[p for p in (train, test) if p is not None], force=force)
-        rule = _newest_rule(newest_share, newest_years, newest_min)
+        rule = _newest_rule(newest_years, newest_min)
         run.enter_context(output_run(out, "benchmark nyc-ll84"))
         t0 = time.perf_counter()
         tr, te, what = _benchmark_inputs(train, test, split, year)

@@ -84,7 +84,8 @@ def _privacy_rows(pv: dict | None) -> list[tuple[str, str]]:
     """(label, value) rows on pseudonyms and dropped columns (intake.privacy)."""
     if not pv:
         return []
-    dropped = pv["billing_columns_dropped"] + pv.get("register_columns_dropped", [])
+    dropped = (pv["billing_columns_dropped"] + pv.get("register_columns_dropped", [])
+               + [c for c in pv.get("register_columns_not_read", []) if c not in pv.get("register_columns_dropped", [])])
     return [("customer numbers / 고객번호", f"pseudonymised 가명처리 (key 키: {pv['key_source']}, id {pv['key_id']})"),
             ("columns dropped / 삭제한 열", ", ".join(dropped) if dropped else "none / 없음")]
 
@@ -194,6 +195,8 @@ def demo(
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed of the ML training / 학습 난수 시드"),
     learner: Optional[str] = typer.Option(None, "--learner", help="auto, hgb_log, ridge_log, hgb_poisson or blend"),
     no_reports: bool = typer.Option(False, "--no-reports", help="Skip the PDF briefings / PDF 생략"),
+    allow_html: bool = typer.Option(False, "--allow-html", help="Where no PDF can be made (no Pango), the HTML "
+                                                               "briefings are enough: exit 0 / HTML로 충분함"),
 ):
     """Run the whole recipe on the bundled synthetic sample town (sewerplan run on its project file).
 
@@ -210,7 +213,7 @@ def demo(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_demo(out, force=force, progress=step, learner=learner, reports=not no_reports, seed=seed)
-        print_run(result, start)
+        finish_run(result, start, allow_html=allow_html)
 
 
 def _evidence(iv: dict) -> str:
@@ -273,7 +276,7 @@ def _capacity_lines(s: dict) -> list[str]:
     for d in s["decision"]:
         cost = (f"expected expansion 증설비 기대값 {d['expected_expansion_krw'] / 1e8:,.0f}억원"
                 + (f" from 부터 {d['expansion_year']}" if d["expansion_year"] else "")
-                if d["direction"] != "over" else f"stranded 유휴 자본 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
+                if d["direction"] != "over" else f"stranded 유휴 시설비 {d['stranded_capital_krw'] / 1e8:,.0f}억원")
         lines.append(f"  {d['method']}: {d['gap_m3_per_day']:+,.0f} t/d vs ML P50 -> {d['direction']}; "
                      f"P(too small 부족) {_prob(d['probability_too_small'])}, P(too large 과대) "
                      f"{_prob(d['probability_too_large'])} ({_evidence(iv)}, "
@@ -313,3 +316,21 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     sample_app.command("generate")(sample_generate)
     app.add_typer(sample_app, name="sample")
+
+
+def finish_run(result, start: float, formats=("pdf",), allow_html: bool = False) -> None:
+    """:func:`print_run`, then, when ``formats`` asked for PDF briefings and they were written as HTML (no
+    Pango here), one line and exit code 2, unless ``allow_html`` or ``formats`` also asks for HTML (issue 23
+    finding 14; the PDF warning is said once, on that line)."""
+    import dataclasses
+
+    html = [] if "pdf" not in formats else [
+        Path(p) for k, p in result.paths.items() if k.endswith("_pdf") and Path(p).suffix.lower() == ".html"]
+    if html:
+        result = dataclasses.replace(result, warnings=[w for w in result.warnings
+                                                       if "cannot write the PDF here" not in w])
+    print_run(result, start)
+    if html:
+        from sewerplan.cli.report import html_instead_of_pdf
+
+        html_instead_of_pdf(html, allow_html or "html" in formats)

@@ -10,7 +10,7 @@ import typer
 
 from sewerplan.cli.common import console, user_errors
 
-__all__ = ["register", "report", "money_options"]
+__all__ = ["register", "report", "money_options", "html_instead_of_pdf"]
 
 
 class ReportKind(str, Enum):
@@ -30,7 +30,7 @@ class Lang(str, Enum):
 
 def _money(name: str, flag: str):
     """A ``sewerplan report`` option for one money input, its unit and source in the help."""
-    from sewerplan.model.planning.money_inputs import MONEY_INPUTS, USER_INPUT
+    from sewerplan.model.planning.money.inputs import MONEY_INPUTS, USER_INPUT
 
     spec = MONEY_INPUTS[name]
     default = spec.default if spec.default is not None else (spec.computed or USER_INPUT)
@@ -40,12 +40,12 @@ def _money(name: str, flag: str):
 
 def money_options(values: dict):
     """The money inputs set on the command line (``None`` = keep the bundle's or the default)."""
-    from sewerplan.model.planning.money_inputs import MoneyInputs
+    from sewerplan.model.planning.money.inputs import MoneyInputs
 
     return MoneyInputs(**{k: v for k, v in values.items() if v is not None})
 
 
-_NOT_MONEY = ("kind", "results", "out", "fmt", "lang", "force")
+_NOT_MONEY = ("kind", "results", "out", "fmt", "lang", "force", "allow_html")
 
 
 def report(
@@ -56,6 +56,9 @@ def report(
         None, "--format", "-f", help="pdf or hwpx (한글 문서); default: from the --out suffix / 출력 형식"),
     lang: Lang = typer.Option(Lang.ko, "--lang", help="ko (한국어) or en (English)"),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 기존 파일 덮어쓰기"),
+    allow_html: bool = typer.Option(False, "--allow-html",
+                                    help="Where no PDF can be made (no Pango), the HTML briefing is enough: exit 0 / "
+                                         "PDF를 만들 수 없으면 HTML로 충분함"),
     price_year: int = _money("price_year", "--price-year"),
     construction_cost_krw: float = _money("construction_cost_krw", "--construction-cost"),
     design_supervision_rate: float = _money("design_supervision_rate", "--design-supervision-rate"),
@@ -73,12 +76,16 @@ def report(
     phase1_capacity_m3_per_day: float = _money("phase1_capacity_m3_per_day", "--phase1-capacity"),
     second_train_lead_years: float = _money("second_train_lead_years", "--second-train-lead"),
     cost_curve: str = _money("cost_curve", "--cost-curve"),
+    funding_structure: str = _money("funding_structure", "--funding-structure"),
+    plant_type: str = _money("plant_type", "--plant-type"),
+    causer_basis: str = _money("causer_basis", "--causer-basis"),
+    hydraulic_margin: float = _money("hydraulic_margin", "--hydraulic-margin"),
 ) -> None:
     """Render a briefing: PDF/A-3 with the input data attached, or HWPX to edit in 한글.
 
     결과 파일로 의회 보고서 또는 주민설명회 안내문을 PDF 또는 한글(HWPX) 문서로 만듭니다. Where PDF
-    output is not possible (no Pango, e.g. stock Windows), writes OUT.html to print from Edge and
-    says how to get the PDF.
+    output is not possible (no Pango, e.g. stock Windows), writes OUT.html to print from Edge, says how
+    to get the PDF and exits with code 2 (0 with --allow-html).
     """
     money = {k: v for k, v in locals().items() if k not in _NOT_MONEY}
     with user_errors():
@@ -91,11 +98,22 @@ def report(
         t0 = time.perf_counter()
         path = write_briefing(kind.value, bundle, out, fmt_name, lang.value, options, force=force)
         if path.suffix.lower() == ".html":  # no Pango on this PC: the self-contained HTML briefing
-            from sewerplan.reporting.render import pdf_unavailable_message, weasyprint_problem
-
-            console.print(pdf_unavailable_message(weasyprint_problem() or "", path), markup=False, highlight=False)
+            html_instead_of_pdf([path], allow_html)
             return
         console.print(f"{kind.value} report written / 보고서 저장: {path} ({time.perf_counter() - t0:.1f} s)")
+
+
+def html_instead_of_pdf(written, allowed: bool) -> None:
+    """The briefings were written as HTML because no PDF can be made here: one line; with ``allowed`` a
+    note (exit 0), else an error (exit 2), so a script that asked for a PDF does not carry on without one."""
+    from sewerplan.reporting.render import ReportRenderError, pdf_unavailable_message, weasyprint_problem
+
+    where = ", ".join(str(p) for p in written)
+    line = pdf_unavailable_message(weasyprint_problem() or "no PDF engine", where)
+    if not allowed:
+        raise ReportRenderError(f"{line} (--allow-html, or report.formats: [html] in the project file, accepts the "
+                                "HTML / HTML로 충분하면 --allow-html)")
+    console.print(line, markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

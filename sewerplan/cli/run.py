@@ -26,12 +26,14 @@ def run(
     out: Path = typer.Option(Path("sewerplan-output"), "--out", help="Output folder / 출력 폴더"),
     force: bool = typer.Option(False, "--force", help="Replace existing outputs / 기존 출력 덮어쓰기"),
     no_reports: bool = typer.Option(False, "--no-reports", help="Skip the briefings / 보고서 생략"),
+    allow_html: bool = typer.Option(False, "--allow-html", help="Where no PDF can be made (no Pango), the HTML "
+                                                               "briefings are enough: exit 0 / HTML로 충분함"),
 ):
     """Run a city's project: prepare, train, compare, forecast, scenario, workbook, results.json, briefings.
 
     프로젝트 파일의 자료로 전체 과정(자료 연계 -> 학습 -> 검증 -> 신도시 예측 -> 시나리오 -> 보고서)을 실행합니다.
     """
-    from sewerplan.cli.recipe import _progress, print_run
+    from sewerplan.cli.recipe import _progress, finish_run
     from sewerplan.recipe.pipeline import run_project
     from sewerplan.recipe.project import load_project
 
@@ -45,7 +47,7 @@ def run(
                 bar.update(task, description=msg, completed=i, total=n)
 
             result = run_project(checked, out, force=force, progress=step, reports=not no_reports)
-        print_run(result, start)
+        finish_run(result, start, checked.formats, allow_html)
 
 
 def init(

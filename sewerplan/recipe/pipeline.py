@@ -206,10 +206,10 @@ def _plant_input(run, scenario_result) -> tuple[float | None, str, str]:
         return None, "", ""
     src = Path(scenario_result.scenario.source).name if scenario_result.scenario.source else "scenario"
     plant = float(scenario_result.scenario.settings.plant_capacity_m3_per_day)
-    return plant, f"{src}: settings.plant_capacity_m3_per_day", "계획 처리장, 블록 계획(시나리오) 파일의 값"
+    return plant, f"{src}: settings.plant_capacity_m3_per_day", "계획 처리장, 단계별 개발 계획 파일의 값"
 
 
-def _capacity_recommendation(town_row, model, plant_input):
+def _capacity_recommendation(town_row, model, plant_input, city_plan_method: str = "master_plan"):
     """Treatment capacity [m3/d] by method = design day-max incl. infiltration once; one recommendation."""
     from sewerplan.model.design.capacity import plant_capacity
     from sewerplan.model.outputs.results import CapacityRecommendation
@@ -226,6 +226,8 @@ def _capacity_recommendation(town_row, model, plant_input):
         p50_m3_per_day=capacity("ml_day_max_m3_per_day"),
         lower_m3_per_day=capacity("ml_lower_day_max_m3_per_day"),
         upper_m3_per_day=capacity("ml_upper_day_max_m3_per_day"),
+        recommended_m3_per_day=capacity("ml_upper_day_max_m3_per_day"),  # stored, never the 0 sentinel
+        city_plan_method=city_plan_method,
         basis=f"ML upper bound of the district-total interval (level {level:.0%} attained with {n} calibration "
               "districts), design day-max incl. infiltration once",
         interval_level=round(level, 4), n_calibration_districts=n, plant_m3_per_day=plant, plant_origin=origin,
@@ -319,7 +321,7 @@ def _korean_half(text: str) -> str:
 def _data_source(project: Project) -> tuple[str, str]:
     """The one-line data source of the footer (Korean, English), from the project (the sample's when synthetic)."""
     if project.synthetic:
-        return ("합성 예시 자료: 건축물대장·상수도 요금 부과자료 형식의 가상 데이터",
+        return ("합성 예시: 건축물대장·상수도 요금 부과자료 형식의 가상 데이터",
                 "synthetic register and billing data bundled with sewerplan")
     return (f"{project.municipality} 건축물대장·상수도 요금 부과자료 (고객번호 가명처리)",
             f"{project.municipality} building register and water bills (customer numbers pseudonymised)")
@@ -362,7 +364,7 @@ def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
     existing_rows = comparison[comparison["district"] != TOTAL_LABEL]
     total_comp = comparison[comparison["district"] == TOTAL_LABEL].iloc[0]
     params = run.params
-    cap = _capacity_recommendation(t, model, _plant_input(run, scenario_result))
+    cap = _capacity_recommendation(t, model, _plant_input(run, scenario_result), run.project.city_plan_method)
     by_size, by_size_year = _households_by_size(est)
     bundle = ResultsBundle(
         metadata=_metadata(model, params, run.project, run.trained_on_ko),
@@ -374,7 +376,7 @@ def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
         baselines=_baselines(est, t, cap, params),
         households_by_size=by_size,
         households_by_size_year=by_size_year,
-        billed_volume_m3_per_day=_fee_base_m3_per_day(report_counts),
+        billed_volume_m3_per_day=_billed_water_m3_per_day(report_counts, params),
         scenario=scenario_section_from_result(scenario_result) if scenario_result is not None else None,
         briefing=run.project.briefing,
     )
@@ -383,21 +385,24 @@ def _bundle(run, comparison, forecast, model, report_counts, scenario_result):
     return bundle, _synthetic_note(run.project.synthetic)
 
 
-def _fee_base_m3_per_day(report_counts: dict) -> float:
-    """The existing town's billed water x return ratio, all meters [m3/d] (the fee base's default)."""
-    return round(float(report_counts.get("sewage_m3_per_day_all_meters",
-                                         report_counts.get("sewage_m3_per_day_matched", 0.0))), 1)
+def _billed_water_m3_per_day(report_counts: dict, params: DesignParameters) -> float:
+    """The existing town's billed water, all meters [m3/d]: the match report's sewage / return ratio.
+
+    The sewage fee is billed on water use, so the fee base is water (plus the new town's, added in
+    the finance section), never sewage.
+    """
+    sewage = float(report_counts.get("sewage_m3_per_day_all_meters", report_counts.get("sewage_m3_per_day_matched", 0.0)))
+    return round(sewage / params.return_ratio, 1)
 
 
 def _add_money(bundle, inputs) -> None:
     """The finance section (the project's money inputs, the fee base) and the decision on the same money basis."""
     from sewerplan.model.outputs.finance_section import budget_basis, finance_section
     from sewerplan.model.outputs.results import decision_for
-    from sewerplan.model.planning.budget import council_budget
+    from sewerplan.model.planning.money.budget import council_budget
 
     bundle.finance = finance_section(bundle, inputs,
-                                     fee_base_m3_per_year=round(bundle.billed_volume_m3_per_day * 365.0, 1),
-                                     fee_base_origin="existing_billed_water")
+                                     existing_billed_water_m3_per_year=bundle.billed_volume_m3_per_day * 365.0)
     bundle.decision = decision_for(bundle, budget=council_budget(budget_basis(bundle), bundle.finance.inputs))
 
 
@@ -566,9 +571,11 @@ def _compare_held_out(run: _Run, table: pd.DataFrame, model) -> pd.DataFrame:
 def public_comparison(comparison: pd.DataFrame, min_buildings: int) -> pd.DataFrame:
     """The comparison table for publication: districts under ``min_buildings`` merged (small-cell rule).
 
-    ``note`` says which districts a merged row holds; errors are recomputed on the merged rows.
+    The merged row is named by the number of districts it holds, not their names (the name of a
+    three-building district can point at its owners); errors are recomputed on the merged rows.
     """
     from sewerplan.model.intake.privacy import merge_small_cells
+    from sewerplan.model.outputs.public_bundle import merged_label
 
     rows = comparison[comparison["district"] != TOTAL_LABEL]
     published, merged = merge_small_cells(rows[["district", "n_buildings", "observed", *COMPARED]], "n_buildings",
@@ -578,8 +585,10 @@ def public_comparison(comparison: pd.DataFrame, min_buildings: int) -> pd.DataFr
     for m in COMPARED:
         out[f"{m}_error_t_per_day"] = out["observed"] - out[m]
     out["n_buildings"] = out["n_buildings"].astype(int)
-    out["note"] = [f"merged: {', '.join(merged)} (each < {min_buildings} buildings) / {min_buildings}동 미만 구역 합산"
-                   if d == OTHER_DISTRICTS else "" for d in out["district"]]
+    is_merged = out["district"] == OTHER_DISTRICTS
+    out["note"] = np.where(is_merged, f"{len(merged)} districts merged (each < {min_buildings} buildings) / "
+                                      f"{min_buildings}동 미만 구역 {len(merged)}곳 합산", "")
+    out.loc[is_merged, "district"] = merged_label(len(merged))
     return out
 
 
@@ -741,7 +750,7 @@ def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: s
         extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle),
                       **_newest_sheets(model), "연계 보고서": match_sheet(match)},
         title=f"{pj.town}: 건축물별·배수구역별 오수발생량과 처리용량 (sewerplan 결과)", run=_run_info(run, bundle),
-        descriptions=_RUN_SHEETS,
+        descriptions=_RUN_SHEETS, bundle=bundle,
     )
 
 

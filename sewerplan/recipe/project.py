@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sewerplan.model.design.parameters import DesignParameters
-from sewerplan.model.errors import InputFileError, ParameterError
+from sewerplan.model.errors import InputFileError, ParameterError, ResultsBundleError
 from sewerplan.model.outputs.briefing_section import MAX_TEXT, SCHEDULE_STEPS, YEAR_RANGE, BriefingSection, ScheduleStep
-from sewerplan.model.planning.money_inputs import MONEY_INPUTS, MoneyInputs
+from sewerplan.model.planning.money.inputs import MONEY_INPUTS, MoneyInputs
 
 __all__ = ["Project", "ProjectFileError", "load_project", "write_starter", "STARTER", "SAMPLE_PROJECT",
            "FORMATS", "LANGUAGES", "FINANCE_KEYS"]
@@ -36,6 +36,7 @@ MAX_PROJECT_BYTES = 256_000
 FORMATS = ("pdf", "hwpx", "html")
 LANGUAGES = ("ko", "en")
 PLANT_STATUS = ("planned", "existing")
+CITY_PLAN_METHODS = ("master_plan", "pilot_formula", "unit_load")  # the baseline the city plans with
 #: finance keys of the project file: every money input (MoneyInputs, units and sources in
 #: docs/sources.md) and the return ratio (sewage / billed water, a design parameter)
 FINANCE_KEYS = (*MONEY_INPUTS, "return_ratio")
@@ -48,16 +49,17 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "existing_town": {"register": ("path", True), "billing": ("path", True), "household_mix": ("path", False),
                       "district_column": ("text", False), "districts": ("districts", False)},
     "planned_town": {"buildings": ("path", False), "scenario": ("path", False), "districts": ("districts", False)},
-    "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False)},
+    "plant": {"capacity_m3_per_day": ("number", False), "status": ("text", False), "name": ("text", False),
+              "city_plan": ("text", False)},
     "finance": {k: ("any", False) for k in FINANCE_KEYS},
     "model": {"train": ("bool", False), "file": ("path", False), "learner": ("text", False), "seed": ("int", False),
-              "newest_share": ("number", False), "newest_years": ("int", False),
-              "newest_min_buildings": ("int", False)},
+              "newest_years": ("list", False), "newest_min_buildings": ("int", False)},
     "report": {"language": ("text", False), "formats": ("list", False)},
     "privacy": {"key_file": ("keypath", False), "min_public_cell_buildings": ("int", False)},
     "briefing": {"site": ("text", False), "process": ("text", False), "receiving_water": ("text", False),
                  "site_plan": ("text", False), "site_plan_from_savings": ("bool", False), "schedule": ("any", False),
-                 "opinion_deadline": ("any", False), "opinion_to": ("text", False), "reuse_options": ("list", False)},
+                 "opinion_deadline": ("any", False), "opinion_to": ("text", False), "reuse_options": ("list", False),
+                 "interim": ("text", False), "interim_capacity_m3_per_day": ("number", False)},
 }
 TOP_LEVEL = {"sewerplan_project": "int", "synthetic": "bool", "data_folders": "list", **{s: "section" for s in SCHEMA}}
 
@@ -92,6 +94,7 @@ class Project:
     plant_capacity_m3_per_day: float | None = None
     plant_status: str = "planned"
     plant_name: str = ""
+    city_plan_method: str = "master_plan"  # the baseline the papers lead with (plant.city_plan)
     finance: MoneyInputs = field(default_factory=MoneyInputs)  # the money inputs the project sets
     return_ratio: float | None = None  # [-] sewage / billed water; None = the design default
     train: bool = True
@@ -120,17 +123,101 @@ class Project:
 # ---------------------------------------------------------------------------------------
 
 def _read(path: Path) -> dict:
-    from sewerplan.model.planning.scenario import _read_yaml
-
     if not path.is_file():
         raise InputFileError(f"project file not found: {path} / 프로젝트 파일이 없습니다: {path}")
     if path.stat().st_size > MAX_PROJECT_BYTES:
         raise ProjectFileError(path, "<file>", f"larger than {MAX_PROJECT_BYTES:,} bytes / 파일이 너무 큽니다")
-    data = _read_yaml(path)
+    data = _parse_yaml(_project_text(path), path)
     if not isinstance(data, dict):
         raise ProjectFileError(path, "<top>", "expected keys such as names:, existing_town:, planned_town: / "
                                               "프로젝트 파일 형식이 아닙니다")
     return data
+
+
+def _project_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else CP949, the encoding Notepad on Korean Windows
+    saves in (issue 23 finding 15); a file that is neither says to save it as UTF-8."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ProjectFileError(path, "<file>", "the text is neither UTF-8 nor CP949; save the file as UTF-8 (Notepad: "
+                                           "File > Save As > Encoding UTF-8) / 인코딩을 읽을 수 없습니다. UTF-8로 "
+                                           "저장하세요 (메모장: 다른 이름으로 저장 > 인코딩 UTF-8)")
+
+
+def _parse_yaml(text: str, path: Path):
+    """YAML with the scenario reader's bounds (aliases, expanded size); a number too long for Python is
+    named by its line and key instead of a raw ValueError."""
+    import re
+
+    import yaml
+
+    from sewerplan.model.planning.scenario import MAX_YAML_NODES, _bounded_yaml_loader, _expanded_size
+
+    try:
+        data = yaml.load(text, Loader=_bounded_yaml_loader())  # noqa: S506 - SafeLoader subclass
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ProjectFileError(path, "<file>", f"not valid YAML ({str(exc).splitlines()[0][:200]}) / "
+                                               "YAML 형식 오류입니다") from None
+    except ValueError:  # int('1' * 5000): Python refuses integers of more than 4,300 digits
+        lines = text.splitlines()
+        at = next((i for i, line in enumerate(lines) if re.search(r"\d{1000}", line)), 0)
+        key = lines[at].split(":", 1)[0].strip() if lines else "<file>"
+        raise ProjectFileError(path, key or "<file>", f"line {at + 1}: a number with thousands of digits; give a "
+                                                      "whole number of at most 15 digits / 숫자가 너무 깁니다") from None
+    if _expanded_size(data) > MAX_YAML_NODES:
+        raise ProjectFileError(path, "<file>", f"more than {MAX_YAML_NODES:,} values once YAML aliases are expanded / "
+                                               "YAML 별칭을 펼치면 값이 너무 많습니다")
+    return data
+
+
+#: whole-number keys with bounds of their own (every other number: at most MAX_NUMBER in size)
+INT_BOUNDS = {"sewerplan_project": (1, 1), "model.seed": (0, 2**32 - 1),
+              "privacy.min_public_cell_buildings": (1, 10_000)}
+MAX_NUMBER = 1e15  # any number in a project file (KRW amounts stay far below; Korea's budget ~ 6.6e14 KRW)
+_LONG_TEXT = ("briefing.",)  # keys whose text may hold line breaks and tabs
+
+
+def check_project_values(data, source: Path, key: str = "") -> None:
+    """Every value of the file as loaded, before any is used (issue 23 findings 6 and 9).
+
+    Text holds no control character (a town named ``새빛\\x01`` stopped the run at step 6 in the
+    workbook writer; briefing texts may hold line breaks); every number is finite and at most
+    :data:`MAX_NUMBER` in size; the whole numbers of :data:`INT_BOUNDS` stay in their ranges (a
+    20-digit ``model.seed`` failed at step 2). Errors name the key and the value as written.
+    """
+    from sewerplan.model.fileio import control_characters, shown
+
+    if isinstance(data, dict):
+        for k, v in data.items():
+            check_project_values(k, source, key or "<key>")
+            check_project_values(v, source, f"{key}.{k}" if key else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            check_project_values(v, source, f"{key}[{i}]")
+    elif isinstance(data, str):
+        bad = control_characters(data, layout=key.startswith(_LONG_TEXT))
+        if bad:
+            raise ProjectFileError(source, key, f"'{shown(data)[:80]}' holds the control character {', '.join(bad)}; "
+                                                "remove it / 제어 문자가 들어 있습니다")
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        _check_number(data, source, key)
+
+
+def _check_number(value, source: Path, key: str) -> None:
+    import math
+
+    text = f"{value:.6g}" if isinstance(value, float) else str(value) if abs(value) < 10**18 else (
+        f"a {len(str(value))}-digit number")
+    if isinstance(value, float) and not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise ProjectFileError(source, key, f"{text} is not a finite number of at most {MAX_NUMBER:.0e} / "
+                                            "값이 너무 크거나 유한한 수가 아닙니다")
+    low, high = INT_BOUNDS.get(key, (None, None))
+    if low is not None and isinstance(value, int) and not low <= value <= high:
+        raise ProjectFileError(source, key, f"{text} is not a whole number in [{low}, {high}] / 범위를 벗어난 값입니다")
 
 
 def _check_keys(data: dict, allowed, source: Path, where: str) -> None:
@@ -272,13 +359,15 @@ def _newest_rule(m: dict, source: Path):
     from sewerplan.model.errors import ParameterError
     from sewerplan.model.ml.newest import DEFAULT_RULE, CohortRule
 
-    given = {k: m[f"newest_{k}" if k != "min_buildings" else "newest_min_buildings"]
-             for k in ("share", "years", "min_buildings")}
-    given = {k: v for k, v in given.items() if v is not None}
+    given = {k: m[key] for k, key in (("years", "newest_years"), ("min_buildings", "newest_min_buildings"))
+             if m[key] is not None}
+    if "years" in given and not all(isinstance(k, int) and not isinstance(k, bool) for k in given["years"]):
+        raise ProjectFileError(source, "model.newest_years", f"{given['years']!r}: expected whole numbers of years, "
+                                                             "e.g. [15, 10, 5] / 연수는 [15, 10, 5]처럼 씁니다")
     try:
         return CohortRule(**given) if given else DEFAULT_RULE
     except ParameterError as exc:
-        key = "newest_min_buildings" if exc.name.endswith("min_buildings") else exc.name.replace("newest_cohort.", "newest_")
+        key = "newest_min_buildings" if exc.name.endswith("min_buildings") else "newest_years"
         raise ProjectFileError(source, f"model.{key}", f"{exc.value!r}: expected {exc.allowed} / 값이 맞지 않습니다") from None
 
 
@@ -288,7 +377,7 @@ def _planned(p: dict, source: Path, folders) -> dict:
     if buildings is None and scenario is None:
         raise ProjectFileError(source, "planned_town.buildings", "missing; give the planned buildings table or "
                                                                  "planned_town.scenario (a block plan) / 계획 건축물 표 "
-                                                                 "또는 블록 계획(시나리오) 파일이 필요합니다")
+                                                                 "또는 단계별 개발 계획 파일이 필요합니다")
     return {"planned_buildings": buildings, "scenario": scenario,
             "planned_districts": _districts(p["districts"], "planned_town.districts", source)}
 
@@ -339,9 +428,18 @@ def _deadline(value, source: Path) -> str:
                                                                     "날짜(YYYY-MM-DD)가 필요합니다") from None
 
 
+def _interim_capacity(value, source: Path) -> float | None:
+    """``briefing.interim_capacity_m3_per_day``: what takes the sewage before the plant opens [m3/d]."""
+    if value is None:
+        return None
+    if not 0 <= value <= 1e9:
+        raise ProjectFileError(source, "briefing.interim_capacity_m3_per_day", f"{value!r} is not in [0, 1e9] m3/d")
+    return float(value)
+
+
 def _briefing(b: dict, source: Path) -> BriefingSection | None:
     """The ``briefing:`` section -> :class:`BriefingSection` (None when every key is empty)."""
-    texts = {k: b[k] or "" for k in ("site", "process", "receiving_water", "site_plan", "opinion_to")}
+    texts = {k: b[k] or "" for k in ("site", "process", "receiving_water", "site_plan", "opinion_to", "interim")}
     options = [str(o).strip() for o in (b["reuse_options"] or []) if str(o).strip()]
     for key, value in [*texts.items(), *((f"reuse_options[{i}]", o) for i, o in enumerate(options))]:
         if len(value) > MAX_TEXT:
@@ -349,7 +447,12 @@ def _briefing(b: dict, source: Path) -> BriefingSection | None:
                                                               "글이 너무 깁니다")
     section = BriefingSection(**texts, site_plan_from_savings=bool(b["site_plan_from_savings"]),
                               schedule=_schedule(b["schedule"], source),
-                              opinion_deadline=_deadline(b["opinion_deadline"], source), reuse_options=options)
+                              opinion_deadline=_deadline(b["opinion_deadline"], source), reuse_options=options,
+                              interim_capacity_m3_per_day=_interim_capacity(b["interim_capacity_m3_per_day"], source))
+    try:
+        section.validate(str(source))
+    except ResultsBundleError as exc:
+        raise ProjectFileError(source, "briefing.schedule", str(exc).split(": ", 1)[-1]) from None
     return None if section == BriefingSection() else section
 
 
@@ -357,6 +460,7 @@ def load_project(path) -> Project:
     """Read and check a project file; raise :class:`ProjectFileError` naming the key and the value."""
     source = Path(path).resolve()
     data = _read(source)
+    check_project_values(data, source)
     version = data.get("sewerplan_project", 1)
     if version != 1:
         raise ProjectFileError(source, "sewerplan_project", f"{version!r}: this sewerplan reads format 1")
@@ -379,6 +483,7 @@ def load_project(path) -> Project:
         plant_capacity_m3_per_day=plant["capacity_m3_per_day"],
         plant_status=_choice(plant["status"], PLANT_STATUS, "plant.status", source, "planned"),
         plant_name=plant["name"] or "", **_finance(s["finance"], source),
+        city_plan_method=_choice(plant["city_plan"], CITY_PLAN_METHODS, "plant.city_plan", source, "master_plan"),
         **_model_choice(s["model"], source, folders),
         language=_choice(report["language"], LANGUAGES, "report.language", source, "ko"),
         formats=_formats(report["formats"], source), **_privacy(s["privacy"], source), data_folders=folders,
@@ -443,6 +548,7 @@ plant:                                # 비교할 하수처리시설 (선택)
   capacity_m3_per_day:                # 처리용량 [m3/일]; 비우면 시나리오 파일의 값
   status: planned                     # planned (계획) 또는 existing (기존)
   name: ""                            # 처리시설 이름
+  city_plan: master_plan              # 시가 계획에 쓰는 방식: master_plan (하수도정비기본계획, 기본값), pilot_formula, unit_load
 
 finance:                              # 재정 가정 (비우면 기본값과 그 출처: docs/sources.md)
 {finance_lines}
@@ -452,9 +558,8 @@ model:
   file:                               # 사용할 모델 파일 (.skops, 카드 .card.json 이 옆에 있어야 함)
   learner: auto                       # auto, hgb_log, ridge_log, hgb_poisson, blend
   seed: 0
-  newest_share: 0.10                  # 최근 준공 건물 검증: 사용승인일이 가장 최근인 건축물 10%로 새 건물 예측을 검증·보정
-  newest_years:                       # 또는 최근 N년 사이 준공 건축물 (비우면 newest_share 사용)
-  newest_min_buildings: 50            # 이보다 적으면 검증하지 않고 예측 범위를 넓힘
+  newest_years: [15, 10, 5]           # 최근 준공 건물 검증: 가장 최근 사용승인 연도보다 15·10·5년 앞선 해까지의 건물로 학습해 그 뒤 준공 건물을 예측·보정
+  newest_min_buildings: 30            # 검증마다 필요한 뒤 건물 수 (모두 모자라면 검증하지 않고 예측 범위를 넓힘)
 
 report:
   language: ko                        # ko 또는 en
@@ -475,6 +580,8 @@ briefing:                             # 보고서에 싣는 사업 설명 (선�
   opinion_deadline:                   # 주민 의견 마감일, 예: 2026-12-20
   opinion_to:                         # 의견 보낼 곳과 방법 (주소·전자우편·전화)
   reuse_options: []                   # 덜 드는 돈의 쓰임새로 주민에게 묻는 선택지 (비우면 기본 선택지)
+  interim:                            # 처리장 개통 전 신도시 하수를 어디서 처리하는지, 예: 기존 ○○ 처리장으로 연계 처리
+  interim_capacity_m3_per_day:        # 그 시설이 받을 수 있는 여유 용량 [m3/일]
 
 privacy:                              # 개인정보 보호 (docs/manual.ko.md '요금 자료와 개인정보')
   key_file:                           # 가명처리 키 파일 (결과 폴더 밖에 보관; 비우면 환경변수

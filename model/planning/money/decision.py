@@ -10,9 +10,11 @@ need for treatment capacity:
   80% utilisation at which expansion is reviewed, so part of it stays idle;
 - the direction, by where the capacity falls against the need's interval: ``under`` below its
   lower bound, ``over`` above its upper bound, ``about_right`` inside it;
-- if too small: the expected cost of the expansion it forces, E[cost(max(need - capacity, 0))]
-  from the expansion cost curve, and the year the need (scenario P50 by year) first passes the
-  capacity; the pilot report's four reference expansions are given beside it;
+- if too small: the expected cost of the expansion it forces, E[shortfall_cost(need - capacity)]
+  from the expansion cost curve, where a shortfall within the plant's hydraulic margin (설계 여유,
+  :data:`~.costs.HYDRAULIC_MARGIN`) is met by operation and costs no capital, and the year the
+  need (scenario P50 by year) first passes the capacity, never before the plant opens; the
+  pilot report's four reference expansions are given beside it;
 - if too large: the stranded capital E[max(cost(capacity) - cost(need), 0)] and its fee effect.
 
 Every money figure is an expected cost >= 0; no "saving" is ever computed as a difference
@@ -28,15 +30,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
-from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
-from ..errors import ParameterError
-from ..units import KRW_PER_100M
-from . import finance
+from ...design.parameters import DEFAULT_PARAMETERS, DesignParameters
+from ...errors import ParameterError
+from .costs import HYDRAULIC_MARGIN, ReferenceProject, reference_projects, resolve_curve, shortfall_cost
+from .fees import billed_volume_from_sewage, fee_impact
 
 __all__ = ["DIRECTIONS", "NeedDistribution", "BaselineDecision", "ReferenceProject", "reference_projects",
            "decide", "decide_all", "first_year_above"]
@@ -98,33 +98,6 @@ class NeedDistribution:
         return self.p50_m3_per_day * np.exp(self.sigma * z)
 
 
-@dataclass(frozen=True)
-class ReferenceProject:
-    """One of the pilot report's reference expansions of similar new towns."""
-
-    name: str
-    name_en: str
-    cost_krw: float
-    start_year: int
-    end_year: int
-    added_capacity_m3_per_day: float | None
-    note: str
-
-
-@lru_cache(maxsize=1)
-def reference_projects() -> tuple[ReferenceProject, ...]:
-    """파주 운정, 남양주, 인천 검단, 아산 (``model/data/kr_expansion_seed_projects.csv``)."""
-    from io import StringIO
-    from importlib import resources
-
-    text = resources.files("sewerplan.model").joinpath("data", "kr_expansion_seed_projects.csv").read_text("utf-8")
-    df = pd.read_csv(StringIO(text))
-    return tuple(ReferenceProject(r.project, r.project_en, float(r.cost_100m_krw) * KRW_PER_100M, int(r.start_year),
-                                  int(r.end_year), None if pd.isna(r.added_capacity_m3_per_day)
-                                  else float(r.added_capacity_m3_per_day), str(r.note))
-                 for r in df.itertuples())
-
-
 @dataclass
 class BaselineDecision:
     """One baseline plant against the ML need. Capacities [m3/d], money [KRW], probabilities [-]."""
@@ -142,6 +115,8 @@ class BaselineDecision:
     stranded_capital_krw: float  # E[capital in capacity above the need], >= 0
     stranded_fee_krw_per_m3: float
     stranded_fee_4p_krw_per_month: float
+    probability_expansion: float = 0.0  # P(need > capacity x (1 + hydraulic margin)): a new train forced
+    hydraulic_margin: float = 0.0  # [-] the margin the expansion cost used
 
     @property
     def gap_t_per_day(self) -> float:
@@ -166,9 +141,9 @@ def _direction(capacity: float, need: NeedDistribution) -> str:
     return "about_right"
 
 
-def _expected_costs(capacity: float, grid: np.ndarray, curve) -> tuple[float, float]:
+def _expected_costs(capacity: float, grid: np.ndarray, curve, expansion_curve, margin: float) -> tuple[float, float]:
     """(expected expansion cost, expected stranded capital) [KRW] over the need grid, both >= 0."""
-    expansion = curve.cost(np.maximum(grid - capacity, 0.0))
+    expansion = shortfall_cost(grid - capacity, capacity, expansion_curve, margin)
     stranded = np.maximum(float(curve.cost(capacity)) - curve.cost(np.minimum(grid, capacity)), 0.0)
     return float(np.mean(expansion)), float(np.mean(stranded))
 
@@ -176,7 +151,8 @@ def _expected_costs(capacity: float, grid: np.ndarray, curve) -> tuple[float, fl
 def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, curve=None,
            billed_m3_per_day: float | None = None, years=None, need_by_year_m3_per_day=None,
            params: DesignParameters = DEFAULT_PARAMETERS, discount_rate=None, asset_life_years=None,
-           city_fraction: float = 1.0) -> BaselineDecision:
+           city_fraction: float = 1.0, expansion_curve=None, hydraulic_margin: float = HYDRAULIC_MARGIN,
+           opening_year: int | None = None) -> BaselineDecision:
     """The decision for one baseline plant against the ML need.
 
     Parameters
@@ -197,18 +173,26 @@ def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, c
         financing rate when called through the money model).
     city_fraction : float
         Share of the stranded capital the city carries [-] (after subsidies; 1 = all of it).
+    expansion_curve : CostCurve, optional
+        Curve of a later expansion (default ``curve``; an underground plant grows underground).
+    hydraulic_margin : float
+        Share of the capacity [-] a shortfall may reach before a new train is built (default 10%).
+    opening_year : int, optional
+        The year the plant opens (the one timeline): an expansion is never dated before it.
     """
     cap = float(capacity_m3_per_day)
     if not cap > 0:
         raise ParameterError("capacity_m3_per_day", capacity_m3_per_day, "> 0 m3/d")
-    c = finance._resolve_curve(curve)
+    c = resolve_curve(curve)
     grid = need.quantile_grid()
-    expansion, stranded = _expected_costs(cap, grid, c)
-    billed = billed_m3_per_day or float(finance.billed_volume_from_sewage(
+    expansion, stranded = _expected_costs(cap, grid, c, resolve_curve(expansion_curve) if expansion_curve else c,
+                                          hydraulic_margin)
+    billed = billed_m3_per_day or float(billed_volume_from_sewage(
         need.p50_m3_per_day * params.day_average_to_day_max / (1 + params.infiltration_ratio)))
-    fee = finance.fee_impact(stranded * city_fraction, billed, discount_rate=discount_rate,
-                             asset_life_years=asset_life_years)
+    fee = fee_impact(stranded * city_fraction, billed, discount_rate=discount_rate, asset_life_years=asset_life_years)
     year = first_year_above(years, need_by_year_m3_per_day, cap) if years is not None else None
+    if year is not None and opening_year is not None:
+        year = max(year, int(opening_year))
     return BaselineDecision(
         method=method, capacity_m3_per_day=cap, need_p50_m3_per_day=need.p50_m3_per_day,
         gap_m3_per_day=cap - need.p50_m3_per_day, direction=_direction(cap, need),
@@ -217,6 +201,7 @@ def decide(method: str, capacity_m3_per_day: float, need: NeedDistribution, *, c
         expected_expansion_krw=expansion, expansion_m3_per_day=max(need.p50_m3_per_day - cap, 0.0),
         expansion_year=year, stranded_capital_krw=stranded, stranded_fee_krw_per_m3=fee.krw_per_m3,
         stranded_fee_4p_krw_per_month=fee.households[3]["krw_per_month"],
+        probability_expansion=need.probability_above(cap * (1 + hydraulic_margin)), hydraulic_margin=hydraulic_margin,
     )
 
 
