@@ -185,3 +185,19 @@ def test_kit_carries_the_manual_guide_workbooks_and_a_manifest(kit):
     assert "설명서\\manual.ko.html" in readme and "docs/" not in readme
     listed = {f["file"] for f in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
     assert "install.bat" in listed and manifest["wheel_count"] == len(list((out / "wheels").glob("*.whl")))
+
+
+@pytest.mark.network
+def test_the_kit_figures_the_readme_states_are_the_built_kits(kit):
+    """README and docs/excel.*.md state the kit's size: the wheels per Python and the whole folder."""
+    import re
+
+    _, manifest = kit
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    per = re.search(r"\((\d+) wheels, about (\d+) MB per Python; (\d+) wheel files, about (\d+) MB in\s+all", readme)
+    assert per, "README should state the kit's wheels per Python and in all"
+    count, mb, files, total_mb = map(int, per.groups())
+    for key, built in manifest["targets"].items():
+        assert built["wheels"] == count, (key, built)
+        assert built["bytes"] / 1e6 == pytest.approx(mb, rel=0.10), (key, built)
+    assert manifest["wheel_count"] == files and manifest["wheels_bytes"] / 1e6 == pytest.approx(total_mb, rel=0.10)
