@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test test-network venv bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sewerplan needs Python 3.11 or newer; this python3 is " + sys.version.split()[0])'
@@ -29,6 +29,11 @@ demo: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check model xl_addin reporting sewerplan tests benchmarks scripts
 	$(BIN)/python -m pytest -q
+
+# The tests that need the package index (PyPI): the offline kit built once and resolved offline
+# for Windows x64 on Python 3.11, 3.12 and 3.13 (tests/test_offline_kit.py).
+test-network: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q -m network
 
 bench: $(STAMP_TEST)
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -97,8 +97,8 @@ class ResultsBundleError(InputFileError):
         where = f" field '{field_path}':" if field_path else ""
         super().__init__(
             f"Results bundle / 결과 파일 {source}:{where} {problem}. "
-            "Re-run `sewerplan demo` or fix the file as described in docs/reports.md / "
-            "`sewerplan demo`를 다시 실행하거나 docs/reports.md 의 형식대로 고치세요."
+            "Re-run `sewerplan demo` or fix the file as described in the manual reports.html (sewerplan manual) / "
+            "`sewerplan demo`를 다시 실행하거나 설명서 reports.html (sewerplan manual)의 형식대로 고치세요."
         )
 
 

@@ -19,6 +19,7 @@ an image that is neither a chart from ``charts`` nor a PNG is an error.
 from __future__ import annotations
 
 import base64
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +32,13 @@ from .context import FinanceOptions
 from .render import ReportRenderError, render_html
 
 __all__ = ["FONT_FACE", "FONT_SUBSTITUTE", "Run", "Para", "Cell", "Table", "Picture", "Briefing",
-           "html_blocks", "render_hwpx_bytes", "write_hwpx"]
+           "html_blocks", "preview_text", "render_hwpx_bytes", "write_hwpx", "PREVIEW_TEXT"]
 
 FONT_FACE = "나눔스퀘어"  # NanumSquare's Korean family name, as 한글 lists it (templates/fonts)
 FONT_SUBSTITUTE = "함초롬돋움"  # ships with every 한글 install: the declared fallback face
 
 _HWPUNIT_PER_MM = 7200 / 25.4  # 1 HWPUNIT = 1/7200 inch
+_HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 _PAGE_MARGINS_MM = {"top": 18, "right": 16, "bottom": 20, "left": 16}  # report.css @page
 _TEXT_WIDTH_MM = 210 - 16 - 16  # A4 width less the side margins [mm]
 _INK, _BLUE, _GREY, _RED = "#1A1A1A", "#0D3B73", "#555555", "#B00020"
@@ -347,14 +349,88 @@ def _grid(table: Table) -> tuple[list[tuple[int, int, Cell]], int, int]:
     return placed, n_rows, n_cols
 
 
-def _column_weights(placed, n_cols: int) -> list[float]:
-    """Column widths in proportion to the longest line of each single-column cell (clamped)."""
-    longest = [1.0] * n_cols
+_CELL_MARGIN = {"lr": 510, "tb": 141}  # python-hwpx's default cell margins [HWPUNIT]
+_LINE_SPACING = 1.45  # line_spacing_percent of every paragraph (finish())
+
+
+_NARROW = set(" ,.:;()[]-/'|!")
+
+
+def _em_width(text: str) -> float:
+    """Printed width of ``text`` [em] in NanumSquare (advance widths read from the font: Hangul 0.91,
+    digits 0.60, spaces and punctuation about 0.3, Latin letters about 0.55)."""
+    import unicodedata
+
+    return sum(0.91 if unicodedata.east_asian_width(ch) in "WF" else 0.6 if ch.isdigit()
+               else 0.3 if ch in _NARROW else 0.55 for ch in text)
+
+
+def _line_text(line: list[Run]) -> str:
+    return "".join(r.text for r in line)
+
+
+def _line_width(line: list[Run], size_pt: float, minor_pt: float) -> float:
+    """Printed width of a line of runs [HWPUNIT]: ``minor`` runs (units) in their smaller size."""
+    return sum(_em_width(r.text) * (minor_pt if r.minor else size_pt) * 100 for r in line)
+
+
+def _column_weights(placed, n_cols: int, size_pt: float = 9.0, total: int = 0, minor_pt: float = 7.0) -> list[float]:
+    """Column widths [HWPUNIT, summing to ``total``]: each column's widest single-column line plus the
+    cell margins; when they do not fit, the widest columns give way first (a short column such as
+    "가온동" keeps its width and is never broken letter by letter)."""
+    total = total or _hwpunit(_TEXT_WIDTH_MM)
+    em = size_pt * 100
+    need = [2.5 * em + 2 * _CELL_MARGIN["lr"]] * n_cols
     for _, c, cell in placed:
         if cell.colspan == 1:
             for line in cell.lines:
-                longest[c] = max(longest[c], sum(len(r.text) for r in line))
-    return [min(max(v, 4.0), 40.0) for v in longest]
+                need[c] = max(need[c], min(_line_width(line, size_pt, minor_pt), 24 * em) * 1.05
+                              + 2 * _CELL_MARGIN["lr"])
+    if sum(need) <= total:
+        return [w * total / sum(need) for w in need]
+    cap, order = total / n_cols, sorted(range(n_cols), key=lambda i: need[i])
+    widths, left = list(need), total
+    for k, i in enumerate(order):  # water-filling: narrow columns keep their need, the rest share what is left
+        cap = left / (n_cols - k)
+        if need[i] > cap:
+            for j in order[k:]:
+                widths[j] = cap
+            break
+        left -= need[i]
+    return widths
+
+
+
+
+def _cell_height(cell: Cell, width: int, size_pt: float, minor_pt: float) -> int:
+    """Height a cell's text needs [HWPUNIT] at ``width``: wrapped lines x line height + margins.
+
+    한글 grows a row to fit its text by itself, but other readers (and 한글's first layout) take the
+    stored height, so it is stored as estimated.
+    """
+    em = size_pt * 100  # 1 pt = 100 HWPUNIT
+    avail = max(width - 2 * _CELL_MARGIN["lr"], em)
+    lines = sum(max(1, math.ceil(1.08 * _line_width(line, size_pt, minor_pt) / avail)) for line in cell.lines)
+    return round(lines * em * _LINE_SPACING + 2 * _CELL_MARGIN["tb"])
+
+
+def _row_heights(placed, n_rows: int, widths: list[int], size_pt: float, minor_pt: float) -> list[int]:
+    """Each row's height [HWPUNIT]: the tallest single-row cell; a spanning cell's need goes to its last row."""
+    heights = [0] * n_rows
+    spanning = []
+    for r, c, cell in placed:
+        need = _cell_height(cell, sum(widths[c:c + cell.colspan]), size_pt, minor_pt)
+        if cell.rowspan == 1:
+            heights[r] = max(heights[r], need)
+        else:
+            spanning.append((r, cell.rowspan, need))
+    floor = round(size_pt * 100 * _LINE_SPACING + 2 * _CELL_MARGIN["tb"])
+    heights = [max(h, floor) for h in heights]
+    for r, span, need in spanning:
+        short = need - sum(heights[r:r + span])
+        if short > 0:
+            heights[r + span - 1] += short
+    return heights
 
 
 # Children of hh:refList in the order of the OWPML schema (KS X 6101, owpml-header.xsd).
@@ -455,7 +531,8 @@ class _HwpxWriter:
         if not placed:
             return
         tbl = self.doc.add_table(n_rows, n_cols, width=_hwpunit(_TEXT_WIDTH_MM))
-        tbl.set_column_widths(_column_weights(placed, n_cols))
+        tbl.set_column_widths(_column_weights(placed, n_cols, self.sizes[t.size], _hwpunit(_TEXT_WIDTH_MM),
+                                              self.sizes["unit"]))
         for r, c, cell in placed:
             if cell.rowspan > 1 or cell.colspan > 1:
                 tbl.merge_cells(r, c, r + cell.rowspan - 1, c + cell.colspan - 1)
@@ -466,7 +543,25 @@ class _HwpxWriter:
             fill = _HEAD_FILL if kind == "head" or cell.header else _REC_FILL if kind == "rec" else None
             if fill:
                 tbl.set_cell_shading(r, c, fill)
+        self._fit_rows(tbl, t, placed, n_rows, anchors)
         self._after_table()
+
+    def _fit_rows(self, tbl, t: Table, placed, n_rows: int, anchors) -> None:
+        """Row heights from the text (:func:`_row_heights`); thead rows marked as header rows, repeated
+        at the top of every page the table runs onto."""
+        n_cols = max(c + cell.colspan for _, c, cell in placed)
+        widths = [0] * n_cols
+        for r, c, cell in placed:
+            if cell.colspan == 1:
+                widths[c] = anchors[(r, c)].width
+        heights = _row_heights(placed, n_rows, widths, self.sizes[t.size], self.sizes["unit"])
+        for r, c, cell in placed:
+            anchors[(r, c)].set_size(height=sum(heights[r:r + cell.rowspan]))
+            if t.row_kinds[r] == "head":
+                anchors[(r, c)].element.set("header", "1")
+        tbl.element.find(f"{_HP}sz").set("height", str(sum(heights)))
+        if "head" in t.row_kinds:
+            tbl.element.set("repeatHeader", "1")
 
     def _after_table(self) -> None:
         """An empty small paragraph after each table (the PDF's table margin), so text after
@@ -499,6 +594,19 @@ class _HwpxWriter:
         self.doc.parts.set_document_metadata(title=b.title, creator="sewerplan", subject=b.source,
                                              created_date=stamp, modified_date=stamp)
 
+    def package_parts(self, b: Briefing) -> None:
+        """The parts 한글 reads before the body: the preview text (its file preview and search), the
+        version part listed in the manifest, and the producing application named as it is."""
+        from sewerplan import __version__
+
+        package = self.doc.package
+        version = package.version_info
+        version.set("application", f"sewerplan {__version__} (python-hwpx {_hwpx_version()})")
+        version.set("appVersion", __version__)
+        package.set_part(version_path := package.VERSION_PATH, version.to_bytes())
+        package.add_manifest_item("version", version_path, "application/xml")
+        package.set_part(PREVIEW_TEXT, preview_text(b).encode("utf-8"))
+
     def finish(self) -> bytes:
         """Apply the collected paragraph formats and bullets; the package as bytes."""
         for (align, before, after, indent, keep), paragraphs in self._formats.items():
@@ -515,6 +623,30 @@ class _HwpxWriter:
         return self.doc.to_bytes()
 
 
+PREVIEW_TEXT = "Preview/PrvText.txt"
+PREVIEW_LIMIT = 1024  # characters; 한글's own files keep about this much of the start of the text
+
+
+def _hwpx_version() -> str:
+    from importlib.metadata import version
+
+    return version("python-hwpx")
+
+
+def preview_text(b: Briefing, limit: int = PREVIEW_LIMIT) -> str:
+    """The start of the document as plain text for ``Preview/PrvText.txt``: a line per paragraph,
+    table cells as ``<cell>`` side by side (as 한글 writes its previews), CRLF line ends."""
+    lines: list[str] = []
+    for block in b.blocks:
+        if isinstance(block, Para):
+            lines.append(_line_text(block.runs))
+        elif isinstance(block, Table):
+            lines += ["".join(f"<{' '.join(_line_text(x) for x in cell.lines)}>" for cell in row) for row in block.rows]
+        if sum(len(x) + 2 for x in lines) > limit:
+            break
+    return "\r\n".join(x for x in lines if x)[:limit]
+
+
 def briefing_to_hwpx(briefing: Briefing) -> bytes:
     """Write a :class:`Briefing` as an HWPX package [bytes]."""
     writer = _HwpxWriter(briefing.kind)
@@ -527,6 +659,7 @@ def briefing_to_hwpx(briefing: Briefing) -> bytes:
             writer.picture(block)
     writer.furniture(briefing)
     writer.metadata(briefing)
+    writer.package_parts(briefing)
     return writer.finish()
 
 

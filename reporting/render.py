@@ -55,9 +55,9 @@ __all__ = [
 PDF_HELP = (
     "PDF를 바로 만들려면 Pango가 필요합니다: GTK3 런타임(Windows용 GTK for Windows Runtime) 또는 MSYS2의 "
     "mingw-w64-x86_64-pango 를 설치하고, 그 bin 폴더를 환경변수 WEASYPRINT_DLL_DIRECTORIES 에 지정하세요"
-    "(docs/reports.md 'PDF on Windows'). 그동안은 HTML 보고서를 Edge로 열어 인쇄 > PDF로 저장(A4)하세요. / "
+    "(설명서 reports.html 'PDF on Windows': 설치 꾸러미의 설명서 폴더 또는 sewerplan manual). 그동안은 HTML 보고서를 Edge로 열어 인쇄 > PDF로 저장(A4)하세요. / "
     "The PDF needs Pango: install the GTK3 runtime for Windows or MSYS2's mingw-w64-x86_64-pango and set "
-    "WEASYPRINT_DLL_DIRECTORIES to its bin folder (docs/reports.md, 'PDF on Windows'). Meanwhile open the HTML "
+    "WEASYPRINT_DLL_DIRECTORIES to its bin folder (manual reports.html, 'PDF on Windows': the kit's 설명서 folder or sewerplan manual). Meanwhile open the HTML "
     "briefing in Edge and print it to PDF (A4)."
 )
 

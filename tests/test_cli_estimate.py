@@ -6,7 +6,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sewerplan.cli import app
-from sewerplan.model.outputs.workbook import SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS
+from sewerplan.model.outputs.sheet_style import COVER_SHEET, FIRST_DATA_ROW, HEADER_ROWS, NOTES_SHEET
+from sewerplan.model.outputs.workbook import SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS, SHEET_PARAMETERS
 
 REGISTER = Path(__file__).parent / "data" / "register_sample.csv"
 runner = CliRunner()
@@ -31,21 +32,26 @@ def test_workbook_sheets_headers_and_values_read_back(tmp_path):
     r = runner.invoke(app, ["estimate", str(REGISTER), "--out", str(out)])
     assert r.exit_code == 0, r.output
     wb = load_workbook(out)
-    assert wb.sheetnames == [SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS]
+    assert wb.sheetnames == [COVER_SHEET, SHEET_BUILDINGS, SHEET_DISTRICTS, SHEET_METHODS, SHEET_PARAMETERS,
+                             NOTES_SHEET]
     ws = wb[SHEET_BUILDINGS]
-    headers = [c.value for c in ws[1]]
-    assert "기존 방식(인구 기준) 일최대 (㎥/일)" in headers and "연면적 (㎡)" in headers
-    col = headers.index("기존 방식(인구 기준) 일최대 (㎥/일)") + 1
-    ids = [ws.cell(row=i, column=1).value for i in range(3, ws.max_row + 1)]
-    assert ws.cell(row=3 + ids.index("11000-1001"), column=col).value == pytest.approx(85.8)
+    headers = [c.value for c in ws[HEADER_ROWS[0]]]
+    units = [c.value for c in ws[HEADER_ROWS[0] + 1]]
+    assert "기존 방식(인구 기준) 일최대" in headers and "연면적" in headers
+    col = headers.index("기존 방식(인구 기준) 일최대") + 1
+    assert units[col - 1] == "㎥/일" and units[headers.index("연면적")] == "㎡"
+    ids = [ws.cell(row=i, column=1).value for i in range(FIRST_DATA_ROW, ws.max_row + 1)]
+    assert ws.cell(row=FIRST_DATA_ROW + ids.index("11000-1001"), column=col).value == pytest.approx(85.8)
     d = wb[SHEET_DISTRICTS]
-    dh = [c.value for c in d[1]]
+    dh = [c.value for c in d[HEADER_ROWS[0]]]
     for basis in ("일평균", "일최대", "시간최대"):
         assert any(h and basis in h for h in dh)
     total_row = [c.value for c in d[d.max_row]]
     assert str(total_row[0]).startswith("합계")
     methods = "\n".join(str(c.value) for row in wb[SHEET_METHODS].iter_rows() for c in row if c.value)
-    assert "persons_per_household" in methods and "Statistics Korea" in methods and "L/(person d)" in methods
+    assert "L/(person d)" in methods
+    params = "\n".join(str(c.value) for row in wb[SHEET_PARAMETERS].iter_rows() for c in row if c.value)
+    assert "persons_per_household" in params and "Statistics Korea" in params and "세대당 인구" in params
 
 
 def test_parameter_override_changes_result(tmp_path):

@@ -455,7 +455,11 @@ def test_a_register_name_with_a_control_character_is_a_rejected_row(tmp_path):
     assert r.exit_code == 2 and "U+0001" in r.output and "\x1b" not in r.output and "\\x1b" in r.output
     r = runner.invoke(app, ["estimate", str(src), "--out", str(tmp_path / "o.xlsx"), "--skip-invalid"])
     assert r.exit_code == 0, r.output
-    assert len(pd.read_excel(tmp_path / "o.xlsx", sheet_name=0, skiprows=0)) >= 18 - 2
+    from sewerplan.model.outputs.sheet_style import FIRST_DATA_ROW
+    from sewerplan.model.outputs.workbook import SHEET_BUILDINGS
+
+    rows = pd.read_excel(tmp_path / "o.xlsx", sheet_name=SHEET_BUILDINGS, header=None, skiprows=FIRST_DATA_ROW - 1)
+    assert len(rows) >= 18 - 2  # the buildings sheet (after the 표지) below its three header rows
 
 
 @pytest.mark.parametrize("edit, key", [

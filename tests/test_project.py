@@ -38,7 +38,7 @@ def test_a_valid_project_resolves_paths_against_its_folder(folder):
     tmp_path, project = folder
     p = load_project(_write(tmp_path, project))
     assert p.register == (tmp_path / "data" / "register.csv").resolve()
-    assert (p.town, p.municipality, p.language, p.formats, p.train) == ("한빛시 누리지구", "한빛시", "ko", ("pdf",), True)
+    assert (p.town, p.municipality, p.language, p.formats, p.train) == ("한빛시 누리지구", "한빛시", "ko", ("pdf", "hwpx"), True)
     assert p.min_public_cell_buildings == 10
 
 

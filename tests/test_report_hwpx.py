@@ -36,6 +36,7 @@ from sewerplan.reporting.hwpx import (
     render_hwpx_bytes,
 )
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 HH = "{http://www.hancom.co.kr/hwpml/2011/head}"
 NUMBER = re.compile(r"\d[\d,.]*")
@@ -230,3 +231,101 @@ def test_cli_report_hwpx(tmp_path, bundle):
     assert r.exit_code == 2 and "c.pdf" in r.output and ".hwpx" in r.output
     r = runner.invoke(app, ["report", "council", "-r", str(res), "--out", str(tmp_path / "c.docx")])
     assert r.exit_code == 2 and "c.docx" in r.output
+
+
+# ---------------------------------------------------------------- issue 24: 한글 in every run
+
+
+def _part(data: bytes, name: str) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
+@pytest.mark.parametrize("kind", ["council", "hearing"])
+def test_preview_text_version_part_and_the_producer_named_honestly(docs, kind):
+    data = docs[kind][0]
+    preview = _part(data, "Preview/PrvText.txt").decode("utf-8")
+    body = [p for p in _open(data).text.plain().split("\n") if p.strip()]
+    assert 200 <= len(preview) <= 1024 and preview.startswith(body[0].strip())  # the start of the text, as 한글 shows
+    assert "\r\n" in preview and "<hp:" not in preview  # lines of text, CRLF, no markup
+    manifest = etree.fromstring(_part(data, "Contents/content.hpf"))
+    hrefs = {i.get("href") for i in manifest.iter("{http://www.idpf.org/2007/opf/}item")}
+    assert "version.xml" in hrefs
+    version = etree.fromstring(_part(data, "version.xml"))
+    assert version.get("application").startswith("sewerplan ") and "python-hwpx" in version.get("application")
+    assert "Hancom" not in version.get("application") and version.get("tagetApplication") == "WORDPROCESSOR"
+
+
+def test_tables_repeat_their_header_rows_and_store_row_heights(docs):
+    section = etree.fromstring(_part(docs["council"][0], "Contents/section0.xml"))
+    for tbl in section.iter(f"{HP}tbl"):
+        heights = [int(tc.find(f"{HP}cellSz").get("height")) for tc in tbl.iter(f"{HP}tc")]
+        assert min(heights) >= 8 * 100 * 1.45  # at least one line of the table's type, never the 1 mm default
+        assert int(tbl.find(f"{HP}sz").get("height")) >= max(heights)  # the table as tall as its rows
+        head = [tc.get("header") for tc in tbl.find(f"{HP}tr").iter(f"{HP}tc")]
+        if tbl.get("repeatHeader") == "1":
+            assert set(head) == {"1"}
+    assert sum(t.get("repeatHeader") == "1" for t in section.iter(f"{HP}tbl")) >= 8
+
+
+def test_the_demo_writes_hwpx_beside_the_pdfs(full_demo):
+    from hwpx import validate_package
+    from hwpx.tools.validator import validate_document
+
+    for stem in ("council_briefing", "public_hearing"):
+        pdf, hwpx = full_demo.out_dir / f"{stem}.pdf", full_demo.out_dir / f"{stem}.hwpx"
+        assert hwpx.is_file() and (pdf.is_file() or pdf.with_suffix(".html").is_file())
+        data = hwpx.read_bytes()
+        assert not [i for i in validate_package(data).issues if i.level == "error"]
+        assert validate_document(data).issues == ()
+    assert {"council_hwpx", "hearing_hwpx"} <= set(full_demo.paths)
+
+
+_RHWP_CHECK = r"""
+import json, sys, rhwp
+out = {}
+for path in sys.argv[1:]:
+    doc = rhwp.parse(path)
+    ok, differences = doc.verify_hwpx_roundtrip()
+    pngs = doc.render_all_png()
+    out[path] = {"pages": doc.page_count, "roundtrip": ok, "differences": differences[:5],
+                 "text": doc.extract_text(), "png_sizes": [len(p) for p in pngs]}
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_a_second_reader_lays_out_every_page(full_demo, tmp_path):
+    """rhwp (an independent Rust HWP/HWPX parser and renderer) opens both papers, keeps them through its own
+    HWPX round trip, lays out and draws every page, and reads the headline figures from them."""
+    import ctypes.util
+    import json
+    import os
+    import sys
+
+    import importlib.util
+
+    if importlib.util.find_spec("rhwp") is None:  # never imported here: it needs the LD_PRELOAD below
+        pytest.skip("rhwp-python (test extra, Linux) not installed")
+    env = dict(os.environ)
+    freetype = ctypes.util.find_library("freetype")  # rhwp-python 0.8's wheel bundles a FreeType without
+    if freetype is None:  # FT_Palette_Data_Get; the system's is loaded first (LD_PRELOAD) so the module imports
+        if os.environ.get("CI"):
+            pytest.fail("the system FreeType is missing: .ci/run installs libfreetype6")
+        pytest.skip("no system FreeType (apt-get install libfreetype6) for rhwp")
+    env["LD_PRELOAD"] = freetype
+    fonts = tmp_path / "fonts.conf"
+    fonts.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                     f'<dir>{ROOT / "templates" / "fonts"}</dir><cachedir>{tmp_path / "fc"}</cachedir></fontconfig>',
+                     encoding="utf-8")
+    env["FONTCONFIG_FILE"] = str(fonts)
+    files = [str(full_demo.out_dir / f"{s}.hwpx") for s in ("council_briefing", "public_hearing")]
+    proc = subprocess.run([sys.executable, "-c", _RHWP_CHECK, *files], capture_output=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+    seen = json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
+    summary = full_demo.summary["capacity_m3_per_day"]
+    council, hearing = seen[files[0]], seen[files[1]]
+    for doc in (council, hearing):
+        assert doc["roundtrip"], doc["differences"]
+        assert len(doc["png_sizes"]) == doc["pages"] and min(doc["png_sizes"]) > 5000  # every page drawn
+    assert 4 <= council["pages"] <= 10 and 2 <= hearing["pages"] <= 6
+    assert f"{summary['recommended']:,.0f}" in council["text"] and f"{summary['pilot_formula']:,.0f}" in council["text"]
+    assert f"{summary['recommended']:,.0f}" in hearing["text"]

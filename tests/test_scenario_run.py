@@ -247,5 +247,6 @@ def test_every_scenario_output_column_has_a_korean_label_with_units(base, tmp_pa
                 assert "㎥/일" in ko and "[m3/d]" in en, c
     paths = write_scenario_outputs(base, tmp_path / "labels")
     ws = openpyxl.load_workbook(paths["workbook"], read_only=True)["연도별 처리용량 (capacity)"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(max_row=4)]
-    assert ["연도", "기존 방식 처리용량 (㎥/일)"] in [r[:2] for r in rows]
+    rows = [[c.value for c in r] for r in ws.iter_rows(max_row=5)]
+    assert ["연도", "기존 방식 처리용량"] in [r[:2] for r in rows]  # Korean header row
+    assert [None, "㎥/일"] in [r[:2] for r in rows]  # unit row

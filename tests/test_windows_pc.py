@@ -139,7 +139,7 @@ def test_excel_template_on_a_base_install_names_the_extra(tmp_path, monkeypatch)
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setattr(sys, "meta_path", [_NoXlwings(), *sys.meta_path])
     res = CliRunner().invoke(app, ["excel", "template", "--out", str(tmp_path / "t.xlsm")])
-    assert res.exit_code == 2 and 'pip install "sewerplan[excel]"' in res.output
+    assert res.exit_code == 2 and '--find-links' in res.output and '"sewerplan[excel]"' in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
 
 
@@ -157,35 +157,40 @@ def _write_results(path, synthetic):
 
 @pytest.mark.parametrize("synthetic", [False, True])
 def test_workbook_counts_and_years_formatted_as_whole_numbers_and_panes_kept(tmp_path, synthetic):
+    from sewerplan.model.outputs.sheet_style import COVER_SHEET, FIRST_DATA_ROW, HEADER_ROWS
+
     wb = openpyxl.load_workbook(_write_results(tmp_path / "r.xlsx", synthetic))
-    ws = wb.worksheets[0]
-    first = 5 if synthetic else 3  # data row after the banner (2 rows) and the two header rows
-    fmt = {ws.cell(2 if not synthetic else 4, c).value: ws.cell(first, c).number_format
-           for c in range(1, ws.max_column + 1)}
+    assert wb.sheetnames[0] == COVER_SHEET and wb.active.title == COVER_SHEET
+    ws = wb.worksheets[1]
+    en_row = HEADER_ROWS[1]  # Korean header, unit row, English name row, then the data
+    fmt = {ws.cell(en_row, c).value: ws.cell(FIRST_DATA_ROW, c).number_format for c in range(1, ws.max_column + 1)}
     assert fmt["households"] == "#,##0" and fmt["approval year"] == "0"
-    assert fmt["floor area [m2]"] == "#,##0.0" and fmt["pilot formula, day max [m3/d]"] == "#,##0.00"
-    assert ws.freeze_panes == f"C{first}"
-    assert ws.column_dimensions["A"].width >= 10
-    d = wb.worksheets[1]
-    assert d.cell(first, 2).number_format == "#,##0"  # buildings
+    assert fmt["floor area [m2]"] == "#,##0.0" and fmt["pilot formula, day max [m3/d]"] == "#,##0.0"
+    assert [ws.cell(HEADER_ROWS[0] + 1, c).value for c in range(1, 4)] == [None, None, "세대"]  # the unit row
+    assert ws.freeze_panes == f"B{FIRST_DATA_ROW}"
+    assert ws.column_dimensions["A"].width >= 6
+    assert ("합성" in str(ws["A2"].value)) is synthetic
+    d = wb.worksheets[2]
+    assert d.cell(FIRST_DATA_ROW, 2).number_format == "#,##0"  # buildings
 
 
 def test_scenario_comparison_workbook_has_korean_headers_and_synthetic_label(tmp_path):
     import pandas as pd
 
     from sewerplan.model.outputs.scenario_outputs import write_comparison
+    from sewerplan.model.outputs.sheet_style import FIRST_DATA_ROW
 
     by_year = pd.DataFrame({"year": [2030, 2031], "scenario": ["기본", "기본"],
                             "pilot_formula_capacity_m3_per_day": [100.0, 110.0]})
     summary = pd.DataFrame({"scenario": ["기본"], "households": [1000.0], "year_exceeded_ml_p50": [2033.0]})
     out = write_comparison(by_year, summary, tmp_path / "compare.xlsx", synthetic=True)
     wb = openpyxl.load_workbook(out)
-    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows(max_row=4) for c in row if c.value]
+    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows(max_row=5) for c in row if c.value]
     assert any("합성" in c and "synthetic" in c for c in cells)
-    assert {"연도", "시나리오", "기존 방식 처리용량 (㎥/일)", "처리장 초과 연도: ML P50"} <= set(cells)
-    by_year_sheet = wb.worksheets[1]
-    assert by_year_sheet.freeze_panes == "C5" and by_year_sheet["A5"].number_format == "0"
-    assert wb.worksheets[0]["C5"].number_format == "0"  # a year, not 2,033.00
+    assert {"연도", "시나리오", "기존 방식 처리용량", "㎥/일", "처리장 초과 연도: ML P50"} <= set(cells)
+    by_year_sheet = wb["연도별 비교 (by year)"]
+    assert by_year_sheet.freeze_panes == f"B{FIRST_DATA_ROW}" and by_year_sheet[f"A{FIRST_DATA_ROW}"].number_format == "0"
+    assert wb["비교 요약 (summary)"][f"C{FIRST_DATA_ROW}"].number_format == "0"  # a year, not 2,033.00
 
 
 def test_scipy_is_declared():

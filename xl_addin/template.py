@@ -75,13 +75,15 @@ PARAMETERS_ROW = 9  # 0-based row of the parameter table's title on the methods 
 # Sheet texts (Korean first). START_LINES: (text, format name).
 START_LINES = [
     ("sewerplan 신도시 건축물별 오수발생량 예측 / building-by-building sewage forecast", "title"),
-    ("1. xlwings 추가 기능 설치: 명령 프롬프트에서 pip install sewerplan[excel] 후 xlwings addin install", "wrap"),
+    ("1. 설치: 오프라인 설치 꾸러미의 install.bat (sewerplan 과 xlwings 추가 기능; 설치 안내.html, 설명서\\manual.ko.html 11절)",
+     "wrap"),
     ("2. 이 통합 문서를 연 뒤 [xlwings] 탭 > Import Functions 를 한 번 누르면 SEWER_* 함수가 등록됩니다.", "wrap"),
     ("3. '건축물' 시트의 표(Buildings)를 우리 신도시 계획 건축물로 바꾸면 '결과'·'구역요약'이 다시 계산됩니다.", "wrap"),
     ("4. 아래 단추로 의회 보고·공청회 PDF를 만듭니다('방법' 시트의 ResultsBundle 경로 사용).", "wrap"),
-    ("1. Install the add-in: pip install sewerplan[excel], then xlwings addin install. 2. Open this workbook, "
+    ("1. Install: install.bat of the offline kit (sewerplan and the xlwings add-in). 2. Open this workbook, "
      "xlwings tab > Import Functions (once). 3. Replace the Buildings table with your town. "
-     "4. The buttons below write the council and hearing PDFs. Manual: docs/excel.ko.md / docs/excel.en.md", "wrap"),
+     "4. The buttons below write the council and hearing briefings. Manual: the kit's 설명서\\excel.ko.html / "
+     "excel.en.html, or sewerplan manual --out 설명서", "wrap"),
 ]
 SYNTHETIC_NOTE = "예시 자료는 합성 자료입니다(실제 도시 아님). / The sample town is synthetic, not a real town."
 RESULT_HEADERS = ["건축물 ID", "배수구역", "주용도", "인구원단위법 일최대 (conventional day-max)",
@@ -91,7 +93,7 @@ DISTRICT_HEADERS = ["배수구역 (district)", "세대수 (households)", "인구
 SCENARIO_HELP = (
     "시나리오 파일에 우리 시의 파일 전체 경로(예: C:\\계획\\시나리오.xlsx)를 입력하세요. "
     "sample = sewerplan에 들어 있는 합성 예시 시나리오. 새 파일: sewerplan scenario template --out 파일.xlsx "
-    "/ Type the full path of your scenario file; sample = the bundled synthetic example (docs/scenarios.md)."
+    "/ Type the full path of your scenario file; sample = the bundled synthetic example (manual scenarios.html)."
 )
 # (label, value in the template, defined name, hint)
 SCENARIO_INPUTS = [

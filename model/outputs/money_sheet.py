@@ -2,21 +2,25 @@
 
 Written from the results bundle's finance section (``bundle.finance``: the inputs and the
 producer's headline figures), so the workbook, ``results.json`` and the briefings print one set
-of figures (``tests/test_demo.py`` checks them against each other). Korean, with units in the
-headers, money in 억원 (capital) and 원 (per m³, per household), ``#,##0`` number formats,
-landscape, one page wide, the header row frozen. One function per block; the workbook writer
-calls :func:`write_money_sheet` once.
+of figures (``tests/test_demo.py`` checks them against each other). Korean, money in 억원
+(capital) and 원 (per m³, per household), each row's unit beside its value and the number format
+by that unit. The sheet itself is a :class:`~.sheet_style.KoreanWorkbook` table like every other
+(header, unit and English rows, landscape, one page wide, repeated headers, frozen panes): the
+workbook writer adds :func:`money_table` once (``write_money_sheet`` stays for callers with a
+plain openpyxl workbook).
 """
 
 from __future__ import annotations
 
+import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..fileio import xlsx_value
 from ..units import KRW_PER_100M
+from .sheet_style import ColumnSpec
 
-__all__ = ["SHEET_MONEY", "money_rows", "write_money_sheet"]
+__all__ = ["SHEET_MONEY", "MONEY_COLUMNS", "money_rows", "money_table", "write_money_sheet"]
 
 SHEET_MONEY = "재원·요금"
 HEADERS = ("구분", "항목", "값", "단위", "근거")
@@ -101,6 +105,27 @@ def money_rows(bundle) -> list[tuple]:
         return []
     h = f.headline
     return _cost_rows(h, f) + _funding_rows(h, f) + _om_rows(h, f) + _fee_rows(h, f)
+
+
+MONEY_COLUMNS = {
+    "group": ColumnSpec("구분", "", "part", "text", 12),
+    "item": ColumnSpec("항목", "", "item", "text", 34),
+    "value": ColumnSpec("값", "", "value", "auto", 16),
+    "unit": ColumnSpec("단위", "", "unit", "text", 10),
+    "basis": ColumnSpec("근거", "", "basis", "text", 90, wrap=True),
+}
+
+
+def money_table(bundle) -> tuple[pd.DataFrame, list] | None:
+    """The money sheet as a table (group, item, value, unit, basis) and each row's number format; None
+    without a finance section."""
+    rows = money_rows(bundle)
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=list(MONEY_COLUMNS))
+    formats = [_format(u) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+               for v, u in zip(frame["value"], frame["unit"])]
+    return frame, formats
 
 
 def _format(unit: str) -> str:

@@ -122,6 +122,23 @@ def _json_default(o):
     return str(o)
 
 
+def _scenario_sheets(result: ScenarioResult) -> dict[str, str]:
+    """What each sheet of scenario_results.xlsx holds (the cover's list)."""
+    from .workbook import SHEET_BUILDINGS, SHEET_DISTRICTS
+
+    end = result.years[-1]
+    return {
+        SHEET_BUILDINGS: f"최종연도({end}) 건축물마다 세 가지 기준 방식(일최대)과 ML 예측(일평균)",
+        SHEET_DISTRICTS: f"최종연도({end}) 배수구역별 합계: 방법마다 일평균·일최대·시간최대, ML P10/P50/P90",
+        "연도별 총괄 (town)": "연도마다 신도시 전체 합계와 가구원수 구성",
+        "연도별 배수구역 (district)": "연도마다 배수구역별 합계",
+        "연도별 처리용량 (capacity)": "연도마다 방법별 필요 처리용량, 처리장 가동률과 초과 확률",
+        "가구원수 구성 (hh mix)": "연도마다 가구원수별 가구 비율 (인구총조사 추세)",
+        "토지이용계획 (plan)": "블록별 토지이용계획 (시나리오 파일)",
+        "규모 결정 비용 (sizing)": "후보 용량마다 건설비, 부족 확률, 과다 설계·추후 증설 기대 비용",
+    }
+
+
 def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False, inputs=()) -> dict:
     """Write a run's outputs into ``out_dir`` (atomically; refuses to replace without ``force``).
 
@@ -136,6 +153,8 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     """
     from ..fileio import write_csv_atomic, write_json_atomic
     from ..outputs.workbook import write_results_workbook
+    from .sheet_style import RunInfo
+
 
     inputs = list(inputs) + ([result.scenario.source] if result.scenario.source else [])
     paths = _outputs_for(Path(out_dir), [p for p in inputs if p and Path(p).exists()], force)
@@ -159,7 +178,12 @@ def write_scenario_outputs(result: ScenarioResult, out_dir, force: bool = False,
     if len(costs):
         extra["규모 결정 비용 (sizing)"] = costs
     write_results_workbook(paths["workbook"], buildings, last, result.params, extra_sheets=extra,
-                           synthetic=bool(st.synthetic), notes=notes, source=result.scenario.source)
+                           synthetic=bool(st.synthetic), notes=notes, source=result.scenario.source,
+                           title=f"{result.name}: 단계 개발 시나리오의 연도별 오수량과 필요 처리용량 (sewerplan)",
+                           run=RunInfo(command=f"sewerplan scenario run {Path(result.scenario.source).name}"
+                                       if result.scenario.source else "sewerplan scenario run",
+                                       project=str(result.scenario.source or "")),
+                           descriptions=_scenario_sheets(result))
     write_csv_atomic(result.by_year_town, paths["town"])
     write_csv_atomic(result.by_year_district, paths["district"])
     write_csv_atomic(result.capacity, paths["capacity"])

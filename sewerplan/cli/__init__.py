@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from sewerplan import __version__
-from sewerplan.cli import estimate, excel, key, ml, recipe, report, run, scenario, unitloads
+from sewerplan.cli import estimate, excel, key, kit, ml, recipe, report, run, scenario, unitloads
 
 app = typer.Typer(
     name="sewerplan",
@@ -44,7 +44,8 @@ def _root(
 #   scenario                       planning scenarios (scenario)
 #   unitloads                      the city's own unit loads for an ordinance revision (unitloads)
 #   key new                        a pseudonym key file for billing data (key)
-for _area in (estimate, ml, recipe, run, report, excel, scenario, unitloads, key):
+#   kit, manual                    the offline install kit; the manuals as HTML (kit)
+for _area in (estimate, ml, recipe, run, report, excel, scenario, unitloads, key, kit):
     _area.register(app)
 
 

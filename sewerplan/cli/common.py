@@ -30,10 +30,11 @@ def require_extra(extra: str) -> None:
 
     missing = [m for m in EXTRAS[extra] if importlib.util.find_spec(m) is None]
     if missing:
+        kit = f'pip install --no-index --find-links KIT\\wheels "sewerplan[{extra}]"'
         console.print(
             f"이 명령에는 sewerplan[{extra}] 추가 구성요소가 필요합니다({', '.join(missing)} 없음). "
-            f"설치: pip install \"sewerplan[{extra}]\" / This command needs the '{extra}' extra "
-            f"(missing: {', '.join(missing)}): pip install \"sewerplan[{extra}]\"",
+            f"설치: 오프라인 설치 꾸러미(sewerplan kit build --extras {extra})의 휠로 {kit} / This command needs the "
+            f"'{extra}' extra (missing: {', '.join(missing)}): from the offline kit's wheels, {kit}",
             markup=False, highlight=False,
         )
         raise typer.Exit(code=2)

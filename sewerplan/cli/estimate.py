@@ -165,10 +165,12 @@ def _estimate(input: Path, out: Path, district_column, skip_invalid: bool, synth
     dt = time.perf_counter() - t0
     total = districts.iloc[-1]
     out_console.print(
-        f"{len(valid):,} buildings in {len(districts) - 1} districts ({dt:.1f} s) -> {out}\n"
-        f"  day max: pilot formula {total['pilot_formula_day_max_m3_per_day']:,.0f} m3/d (its x1.1 only), "
-        f"master plan {total['master_plan_day_max_m3_per_day']:,.0f}, MOE unit load "
-        f"{total['unit_load_day_max_m3_per_day']:,.0f} m3/d (infiltration once)"
+        f"{len(valid):,} buildings in {len(districts) - 1} districts / 건축물 {len(valid):,}동, 배수구역 "
+        f"{len(districts) - 1}개 ({dt:.1f} s) -> {out}\n"
+        f"  day max / 일최대: pilot formula 기존 방식 {total['pilot_formula_day_max_m3_per_day']:,.0f} m3/d "
+        f"(its x1.1 only / ×1.1만), master plan 기본계획 {total['master_plan_day_max_m3_per_day']:,.0f}, "
+        f"MOE unit load 환경부 원단위 {total['unit_load_day_max_m3_per_day']:,.0f} m3/d "
+        f"(infiltration once / 침입수 한 번)", markup=False, highlight=False,
     )
 
 
@@ -181,7 +183,8 @@ def uses(query: Optional[str] = typer.Argument(None, help="Part of a name or cod
         out_console.print("[bold]건축법 주용도 (Building Act main uses)[/]")
         for u in MAIN_USES.values():
             if query is None or query in u.name:
-                out_console.print(f"  {u.name:<14} {CATEGORY_LABELS_KO[u.category]:<6} default {u.default_moe_code}  ({u.english})")
+                out_console.print(f"  {u.name:<14} {CATEGORY_LABELS_KO[u.category]:<6} 기본 코드 (default) "
+                                  f"{u.default_moe_code}  ({u.english})")
     t = unit_load_table()
     if query:
         t = t[t["code"].str.contains(query, regex=False) | t["name"].str.contains(query, regex=False)

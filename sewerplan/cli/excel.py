@@ -42,16 +42,19 @@ def template(
         found = dynamic_arrays()
         dynamic = found is not False
         why = "detected" if found is not None else "Excel not found on this PC; default"
-        typer.echo(f"layout / 배치: {'dynamic' if dynamic else 'legacy'} ({why}; --layout to choose)")
+        why_ko = "이 PC의 엑셀에서 확인" if found is not None else "이 PC에서 엑셀을 찾지 못해 기본값"
+        typer.echo(f"layout / 배치: {'dynamic' if dynamic else 'legacy'} ({why}; --layout to choose / {why_ko}, "
+                   "--layout 으로 선택)")
     try:
         path = build_template(out, force=force, dynamic_arrays=dynamic)
     except (OSError, ValueError) as exc:  # the output checks' errors, one line each
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {path}")
+    typer.echo(f"Workbook / 통합 문서: {path}")
     if path.stem != "sewerplan":
-        typer.echo(f"wrote {path.with_suffix('.py')} (keep it beside the workbook / 통합 문서 옆에 두세요)")
-    typer.echo("Next: xlwings addin install; open the workbook; xlwings tab > Import Functions.")
+        typer.echo(f"Module / 모듈: {path.with_suffix('.py')} (keep it beside the workbook / 통합 문서 옆에 두세요)")
+    typer.echo("Next / 다음: xlwings addin install (Excel closed / 엑셀을 닫고); open the workbook / 통합 문서를 열고; "
+               "xlwings tab > Import Functions / xlwings 탭 > Import Functions 한 번.")
 
 
 @excel_app.command("addin")
@@ -68,9 +71,10 @@ def addin(
     except (FileExistsError, ValueError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {path}")
+    typer.echo(f"Add-in / 추가 기능: {path}")
     typer.echo("Next, once on one PC: open it, run the macro ImportPythonUDFsToAddin, save; then distribute it "
-               "(xlwings addin install --file). / 한 PC에서 ImportPythonUDFsToAddin 매크로 실행 후 저장, 배포.")
+               "(xlwings addin install --file). / 다음: 한 PC에서 열어 ImportPythonUDFsToAddin 매크로를 한 번 "
+               "실행하고 저장한 뒤 배포합니다(xlwings addin install --file).")
 
 
 @excel_app.command("serve")

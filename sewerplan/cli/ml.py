@@ -135,11 +135,11 @@ def _print_newest(nw: dict) -> None:
                       "예측 범위를 넓혔습니다[/]")
         return
     checks = ", ".join(f"after {c['origin']:.0f}: {c['n_buildings']:,}" for c in nw["checks"])
-    out_console.print(f"  newest-cohort check ({checks} buildings), forecast by models of the older ones:",
-                      highlight=False)
+    out_console.print(f"  newest-cohort check / 최근 준공 검증 ({checks} buildings / 동), forecast by models of the older "
+                      "ones / 최근 준공 건물을 그 전 건물로 학습한 모델로 예측:", highlight=False)
     for name, m in nw["errors"].items():
-        out_console.print(f"    {name:<16} total ratio {m['total_ratio']:.3f}  WAPE {m['wape']:.3f}  district median APE "
-                          f"{m['district_median_ape']:.3f}", highlight=False)
+        out_console.print(f"    {name:<16} total ratio / 합계 비율 {m['total_ratio']:.3f}  WAPE {m['wape']:.3f}  "
+                          f"district median APE / 구역 오차 중앙값 {m['district_median_ape']:.3f}", highlight=False)
     out_console.print(f"  new buildings (approval year >= {nw['new_from_year']:.0f} or none): level factor "
                       f"{lv['factor']:.3f} (checks {lv['raw']:.3f}, sd {lv['sd_log']:.3f} ln) / 최근 준공 건물 "
                       f"{nw['checked_buildings']:,}동으로 검증·보정", highlight=False)
@@ -149,17 +149,20 @@ def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
     cv = card["cross_validation"]
     m = cv["chosen"]
     out_console.print(
-        f"model {card['model_id']} ({card['learner']}) -> {out} ({seconds:.1f} s)\n"
-        f"  rows used {card['rows']['used']:,}, screened out {card['rows']['screened_out']:,}; "
-        f"CV {cv['scheme']}, {cv['folds']} folds, {cv['districts']} districts\n"
-        f"  building WAPE {m['wape']:.3f}, sum bias {m['sum_bias']:+.3f}, district-total median APE "
-        f"{m['district_median_ape']:.3f}, {card['intervals']['nominal_coverage']:.0%} interval coverage "
+        f"model / 모델 {card['model_id']} ({card['learner']}) -> {out} ({seconds:.1f} s)\n"
+        f"  rows used / 학습 건축물 {card['rows']['used']:,}, screened out / 선별 제외 {card['rows']['screened_out']:,}; "
+        f"CV / 교차검증 {cv['scheme']}, {cv['folds']} folds / 묶음, {cv['districts']} districts / 구역\n"
+        f"  building WAPE / 건축물 오차율 {m['wape']:.3f}, sum bias / 합계 편향 {m['sum_bias']:+.3f}, district-total "
+        f"median APE / 구역 합계 오차 중앙값 {m['district_median_ape']:.3f}, "
+        f"{card['intervals']['nominal_coverage']:.0%} interval coverage / 구간 적중률 "
         f"{m.get('interval_coverage', float('nan')):.3f}\n"
-        f"  location features (latitude/longitude): {'yes' if card.get('location', {}).get('used') else 'no'}",
+        f"  location features (latitude/longitude) / 위치 변수: "
+        f"{'yes / 사용' if card.get('location', {}).get('used') else 'no / 미사용'}",
         highlight=False,
     )
     for name, c in cv["candidates"].items():
-        out_console.print(f"    candidate {name:<12} WAPE {c['wape']:.3f}  district median APE {c['district_median_ape']:.3f}", highlight=False)
+        out_console.print(f"    candidate / 후보 {name:<12} WAPE {c['wape']:.3f}  district median APE / 구역 오차 중앙값 "
+                          f"{c['district_median_ape']:.3f}", highlight=False)
     _print_newest(card.get("newest_cohort") or {})
     if card.get("prediction_note"):
         console.print(f"[yellow]{card['prediction_note']}[/]")
@@ -204,9 +207,9 @@ def predict(
         write_csv_atomic(result, out)
         write_csv_atomic(districts, dist_out)
         out_console.print(
-            f"{len(valid):,} buildings, model {m.model_id} -> {out}, {dist_out}\n"
-            f"  total {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average "
-            f"({m.coverage:.0%} interval per building)", highlight=False)
+            f"{len(valid):,} buildings / 건축물 {len(valid):,}동, model / 모델 {m.model_id} -> {out}, {dist_out}\n"
+            f"  total / 합계 {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average / 일평균 "
+            f"({m.coverage:.0%} interval per building / 건축물별 {m.coverage:.0%} 구간)", highlight=False)
         _print_prediction_warnings(m, pred)
 
 
@@ -308,28 +311,29 @@ def _benchmark_inputs(train: Path, test: Optional[Path], split: str, year: Optio
 
 def _print_benchmark(metrics: dict, coverage: float, dt: float, out: Path, what: str) -> None:
     mm = metrics["methods"]
-    out_console.print(f"{what}\n{metrics['n_scored']:,} properties scored, {metrics['n_screened_out']} screened out "
-                      f"({dt:.1f} s) -> {out}", highlight=False)
+    out_console.print(f"{what}\n{metrics['n_scored']:,} properties scored / 평가 {metrics['n_scored']:,}건, "
+                      f"{metrics['n_screened_out']} screened out / 선별 제외 ({dt:.1f} s) -> {out}", highlight=False)
     for k in ("design_standard_m3_per_day", "unit_calibrated_m3_per_day", "ml_m3_per_day"):
-        out_console.print(f"  {k:<28} total ratio {mm[k]['total_ratio']:.3f}  WAPE {mm[k]['wape']:.3f}  "
-                          f"district median APE {mm[k]['district_median_ape']:.3f} ({mm[k]['n_districts']} districts)",
-                          highlight=False)
-    out_console.print(f"  ML {coverage:.0%} interval coverage {mm['ml_interval_coverage']:.3f}; learner "
-                      f"{metrics['learner']}", highlight=False)
+        out_console.print(f"  {k:<28} total ratio / 합계 비율 {mm[k]['total_ratio']:.3f}  WAPE {mm[k]['wape']:.3f}  "
+                          f"district median APE / 구역 오차 중앙값 {mm[k]['district_median_ape']:.3f} "
+                          f"({mm[k]['n_districts']} districts / 구역)", highlight=False)
+    out_console.print(f"  ML {coverage:.0%} interval coverage / 구간 적중률 {mm['ml_interval_coverage']:.3f}; learner / "
+                      f"학습기 {metrics['learner']}", highlight=False)
     nw = metrics.get("newest_cohort_check")
     if nw and nw["checked"]:
         lv = nw["level"]
         per = ", ".join(f"{k} y: {v:.3f}" for k, v in lv["per_check"].items())
-        out_console.print(f"  newest-cohort check inside TRAIN: {nw['n_buildings']:,} buildings completed "
-                          f"{nw['first_year']:.0f}-{nw['last_year']:.0f}; level factor {lv['factor']:.3f} (checks {per}; "
-                          f"sd {lv['sd_log']:.3f} ln)", highlight=False)
+        out_console.print(f"  newest-cohort check inside TRAIN / 학습 자료 안의 최근 준공 검증: {nw['n_buildings']:,} "
+                          f"buildings completed / 동 {nw['first_year']:.0f}-{nw['last_year']:.0f}; level factor / 보정 계수 "
+                          f"{lv['factor']:.3f} (checks {per}; sd {lv['sd_log']:.3f} ln)", highlight=False)
     elif nw:
-        out_console.print(f"  newest-cohort check: too small ({nw['n_buildings']} buildings); intervals widened "
-                          f"by {nw['level']['sd_log']:.2f} (ln)", highlight=False)
+        out_console.print(f"  newest-cohort check / 최근 준공 검증: too small / 건물 수 부족 ({nw['n_buildings']} buildings); "
+                          f"intervals widened by / 예측 범위 확대 {nw['level']['sd_log']:.2f} (ln)", highlight=False)
     mapped = sum(v[2] for f in metrics["unmapped_types"].values() for v in f.values())
     if mapped:
         out_console.print(f"  {mapped:,} rows of property types outside the NYC table mapped by keyword or to the "
-                          "fallback use (metrics.json: unmapped_types)", highlight=False)
+                          "fallback use / 표에 없는 용도는 키워드 또는 기본 용도로 대응 (metrics.json: unmapped_types)",
+                          highlight=False)
 
 
 def nyc_ll84(
@@ -376,16 +380,17 @@ def nyc_ll84(
             write_csv_atomic(res.rejected, files["rejected_rows.csv"])
         dt = time.perf_counter() - t0
         if res.metrics is None:
-            out_console.print(f"{len(res.predictions):,} properties predicted ({dt:.1f} s) -> {files['predictions.csv']} "
-                              "(TEST has no water use: no metrics)")
+            out_console.print(f"{len(res.predictions):,} properties predicted / 예측 {len(res.predictions):,}건 "
+                              f"({dt:.1f} s) -> {files['predictions.csv']} (TEST has no water use: no metrics / "
+                              "실측이 없어 지표 없음)")
             return
         res.metrics.update(seconds=round(dt, 1), split=what)
         write_json_atomic(files["metrics.json"], res.metrics)
         write_csv_atomic(res.districts, files["districts.csv"])
         _print_benchmark(res.metrics, coverage, dt, out, what)
         if len(res.rejected):
-            out_console.print(f"  {len(res.rejected):,} rows set aside (no floor area) -> {files['rejected_rows.csv']}",
-                              highlight=False)
+            out_console.print(f"  {len(res.rejected):,} rows set aside (no floor area) / 연면적 없는 행 제외 -> "
+                              f"{files['rejected_rows.csv']}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

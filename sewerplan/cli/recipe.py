@@ -235,8 +235,11 @@ def print_run(result, start: float) -> None:
     for line in _capacity_lines(s):
         out_console.print(line, markup=False, highlight=False)
     for w in result.warnings:
-        console.print("[yellow]warning:[/]", end=" ")
+        console.print("[yellow]warning / 주의:[/]", end=" ")
         console.print(w, markup=False, highlight=False)
+    papers = [p.name for k, p in result.paths.items() if k.startswith(("council_", "hearing_"))]
+    if papers:
+        out_console.print(f"Briefings / 보고서: {', '.join(papers)}", markup=False, highlight=False)
     out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
 
 
@@ -304,7 +307,7 @@ def sample_generate(
         except ValueError as exc:
             raise InputFileError(str(exc)) from None
         for p in paths.values():
-            out_console.print(f"{p}  {p.stat().st_size:,} bytes")
+            out_console.print(f"{p}  {p.stat().st_size:,} bytes / 바이트", markup=False, highlight=False)
         out_console.print("[yellow]synthetic / 합성 자료[/]")
 
 

@@ -70,7 +70,8 @@ def run(
     out_console.print(t)
     if s.get("year_exceeded"):
         out_console.print(f"처리장 {_fmt(s['plant_capacity_m3_per_day'])} m3/d 초과 연도 (year plant exceeded): {s['year_exceeded']}")
-    out_console.print(f"{len(result.by_year_town)} years, {s['buildings']} synthetic buildings, "
+    out_console.print(f"{len(result.by_year_town)} years / {len(result.by_year_town)}개 연도, {s['buildings']} "
+                      f"buildings expanded from the block plan / 블록 계획에서 만든 건축물 {s['buildings']}동, "
                       f"{result.elapsed_seconds:.1f} s. 결과 (outputs): {paths['workbook'].parent}")
 
 

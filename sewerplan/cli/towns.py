@@ -44,6 +44,6 @@ def run_towns(command: str, towns: list, out: Path, files_of, one_town, inputs=(
             bar.advance(task)
         write_json_atomic(out / SUMMARY_NAME, {"command": command, "towns": summary,
                                                "seconds": round(time.perf_counter() - t0, 1)})
-    out_console.print(f"{len(towns):,} towns ({time.perf_counter() - t0:.1f} s) -> {out} "
-                      f"(per town files, Parquet partitions in {out / 'parquet'}, {SUMMARY_NAME})")
+    out_console.print(f"{len(towns):,} towns / 도시 {len(towns):,}곳 ({time.perf_counter() - t0:.1f} s) -> {out} "
+                      f"(per town files, Parquet partitions in / 도시별 파일, Parquet: {out / 'parquet'}, {SUMMARY_NAME})")
     return summary

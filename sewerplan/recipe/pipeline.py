@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +64,8 @@ RUN_FILES = {
     "public_comparison": "public_existing_town_comparison.csv",
     "council_pdf": "council_briefing.pdf",
     "hearing_pdf": "public_hearing.pdf",
+    "council_hwpx": "council_briefing.hwpx",  # 한글 (OWPML), beside the PDFs by default (report.formats)
+    "hearing_hwpx": "public_hearing.hwpx",
 }
 BRIEFING_STEMS = {"council": "council_briefing", "hearing": "public_hearing"}
 BRIEFING_SUFFIX = {"pdf": ".pdf", "hwpx": ".hwpx", "html": ".html"}
@@ -660,15 +661,71 @@ def _capacity_sheet(bundle) -> pd.DataFrame:
     cap, rows = bundle.capacity, []
     for b in bundle.baselines:
         d = bundle.decision.row(b.method) if bundle.decision else None
-        rows.append((f"{b.label_ko} ({b.label_en})", b.day_max_m3_per_day,
-                     None if d is None else d.gap_m3_per_day, None if d is None else d.direction,
-                     None if d is None else d.probability_too_small, None if d is None else d.expected_expansion_krw,
-                     None if d is None else d.stranded_capital_krw))
-    rows += [("ML 하한 (lower)", cap.lower_m3_per_day, None, None, None, None, None),
-             ("ML 상한 = 권고 (upper = recommended)", cap.upper_m3_per_day, None, None, None, None, None)]
-    return pd.DataFrame(rows, columns=["처리용량 근거 (basis)", "capacity_m3_per_day", "gap_vs_ml_p50_m3_per_day",
-                                       "direction", "probability_too_small", "expected_expansion_krw",
-                                       "stranded_capital_krw"])
+        rows.append({"basis": f"{b.label_ko} ({b.label_en})", "capacity_m3_per_day": b.day_max_m3_per_day,
+                     **({} if d is None else {k: getattr(d, k) for k in DECISION_COLUMNS})})
+    rows += [{"basis": "ML 하한 (lower)", "capacity_m3_per_day": cap.lower_m3_per_day},
+             {"basis": "ML 상한 = 권고 (upper = recommended)", "capacity_m3_per_day": cap.upper_m3_per_day}]
+    frame = pd.DataFrame(rows, columns=["basis", "capacity_m3_per_day", *DECISION_COLUMNS])
+    return frame.rename(columns={"gap_m3_per_day": "gap_vs_ml_p50_m3_per_day"})
+
+
+DECISION_COLUMNS = ("gap_m3_per_day", "direction", "probability_too_small", "probability_too_large",
+                    "expected_expansion_krw", "expansion_year", "stranded_capital_krw")
+#: the match report's fields in Korean (what the 연계 보고서 sheet prints), with the unit
+MATCH_LABELS = {
+    "meters_total": ("계량기 수", "개"), "meters_matched": ("건축물에 연계된 계량기", "개"),
+    "meters_matched_by_pnu": ("  필지고유번호(PNU)로 연계", "개"), "meters_matched_by_address": ("  지번주소로 연계", "개"),
+    "meters_unmatched": ("연계되지 않은 계량기", "개"), "meters_unmatched_by_reason.no_key": ("  주소·PNU 없음", "개"),
+    "meters_unmatched_by_reason.address_unreadable": ("  주소를 읽을 수 없음", "개"),
+    "meters_unmatched_by_reason.not_in_register": ("  건축물대장에 없음", "개"),
+    "meters_split_over_several_buildings": ("여러 건축물에 나눈 계량기", "개"),
+    "buildings_total": ("건축물 수", "동"), "buildings_with_meters": ("계량기가 있는 건축물", "동"),
+    "buildings_with_several_meters": ("계량기가 여러 개인 건축물", "동"),
+    "buildings_without_meters": ("계량기가 없는 건축물", "동"),
+    "buildings_short_record": ("요금 기록 12개월 미만 건축물", "동"),
+    "split_rules_used.single_building": ("배분 규칙: 한 건축물", "건"),
+    "split_rules_used.household_share": ("배분 규칙: 세대수 비율", "건"),
+    "split_rules_used.floor_area_share_nonresidential": ("배분 규칙: 비주거 연면적 비율", "건"),
+    "split_rules_used.floor_area_share": ("배분 규칙: 연면적 비율", "건"),
+    "sewage_m3_per_day_all_meters": ("오수량 (모든 계량기)", "㎥/일"),
+    "sewage_m3_per_day_matched": ("오수량 (연계된 계량기)", "㎥/일"),
+    "sewage_m3_per_day_unmatched": ("오수량 (연계되지 않은 계량기)", "㎥/일"),
+    "matched_volume_share": ("연계된 수량 비율", "%"),
+}
+
+
+def _flatten(match: dict, prefix: str = "") -> list[tuple[str, object]]:
+    items = []
+    for k, v in match.items():
+        items += _flatten(v, f"{prefix}{k}.") if isinstance(v, dict) else [(f"{prefix}{k}", v)]
+    return items
+
+
+def match_sheet(match: dict) -> pd.DataFrame:
+    """The match report as rows of Korean item, value and unit (nested counts one row each; shares in %)."""
+    rows = []
+    for key, value in _flatten(match):
+        label, unit = MATCH_LABELS.get(key, (key.replace(".", ": "), ""))
+        if unit == "%" and isinstance(value, (int, float)):
+            value = 100 * value
+        rows.append({"item": label, "value": value, "unit": unit})
+    return pd.DataFrame(rows, columns=["item", "value", "unit"])
+
+
+_RUN_SHEETS = {"기존시가지 비교": "기존 시가지 배수구역마다 요금자료 기준 오수량과 각 방법 (일평균, 침입수 제외; ML은 "
+                                    "그 구역을 학습에서 뺀 모델), 오차 = 실측 - 추정",
+               "처리용량 권고": "방법별 처리용량(계획 일최대)과 ML 필요량 대비 판정, 확률, 예상 증설비 또는 유휴 자본",
+               "최근 준공 검증": "가장 최근에 준공된 건축물을 그 전 건축물로 학습한 모델로 예측한 검증 (신도시처럼 새 건축물)",
+               "연계 보고서": "요금 계량기와 건축물대장의 연계 결과"}
+
+
+def _run_info(run: _Run, bundle):
+    from sewerplan.model.outputs.sheet_style import RunInfo
+
+    pj = run.project
+    return RunInfo(command=f"sewerplan run {pj.source.name if pj.source else ''} --out {run.out.name}".strip(),
+                   project=str(pj.source or ""), model=bundle.metadata.model_card.model_id,
+                   data_source=bundle.metadata.data_source)
 
 
 def _newest_sheets(model) -> dict:
@@ -683,18 +740,17 @@ def _write_workbook(run: _Run, est, districts, town, comparison, bundle, note: s
     """The results workbook: buildings, districts, comparison, capacity and match report sheets."""
     from sewerplan.model.outputs.workbook import write_results_workbook
 
-    match_flat = pd.DataFrame(
-        [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in match.items()],
-        columns=["item", "value"])
     notes = [note] if note else []
     notes.append("기존 시가지 비교의 ML 값은 해당 배수구역을 학습에서 제외한 모델의 예측입니다 (held-out districts). "
                  "설계 방식은 일평균(x0.75)으로 환산해 비교합니다. 오차 = 실측 - 추정 [t/일] (+: 추정이 실측보다 작음).")
+    pj = run.project
     run.paths["workbook"] = write_results_workbook(
         run.out / RUN_FILES["workbook"], est, town_total(districts).iloc[:-1].pipe(lambda d: pd.concat([d, town])),
-        params=run.params, synthetic=run.synthetic, notes=notes,
-        source=str(run.project.planned_buildings or run.project.scenario),
+        params=run.params, synthetic=run.synthetic, notes=notes, source=str(pj.planned_buildings or pj.scenario),
         extra_sheets={"기존시가지 비교": comparison, "처리용량 권고": _capacity_sheet(bundle),
-                      **_newest_sheets(model), "연계 보고서": match_flat}, bundle=bundle,
+                      **_newest_sheets(model), "연계 보고서": match_sheet(match)},
+        title=f"{pj.town}: 건축물별·배수구역별 오수발생량과 처리용량 (sewerplan 결과)", run=_run_info(run, bundle),
+        descriptions=_RUN_SHEETS, bundle=bundle,
     )
 
 

@@ -103,7 +103,7 @@ class Project:
     seed: int = 0
     newest_cohort: object = None  # the newest-cohort check's rule (ml.newest.CohortRule); None = its default
     language: str = "ko"
-    formats: tuple = ("pdf",)
+    formats: tuple = ("pdf", "hwpx")
     key_file: Path | None = None
     min_public_cell_buildings: int = 10
     data_folders: tuple = ()
@@ -333,7 +333,7 @@ def _finance(raw: dict, source: Path) -> dict:
 
 
 def _formats(value, source: Path) -> tuple:
-    formats = value or ["pdf"]
+    formats = value or ["pdf", "hwpx"]
     for i, f in enumerate(formats):
         _choice(f, FORMATS, f"report.formats[{i}]", source, None)
     return tuple(dict.fromkeys(formats))
@@ -563,7 +563,7 @@ model:
 
 report:
   language: ko                        # ko 또는 en
-  formats: [pdf]                      # pdf, hwpx, html 중 하나 이상
+  formats: [pdf, hwpx]                # pdf, hwpx(한글), html 중 하나 이상 (PDF와 한글 파일을 나란히)
 
 briefing:                             # 보고서에 싣는 사업 설명 (선택). 비운 항목은 보고서에서 빠집니다
   site:                               # 사업 위치, 예: ○○동 ○○번지 일원
