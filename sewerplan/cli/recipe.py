@@ -232,6 +232,9 @@ def print_run(result, start: float) -> None:
         out_console.print("[bold yellow]합성 예시 자료입니다 / SYNTHETIC sample data, not a real town[/]")
     out_console.print(f"{s['names']['town']} / {s['names']['existing_town']}", markup=False, highlight=False)
     out_console.print(_comparison_table(s))
+    newest = _newest_line(s["interval"])
+    if newest:
+        out_console.print(newest, markup=False, highlight=False)
     for line in _capacity_lines(s):
         out_console.print(line, markup=False, highlight=False)
     for w in result.warnings:
@@ -241,6 +244,23 @@ def print_run(result, start: float) -> None:
     if papers:
         out_console.print(f"Briefings / 보고서: {', '.join(papers)}", markup=False, highlight=False)
     out_console.print(f"Outputs / 결과: {result.out_dir}  ({time.perf_counter() - start:.1f} s)")
+
+
+def _newest_line(iv: dict) -> str:
+    """The newest-cohort check in one line: how the forecast of the newest buildings compared, and what it changed."""
+    if "newest_buildings" not in iv:
+        return ""
+    if not iv["newest_checked"]:
+        return (f"Newest buildings / 최근 준공 건물: too few to check, new-building ranges widened (upper "
+                f"+{iv['newest_upper_widening']:.0%}) / 검증에 모자라 새 건물의 예측 범위를 넓힘")
+    first, last = iv["newest_years"]
+    base = iv["newest_per_type_total_ratio"]
+    return (f"Newest buildings / 최근 준공 건물 {iv['newest_buildings']:,}동 ({first}-{last}): forecast by models of "
+            f"the older ones {iv['newest_total_ratio']:.2f}x observed (WAPE {iv['newest_wape']:.2f}; per-type median "
+            f"{base:.2f}x) -> new buildings x{iv['newest_level_factor']:.2f}, upper +{iv['newest_upper_widening']:.0%}"
+            if base is not None else
+            f"Newest buildings / 최근 준공 건물 {iv['newest_buildings']:,}동 ({first}-{last}): forecast "
+            f"{iv['newest_total_ratio']:.2f}x observed -> new buildings x{iv['newest_level_factor']:.2f}")
 
 
 _COMPARED = (("pilot_formula", "pilot formula 기존 방식"), ("master_plan", "master plan 기본계획"),

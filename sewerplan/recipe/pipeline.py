@@ -846,6 +846,8 @@ def _newest_summary(bundle) -> dict:
     if nc is None:
         return {}
     return {"newest_checked": nc.checked, "newest_buildings": nc.n_buildings, "newest_total_ratio": nc.total_ratio,
+            "newest_wape": nc.wape, "newest_years": [nc.first_year, nc.last_year],
+            "newest_per_type_total_ratio": nc.per_type_total_ratio, "newest_upper_widening": nc.upper_widening,
             "newest_level_factor": nc.level_factor}
 
 
