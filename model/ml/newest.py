@@ -49,6 +49,7 @@ z the normal quantile of the interval's level.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -318,12 +319,15 @@ def run_checks(df: pd.DataFrame, X: pd.DataFrame, observed: np.ndarray, district
     """The rolling-origin checks of a training table (those with too few buildings are skipped).
 
     ``years``: approval years [year] per row of the table (default ``df["approval_year"]``);
-    rows without a year take part in no check. ``learners`` may hold the blend (the mean of the
+    rows without a year, or with one after next year (a typo in an existing building's date),
+    take part in no check. ``learners`` may hold the blend (the mean of the
     candidates' forecasts, no extra fit).
     """
     if years is None:
         years = pd.to_numeric(df["approval_year"], errors="coerce") if "approval_year" in df.columns else None
     y_all = np.full(len(df), np.nan) if years is None else np.asarray(years, dtype=float)
+    # an existing building "completed" after next year is a typo, not the newest building: no check uses it
+    y_all = np.where(y_all <= _dt.date.today().year + 1, y_all, np.nan)
     idx = idx_used[np.isfinite(y_all[idx_used])]
     if not len(idx):
         return CheckSet(rule, None, [])
