@@ -63,6 +63,20 @@ def ratio_chart(labels, ratios, lows, highs, fallback, *, title: str, width_in: 
         return _to_svg(fig)
 
 
+def _public_min() -> int:
+    from sewerplan.model.intake.privacy import MIN_PUBLIC_CELL_BUILDINGS
+
+    return MIN_PUBLIC_CELL_BUILDINGS
+
+
+def _shown_local(r):
+    """(local value, ci low, ci high) a published page may print: none for a use measured on fewer than
+    ``MIN_PUBLIC_CELL_BUILDINGS`` buildings (its value would be about one building's water use)."""
+    if r.n_buildings < _public_min():
+        return None, None, None
+    return r.local_l_per_unit_day, r.ci_low_l_per_unit_day, r.ci_high_l_per_unit_day
+
+
 def _row_cells(section: LocalLoadsSection, lang: str) -> list[dict]:
     from sewerplan.model.planning.local_loads import UNIT_LABELS
 
@@ -71,12 +85,12 @@ def _row_cells(section: LocalLoadsSection, lang: str) -> list[dict]:
     cells = []
     for r in section.rows:
         digits = 0 if r.ministry_l_per_unit_day >= 50 else 2
-        local = r.local_l_per_unit_day
+        local, ci_low, ci_high = _shown_local(r)
         cells.append({
             "use": r.use, "unit": r.unit if lang == "ko" else english.get(r.unit, r.unit), "fallback": r.fallback,
             "local": f.num(local, digits) if local is not None else "–",
-            "ci": (f"{f.num(r.ci_low_l_per_unit_day, digits)}–{f.num(r.ci_high_l_per_unit_day, digits)}"
-                   if r.ci_low_l_per_unit_day is not None and r.ci_high_l_per_unit_day is not None else "–"),
+            "ci": (f"{f.num(ci_low, digits)}–{f.num(ci_high, digits)}"
+                   if ci_low is not None and ci_high is not None else "–"),
             "notice": f.num(r.ministry_l_per_unit_day, digits),
             "ratio": f.num(local / r.ministry_l_per_unit_day, 2) if local is not None and r.ministry_l_per_unit_day else "–",
             "n": f.num(r.n_buildings),
@@ -87,11 +101,11 @@ def _row_cells(section: LocalLoadsSection, lang: str) -> list[dict]:
 
 def _chart(section: LocalLoadsSection, lang: str) -> str:
     ratio = lambda v, r: None if v is None or not r.ministry_l_per_unit_day else v / r.ministry_l_per_unit_day  # noqa: E731
-    rows = section.rows
+    rows, shown = section.rows, [_shown_local(r) for r in section.rows]
     return svg_uri(ratio_chart(
         [r.use if len(r.use) <= 28 else r.use[:27] + "…" for r in rows],
-        [ratio(r.local_l_per_unit_day, r) or 0.0 for r in rows],
-        [ratio(r.ci_low_l_per_unit_day, r) for r in rows], [ratio(r.ci_high_l_per_unit_day, r) for r in rows],
+        [ratio(v[0], r) or 0.0 for v, r in zip(shown, rows)],
+        [ratio(v[1], r) for v, r in zip(shown, rows)], [ratio(v[2], r) for v, r in zip(shown, rows)],
         [r.fallback for r in rows], title=_t(lang, "chart")))
 
 
@@ -126,7 +140,7 @@ def local_loads_context(section: LocalLoadsSection, lang: str = "ko", municipali
         "lead": _t(lang, "lead", muni=muni, min=section.min_buildings),
         "rules": section.rules if lang == "ko" else section.rules_en,
         "rows": _row_cells(section, lang), "chart": _chart(section, lang),
-        "fallback_note": _t(lang, "fallback_note", min=section.min_buildings),
+        "fallback_note": _t(lang, "fallback_note", min=section.min_buildings, public=_public_min()),
         "changes": _changes(section, lang),
         "causer_note": _t(lang, "causer_note", price=Fmt(lang).won(section.causer_price_krw_per_m3_per_day)),
         "labels": labels,

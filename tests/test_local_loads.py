@@ -229,6 +229,23 @@ def test_one_page_pdf_with_rules_and_table(town, planned, tmp_path):
     assert "local_loads.json" in reader.attachments
 
 
+def test_a_published_page_prints_no_local_value_measured_on_fewer_than_ten_buildings(town, planned):
+    """Issue 23 follow-up: a use measured on 1-9 buildings shows about one building's water use; the page
+    (an ordinance revision is published) prints '–' for its value, interval and ratio, and says why."""
+    import dataclasses
+
+    from sewerplan.reporting.local_loads import local_loads_context
+
+    section = local_loads_section(town, what_it_changes(planned, town))
+    few = dataclasses.replace(section.rows[0], n_buildings=3)
+    section = dataclasses.replace(section, rows=[few, *section.rows[1:]])
+    ctx = local_loads_context(section, "ko", municipality="가온시", created="2025-01-15")
+    row = ctx["rows"][0]
+    assert (row["local"], row["ci"], row["ratio"]) == ("–", "–", "–") and row["n"] == "3"
+    assert "10동 미만인 용도의 지역 산정값은 개인정보 보호를 위해 싣지 않음" in ctx["fallback_note"]
+    assert ctx["rows"][1]["local"] != "–"
+
+
 def test_cli_writes_every_output_and_refuses_to_overwrite(joined, tmp_path):
     out = tmp_path / "ul"
     bundle = example_bundle().to_json(tmp_path / "results.json")
