@@ -31,6 +31,7 @@ from pathlib import Path
 from .errors import InputFileError, OutputBusyError, OutputExistsError, OutputFileError, OutputInUseError
 
 __all__ = [
+    "file_sha256",
     "EXCEL_MAX_ROWS", "INCOMPLETE_MARKER", "LOCK_NAME",
     "atomic_path", "check_output_path", "check_outputs", "check_excel_rows", "csv_safe_text",
     "output_run", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic", "write_json_atomic",
@@ -41,6 +42,17 @@ __all__ = [
 #: return; lone surrogates; U+FFFE and U+FFFF (issue 23 finding 6)
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LAYOUT = re.compile("[\t\n\r\x7f-\x9f]")
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def control_characters(text: str, layout: bool = False) -> list[str]:

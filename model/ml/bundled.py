@@ -22,6 +22,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from ..fileio import file_sha256
+
 __all__ = ["SAMPLE_FILES", "CACHE_ENV", "train_bundled_model", "cache_dir", "rebuilt_model_path",
            "bundled_model_path", "saved_sklearn_version"]
 
@@ -36,8 +38,6 @@ def _sample_path(name: str) -> Path:
     return Path(str(resources.files("sewerplan").joinpath("sample_data", name)))
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def train_bundled_model():
@@ -54,7 +54,7 @@ def train_bundled_model():
     prep = prepare_training_table(register, billing, synthetic=True, household_mix=mix)
     table = prep.training_table
     months = prep.report["billing"]["months"]
-    sha = hashlib.sha256((_sha(register) + _sha(billing) + _sha(mix)).encode()).hexdigest()
+    sha = hashlib.sha256((file_sha256(register) + file_sha256(billing) + file_sha256(mix)).encode()).hexdigest()
     trained_on = (
         f"SYNTHETIC sample town bundled with sewerplan (not a real town): existing town of 가온시, "
         f"{len(table)} buildings in {table['district'].nunique()} districts, billing {months[0]}-{months[-1]}; "
@@ -85,7 +85,7 @@ def rebuilt_model_path(shipped: Path) -> Path:
     """Where the rebuild of ``shipped`` for the installed scikit-learn is cached."""
     import sklearn
 
-    digest = _sha(shipped)[:12]
+    digest = file_sha256(shipped)[:12]
     return cache_dir() / f"default_model-sklearn{sklearn.__version__}-{digest}.skops"
 
 

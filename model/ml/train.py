@@ -1,23 +1,12 @@
 """Training, cross-validation and prediction of the per-building ML model.
 
-Pipeline (docs/ml.md): screen observed rows -> grouped cross-validation by district of
-every candidate learner -> pick the learner with the lowest held-out district-total median
-error plus |town sum bias| -> calibrate building and district intervals on the out-of-fold
-residuals -> refit the chosen learner on all kept rows.
-
-Candidates (each models the ratio observed / MOE design flow: the design flow is an offset)
-----------
-``blend``        the mean of the three below (often steadier than any one of them).
-``hgb_log``      HistGradientBoostingRegressor on ln(observed / design), ratio-corrected back-transform.
-``ridge_log``    RidgeCV on ln(observed / design) (one-hot uses, imputed + scaled numerics),
-                 ratio-corrected back-transform.
-``hgb_poisson``  HistGradientBoostingRegressor, Poisson loss on observed / design weighted by design.
-
-The ratio correction multiplies the back-transformed prediction by sum(observed) /
-sum(fitted) on the training rows of the building's category (overall for categories with
-fewer than 30 rows), so predicted totals match observed totals by category where the model
-was fitted (a log-scale fit alone predicts medians, below the mean by a factor that grows
-with the category's spread).
+Pipeline (docs/ml.md): screen observed rows -> grouped cross-validation by district of every
+candidate learner (:mod:`.learners`: hgb_log, ridge_log, hgb_poisson and their blend, each on
+the ratio to the MOE design flow) -> the newest-cohort checks (:mod:`.newest`: each candidate
+trained on older buildings forecasts the newer ones) -> pick the learner by held-out district
+error plus |town sum bias| plus its corrected error on the newest buildings -> calibrate building
+and district intervals on the out-of-fold residuals, and the level factor and intervals of new
+buildings on the checks -> refit the chosen learner on all kept rows.
 """
 
 from __future__ import annotations

@@ -15,16 +15,11 @@ if TYPE_CHECKING:
 
 from sewerplan.cli.common import console, out_console, user_errors
 from sewerplan.model.errors import InputFileError, InventoryValidationError
+from sewerplan.model.fileio import file_sha256
 
 benchmark_app = typer.Typer(help="Benchmarks on public data / 공개 자료 벤치마크", no_args_is_help=True)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
@@ -108,10 +103,10 @@ def train(
         run.enter_context(output_run(out.parent, "train", mark_incomplete=False))
         t0 = time.perf_counter()
         valid, rejected = load_buildings(buildings, district_column=district_column, skip_invalid=skip_invalid)
-        sha = _sha256(buildings)
+        sha = file_sha256(buildings)
         if billing is not None:
             valid = _attach_billing(valid, billing)
-            sha = hashlib.sha256((sha + _sha256(billing)).encode()).hexdigest()
+            sha = hashlib.sha256((sha + file_sha256(billing)).encode()).hexdigest()
         if len(rejected):
             console.print(f"[yellow]{len(rejected):,} invalid row(s) skipped / 오류 행 {len(rejected):,}개 제외[/]")
         with console.status(f"{len(valid):,}동 학습 중 (training, grouped CV)..."):
@@ -373,7 +368,7 @@ def nyc_ll84(
         with console.status("학습·예측 중 (training and predicting)..."):
             res = run_nyc_benchmark(tr, te, coverage=coverage, seed=seed, max_iter=max_iter,
                                     location=_location_choice(location), train_label=train.name,
-                                    train_sha256=_sha256(train), newest=rule)
+                                    train_sha256=file_sha256(train), newest=rule)
         write_csv_atomic(res.predictions, files["predictions.csv"])
         write_json_atomic(files["model_card.json"], res.model.card)
         if len(res.rejected):

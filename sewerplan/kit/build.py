@@ -40,6 +40,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 from sewerplan.model.errors import SewerplanError
+from sewerplan.model.fileio import file_sha256
 
 from .resolve import TARGET_PYTHONS, Resolution, Target, resolve_wheelhouse
 
@@ -173,12 +174,6 @@ def sewerplan_wheel(folder: Path, given: Path | None = None) -> Path:
                key=lambda p: p.stat().st_mtime)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_manifest(out: Path, resolutions: dict[str, Resolution], extra: dict | None = None) -> dict:
@@ -194,7 +189,7 @@ def write_manifest(out: Path, resolutions: dict[str, Resolution], extra: dict | 
                 "wheel_count": len(list(out.glob("wheels*/*.whl"))),
                 "wheels_bytes": sum(p.stat().st_size for p in out.glob("wheels*/*.whl")),
                 "kit_bytes": sum(p.stat().st_size for p in files), **(extra or {}),
-                "files": [{"file": p.relative_to(out).as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+                "files": [{"file": p.relative_to(out).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
                           for p in files]}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return manifest
