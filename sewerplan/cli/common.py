@@ -59,8 +59,9 @@ def user_errors():
         if os.environ.get(DEBUG_VARIABLE) and not isinstance(exc, SewerplanError):
             raise
         line, code = error_line(exc)
-        console.print("[bold red]오류 (error):[/]", end=" ")
-        console.print(line, markup=False, highlight=False)
+        # soft_wrap: one line whatever the terminal's width (a long path must not fold the message)
+        console.print("[bold red]오류 (error):[/]", end=" ", soft_wrap=True)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=code) from None
 
 
