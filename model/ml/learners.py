@@ -24,12 +24,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import RidgeCV
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from .features import CATEGORICAL_FEATURES, LOCATION_FEATURES, numeric_features
 
@@ -41,11 +35,19 @@ BLEND = "blend"  # the mean of the three candidates' predictions, itself a candi
 LEARNERS = (*CANDIDATES, BLEND)
 
 
-def make_estimator(learner: str, seed: int = 0, max_iter: int = 250, location: bool = False) -> Pipeline:
+def make_estimator(learner: str, seed: int = 0, max_iter: int = 250, location: bool = False):
     """Unfitted sklearn Pipeline for a candidate learner (input: :func:`build_features` table).
 
-    ``location`` adds ``latitude`` / ``longitude`` to the numeric features.
+    ``location`` adds ``latitude`` / ``longitude`` to the numeric features. scikit-learn is imported
+    here, not with the module: prediction from the tree-array cache (:mod:`.arrays`) never needs it.
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
     num = numeric_features(location)
     if learner in ("hgb_log", "hgb_poisson"):
         pre = ColumnTransformer(

@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ModelLoadError
+from .arrays import ARRAYS_FORMAT, arrays_bytes, arrays_path_for, export_arrays
 from .card import card_path_for, library_versions, read_card, write_card
 
 __all__ = ["ALLOWED_TYPES", "FORMAT", "save_model", "load_model", "default_model_path", "types_in_file"]
@@ -99,6 +100,7 @@ def save_model(model, path, force: bool = False) -> Path:
     card_path = card_path_for(path)
     if card_path.exists() and not force:
         check_output_path(card_path, force=False)
+    arrays = _export_cache(model, path, force)
     meta = {
         "format": FORMAT,
         "model_id": model.model_id,
@@ -114,13 +116,46 @@ def save_model(model, path, force: bool = False) -> Path:
         "libraries": library_versions(),
         "card_sha256": card_digest(model.card),
     }
+    if arrays is not None:
+        meta["arrays_sha256"] = model.card["array_cache"]["sha256"]
     payload = {"format": FORMAT, "estimator": model.estimator, "meta": json.dumps(meta, default=float)}
     with atomic_path(path) as tmp:
         sio.dump(payload, tmp)
+    written = [path, card_path]
+    if arrays is not None:  # the cache names the .skops it was made with (a hash the card digest leaves out)
+        from ..fileio import file_sha256
+
+        model.card["array_cache"]["skops_sha256"] = file_sha256(path)
+        cache_path = arrays_path_for(path)
+        with atomic_path(cache_path) as tmp:
+            Path(tmp).write_bytes(arrays)
+        written.append(cache_path)
     write_card(model.card, card_path)
-    for p in (path, card_path):  # temp files are created 0600; a model is meant to be shared
+    for p in written:  # temp files are created 0600; a model is meant to be shared
         os.chmod(p, 0o644)
     return path
+
+
+def _export_cache(model, path: Path, force: bool) -> bytes | None:
+    """The tree-array cache's bytes (:mod:`.arrays`), recorded in the card; None when not reproduced."""
+    from ..fileio import check_output_path
+
+    model.card.pop("array_cache", None)
+    exported = export_arrays(model.estimator, model.learner)
+    if exported is None:
+        return None
+    cache_path = arrays_path_for(path)
+    if cache_path.exists() and not force:
+        check_output_path(cache_path, force=False)
+    data = arrays_bytes(exported)
+    model.card["array_cache"] = {
+        "file": cache_path.name, "format": ARRAYS_FORMAT, "sha256": hashlib.sha256(data).hexdigest(),
+        "skops_sha256": None,
+        "what": "the fitted trees and linear model as plain arrays, scored with numpy for a fast first answer; "
+                "derived from the .skops (the source of truth) and used only while both hashes match / "
+                "빠른 첫 예측을 위한 모델 수치 사본(원본은 .skops, 해시가 맞을 때만 사용)",
+    }
+    return data
 
 
 def card_digest(card: dict) -> str:
@@ -129,6 +164,9 @@ def card_digest(card: dict) -> str:
     from .card import _json_default
 
     normal = json_ready(card, _json_default)
+    if isinstance(normal, dict) and isinstance(normal.get("array_cache"), dict):
+        # the .skops hash is written into the card after the .skops (which holds this digest)
+        normal = {**normal, "array_cache": {k: v for k, v in normal["array_cache"].items() if k != "skops_sha256"}}
     text = json.dumps(normal, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -306,9 +344,6 @@ def load_model(path=None):
         Missing file or card, types outside :data:`ALLOWED_TYPES`, another scikit-learn
         version, or a card that does not belong to the file. The message says to retrain.
     """
-    sio = _skops_io()
-    from .train import TrainedModel
-
     path = default_model_path() if path is None else Path(path)
     if not path.is_file():
         raise ModelLoadError(f"Model file not found: {path} / 모델 파일이 없습니다: {path}. {_RETRAIN}")
@@ -318,6 +353,10 @@ def load_model(path=None):
             f"Model card {card_path} is missing beside {path}; a model is only used with its card. "
             f"/ 모델 카드 {card_path} 가 없습니다. {_RETRAIN}"
         )
+    cached = _from_array_cache(path, card_path)
+    if cached is not None:
+        return cached
+    sio = _skops_io()
     if _is_bundled(path):
         path = _bundled_for_this_installation(path, card_path)
         card_path = card_path_for(path)
@@ -351,10 +390,33 @@ def load_model(path=None):
         )
     _check_card_binding(meta, card, path, card_path)
     _check_newest(meta.get("newest"), path)
+    return _trained_model(payload["estimator"], meta, card)
+
+
+def _trained_model(estimator, meta: dict, card: dict):
+    from .train import TrainedModel
+
     return TrainedModel(
-        estimator=payload["estimator"], learner=meta["learner"], correction={k: float(v) for k, v in meta["correction"].items()},
+        estimator=estimator, learner=meta["learner"], correction={k: float(v) for k, v in meta["correction"].items()},
         coverage=float(meta["coverage"]), intervals=meta["intervals"],
         district_intervals=meta["district_intervals"], card=card, location=meta.get("location"),
         household_fill=bool(meta.get("household_fill", False)), newest=meta.get("newest"),
         year_bounds=meta.get("year_bounds"),
     )
+
+
+def _from_array_cache(path: Path, card_path: Path):
+    """The model from its tree-array cache (:mod:`.arrays`: no scikit-learn, no skops), or None."""
+    from .arrays import cache_enabled, load_cached
+
+    if not cache_enabled():
+        return None
+    card = _read_checked_card(card_path, path)
+    got = load_cached(path, card)
+    if got is None:
+        return None
+    meta, estimator = got
+    if meta.get("format") not in READABLE_FORMATS or meta.get("model_id") != card.get("model_id"):
+        return None
+    _check_newest(meta.get("newest"), path)
+    return _trained_model(estimator, meta, card)

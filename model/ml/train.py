@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GroupKFold, KFold
-from sklearn.pipeline import Pipeline
 
 from ..errors import InventoryValidationError
 from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, clip_to_training, clip_year, year_bounds,
@@ -125,6 +123,8 @@ def _groups(df: pd.DataFrame, district_column: str) -> pd.Series:
 
 
 def _splits(groups: pd.Series, n_splits: int, seed: int):
+    from sklearn.model_selection import GroupKFold, KFold
+
     n_groups = groups.nunique()
     if n_groups >= 2:
         return list(GroupKFold(n_splits=min(n_splits, n_groups)).split(groups, groups=groups)), "grouped by district"
@@ -438,7 +438,7 @@ class TrainedModel:
         ``district_log_ratio_bounds``. None for a model trained without the check.
     """
 
-    estimator: Pipeline
+    estimator: object  # sklearn Pipeline (list of them for the blend), or their tree-array twins (.arrays)
     learner: str
     correction: dict
     coverage: float
