@@ -16,8 +16,8 @@ sheet): ``sewerplan.xl_addin.functions``. The Office.js route
 from __future__ import annotations
 
 import numpy as np
-import xlwings as xw
 
+from ._xlwings import xw  # xlwings without its matplotlib import (1.2 s of the first answer)
 from sewerplan.model.design import capacity, conventional, peaking, unit_loads
 from sewerplan.model.errors import ParameterError, SewerplanError, UnknownBuildingUse
 from sewerplan.model.design.parameters import DEFAULT_PARAMETERS

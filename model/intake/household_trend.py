@@ -194,10 +194,54 @@ def fit_household_trend(census: pd.DataFrame | None = None) -> HouseholdTrend:
     )
 
 
+#: The default trend's coefficients, stored so a process that predicts needs neither scipy nor the
+#: refit (issue 25); written by :func:`write_stored_trend` (scripts/train_default_model.py) and used
+#: only while the census file's SHA-256 matches the one recorded beside them.
+_STORED_FILE = "kr_household_trend_coefficients.json"
+
+
+def _census_sha256() -> str:
+    import hashlib
+
+    return hashlib.sha256(_census_text().encode("utf-8")).hexdigest()
+
+
+def stored_trend() -> HouseholdTrend | None:
+    """The stored default trend, or None when missing or made from another census file."""
+    import json
+
+    try:
+        data = json.loads(resources.files("sewerplan.model").joinpath("data", _STORED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("census_sha256") != _census_sha256():
+        return None
+    return HouseholdTrend(intercepts=tuple(float(v) for v in data["intercepts"]),
+                          slopes=tuple(float(v) for v in data["slopes"]),
+                          fitted_years=tuple(int(y) for y in data["fitted_years"]),
+                          max_abs_error=float(data["max_abs_error"]))
+
+
+def write_stored_trend(path) -> HouseholdTrend:
+    """Fit the default trend and write its coefficients (with the census file's SHA-256) to ``path``."""
+    from ..fileio import write_json_atomic
+
+    trend = fit_household_trend()
+    write_json_atomic(path, {
+        "what": "coefficients of the multinomial-logit household-size trend (household_trend.py), fitted by "
+                "fit_household_trend() to kr_household_size_distribution.csv; regenerate with "
+                "scripts/train_default_model.py when that file changes / 가구원수 추세 계수",
+        "census_file": _CENSUS_FILE, "census_sha256": _census_sha256(),
+        "intercepts": list(trend.intercepts), "slopes": list(trend.slopes),
+        "fitted_years": list(trend.fitted_years), "max_abs_error": trend.max_abs_error,
+    })
+    return trend
+
+
 @lru_cache(maxsize=1)
 def default_household_trend() -> HouseholdTrend:
-    """The trend fitted to the shipped census shares (cached)."""
-    return fit_household_trend()
+    """The trend of the shipped census shares: the stored coefficients, or refitted when they do not match (cached)."""
+    return stored_trend() or fit_household_trend()
 
 
 def mix_from_table(table: pd.DataFrame, years) -> pd.DataFrame:
