@@ -27,6 +27,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 NYC_TRAIN = ROOT / "data" / "public" / "nyc_ll84_2016_train.csv"
 OUT = ROOT / "model" / "data" / "default_model.skops"
+TREND_OUT = ROOT / "model" / "data" / "kr_household_trend_coefficients.json"
 SEED = 0
 
 
@@ -64,13 +65,19 @@ def main(argv=None) -> int:
     if args.nyc and (args.out is None or args.out.resolve() == OUT.resolve()):
         ap.error("--nyc needs --out elsewhere than the shipped default model")
     out = args.out or OUT
+    if not args.nyc:  # the census-trend coefficients prediction reads instead of refitting (issue 25)
+        from sewerplan.model.intake.household_trend import write_stored_trend
+
+        write_stored_trend(TREND_OUT)
     model = train_nyc() if args.nyc else train_synthetic_town()
-    save_model(model, out, force=True)
+    save_model(model, out, force=True)  # writes MODEL.arrays.npz too (the tree-array cache, model/ml/arrays.py)
     m = model.card["cross_validation"]["chosen"]
     print(f"{model.model_id} {model.learner} -> {out}; CV WAPE {m['wape']:.3f}, sum bias {m['sum_bias']:+.3f}, "
           f"district median APE {m['district_median_ape']:.3f} ({m['n_districts']} districts), "
           f"coverage {m['interval_coverage']:.3f}; location features: {model.uses_location}")
     print(f"note on every prediction: {model.note or '(none)'}")
+    cache = model.card.get("array_cache")
+    print(f"tree-array cache: {cache['file']} sha256 {cache['sha256']}" if cache else "tree-array cache: none")
     return 0
 
 
