@@ -237,10 +237,17 @@ def _onehot_columns(cat_pipe, ohe, cat_cols) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
+def by_category(values, func, dtype=float) -> np.ndarray:
+    """``func`` applied to each distinct value of a column (NaN and None count as one missing value)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return np.array([func(u) for u in uniques], dtype=dtype)[codes] if len(codes) else np.array([], dtype=dtype)
+
+
 def _codes(values, table: dict, missing: float) -> np.ndarray:
     """Map a column of categories with ``table`` (text -> number); NaN/None/unknown -> ``missing``."""
-    get = table.get
-    return np.array([get(v, missing) if isinstance(v, str) else missing for v in values], dtype=float)
+    return by_category(values, lambda v: table.get(v, missing) if isinstance(v, str) else missing)
 
 
 def _numeric(X, columns, statistics, keep, indicator) -> tuple[np.ndarray, np.ndarray]:
@@ -297,7 +304,7 @@ class _RidgeMember:
         num /= self.scale
         onehot = np.zeros((len(X), self.width))
         for c, table in zip(self.cat_columns, self.cat_tables):
-            col = np.array([_onehot_index(v, table, self.fill) for v in X[c].to_numpy(dtype=object)], dtype=np.int64)
+            col = by_category(X[c].to_numpy(dtype=object), lambda v: _onehot_index(v, table, self.fill), np.int64)
             hit = np.flatnonzero(col >= 0)
             onehot[hit, col[hit]] = 1.0
         return np.hstack([onehot, num]) @ self.coef + self.intercept
@@ -340,24 +347,38 @@ class _Forest:
                 thresholds, table = _numeric_table(a, rows, tree_of, false_mask, self.n_trees)
                 self.features.append((int(j), thresholds, table))
 
-    def raw(self, Z: np.ndarray, baseline: float, chunk: int = 4096) -> np.ndarray:
-        """Raw predictions (baseline + leaf values, added tree by tree as scikit-learn adds them)."""
-        out = np.empty(len(Z))
-        for s in range(0, len(Z), chunk):
-            out[s:s + chunk] = self._raw_chunk(Z[s:s + chunk], baseline)
-        return out
-
-    def _raw_chunk(self, Z: np.ndarray, baseline: float) -> np.ndarray:
-        n = len(Z)
-        mask = np.full((n, self.n_trees), 0xFFFF, dtype=np.uint16)
-        for j, thresholds, table in self.features:
+    def positions(self, Z: np.ndarray) -> np.ndarray:
+        """Per row and split feature: the value's position among the feature's thresholds (NaN last)."""
+        pos = np.empty((len(Z), len(self.features)), dtype=np.int16)
+        for k, (j, thresholds, _) in enumerate(self.features):
             z = Z[:, j]
             nan = np.isnan(z)
-            if thresholds is None:
-                pos = np.where(nan, N_CODES, z).astype(np.int64)
+            if thresholds is None:  # categorical code 0..255, missing N_CODES
+                pos[:, k] = np.where(nan, N_CODES, z)
             else:
-                pos = np.where(nan, len(thresholds) + 1, np.searchsorted(thresholds, z, side="left"))
-            mask &= table[pos]
+                pos[:, k] = np.where(nan, len(thresholds) + 1, np.searchsorted(thresholds, z, side="left"))
+        return pos
+
+    def raw(self, Z: np.ndarray, baseline: float, chunk: int = 1024) -> np.ndarray:
+        """Raw predictions (baseline + leaf values, added tree by tree as scikit-learn adds them).
+
+        Rows with the same positions on every split feature land in the same leaves, so each distinct
+        position vector is scored once (a table of 10,000 buildings of a few dozen kinds scores a few dozen).
+        """
+        pos = self.positions(Z)
+        inverse = None
+        if len(pos) > chunk:
+            pos, inverse = np.unique(pos, axis=0, return_inverse=True)
+        out = np.empty(len(pos))
+        for s in range(0, len(pos), chunk):
+            out[s:s + chunk] = self._raw_chunk(pos[s:s + chunk], baseline)
+        return out if inverse is None else out[inverse.reshape(-1)]
+
+    def _raw_chunk(self, pos: np.ndarray, baseline: float) -> np.ndarray:
+        n = len(pos)
+        mask = np.full((n, self.n_trees), 0xFFFF, dtype=np.uint16)
+        for k, (_, _, table) in enumerate(self.features):
+            mask &= table[pos[:, k]]
         leaf = _LOWEST_BIT[mask]
         acc = np.empty((n, self.n_trees + 1))
         acc[:, 0] = 0.0 + baseline
@@ -372,51 +393,31 @@ del _b
 
 
 def _leaf_ranges(a: dict, starts, sizes):
-    """Per node: its leaf's in-order rank (leaves), its left subtree's leaf range [lo, hi), its tree."""
+    """Per node: its leaf's left-to-right rank in its tree (leaves), its left subtree's leaf range [lo, hi),
+    its tree.
+
+    scikit-learn stores each tree's nodes in pre-order (a node, its whole left subtree, then its right
+    subtree), so leaves in index order run left to right and the left subtree of node i is the index
+    range [left, right). A file that does not have this layout is refused.
+    """
     n = int(np.sum(sizes))
-    leaf_rank = np.full(n, -1, dtype=np.int64)
-    lo = np.zeros(n, dtype=np.int64)
-    hi = np.zeros(n, dtype=np.int64)
     tree_of = np.repeat(np.arange(len(sizes)), sizes)
-    left, right, is_leaf = a["tree.left"], a["tree.right"], a["tree.is_leaf"].astype(bool)
-    for t, s in enumerate(starts):
-        count = 0
-        stack = [(0, False)]  # iterative in-order walk: (node, children done)
-        order = []
-        while stack:
-            node, done = stack.pop()
-            g = s + node
-            if is_leaf[g]:
-                if count >= MAX_LEAVES:
-                    raise Unsupported(f"a tree with more than {MAX_LEAVES} leaves")
-                leaf_rank[g] = count
-                count += 1
-                order.append(node)
-                continue
-            if not done:
-                stack.append((node, True))
-                stack.append((int(right[g]), False))
-                stack.append((int(left[g]), False))
-            else:
-                order.append(node)
-        ends = _subtree_ends(s, order, left, right, is_leaf, leaf_rank)
-        for node in order:
-            g = s + node
-            if not is_leaf[g]:
-                lo[g], hi[g] = ends[int(left[g])]
+    local = np.arange(n) - np.repeat(starts, sizes)
+    is_leaf = a["tree.is_leaf"].astype(bool)
+    left, right = a["tree.left"].astype(np.int64), a["tree.right"].astype(np.int64)
+    internal = ~is_leaf
+    if not (np.all(left[internal] == local[internal] + 1) and np.all(right[internal] > left[internal])
+            and np.all(right[internal] < np.repeat(sizes, sizes)[internal]) and np.all(is_leaf[np.cumsum(sizes) - 1])):
+        raise Unsupported("tree nodes not in pre-order")
+    leaves_before = np.cumsum(is_leaf) - is_leaf  # leaves before each node, whole forest
+    first_leaf_of_tree = np.repeat(leaves_before[starts], sizes)
+    leaf_rank = np.where(is_leaf, leaves_before - first_leaf_of_tree, -1)
+    if leaf_rank.max() >= MAX_LEAVES:
+        raise Unsupported(f"a tree with more than {MAX_LEAVES} leaves")
+    base = np.repeat(starts, sizes)
+    lo = np.where(internal, leaves_before[np.minimum(base + left, n - 1)] - first_leaf_of_tree, 0)
+    hi = np.where(internal, leaves_before[np.minimum(base + right, n - 1)] - first_leaf_of_tree, 0)
     return leaf_rank, lo, hi, tree_of
-
-
-def _subtree_ends(s, order, left, right, is_leaf, leaf_rank) -> dict:
-    """{node: (first leaf rank, last leaf rank + 1)} of every subtree (children before parents in ``order``)."""
-    ends: dict = {}
-    for node in order:
-        g = s + node
-        if is_leaf[g]:
-            ends[node] = (int(leaf_rank[g]), int(leaf_rank[g]) + 1)
-        else:
-            ends[node] = (ends[int(left[g])][0], ends[int(right[g])][1])
-    return ends
 
 
 def _leaf_value_table(a, leaf_rank, tree_of, n_trees) -> np.ndarray:
@@ -494,8 +495,14 @@ def skops_meta(path: Path) -> dict:
     import zipfile
 
     with zipfile.ZipFile(path) as z:
-        schema = json.loads(z.read("schema.json"))
-    return json.loads(json.loads(schema["content"]["meta"]["content"]))
+        text = z.read("schema.json").decode("utf-8")
+    # "meta" is the last key of the payload dict (save_model), after the estimator's large schema:
+    # decode only its node instead of the whole file
+    at = text.rfind('"meta": {')
+    node, _ = json.JSONDecoder().raw_decode(text, at + len('"meta": '))
+    if node.get("__class__") != "str" or node.get("__module__") != "builtins":
+        raise ValueError("no metadata string")
+    return json.loads(json.loads(node["content"]))
 
 
 def cache_problem(path: Path, card: dict) -> tuple[str | None, dict | None]:

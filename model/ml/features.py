@@ -56,6 +56,7 @@ __all__ = [
     "numeric_features",
     "HH_SHARE_COLUMNS",
     "build_features",
+    "features_and_fill_years",
     "household_mix_fill",
     "design_prior_m3_per_day",
     "observed_from_billing",
@@ -217,6 +218,12 @@ def household_mix_fill(df: pd.DataFrame, category: pd.Series | None = None) -> t
 
 
 def build_features(df: pd.DataFrame, location: bool = False, household_fill: bool = False) -> pd.DataFrame:
+    """Feature table of ``df`` (see :func:`features_and_fill_years`, which also returns the fill years)."""
+    return features_and_fill_years(df, location, household_fill)[0]
+
+
+def features_and_fill_years(df: pd.DataFrame, location: bool = False,
+                            household_fill: bool = False) -> tuple[pd.DataFrame, pd.Series]:
     """Feature table (columns :data:`FEATURES`, plus location) for a canonical building table.
 
     Parameters
@@ -232,8 +239,11 @@ def build_features(df: pd.DataFrame, location: bool = False, household_fill: boo
 
     Returns
     -------
-    DataFrame
+    features : DataFrame
         Same index as ``df``; missing optional inputs are NaN.
+    fill_year : Series
+        Census-trend year of the household mix filled in per row (:func:`household_mix_fill`); NaN where
+        nothing was filled (always without ``household_fill``).
     """
     for col in ("main_use", "floor_area_m2"):
         if col not in df.columns:
@@ -256,9 +266,10 @@ def build_features(df: pd.DataFrame, location: bool = False, household_fill: boo
     feats["floors_above"] = _num(df, "floors_above")
     feats["approval_year"] = np.floor(_num(df, "approval_year") / YEAR_CLASS_YEARS) * YEAR_CLASS_YEARS
     if household_fill:
-        shares, _ = household_mix_fill(df, feats["category"])
+        shares, fill_year = household_mix_fill(df, feats["category"])
     else:
         shares = pd.DataFrame({c: _num(df, c) for c in HH_SHARE_COLUMNS}, index=df.index)
+        fill_year = pd.Series(np.nan, index=df.index, dtype=float)
     for c in HH_SHARE_COLUMNS:
         feats[c] = shares[c]
     total = shares.sum(axis=1, min_count=len(HH_SHARE_COLUMNS))
@@ -271,8 +282,8 @@ def build_features(df: pd.DataFrame, location: bool = False, household_fill: boo
         loc = location_columns(df)
         for c in LOCATION_FEATURES:
             feats[c] = loc[c]
-        return feats[FEATURES + LOCATION_FEATURES]
-    return feats[FEATURES]
+        return feats[FEATURES + LOCATION_FEATURES], fill_year
+    return feats[FEATURES], fill_year
 
 
 def observed_from_billing(

@@ -85,8 +85,9 @@ def interval_coverage(observed, lower, upper) -> float:
 
 def bounds_for(q: dict, categories) -> tuple[np.ndarray, np.ndarray]:
     """Per-row ln bounds from a calibration record (its category's, else pooled)."""
-    lo = np.array([q["by_group"].get(c, q["pooled"])[0] if isinstance(c, str) else q["pooled"][0] for c in categories],
-                  dtype=float)
-    hi = np.array([q["by_group"].get(c, q["pooled"])[1] if isinstance(c, str) else q["pooled"][1] for c in categories],
-                  dtype=float)
-    return lo, hi
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(categories, dtype=object), use_na_sentinel=False)
+    pairs = np.array([q["by_group"].get(c, q["pooled"]) if isinstance(c, str) else q["pooled"] for c in uniques],
+                     dtype=float).reshape(-1, 2)  # each distinct category looked up once (issue 25)
+    return pairs[codes, 0], pairs[codes, 1]

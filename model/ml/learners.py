@@ -223,5 +223,6 @@ def predict_learner(est, learner, correction, X):
         raw = np.asarray(est.predict(X), dtype=float)
     point = np.exp(raw + off) if _is_log(learner) else raw * np.exp(off)
     cats = X["category"].astype(str) if "category" in X.columns else pd.Series("_all", index=X.index)
-    factor = cats.map(lambda c: correction.get(c, correction["_all"])).to_numpy(dtype=float)
+    codes, uniques = pd.factorize(cats, use_na_sentinel=False)  # each category looked up once
+    factor = np.array([correction.get(c, correction["_all"]) for c in uniques], dtype=float)[codes]
     return point * factor

@@ -96,6 +96,10 @@ def save_model(model, path, force: bool = False) -> Path:
 
     from ..fileio import atomic_path, check_output_path
 
+    if type(model.estimator if not isinstance(model.estimator, list) else model.estimator[0]).__module__ \
+            == export_arrays.__module__:
+        raise ValueError("a model loaded from its tree-array cache cannot be saved as a .skops: load it with "
+                         "SEWERPLAN_ARRAY_CACHE=0 to save it again")
     path = check_output_path(path, force=force)
     card_path = card_path_for(path)
     if card_path.exists() and not force:

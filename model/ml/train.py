@@ -23,7 +23,7 @@ from ..errors import InventoryValidationError
 from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, clip_to_training, clip_year, year_bounds,
                        fit_learner as _fit, location_bounds,
                        make_estimator, predict_learner as _predict)
-from .features import HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location, household_mix_fill
+from .features import HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, features_and_fill_years, has_location
 from .intervals import attained_level, bounds_for as _bounds_for, calibrate_log_residuals, conformal_bounds, interval_coverage
 from .newest import DEFAULT_RULE, CohortRule, calibrate_new_buildings, cohort_score, run_checks
 from ..intake.screening import screen_observations
@@ -71,12 +71,20 @@ def ml_threads():
     return nullcontext() if n <= 0 else threadpool_limits(limits=n)
 
 
+def _from_array_cache(estimator) -> bool:
+    """True for the numpy twins of the tree-array cache (:mod:`.arrays`)."""
+    first = estimator[0] if isinstance(estimator, list) and estimator else estimator
+    return type(first).__module__.endswith(".ml.arrays")
+
+
 def _bounded_threads(func):
     """Run ``func`` inside :func:`ml_threads`."""
     import functools
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if args and _from_array_cache(getattr(args[0], "estimator", None)):
+            return func(*args, **kwargs)  # numpy alone: no OpenMP pool to bound (and no 0.1 s library scan)
         with ml_threads():
             return func(*args, **kwargs)
 
@@ -524,13 +532,13 @@ class TrainedModel:
             Index of ``df``: ``ml_m3_per_day``, ``ml_lower_m3_per_day``,
             ``ml_upper_m3_per_day`` [m3/d], ``ml_model_id``, ``ml_model_note``.
         """
-        X = build_features(df, location=self.uses_location, household_fill=self.household_fill)
+        X, fill_year = features_and_fill_years(df, location=self.uses_location, household_fill=self.household_fill)
         loc_notes = self._location_notes(df, X)
         if self.household_fill:
-            _, fill_year = household_mix_fill(df, X["category"])
-            hh_notes = fill_year.map(lambda y: "" if np.isnan(y) else
-                                     f"household mix from census trend for {int(y)} / 가구원수 구성: {int(y)}년 "
-                                     "인구총조사 추세로 보완")
+            years = fill_year.to_numpy(dtype=float)
+            distinct = {y: f"household mix from census trend for {int(y)} / 가구원수 구성: {int(y)}년 인구총조사 추세로 보완"
+                        for y in pd.unique(years) if not np.isnan(y)}  # NaN (nothing filled): no note
+            hh_notes = pd.Series([distinct.get(y, "") for y in years], index=df.index, dtype=object)
             loc_notes = (loc_notes + " | " + hh_notes).where(hh_notes.ne(""), loc_notes).str.strip(" |")
         X = clip_year(clip_location(X, self.location["bounds"] if self.uses_location else None), self.year_bounds)
         point = _predict(self.estimator, self.learner, self.correction, X)

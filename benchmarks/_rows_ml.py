@@ -1,0 +1,94 @@
+"""Rows of ``bench_interactive.py --only ml`` (issue 25): the first worksheet answer and the warm answer.
+
+Every run is a fresh Python process; sewerplan and its reference alternate (``common.paired``, 3
+pairs, medians). The reference is the same call with the tree-array cache switched off
+(``SEWERPLAN_ARRAY_CACHE=0``): the model loaded with skops and scored by scikit-learn, as before
+issue 25. Both must return the same cells (checked on every run: the SHA-256 of the output).
+
+- first ``SEWER_ML`` after ``import sewerplan.xl_addin.functions`` (one building, the model loaded
+  on first use, as the UDF server does), timed inside the process;
+- the same, whole process: Python start, the import and the first call (wall clock);
+- warm ``SEWER_ML`` on 10,000 buildings (the table shape Excel passes: rows with a header), the
+  median of 5 calls after a first one.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import paired, row, wall
+
+PAIRS = 3
+NO_CACHE = {"SEWERPLAN_ARRAY_CACHE": "0"}
+REFERENCE = "same call, model from .skops + scikit-learn (cache off)"
+
+FIRST = """
+import hashlib, pickle, sys, time
+rows = pickle.load(open(sys.argv[1], "rb"))
+from sewerplan.xl_addin import functions
+t = time.perf_counter()
+out = functions.SEWER_ML(rows)
+seconds = time.perf_counter() - t
+print(seconds, hashlib.sha256(repr(out).encode()).hexdigest())
+"""
+
+WARM = """
+import hashlib, pickle, statistics, sys, time
+rows = pickle.load(open(sys.argv[1], "rb"))
+from sewerplan.xl_addin import functions
+out = functions.SEWER_ML(rows)
+times = []
+for _ in range(5):
+    t = time.perf_counter()
+    out = functions.SEWER_ML(rows)
+    times.append(time.perf_counter() - t)
+print(statistics.median(times), hashlib.sha256(repr(out).encode()).hexdigest())
+"""
+
+
+def _in_process(code: str, rows_file: Path, env: dict | None, digests: set) -> float:
+    """Seconds a fresh process reports for ``code``; the output's digest is collected in ``digests``."""
+    import os
+
+    proc = subprocess.run([sys.executable, "-c", code, str(rows_file)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    seconds, digest = proc.stdout.split()[-2:]
+    digests.add(digest)
+    return float(seconds)
+
+
+def _agree(digests: set) -> str:
+    if len(digests) != 1:
+        raise RuntimeError(f"sewerplan and the reference returned different cells ({len(digests)} digests)")
+    return "outputs identical to the reference"
+
+
+def rows() -> list[dict]:
+    from bench_xl_functions import table
+
+    with tempfile.TemporaryDirectory() as tmp:
+        one, big = Path(tmp) / "one.pkl", Path(tmp) / "big.pkl"
+        one.write_bytes(pickle.dumps(table(1)))
+        big.write_bytes(pickle.dumps(table(10_000)))
+        first_d, warm_d = set(), set()
+        first = paired(lambda: _in_process(FIRST, one, None, first_d),
+                       lambda: _in_process(FIRST, one, NO_CACHE, first_d), PAIRS)
+        whole = paired(lambda: wall([sys.executable, "-c", FIRST, str(one)]),
+                       lambda: wall([sys.executable, "-c", FIRST, str(one)], env=NO_CACHE), PAIRS)
+        warm = paired(lambda: _in_process(WARM, big, None, warm_d),
+                      lambda: _in_process(WARM, big, NO_CACHE, warm_d), PAIRS)
+    note = _agree(first_d) + f"; medians of {PAIRS} alternating pairs, fresh processes"
+    return [
+        row("first SEWER_ML after importing the functions module", first[0], 0.6, reference=first[1],
+            reference_name=REFERENCE, note=note),
+        row("first SEWER_ML, whole process", whole[0], 1.0, reference=whole[1], reference_name=REFERENCE,
+            note="python start + import sewerplan.xl_addin.functions + first call (1 building)"),
+        row("warm SEWER_ML, 10,000 buildings", warm[0], 0.15, reference=warm[1], reference_name=REFERENCE,
+            note=_agree(warm_d) + "; median of 5 calls after a first one"),
+    ]
