@@ -97,6 +97,7 @@ def test_fresh_model_cache_equals_scikit_learn_member_by_member(small, monkeypat
     assert _from_cache(cached) and cached.learner == "blend"
     gaps = _with_gaps(town)
     _assert_same(cached, reference, gaps)
+    _assert_same(cached, reference, pd.concat([gaps] * 5, ignore_index=True))  # > 1,024 rows: scored once per kind
     X = build_features(gaps)
     for mine, theirs in zip(cached.estimator, reference.estimator):
         np.testing.assert_array_equal(mine.predict(X), theirs.predict(X))

@@ -44,6 +44,7 @@ __all__ = [
     "HOUSEHOLD_SIZES",
     "HouseholdTrend",
     "census_household_shares",
+    "latest_census_year",
     "fit_household_trend",
     "default_household_trend",
     "household_mix",
@@ -84,6 +85,12 @@ def census_household_shares() -> pd.DataFrame:
     out["mean_household_size"] = raw["mean_household_size"].astype(float)
     out["source"] = raw["source"]
     return out
+
+
+@lru_cache(maxsize=1)
+def latest_census_year() -> int:
+    """The latest census year of the shipped shares (read once per process)."""
+    return int(census_household_shares()["year"].max())
 
 
 def _softmax_shares(coef: np.ndarray, years) -> np.ndarray:

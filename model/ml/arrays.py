@@ -368,11 +368,12 @@ class _Forest:
         pos = self.positions(Z)
         inverse = None
         if len(pos) > chunk:
-            pos, inverse = np.unique(pos, axis=0, return_inverse=True)
+            inverse, first = _distinct_rows(pos)
+            pos = pos[first]
         out = np.empty(len(pos))
         for s in range(0, len(pos), chunk):
             out[s:s + chunk] = self._raw_chunk(pos[s:s + chunk], baseline)
-        return out if inverse is None else out[inverse.reshape(-1)]
+        return out if inverse is None else out[inverse]
 
     def _raw_chunk(self, pos: np.ndarray, baseline: float) -> np.ndarray:
         n = len(pos)
@@ -384,6 +385,25 @@ class _Forest:
         acc[:, 0] = 0.0 + baseline
         acc[:, 1:] = self.leaf_values[np.arange(self.n_trees)[None, :], leaf]
         return np.add.accumulate(acc, axis=1)[:, -1]
+
+
+def _distinct_rows(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row -> distinct-row number, first row of each distinct row) of a matrix of positions (0..511).
+
+    Hash-based: four 9-bit positions at a time are packed beside the running row number and factorized.
+    """
+    import pandas as pd
+
+    code = np.zeros(len(pos), dtype=np.int64)
+    for start in range(0, pos.shape[1], 4):
+        block = pos[:, start:start + 4].astype(np.int64)
+        packed = np.zeros(len(pos), dtype=np.int64)
+        for k in range(block.shape[1]):
+            packed |= block[:, k] << (9 * k)
+        code, _ = pd.factorize((code << 36) | packed)
+    first = np.empty(int(code.max()) + 1, dtype=np.int64)
+    first[code[::-1]] = np.arange(len(code) - 1, -1, -1)
+    return code, first
 
 
 _LOWEST_BIT = np.zeros(1 << MAX_LEAVES, dtype=np.uint8)

@@ -198,7 +198,7 @@ def household_mix_fill(df: pd.DataFrame, category: pd.Series | None = None) -> t
     -----
     Year = approval year, but at least the latest census year; no year -> latest census year.
     """
-    from ..intake.household_trend import census_household_shares, household_mix
+    from ..intake.household_trend import household_mix, latest_census_year
 
     shares = pd.DataFrame({c: _num(df, c) for c in HH_SHARE_COLUMNS}, index=df.index)
     if category is None:
@@ -207,7 +207,7 @@ def household_mix_fill(df: pd.DataFrame, category: pd.Series | None = None) -> t
     need = (category.astype(str) == "residential") & ~given
     fill_year = pd.Series(np.nan, index=df.index, dtype=float)
     if need.any():
-        latest = float(census_household_shares()["year"].max())
+        latest = float(latest_census_year())
         year = _num(df, "approval_year").round()
         year = year.where(year.notna() & (year >= latest), latest)
         rows = year[need].astype(int)
