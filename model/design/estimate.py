@@ -65,12 +65,13 @@ def estimate_buildings(buildings: pd.DataFrame, params: DesignParameters = DEFAU
     """
     df = buildings.copy()
     given = df["moe_code"].fillna("").astype(str) if "moe_code" in df.columns else pd.Series("", index=df.index)
-    defaults = df["main_use"].map(default_moe_code)
+    uses = df["main_use"]
+    defaults = uses.map({u: default_moe_code(u) for u in uses.unique()})  # each distinct use looked up once
     code = given.where(given != "", defaults)
     df["moe_code_used"] = code
     rows = {c: lookup_use(c) for c in code.unique()}
-    basis = code.map(lambda c: rows[c].basis)
-    litres = code.map(lambda c: rows[c].litres_per_unit_day).astype(float)
+    basis = code.map({c: r.basis for c, r in rows.items()})
+    litres = code.map({c: r.litres_per_unit_day for c, r in rows.items()}).astype(float)
     df["unit_load_basis"] = basis
 
     area = _col(df, "floor_area_m2")
