@@ -10,9 +10,11 @@ import pandas as pd
 from sewerplan.model.ml.persistence import load_model
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict | None = None) -> set[str]:
+    import os
+
     out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(' '.join(sys.modules))"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}).stdout
     return set(out.split())
 
 
@@ -22,9 +24,12 @@ def test_cli_help_imports_no_pandas_and_no_scikit_learn():
 
 
 def test_loading_a_model_does_not_import_all_of_scikit_learn():
-    mods = _modules_after("from sewerplan.model.ml.persistence import load_model\nload_model()")
+    code = "from sewerplan.model.ml.persistence import load_model\nload_model()"
+    mods = _modules_after(code, {"SEWERPLAN_ARRAY_CACHE": "0"})  # from the .skops
     assert "sklearn.ensemble" in mods  # what the model needs is there
     assert "sklearn.datasets" not in mods and "sklearn.utils._testing" not in mods  # skops' full listing is not
+    # from the shipped tree-array cache (issue 25): neither scikit-learn nor skops nor scipy
+    assert not {m for m in _modules_after(code) if m.split(".")[0] in ("sklearn", "skops", "scipy")}
 
 
 def test_predict_runs_the_model_once_for_buildings_and_district_totals(monkeypatch):
