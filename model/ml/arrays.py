@@ -467,21 +467,24 @@ def _in_bitset(bitsets: np.ndarray, row: int, codes: np.ndarray) -> np.ndarray:
 
 
 def _categorical_table(a, rows, tree_of, false_mask, bit_starts, n_trees) -> np.ndarray:
-    """Mask table per categorical code 0..255, and the missing code N_CODES, for one feature."""
+    """Mask table per categorical code 0..255, and the missing code N_CODES, for one feature.
+
+    A split sends code c right when c is not in its left bitset and is a known category (an unknown
+    one follows ``missing_go_to_left``), as scikit-learn's predictor does.
+    """
+    if not a["tree.is_categorical"][rows].all():
+        raise Unsupported("a feature with both categorical and numeric splits")
     codes = np.arange(N_CODES)
-    known_row = int(a["f_idx_map"][int(a["tree.feature_idx"][rows[0]])])
-    known = _in_bitset(a["known_cat_bitsets"], known_row, codes)
+    known = _in_bitset(a["known_cat_bitsets"], int(a["f_idx_map"][int(a["tree.feature_idx"][rows[0]])]), codes)
+    words = a["tree.bitsets"][bit_starts[tree_of[rows]] + a["tree.bitset_idx"][rows]][:, codes // 32]
+    left = ((words >> (codes % 32).astype(np.uint32)) & 1).astype(bool)
+    miss_left = a["tree.missing_go_to_left"][rows].astype(bool)
+    goes_right = ~left & (known[None, :] | ~miss_left[:, None])
+    node, code = np.nonzero(goes_right)
+    trees, masks = tree_of[rows], false_mask[rows]
     table = np.full((N_CODES + 1, n_trees), 0xFFFF, dtype=np.uint16)
-    for g in rows:
-        miss_left = bool(a["tree.missing_go_to_left"][g])
-        if not a["tree.is_categorical"][g]:
-            raise Unsupported("a feature with both categorical and numeric splits")
-        left = _in_bitset(a["tree.bitsets"], int(bit_starts[tree_of[g]] + a["tree.bitset_idx"][g]), codes)
-        goes_right = np.where(left, False, np.where(known, True, not miss_left))
-        t = tree_of[g]
-        table[np.flatnonzero(goes_right), t] &= false_mask[g]
-        if not miss_left:
-            table[N_CODES, t] &= false_mask[g]
+    np.bitwise_and.at(table, (code, trees[node]), masks[node])
+    np.bitwise_and.at(table[N_CODES], trees[~miss_left], masks[~miss_left])
     return table
 
 
