@@ -69,7 +69,7 @@ def _attach_billing(buildings: pd.DataFrame, billing_path: Path) -> pd.DataFrame
 
 def train(
     buildings: Path = typer.Option(..., "--buildings", "-b", help="Building table with observed_m3_per_day (or use --billing) / 건축물 목록"),
-    out: Path = typer.Option(..., "--out", "-o", help="Model file to write, MODEL.skops (card: MODEL.card.json) / 모델 파일"),
+    out: Path = typer.Option(..., "--out", "-o", help="Model file to write, MODEL.skops (card: MODEL.card.json, tree-array cache: MODEL.arrays.npz) / 모델 파일"),
     billing: Optional[Path] = typer.Option(None, "--billing", help="Bills joined to buildings: building_id, billing_month, billed_m3 [m3/month] / 건물별 상수도 부과자료"),
     coverage: float = typer.Option(0.90, help="Interval coverage [-] / 예측구간 포함확률"),
     learner: str = typer.Option("auto", help="auto | hgb_log | ridge_log | hgb_poisson | blend"),
@@ -92,13 +92,14 @@ def train(
     from sewerplan.model.fileio import check_outputs, output_run
     from sewerplan.model.intake.inventory import load_buildings
     from sewerplan.model.ml.train import train_model
+    from sewerplan.model.ml.arrays import arrays_path_for
     from sewerplan.model.ml.card import card_path_for
     from sewerplan.model.ml.persistence import save_model
 
     with user_errors(), contextlib.ExitStack() as run:
         if out.suffix.lower() != ".skops":
             raise InputFileError(f"--out must end in .skops, not '{out.suffix}' / 모델 파일은 .skops")
-        check_outputs([out, card_path_for(out)], inputs=[buildings, billing], force=force)
+        check_outputs([out, card_path_for(out), arrays_path_for(out)], inputs=[buildings, billing], force=force)
         rule = _newest_rule(newest_years, newest_min)
         run.enter_context(output_run(out.parent, "train", mark_incomplete=False))
         t0 = time.perf_counter()
