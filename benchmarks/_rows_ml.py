@@ -37,10 +37,10 @@ FIRST = """
 import hashlib, pickle, sys, time
 rows = pickle.load(open(sys.argv[1], "rb"))
 from sewerplan.xl_addin import functions
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 out = functions.SEWER_ML(rows)
-seconds = time.perf_counter() - t
-print(seconds, hashlib.sha256(repr(out).encode()).hexdigest())
+seconds, cpu = time.perf_counter() - t, time.process_time() - c
+print(seconds, cpu, time.process_time(), hashlib.sha256(repr(out).encode()).hexdigest())
 """
 
 WARM = """
@@ -48,31 +48,39 @@ import hashlib, pickle, statistics, sys, time
 rows = pickle.load(open(sys.argv[1], "rb"))
 from sewerplan.xl_addin import functions
 out = functions.SEWER_ML(rows)
-times = []
+times, cpus = [], []
 for _ in range(5):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = functions.SEWER_ML(rows)
     times.append(time.perf_counter() - t)
-print(statistics.median(times), hashlib.sha256(repr(out).encode()).hexdigest())
+    cpus.append(time.process_time() - c)
+print(statistics.median(times), statistics.median(cpus), 0, hashlib.sha256(repr(out).encode()).hexdigest())
 """
 
 
-def _in_process(code: str, rows_file: Path, env: dict | None, digests: set) -> float:
-    """Seconds a fresh process reports for ``code``; the output's digest is collected in ``digests``."""
+def _in_process(code: str, rows_file: Path, env: dict | None, seen: dict) -> float:
+    """Seconds a fresh process reports for ``code``; its CPU seconds (call, whole process) and the
+    output's digest are collected in ``seen``."""
     import os
 
     proc = subprocess.run([sys.executable, "-c", code, str(rows_file)], capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    seconds, digest = proc.stdout.split()[-2:]
-    digests.add(digest)
+    seconds, cpu, process_cpu, digest = proc.stdout.split()[-4:]
+    seen.setdefault("digests", set()).add(digest)
+    seen.setdefault((id(env), "cpu"), []).append(float(cpu))
+    seen.setdefault((id(env), "process_cpu"), []).append(float(process_cpu))
     return float(seconds)
 
 
-def _agree(digests: set) -> str:
-    if len(digests) != 1:
-        raise RuntimeError(f"sewerplan and the reference returned different cells ({len(digests)} digests)")
+def _median(values: list) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _agree(seen: dict) -> str:
+    if len(seen["digests"]) != 1:
+        raise RuntimeError(f"sewerplan and the reference returned different cells ({len(seen['digests'])} digests)")
     return "outputs identical to the reference"
 
 
@@ -83,21 +91,27 @@ def rows() -> list[dict]:
         one, big = Path(tmp) / "one.pkl", Path(tmp) / "big.pkl"
         one.write_bytes(pickle.dumps(table(1)))
         big.write_bytes(pickle.dumps(table(10_000)))
-        first_d, warm_d = set(), set()
+        first_d, warm_d = {}, {}
         for env in (CACHE, NO_CACHE):  # untimed: bytecode written, files in the page cache
-            _in_process(FIRST, one, env, first_d)
+            _in_process(FIRST, one, env, {})
         first = paired(lambda: _in_process(FIRST, one, CACHE, first_d),
                        lambda: _in_process(FIRST, one, NO_CACHE, first_d), PAIRS)
         whole = paired(lambda: wall([sys.executable, "-c", FIRST, str(one)], env=CACHE),
                        lambda: wall([sys.executable, "-c", FIRST, str(one)], env=NO_CACHE), PAIRS)
         warm = paired(lambda: _in_process(WARM, big, CACHE, warm_d),
                       lambda: _in_process(WARM, big, NO_CACHE, warm_d), PAIRS)
-    note = _agree(first_d) + f"; medians of {PAIRS} alternating pairs, fresh processes"
+    cpu = {k: _median(v) for k, v in first_d.items() if k != "digests"}
+    warm_cpu = {k: _median(v) for k, v in warm_d.items() if k != "digests"}
+    first_cpu, process_cpu = cpu[(id(CACHE), "cpu")], cpu[(id(CACHE), "process_cpu")]
     return [
         row("first SEWER_ML after importing the functions module", first[0], 0.6, reference=first[1],
-            reference_name=REFERENCE, note=note),
+            reference_name=REFERENCE, note=f"{_agree(first_d)}; CPU {first_cpu:.3f} s (reference "
+                                           f"{cpu[(id(NO_CACHE), 'cpu')]:.2f} s); medians of {PAIRS} alternating "
+                                           "pairs of fresh processes; 1 building"),
         row("first SEWER_ML, whole process", whole[0], 1.0, reference=whole[1], reference_name=REFERENCE,
-            note="python start + import sewerplan.xl_addin.functions + first call (1 building)"),
+            note=f"python start + import sewerplan.xl_addin.functions + first call (1 building); the process's "
+                 f"CPU time {process_cpu:.2f} s (reference {cpu[(id(NO_CACHE), 'process_cpu')]:.2f} s)"),
         row("warm SEWER_ML, 10,000 buildings", warm[0], 0.15, reference=warm[1], reference_name=REFERENCE,
-            note=_agree(warm_d) + "; median of 5 calls after a first one"),
+            note=f"{_agree(warm_d)}; median of 5 calls after a first one; CPU {warm_cpu[(id(CACHE), 'cpu')]:.3f} s "
+                 f"(reference {warm_cpu[(id(NO_CACHE), 'cpu')]:.3f} s)"),
     ]
