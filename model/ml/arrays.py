@@ -56,6 +56,7 @@ __all__ = ["ARRAYS_FORMAT", "CACHE_ENV", "arrays_path_for", "cache_enabled", "ex
 ARRAYS_FORMAT = "sewerplan-tree-arrays/1"
 CACHE_ENV = "SEWERPLAN_ARRAY_CACHE"  # "0" / "no" / "off": always load the .skops
 MAX_LEAVES = 16  # leaves per tree the uint16 leaf masks hold (the learners use max_leaf_nodes=15)
+QUIET = "[info] "  # prefix of the reasons that are expected (no cache, another scikit-learn): logged at INFO
 N_CODES = 256  # categorical codes of HistGradientBoosting (uint8); the missing bin is N_CODES
 log = logging.getLogger("sewerplan.model.ml")
 
@@ -530,18 +531,22 @@ def skops_meta(path: Path) -> dict:
 
 def cache_problem(path: Path, card: dict) -> tuple[str | None, dict | None]:
     """(why the cache beside ``path`` cannot be used or None, the ``.skops`` metadata when it can)."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     from .persistence import card_digest
 
     entry = card.get("array_cache")
     if not isinstance(entry, dict):
-        return "the model card names no array cache (a model saved before it existed)", None
+        return QUIET + "the model card names no array cache (a model saved before it existed)", None
     cache = path.with_name(str(entry.get("file", "")))
     if entry.get("format") != ARRAYS_FORMAT or cache != arrays_path_for(path) or not cache.is_file():
-        return f"array cache {cache.name} missing or of another format", None
-    if (card.get("libraries") or {}).get("scikit-learn") != version("scikit-learn"):
-        return "the model was saved with another scikit-learn", None
+        return QUIET + f"array cache {cache.name} missing or of another format", None
+    try:
+        installed = version("scikit-learn")
+    except PackageNotFoundError:
+        installed = None
+    if (card.get("libraries") or {}).get("scikit-learn") != installed:
+        return QUIET + "the model was saved with another scikit-learn (the .skops rules apply)", None
     if _sha256(path) != entry.get("skops_sha256"):
         return f"{path.name} is not the file the card's array cache was made from (SHA-256 differs)", None
     if _sha256(cache) != entry.get("sha256"):
@@ -568,7 +573,8 @@ def load_cached(path: Path, card: dict):
             members = members_from_arrays(arrays)
         except (OSError, KeyError, ValueError, IndexError) as exc:
             why = f"array cache unreadable: {str(exc)[:200]}"
-    if why is not None:
-        (log.warning if "array_cache" in card else log.info)("model %s loads from the .skops: %s", path.name, why)
+    if why is not None:  # a hash that does not match is worth a warning; a cache that is simply not there is not
+        quiet = why.startswith(QUIET)
+        (log.info if quiet else log.warning)("model %s loads from the .skops: %s", path.name, why.removeprefix(QUIET))
         return None
     return meta, (members if meta["learner"] == "blend" else members[0])
