@@ -90,8 +90,9 @@ def export_arrays(estimator, learner: str) -> dict | None:
         for i, (name, est) in enumerate(members):
             part = _export_hgb(est) if name.startswith("hgb") else _export_ridge(est)
             out.update({f"m{i}.{k}": v for k, v in part.items()})
-    except Unsupported as exc:
-        log.info("no tree-array cache for this model: %s", exc)
+    except (Unsupported, AttributeError, KeyError, IndexError, TypeError) as exc:
+        # another scikit-learn's internals (the lowest admitted one) or another pipeline: the .skops only
+        log.info("no tree-array cache for this model: %s: %s", type(exc).__name__, exc)
         return None
     return out
 
