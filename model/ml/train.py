@@ -410,6 +410,14 @@ def _district_calibration(out, details, district_column, observed_column, covera
     }
 
 
+def _joined_notes(*parts: pd.Series) -> pd.Series:
+    """Per row, the non-empty notes joined with " | "; each distinct combination is joined once (issue 25)."""
+    joined: dict = {}
+    rows = zip(*(p.to_numpy(dtype=object) for p in parts))
+    out = [joined.get(k) or joined.setdefault(k, " | ".join(x for x in k if x)) for k in rows]
+    return pd.Series(out, index=parts[0].index, dtype=object)
+
+
 @dataclass
 class TrainedModel:
     """A fitted model with calibrated intervals and its card.
@@ -539,7 +547,7 @@ class TrainedModel:
             distinct = {y: f"household mix from census trend for {int(y)} / 가구원수 구성: {int(y)}년 인구총조사 추세로 보완"
                         for y in pd.unique(years) if not np.isnan(y)}  # NaN (nothing filled): no note
             hh_notes = pd.Series([distinct.get(y, "") for y in years], index=df.index, dtype=object)
-            loc_notes = (loc_notes + " | " + hh_notes).where(hh_notes.ne(""), loc_notes).str.strip(" |")
+            loc_notes = _joined_notes(loc_notes, hh_notes)
         X = clip_year(clip_location(X, self.location["bounds"] if self.uses_location else None), self.year_bounds)
         point = _predict(self.estimator, self.learner, self.correction, X)
         cats = X["category"].to_numpy(dtype=object)
@@ -551,7 +559,7 @@ class TrainedModel:
             lo, hi = np.where(new, new_lo, lo), np.where(new, new_hi, hi)
         note = pd.Series(self.note, index=df.index, dtype=object)
         if loc_notes.ne("").any():
-            note = (note + " | " + loc_notes).where(loc_notes.ne(""), note).str.lstrip(" |")
+            note = _joined_notes(note, loc_notes)
         return pd.DataFrame(
             {
                 "ml_m3_per_day": point,
