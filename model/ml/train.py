@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +23,7 @@ from sklearn.pipeline import Pipeline
 from ..errors import InventoryValidationError
 from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, clip_to_training, clip_year, year_bounds,
                        fit_learner as _fit, location_bounds,
-                       make_estimator, predict_learner as _predict)
+                       fit_predict_many, make_estimator, predict_learner as _predict, thread_limits)
 from .features import HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location, household_mix_fill
 from .intervals import attained_level, bounds_for as _bounds_for, calibrate_log_residuals, conformal_bounds, interval_coverage
 from .newest import DEFAULT_RULE, CohortRule, calibrate_new_buildings, cohort_score, run_checks
@@ -49,7 +48,6 @@ MIN_DISTRICT_BUILDINGS = 5
 MIN_LOCATION_SHARE = 0.5  # location='auto' uses coordinates when >= this share of training rows has them
 LOCATION_CHOICES = ("auto", "yes", "no")
 OBSERVED = "observed_m3_per_day"
-THREADS_ENV = "SEWERPLAN_ML_THREADS"
 
 
 def ml_threads():
@@ -61,16 +59,7 @@ def ml_threads():
     2 loaded cores). Set the environment variable ``SEWERPLAN_ML_THREADS`` to another number
     (or ``0`` for the libraries' own default) to change it.
     """
-    from contextlib import nullcontext
-
-    from threadpoolctl import threadpool_limits
-
-    raw = os.environ.get(THREADS_ENV, "1").strip()
-    try:
-        n = int(raw)
-    except ValueError:
-        n = 1
-    return nullcontext() if n <= 0 else threadpool_limits(limits=n)
+    return thread_limits()
 
 
 def _bounded_threads(func):
@@ -222,6 +211,7 @@ def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tupl
     idx_used, groups, X, obs = cv.idx_used, cv.groups, cv.X, cv.obs
     fold = np.full(len(obs), -1)
     preds = {name: np.full(len(obs), np.nan) for name in learners}
+    jobs, targets = [], []  # every fit is independent: all of them at once (fit_predict_many, both cores)
     for k, (tr, te) in enumerate(cv.splits):
         tr_rows = idx_used[tr]
         test_groups = set(groups.iloc[idx_used[te]])
@@ -230,14 +220,16 @@ def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tupl
         fold[te_rows] = k
         X_te = clip_to_training(X.iloc[te_rows], X.iloc[tr_rows])
         for name in learners:
-            est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
-            preds[name][te_rows] = _predict(est, name, corr, X_te)
+            jobs.append((name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), X_te, seed, max_iter))
+            targets.append((name, te_rows))
     # rows of districts with no usable row: predict with a model on all used rows
     rest = np.flatnonzero(fold < 0)
     if len(rest):
         for name in learners:
-            est, corr = _fit(name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), seed, max_iter)
-            preds[name][rest] = _predict(est, name, corr, X.iloc[rest])
+            jobs.append((name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), X.iloc[rest], seed, max_iter))
+            targets.append((name, rest))
+    for (name, rows), predicted in zip(targets, fit_predict_many(jobs)):
+        preds[name][rows] = predicted
     return fold, preds
 
 
