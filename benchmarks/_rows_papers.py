@@ -7,7 +7,7 @@
   in one process after a first render of both papers (imports, fonts and matplotlib already
   loaded: what ``sewerplan demo`` / ``run`` pay per paper). Median of 3; the note gives its CPU
   seconds and the fresh-process command ``sewerplan report council --results ... --out x.pdf``.
-- **one HWPX paper**: the same for ``render_hwpx_bytes("council", ...)`` (target 1 s warm); the
+- **one HWPX paper**: the same for ``render_hwpx_bytes("council", ...)`` (target 2 s warm, as issue 24); the
   note gives the fresh-process ``sewerplan report council ... --out x.hwpx``.
 
 Papers are timed in a child process (``_papers_child``) so the parent's imports do not count.
@@ -30,7 +30,7 @@ from common import ROOT, row
 
 DEMO_TARGET_S = 20.0
 PDF_TARGET_S = 2.0
-HWPX_TARGET_S = 1.0
+HWPX_TARGET_S = 2.0  # issue 24's target for a paper, kept: python-hwpx's own package checks are most of what is left
 REPEATS = 3
 
 _CHILD = r"""

@@ -37,7 +37,7 @@ from .features import CATEGORICAL_FEATURES, LOCATION_FEATURES, numeric_features
 
 __all__ = ["CANDIDATES", "BLEND", "LEARNERS", "OFFSET_FEATURE", "make_estimator", "fit_learner", "predict_learner",
            "location_bounds", "clip_location", "year_bounds", "clip_year", "clip_to_training", "fit_predict",
-           "fit_predict_many", "PROCESSES_ENV", "THREADS_ENV", "thread_limits"]
+           "fit_predict_many", "PROCESSES_ENV"]
 
 CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
 BLEND = "blend"  # the mean of the three candidates' predictions, itself a candidate
@@ -233,29 +233,13 @@ def predict_learner(est, learner, correction, X):
 # ------------------------------------------------------------------------------------------
 
 PROCESSES_ENV = "SEWERPLAN_ML_PROCESSES"
-THREADS_ENV = "SEWERPLAN_ML_THREADS"
-
-
-def thread_limits():
-    """Context manager: native (OpenMP / BLAS) threads bounded by ``SEWERPLAN_ML_THREADS`` (default 1; 0 =
-    the libraries' own default); see ``train.ml_threads``."""
-    from contextlib import nullcontext
-
-    from threadpoolctl import threadpool_limits
-
-    raw = os.environ.get(THREADS_ENV, "1").strip()
-    try:
-        n = int(raw)
-    except ValueError:
-        n = 1
-    return nullcontext() if n <= 0 else threadpool_limits(limits=n)
-
-
 def _fit_predict_bounded(job) -> np.ndarray:
     """:func:`fit_predict` in a worker process: OpenMP's thread limit is per thread, so it is set here again
     (a forked worker's thread is not the one the caller limited; unbounded, the sums come out in another
     order and the predictions differ in the last bits)."""
-    with thread_limits():
+    from .train import ml_threads
+
+    with ml_threads():
         return fit_predict(job)
 
 
@@ -282,7 +266,7 @@ def fit_predict_many(jobs: list) -> list[np.ndarray]:
 
     Each fit is deterministic (its own seed) and independent of the others, so the results are the same
     whether the jobs run here one after another or in two processes; the workers bound native threads as
-    the caller does (:func:`thread_limits`).
+    the caller does (``train.ml_threads``).
     """
     n = _processes(len(jobs))
     if n <= 1:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,7 @@ from sklearn.pipeline import Pipeline
 from ..errors import InventoryValidationError
 from .learners import (BLEND, CANDIDATES, LEARNERS, clip_location, clip_to_training, clip_year, year_bounds,
                        fit_learner as _fit, location_bounds,
-                       fit_predict_many, make_estimator, predict_learner as _predict, thread_limits)
+                       make_estimator, predict_learner as _predict)
 from .features import HH_SHARE_COLUMNS, LOCATION_FEATURES, build_features, has_location, household_mix_fill
 from .intervals import attained_level, bounds_for as _bounds_for, calibrate_log_residuals, conformal_bounds, interval_coverage
 from .newest import DEFAULT_RULE, CohortRule, calibrate_new_buildings, cohort_score, run_checks
@@ -48,6 +49,7 @@ MIN_DISTRICT_BUILDINGS = 5
 MIN_LOCATION_SHARE = 0.5  # location='auto' uses coordinates when >= this share of training rows has them
 LOCATION_CHOICES = ("auto", "yes", "no")
 OBSERVED = "observed_m3_per_day"
+THREADS_ENV = "SEWERPLAN_ML_THREADS"
 
 
 def ml_threads():
@@ -59,7 +61,16 @@ def ml_threads():
     2 loaded cores). Set the environment variable ``SEWERPLAN_ML_THREADS`` to another number
     (or ``0`` for the libraries' own default) to change it.
     """
-    return thread_limits()
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    raw = os.environ.get(THREADS_ENV, "1").strip()
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 1
+    return nullcontext() if n <= 0 else threadpool_limits(limits=n)
 
 
 def _bounded_threads(func):
@@ -208,6 +219,8 @@ def _learners_to_fit(learner: str) -> list:
 
 def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tuple[np.ndarray, dict]:
     """(fold of each row, held-out predictions [m3/d] per learner); -1 = district with no usable row."""
+    from .learners import fit_predict_many
+
     idx_used, groups, X, obs = cv.idx_used, cv.groups, cv.X, cv.obs
     fold = np.full(len(obs), -1)
     preds = {name: np.full(len(obs), np.nan) for name in learners}
