@@ -33,7 +33,7 @@ from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from .features import CATEGORICAL_FEATURES, LOCATION_FEATURES, numeric_features
+from .features import CATEGORICAL_FEATURES, LOCATION_FEATURES, cpu_independent, numeric_features
 
 __all__ = ["CANDIDATES", "BLEND", "LEARNERS", "OFFSET_FEATURE", "make_estimator", "fit_learner", "predict_learner",
            "location_bounds", "clip_location", "year_bounds", "clip_year", "clip_to_training", "fit_predict",
@@ -199,11 +199,11 @@ def _fit_one(learner, X, y, seed, max_iter):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         if _is_log(learner):
-            est.fit(X, np.log(y) - off)
+            est.fit(X, cpu_independent(np.log(y) - off))
             fitted = np.exp(est.predict(X) + off)
         else:
             base = np.exp(off)
-            est.fit(X, y / base, learner__sample_weight=base)
+            est.fit(X, cpu_independent(y / base), learner__sample_weight=cpu_independent(base))
             fitted = np.asarray(est.predict(X), dtype=float) * base
     correction = {"offset_fill": fill, "_all": float(np.sum(y) / np.sum(fitted))}
     cats = X["category"].astype(str).to_numpy() if "category" in X.columns else np.full(len(X), "_all")
