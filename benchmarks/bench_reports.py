@@ -13,6 +13,16 @@ demo-sized example bundle (scenario and city texts): council 1.0-1.5 s, hearing 
 0.23-0.25 s warm; 2.7-2.8 s for the first council paper in a process). Fresh process
 ``sewerplan report council --out x.hwpx``: about 5-6 s wall, of which about 3 s is importing
 pandas, scipy, matplotlib and python-hwpx.
+
+Issue 25 (the council paper <= 2 s; rows in ``bench_interactive.py --only papers``, warm and fresh):
+paired with the code before issue 25, alternating, 3 pairs, the demo's results.json, 2 shared cores at
+load 6-8.5 (so wall seconds are 3-6x the CPU seconds and only the CPU seconds compare): council PDF
+warm 2.15-2.34 CPU-s (before 2.17-2.53), HWPX warm 1.55-1.66 CPU-s (before 1.53-1.99); fresh
+``sewerplan report council`` PDF 5.2-5.4 CPU-s (before 5.9-7.5: scipy.stats no longer imported),
+HWPX 3.5-4.0 CPU-s (before 4.8-5.8). Of a warm council PDF, WeasyPrint is about three quarters (layout
+40 %, styles 12 %, drawing and writing 17 %, of which the two SVG charts 8 %), the context a quarter
+(its two matplotlib charts 10 %). ``sewerplan demo`` / ``run`` render each briefing's HTML and charts
+once for both the PDF and the HWPX (``formats.rendered_html``).
 """
 
 from __future__ import annotations

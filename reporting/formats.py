@@ -14,7 +14,7 @@ from sewerplan.model.outputs.results import ResultsBundle
 
 from .context import FinanceOptions
 
-__all__ = ["REPORT_FORMATS", "format_for_path", "write_briefing", "write_briefings"]
+__all__ = ["REPORT_FORMATS", "format_for_path", "rendered_html", "write_briefing", "write_briefings"]
 
 REPORT_FORMATS = {"pdf": ".pdf", "hwpx": ".hwpx"}  # format -> file suffix
 
@@ -40,23 +40,41 @@ def format_for_path(out, fmt: str | None = None) -> str:
                          "출력 파일은 .pdf 또는 .hwpx 여야 합니다")
 
 
+def rendered_html(kind: str, bundle: ResultsBundle, lang: str = "ko",
+                  options: FinanceOptions | None = None) -> tuple[str, dict]:
+    """The briefing's HTML and the PNG twins of its charts (``charts.collect_png``): one render (the
+    context, the money figures and every chart) shared by the PDF and the HWPX of the same briefing."""
+    from . import charts
+    from .render import render_html
+
+    with charts.collect_png() as pngs:
+        html = render_html(kind, bundle, lang, options)
+    return html, pngs
+
+
 def write_briefing(kind: str, bundle: ResultsBundle, out, fmt: str | None = None, lang: str = "ko",
-                   options: FinanceOptions | None = None, *, force: bool = False) -> Path:
-    """Write one briefing file; the format is ``fmt`` or the suffix of ``out``."""
+                   options: FinanceOptions | None = None, *, force: bool = False,
+                   rendered: tuple[str, dict] | None = None) -> Path:
+    """Write one briefing file; the format is ``fmt`` or the suffix of ``out``.
+
+    ``rendered``: :func:`rendered_html` of the same arguments, when the caller writes several formats."""
     fmt = format_for_path(out, fmt)
     if fmt == "hwpx":
         from .hwpx import write_hwpx
 
-        return write_hwpx(kind, bundle, out, lang, options, force=force)
+        return write_hwpx(kind, bundle, out, lang, options, force=force, rendered=rendered)
     from .render import write_report
 
-    return write_report(kind, bundle, out, lang, options, force=force)
+    return write_report(kind, bundle, out, lang, options, force=force,
+                        html=rendered[0] if rendered is not None else None)
 
 
 def write_briefings(kind: str, bundle: ResultsBundle, out_stem, formats=("pdf",), lang: str = "ko",
                     options: FinanceOptions | None = None, *, force: bool = False) -> dict[str, Path]:
-    """Write the same briefing once per format as ``out_stem`` + suffix; {format: path}."""
+    """Write the same briefing once per format as ``out_stem`` + suffix; {format: path} (one HTML render)."""
     stem = Path(out_stem)
+    formats = list(dict.fromkeys(formats))
+    rendered = rendered_html(kind, bundle, lang, options) if "hwpx" in formats and len(formats) > 1 else None
     return {fmt: write_briefing(kind, bundle, stem.with_name(stem.name + REPORT_FORMATS.get(fmt, "")), fmt, lang,
-                                options, force=force)
-            for fmt in dict.fromkeys(formats)}
+                                options, force=force, rendered=rendered)
+            for fmt in formats}

@@ -455,6 +455,16 @@ def _reorder_ref_list(doc) -> None:
         header.mark_dirty()
 
 
+def _shade(tbl, cell, color: str) -> None:
+    """What python-hwpx's ``table.set_cell_shading(row, column, color)`` does, given the cell itself: that
+    call first finds the cell by rebuilding the table's whole cell grid, for every shaded cell (a third of
+    the time writing the council paper's tables)."""
+    document = tbl.paragraph.section.document
+    fill_id = document.ensure_shading_border_fill(
+        color, base_border_fill_id=cell.element.get("borderFillIDRef") or tbl.element.get("borderFillIDRef"))
+    cell.element.set("borderFillIDRef", fill_id)
+
+
 class _HwpxWriter:
     """Writes :class:`Briefing` blocks into a new python-hwpx document."""
 
@@ -542,7 +552,8 @@ class _HwpxWriter:
             self._cell(anchors[(r, c)], cell, kind, t.size)
             fill = _HEAD_FILL if kind == "head" or cell.header else _REC_FILL if kind == "rec" else None
             if fill:
-                tbl.set_cell_shading(r, c, fill)
+                _shade(tbl, anchors[(r, c)], fill)
+        tbl.mark_dirty()
         self._fit_rows(tbl, t, placed, n_rows, anchors)
         self._after_table()
 
@@ -664,21 +675,25 @@ def briefing_to_hwpx(briefing: Briefing) -> bytes:
 
 
 def render_hwpx_bytes(kind: str, bundle: ResultsBundle, lang: str = "ko",
-                      options: FinanceOptions | None = None) -> bytes:
+                      options: FinanceOptions | None = None, rendered: tuple[str, dict] | None = None) -> bytes:
     """Render a briefing to HWPX bytes: the PDF's HTML, charts as PNG, tables as 한글 tables.
 
-    Raises :class:`ReportRenderError` when the HTML holds something that cannot be carried over.
+    ``rendered``: the HTML and its charts' PNG twins when already rendered (``formats.rendered_html``
+    of the same arguments, shared with the PDF). Raises :class:`ReportRenderError` when the HTML
+    holds something that cannot be carried over.
     """
-    with charts.collect_png() as pngs:
-        html = render_html(kind, bundle, lang, options)
+    if rendered is None:
+        with charts.collect_png() as pngs:
+            rendered = render_html(kind, bundle, lang, options), pngs
+    html, pngs = rendered
     briefing = html_blocks(html, pngs)
     briefing.date_iso = bundle.metadata.created
     return briefing_to_hwpx(briefing)
 
 
 def write_hwpx(kind: str, bundle: ResultsBundle, out, lang: str = "ko", options: FinanceOptions | None = None,
-               *, force: bool = False) -> Path:
+               *, force: bool = False, rendered: tuple[str, dict] | None = None) -> Path:
     """Render and write an HWPX briefing atomically; refuses to overwrite unless ``force``."""
     out = check_output_path(out, inputs=[bundle.source_path] if bundle.base_dir else [], force=force)
-    write_bytes_atomic(out, render_hwpx_bytes(kind, bundle, lang, options))
+    write_bytes_atomic(out, render_hwpx_bytes(kind, bundle, lang, options, rendered))
     return out

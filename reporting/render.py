@@ -203,28 +203,30 @@ def html_to_pdf(html: str, attachments=None, what: str = "report") -> bytes:
 
 
 def render_pdf_bytes(kind: str, bundle: ResultsBundle, lang: str = "ko", options: FinanceOptions | None = None,
-                     *, attach: bool = True) -> bytes:
+                     *, attach: bool = True, html: str | None = None) -> bytes:
     """Render a briefing to PDF/A-3b bytes; raise :class:`ReportRenderError` on any error.
 
-    ``attach``: the public results bundle and the public run outputs beside it (never other files)."""
+    ``attach``: the public results bundle and the public run outputs beside it (never other files).
+    ``html``: the briefing's HTML when already rendered (:func:`render_html` of the same arguments)."""
     attachments = _attachments(bundle) if attach else None  # refused attachments fail before rendering
-    return html_to_pdf(render_html(kind, bundle, lang, options), attachments, f"{kind} report")
+    page = html if html is not None else render_html(kind, bundle, lang, options)
+    return html_to_pdf(page, attachments, f"{kind} report")
 
 
 def write_report(kind: str, bundle: ResultsBundle, out, lang: str = "ko", options: FinanceOptions | None = None,
-                 *, force: bool = False, html_fallback: bool = True) -> Path:
+                 *, force: bool = False, html_fallback: bool = True, html: str | None = None) -> Path:
     """Render and write a briefing atomically (temp file + os.replace); return the file written.
 
     Refuses to overwrite an existing file unless ``force``. Where WeasyPrint cannot run
     (no Pango), writes the self-contained HTML briefing beside ``out`` (same name, ``.html``)
     and returns that path (``html_fallback=False``: raise :class:`ReportRenderError`); the
-    caller tells the user :func:`pdf_unavailable_message`.
+    caller tells the user :func:`pdf_unavailable_message`. ``html``: as :func:`render_pdf_bytes`.
     """
     inputs = [bundle.source_path] if bundle.base_dir else []
     out = check_output_path(out, inputs=inputs, force=force)
     problem = weasyprint_problem()
     if problem is None:
-        write_bytes_atomic(out, render_pdf_bytes(kind, bundle, lang, options))
+        write_bytes_atomic(out, render_pdf_bytes(kind, bundle, lang, options, html=html))
         return out
     if not html_fallback:
         raise ReportRenderError(pdf_unavailable_message(problem))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 
 import numpy as np
 import pandas as pd
@@ -164,6 +165,23 @@ def test_trained_model_keeps_its_held_out_predictions(town, tmp_path):
     pd.testing.assert_series_equal(m.cv_predictions["ml_m3_per_day"], again["ml_m3_per_day"])
     assert m.cv_predictions.index.equals(town.index)
     assert load_model(save_model(m, tmp_path / "m.skops")).cv_predictions is None  # not saved
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux only")
+def test_two_worker_processes_give_the_predictions_of_one_process(town, monkeypatch):
+    """The folds and the newest-cohort checks fitted in two processes: the same numbers, bit for bit
+    (each worker bounds its OpenMP threads again; unbounded, sums came out in another order)."""
+    results = {}
+    for n in ("1", "2"):
+        monkeypatch.setenv("SEWERPLAN_ML_PROCESSES", n)
+        out, details = grouped_cv_predictions(town, max_iter=30, _return_details=True)
+        results[n] = (out, details["newest_check"])
+    (one, check_one), (two, check_two) = results["1"], results["2"]
+    assert check_one.checked and len(check_one.checks) >= 1  # the checks ran, so their fits were compared too
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    for a, b in zip(check_one.checks, check_two.checks):
+        assert a.predictions.keys() == b.predictions.keys()
+        assert all(np.array_equal(a.predictions[k], b.predictions[k]) for k in a.predictions)
 
 
 def test_ml_threads_bounds_openmp(monkeypatch):

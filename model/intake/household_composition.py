@@ -372,7 +372,7 @@ def _building_key_index(b: pd.DataFrame) -> tuple[dict, dict, dict]:
     return by_id, by_pnu, by_addr
 
 
-def _mix_targets(rec: pd.Series, index: tuple[dict, dict, dict]) -> tuple[list[int], str]:
+def _mix_targets(rec, index: tuple[dict, dict, dict]) -> tuple[list[int], str]:
     """(building rows, "building_id" / "pnu" / "address") a record matches: id first, then PNU, then address."""
     by_id, by_pnu, by_addr = index
     if rec["building_id"] and rec["building_id"] in by_id:
@@ -387,13 +387,14 @@ def _mix_targets(rec: pd.Series, index: tuple[dict, dict, dict]) -> tuple[list[i
 def _assign_mix(b: pd.DataFrame, records: pd.DataFrame, resid: np.ndarray, index) -> _JoinTally:
     """Write each record's shares on its residential buildings (in place); a parcel row skips buildings
     that already have a mix. Building-id rows go first, so they win over a parcel row for the same building."""
-    share_pos = [b.columns.get_loc(c) for c in HH_SHARE_COLUMNS]
-    match_pos = b.columns.get_loc("household_mix_match")
+    shares = b[HH_SHARE_COLUMNS].to_numpy(dtype=float, copy=True)  # written back once (per-cell .iloc writes
+    match = b["household_mix_match"].to_numpy(dtype=object, copy=True)  # were most of the time of a join)
+    record_shares = records[HH_SHARE_COLUMNS].to_numpy(dtype=float)
+    keys = records[["building_id", "pnu", "address_key"]].to_dict("records")
     tally = _JoinTally(assigned=np.zeros(len(b), dtype=bool))
-    order = sorted(range(len(records)), key=lambda r: records["building_id"].iat[r] == "")
+    order = sorted(range(len(records)), key=lambda r: keys[r]["building_id"] == "")
     for r in order:
-        rec = records.iloc[r]
-        targets, how = _mix_targets(rec, index)
+        targets, how = _mix_targets(keys[r], index)
         if not targets:
             tally.set_aside(r, "building id, parcel id and address not found in the building table / 건축물대장에 없음")
             continue
@@ -404,11 +405,11 @@ def _assign_mix(b: pd.DataFrame, records: pd.DataFrame, resid: np.ndarray, index
                                "주거용이 아닌 건축물에만 연계되어 쓰지 않음")
             continue
         tally.n_by[how] += 1
-        s = rec[HH_SHARE_COLUMNS].to_numpy(dtype=float)
-        for i in res_targets:
-            b.iloc[i, share_pos] = s
-            b.iat[i, match_pos] = how
-            tally.assigned[i] = True
+        shares[res_targets] = record_shares[r]
+        match[res_targets] = how
+        tally.assigned[res_targets] = True
+    b[HH_SHARE_COLUMNS] = shares
+    b["household_mix_match"] = match
     return tally
 
 

@@ -20,6 +20,8 @@ newest-cohort check (:mod:`.newest`).
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -28,7 +30,8 @@ import pandas as pd
 from .features import CATEGORICAL_FEATURES, LOCATION_FEATURES, cpu_independent, numeric_features
 
 __all__ = ["CANDIDATES", "BLEND", "LEARNERS", "OFFSET_FEATURE", "make_estimator", "fit_learner", "predict_learner",
-           "location_bounds", "clip_location", "year_bounds", "clip_year", "clip_to_training"]
+           "location_bounds", "clip_location", "year_bounds", "clip_year", "clip_to_training", "fit_predict",
+           "fit_predict_many", "PROCESSES_ENV"]
 
 CANDIDATES = ("hgb_log", "ridge_log", "hgb_poisson")
 BLEND = "blend"  # the mean of the three candidates' predictions, itself a candidate
@@ -226,3 +229,53 @@ def predict_learner(est, learner, correction, X):
     codes, uniques = pd.factorize(cats, use_na_sentinel=False)  # each category looked up once
     factor = np.array([correction.get(c, correction["_all"]) for c in uniques], dtype=float)[codes]
     return point * factor
+
+
+# ------------------------------------------------------------------------------------------
+# many independent fits (cross-validation folds, newest-cohort checks) on both cores
+# ------------------------------------------------------------------------------------------
+
+PROCESSES_ENV = "SEWERPLAN_ML_PROCESSES"
+def _fit_predict_bounded(job) -> np.ndarray:
+    """:func:`fit_predict` in a worker process: OpenMP's thread limit is per thread, so it is set here again
+    (a forked worker's thread is not the one the caller limited; unbounded, the sums come out in another
+    order and the predictions differ in the last bits)."""
+    from .train import ml_threads
+
+    with ml_threads():
+        return fit_predict(job)
+
+
+def fit_predict(job) -> np.ndarray:
+    """One job ``(learner, X_train, y_train, X_predict, seed, max_iter)``: predictions [m3/d] for ``X_predict``."""
+    learner, X_train, y_train, X_predict, seed, max_iter = job
+    est, correction = fit_learner(learner, X_train, y_train, seed, max_iter)
+    return predict_learner(est, learner, correction, X_predict)
+
+
+def _processes(n_jobs: int) -> int:
+    """Worker processes for ``n_jobs`` fits: ``SEWERPLAN_ML_PROCESSES`` if set, else 2 on a Linux machine with
+    two or more cores (forked workers start in milliseconds with everything imported), else 1."""
+    raw = os.environ.get(PROCESSES_ENV, "").strip()
+    try:
+        n = int(raw) if raw else (min(2, os.cpu_count() or 1) if sys.platform == "linux" else 1)
+    except ValueError:
+        n = 1
+    return max(1, min(n, n_jobs))
+
+
+def fit_predict_many(jobs: list) -> list[np.ndarray]:
+    """:func:`fit_predict` of each job, in order; in forked worker processes when :func:`_processes` says so.
+
+    Each fit is deterministic (its own seed) and independent of the others, so the results are the same
+    whether the jobs run here one after another or in two processes; the workers bound native threads as
+    the caller does (``train.ml_threads``).
+    """
+    n = _processes(len(jobs))
+    if n <= 1:
+        return [fit_predict(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_fit_predict_bounded, jobs))

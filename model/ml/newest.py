@@ -290,18 +290,31 @@ def _check_score(m: dict) -> float:
     return abs(math.log(m["total_ratio"])) + spread
 
 
-def _one_check(df, X, observed, districts, used_years, idx, k, newest, learners, seed, max_iter) -> Check:
-    """Fit each candidate on the buildings up to ``newest - k`` and forecast those after it."""
-    from .learners import BLEND, CANDIDATES, clip_to_training, fit_learner, predict_learner
+def _check_rows(X, used_years, idx, k, newest):
+    """(origin year, rows up to it, rows after it, the latter's features clipped to the former's range)."""
+    from .learners import clip_to_training
 
     origin = newest - k
     old, new = idx[used_years <= origin], idx[used_years > origin]
+    return origin, old, new, clip_to_training(X.iloc[new], X.iloc[old])
+
+
+def _check_jobs(X, observed, rows, learners, seed, max_iter) -> list:
+    """The fits of one check (:func:`.learners.fit_predict` jobs): each candidate on the older buildings."""
+    from .learners import BLEND
+
+    _, old, _, X_new = rows
+    return [(name, X.iloc[old], observed[old], X_new, seed, max_iter) for name in learners if name != BLEND]
+
+
+def _one_check(df, observed, districts, rows, k, learners, predicted: list) -> Check:
+    """A check from its candidates' forecasts of the buildings after ``newest - k`` (``predicted``, in
+    the order of :func:`_check_jobs`)."""
+    from .learners import BLEND, CANDIDATES
+
+    origin, old, new, _ = rows
     y, d = observed[new], np.asarray(districts, dtype=object)[new]
-    X_new = clip_to_training(X.iloc[new], X.iloc[old])
-    preds = {}
-    for name in [n for n in learners if n != BLEND]:
-        est, corr = fit_learner(name, X.iloc[old], observed[old], seed, max_iter)
-        preds[name] = predict_learner(est, name, corr, X_new)
+    preds = dict(zip([n for n in learners if n != BLEND], predicted))
     if BLEND in learners:
         preds[BLEND] = np.mean([preds[n] for n in CANDIDATES], axis=0)
     metrics = {name: cohort_metrics(y, p, d) for name, p in preds.items()}
@@ -333,12 +346,16 @@ def run_checks(df: pd.DataFrame, X: pd.DataFrame, observed: np.ndarray, district
         return CheckSet(rule, None, [])
     used_years = y_all[idx]
     newest = float(used_years.max())
-    checks = []
-    for k in rule.years:  # oldest origin first
-        n_new, n_old = int((used_years > newest - k).sum()), int((used_years <= newest - k).sum())
-        if n_new >= rule.min_buildings and n_old >= rule.min_older:
-            checks.append(_one_check(df, X, observed, districts, used_years, idx, k, newest, learners, seed,
-                                     max_iter))
+    ks = [k for k in rule.years  # oldest origin first
+          if int((used_years > newest - k).sum()) >= rule.min_buildings
+          and int((used_years <= newest - k).sum()) >= rule.min_older]
+    rows = {k: _check_rows(X, used_years, idx, k, newest) for k in ks}
+    jobs = {k: _check_jobs(X, observed, rows[k], learners, seed, max_iter) for k in ks}
+    from .learners import fit_predict_many
+
+    predicted = iter(fit_predict_many([job for k in ks for job in jobs[k]]))  # every check's fits at once
+    checks = [_one_check(df, observed, districts, rows[k], k, learners, [next(predicted) for _ in jobs[k]])
+              for k in ks]
     return CheckSet(rule, newest, checks)
 
 

@@ -227,9 +227,12 @@ def _learners_to_fit(learner: str) -> list:
 
 def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tuple[np.ndarray, dict]:
     """(fold of each row, held-out predictions [m3/d] per learner); -1 = district with no usable row."""
+    from .learners import fit_predict_many
+
     idx_used, groups, X, obs = cv.idx_used, cv.groups, cv.X, cv.obs
     fold = np.full(len(obs), -1)
     preds = {name: np.full(len(obs), np.nan) for name in learners}
+    jobs, targets = [], []  # every fit is independent: all of them at once (fit_predict_many, both cores)
     for k, (tr, te) in enumerate(cv.splits):
         tr_rows = idx_used[tr]
         test_groups = set(groups.iloc[idx_used[te]])
@@ -238,14 +241,16 @@ def _out_of_fold(cv: _CVSetup, learners: list, seed: int, max_iter: int) -> tupl
         fold[te_rows] = k
         X_te = clip_to_training(X.iloc[te_rows], X.iloc[tr_rows])
         for name in learners:
-            est, corr = _fit(name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), seed, max_iter)
-            preds[name][te_rows] = _predict(est, name, corr, X_te)
+            jobs.append((name, X.iloc[tr_rows], obs.iloc[tr_rows].to_numpy(), X_te, seed, max_iter))
+            targets.append((name, te_rows))
     # rows of districts with no usable row: predict with a model on all used rows
     rest = np.flatnonzero(fold < 0)
     if len(rest):
         for name in learners:
-            est, corr = _fit(name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), seed, max_iter)
-            preds[name][rest] = _predict(est, name, corr, X.iloc[rest])
+            jobs.append((name, X.iloc[idx_used], obs.iloc[idx_used].to_numpy(), X.iloc[rest], seed, max_iter))
+            targets.append((name, rest))
+    for (name, rows), predicted in zip(targets, fit_predict_many(jobs)):
+        preds[name][rows] = predicted
     return fold, preds
 
 

@@ -31,9 +31,11 @@ converted to PDF with LibreOffice headless and its pages counted per sheet again
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import math
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -326,11 +328,28 @@ _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = "맑은 고딕"  # Korean Windows' UI font; LibreOffice and others substitute a Hangul font
 
 
+#: per workbook: the style (openpyxl's StyleArray of font, fill, border, format ids) of each look already
+#: used, so a cell of that look copies it instead of building and looking up a Font per cell (the results
+#: workbook has tens of thousands of cells; the lookups were most of the time writing it)
+_LOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _cell(ws, value, *, bold=False, size=10, color=None, italic=False, fill=None, wrap=False, align=None,
           fmt=None, border=False):
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text from inputs is text, never a formula
+    looks = _LOOKS.setdefault(ws.parent, {})
+    key = (bold, size, color, italic, id(fill), wrap, align, fmt, border)
+    if key in looks:
+        cell._style = copy.copy(looks[key][0])
+        return cell
+    _style(cell, bold, size, color, italic, fill, wrap, align, fmt, border)
+    looks[key] = (copy.copy(cell._style), fill)  # the fill kept alive: its id stays its own
+    return cell
+
+
+def _style(cell, bold, size, color, italic, fill, wrap, align, fmt, border) -> None:
     cell.font = Font(name=_FONT, bold=bold, size=size, color=color, italic=italic)
     if fill is not None:
         cell.fill = fill
@@ -340,7 +359,6 @@ def _cell(ws, value, *, bold=False, size=10, color=None, italic=False, fill=None
         cell.number_format = fmt
     if border:
         cell.border = _GRID
-    return cell
 
 
 def _text_width(text) -> float:

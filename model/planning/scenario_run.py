@@ -141,9 +141,9 @@ def _resolve_model(model, scenario: Scenario):
 
 
 def _normal_quantile(p: float) -> float:
-    from scipy.stats import norm
+    from scipy.special import ndtri  # = scipy.stats.norm.ppf, bit for bit, without importing scipy.stats (1-2 s)
 
-    return float(norm.ppf(p))
+    return float(ndtri(p))
 
 
 def _shared_factor(model, coverage: float, building_sigma_pooled: float):

@@ -768,8 +768,9 @@ def _finance_options(project: Project):
     return None
 
 
-def _write_briefing(run: _Run, kind: str, fmt: str, bundle) -> Path:
-    """One briefing in one format (pdf falls back to html where WeasyPrint cannot run)."""
+def _write_briefing(run: _Run, kind: str, fmt: str, bundle, rendered=None) -> Path:
+    """One briefing in one format (pdf falls back to html where WeasyPrint cannot run); ``rendered``: its
+    HTML and chart PNGs already rendered (``formats.rendered_html``), shared by the PDF and the HWPX."""
     pj = run.project
     out = run.out / (BRIEFING_STEMS[kind] + BRIEFING_SUFFIX[fmt])
     if fmt == "html":
@@ -778,18 +779,24 @@ def _write_briefing(run: _Run, kind: str, fmt: str, bundle) -> Path:
         return write_text_atomic(out, render_standalone_html(kind, bundle, pj.language, _finance_options(pj)))
     from sewerplan.reporting.formats import write_briefing
 
-    return write_briefing(kind, bundle, out, fmt, pj.language, _finance_options(pj), force=True)
+    return write_briefing(kind, bundle, out, fmt, pj.language, _finance_options(pj), force=True, rendered=rendered)
 
 
 def _write_briefings(run: _Run, bundle) -> None:
     """Step 7: council and hearing briefings in the project's language and formats."""
     if not run.reports:
         return
+    pj = run.project
     try:
         for kind in BRIEFING_STEMS:
-            for fmt in run.project.formats:
+            rendered = None
+            if {"pdf", "hwpx"} <= set(pj.formats):  # one render of the context and charts for both files
+                from sewerplan.reporting.formats import rendered_html
+
+                rendered = rendered_html(kind, bundle, pj.language, _finance_options(pj))
+            for fmt in pj.formats:
                 key = f"{kind}_pdf" if fmt == "pdf" else f"{kind}_{fmt}"
-                run.paths[key] = _write_briefing(run, kind, fmt, bundle)
+                run.paths[key] = _write_briefing(run, kind, fmt, bundle, rendered)
     except (ImportError, OSError) as exc:  # WeasyPrint without Pango on this machine
         from sewerplan.reporting.render import pdf_unavailable_message
 

@@ -60,11 +60,11 @@ def check_positive(name, value, allow_zero=False):
 
 def two_sided_z(level: float) -> float:
     """Two-sided standard-normal quantile [-] for a central interval of ``level``."""
-    from scipy.stats import norm
+    from scipy.special import ndtri  # = scipy.stats.norm.ppf, bit for bit, without importing scipy.stats (1-2 s)
 
     if not 0 < level < 1:
         raise ParameterError("level", level, "(0, 1)")
-    return float(norm.ppf(0.5 + level / 2.0))
+    return float(ndtri(0.5 + level / 2.0))
 
 USER_INPUT = "user input, no default"
 USER_INPUT_KO = "시 입력값 (기본값 없음)"
