@@ -103,6 +103,7 @@ def check_outputs(paths, inputs=(), force: bool = False) -> list[Path]:
         _refuse_module_shadow(p)
         if p.is_dir():
             raise InputFileError(f"Output {p} is a folder, not a file / 출력 {p} 은(는) 폴더입니다.")
+        _refuse_special_file(p)
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -135,6 +136,13 @@ def _refuse_input(out: Path, inputs) -> None:
                 f"Output {out} is the input file {src}; sewerplan never overwrites input data. "
                 f"Choose another --out / 출력 파일이 입력 파일과 같습니다. 다른 --out 을 지정하세요."
             )
+
+
+def _refuse_special_file(out: Path) -> None:
+    """A device, pipe or socket (/dev/null, NUL) is never an output: the atomic move would replace it."""
+    if out.exists() and not out.is_dir() and not out.is_file():
+        raise InputFileError(f"Output {out} is a device or pipe, not a file; name a file / "
+                             f"출력 {out} 은(는) 장치나 파이프입니다. 파일 이름을 지정하세요.")
 
 
 def _refuse_module_shadow(out: Path) -> None:
@@ -179,6 +187,7 @@ def atomic_path(target):
     :class:`OutputFileError`.
     """
     target = Path(target)
+    _refuse_special_file(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{_TMP_TAG}", suffix=".tmp", dir=target.parent)
     os.close(fd)

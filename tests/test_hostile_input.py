@@ -652,3 +652,18 @@ def test_excel_lock_is_detected_before_the_run_starts(tmp_path, monkeypatch):
     with pytest.raises(OutputInUseError, match="close o.csv in Excel"):
         fileio.check_outputs([out], force=True)
     assert out.read_text(encoding="utf-8") == "old"
+
+
+def test_a_device_or_pipe_is_never_replaced_by_an_output(tmp_path):
+    """`--out /dev/null` once replaced the machine's /dev/null with a regular file (the atomic move)."""
+    import os
+
+    from sewerplan.model.errors import InputFileError
+    from sewerplan.model.fileio import check_output_path, write_text_atomic
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for attempt in (lambda: check_output_path(fifo, force=True), lambda: write_text_atomic(fifo, "x")):
+        with pytest.raises(InputFileError, match="device or pipe"):
+            attempt()
+    assert not fifo.is_file() and fifo.exists()  # still the pipe
