@@ -1,0 +1,55 @@
+"""Rows of ``bench_interactive.py --only suite``: the test suite as ``make test`` runs it (issue 25).
+
+The pytest command of the Makefile's ``test`` target (read from the Makefile, so the two cannot drift;
+ruff, which takes about a second, is left out) runs once in its own process from the repository root,
+with this interpreter. Target: <= 150 s (2 min 30 s) on 2 cores. The note gives the number of tests
+pytest ran (from a JUnit XML report asked for through ``PYTEST_ADDOPTS``, the command itself unchanged),
+the workers and the load average before and after the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from common import ROOT, row, wall
+
+TARGET_S = 150.0
+
+
+def make_test_pytest_args(makefile: Path = ROOT / "Makefile") -> list[str]:
+    """The arguments after ``-m pytest`` on the pytest line of the Makefile's ``test`` recipe."""
+    text = makefile.read_text(encoding="utf-8")
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
+    if recipe is None:
+        raise RuntimeError(f"{makefile}: no `test:` target")
+    line = next((ln for ln in recipe.group(1).splitlines() if " -m pytest" in ln), None)
+    if line is None:
+        raise RuntimeError(f"{makefile}: the `test:` recipe runs no `python -m pytest`")
+    return shlex.split(line.split(" -m pytest", 1)[1])
+
+
+def _counts(junit: Path) -> dict[str, int]:
+    """Tests, failures, errors and skipped of a JUnit XML report (one or more test suites)."""
+    root = ET.parse(junit).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    return {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
+
+
+def rows() -> list[dict]:
+    args = make_test_pytest_args()
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = Path(tmp) / "suite.xml"
+        seconds = wall([sys.executable, "-m", "pytest", *args], env={"PYTEST_ADDOPTS": f"--junitxml={junit}"},
+                       cwd=ROOT)
+        n = _counts(junit)
+    passed = n["tests"] - n["failures"] - n["errors"] - n["skipped"]
+    note = (f"{n['tests']} tests ({passed} passed, {n['skipped']} skipped); `pytest {' '.join(args)}` on "
+            f"{os.cpu_count()} cores; load {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    return [row("make test (pytest, fresh process)", round(seconds, 1), TARGET_S, note=note)]
