@@ -11,10 +11,9 @@ What is shared is read-only for the tests: a test that writes beside a shared ou
     check, the HWPX checks and the Korean style checks all read its outputs (tests/test_demo.py,
     tests/test_readme_figures.py, tests/test_workbook_print.py, tests/test_report_hwpx.py,
     tests/test_report_style.py).
-``small_model``
-    One small model (``make_town`` of tests/test_ml_train.py, 360 buildings, every learner candidate
-    with the cross-validated choice, ``max_iter=30``), saved with its card: the training, persistence
-    and newest-cohort tests load it instead of training their own.
+``example_pdf``
+    The example bundle's papers (``render_pdf_bytes(kind, example_bundle(...), lang)``), rendered once for
+    the report tests that read them.
 
 Slow modules are collected first (:data:`SLOW_FIRST`) so that xdist starts them first and the cheap
 tests fill the gaps at the end (``--dist loadfile --no-loadscope-reorder`` in the Makefile).

@@ -17,6 +17,7 @@ plan above the need) and for the same bundle with the city's plan moved to the o
 """
 
 import dataclasses
+import html
 import io
 import re
 import shutil
@@ -26,7 +27,7 @@ import pypdf
 import pytest
 
 from sewerplan.model.outputs.results import ResultsBundle, example_bundle
-from sewerplan.reporting import build_context, render_pdf_bytes
+from sewerplan.reporting import build_context, render_html, render_pdf_bytes
 from sewerplan.reporting.particles import PAIRS, attach, particle
 
 UNITS = ("m³/일", "m³/년", "m³/월", "m³", "톤", "억원", "원", "%", "년", "명", "세대", "동", "개", "건")
@@ -73,14 +74,19 @@ def demo_bundle(full_demo):
     return bundle
 
 
-def _reversed(bundle: ResultsBundle) -> ResultsBundle:
-    """The same bundle with the city's plan on the other side, as a reviewer edits it: inside the need's interval
-    (at its median) when the demo's plan is above it, as the sample project's is ('over'), else far above it."""
-    cap, data = bundle.capacity, bundle.to_dict()
-    key = f"{cap.city_plan_method}_m3_per_day"
-    over = getattr(cap, key) > cap.upper_m3_per_day
-    data["capacity"][key] = round(cap.p50_m3_per_day if over else cap.upper_m3_per_day * 1.8, -1)
+def _city_plan_at(bundle: ResultsBundle, capacity: float) -> ResultsBundle:
+    """The same bundle with the city's plan at ``capacity`` [m3/d], as a reviewer edits it."""
+    data = bundle.to_dict()
+    data["capacity"][f"{bundle.capacity.city_plan_method}_m3_per_day"] = round(capacity, -1)
     return ResultsBundle.from_dict(data)
+
+
+def _reversed(bundle: ResultsBundle) -> ResultsBundle:
+    """The city's plan on the other side: inside the need's interval (at its median) when the demo's plan is above
+    it, as the sample project's is ('over'), else far above it."""
+    cap = bundle.capacity
+    over = getattr(cap, f"{cap.city_plan_method}_m3_per_day") > cap.upper_m3_per_day
+    return _city_plan_at(bundle, cap.p50_m3_per_day if over else cap.upper_m3_per_day * 1.8)
 
 
 @pytest.fixture(scope="module")
@@ -231,18 +237,18 @@ def test_hearing_handout_carries_what_residents_ask(rendered, case):
 def test_the_savings_question_follows_the_computed_direction(demo_bundle, rendered):
     """Issue 22: money avoided only when the city's plan is the larger plant, and residents are asked only about the
     city's own part of it (in the demo the developer pays all, so the site plan is paid from the developer's part)."""
-    bundles = {"demo": demo_bundle, "reversed": _reversed(demo_bundle)}
-    direction = {case: build_context("hearing", b, "ko")["numbers"]["direction"] for case, b in bundles.items()}
-    assert sorted(direction.values()) == ["about_right", "over"], direction  # one case on each side
-    inside, above = sorted(bundles, key=lambda case: direction[case] == "over")
+    direction = {case: build_context("hearing", b, "ko")["numbers"]["direction"]
+                 for case, b in (("demo", demo_bundle), ("reversed", _reversed(demo_bundle)))}
+    inside = next(case for case, d in direction.items() if d == "about_right")  # one case inside the interval
     under = _text(rendered[inside, "hearing", "ko"])
-    over = _text(rendered[above, "hearing", "ko"])
     assert not _has(under, "주민 여러분께 묻습니다") and not _has(under, "덜 드는")  # nothing avoided: no question
-    ctx = build_context("hearing", bundles[above], "ko")
+    far = _city_plan_at(demo_bundle, demo_bundle.capacity.upper_m3_per_day * 1.8)  # enough avoided for the site plan
+    ctx = build_context("hearing", far, "ko")
     assert ctx["numbers"]["direction"] == "over" and ctx["reuse"] is None  # the developer's money, not the city's
+    over = html.unescape(re.sub(r"<[^>]+>", " ", render_html("hearing", far, "ko")))  # the handout's text
     assert not _has(over, "어디에 쓰면 좋을까요")
     assert _has(over, "덜 드는 약") and _has(over, "사업시행자 부담")  # the site plan, paid from the developer's part
-    shared = ResultsBundle.from_dict(bundles[above].to_dict())  # the city pays part: residents are asked
+    shared = ResultsBundle.from_dict(far.to_dict())  # the city pays part: residents are asked
     shared.finance.inputs = dataclasses.replace(shared.finance.inputs, funding_structure="city_funded")
     ctx = build_context("hearing", shared, "ko")
     assert ctx["reuse"] is not None and "시가 낼 돈" in ctx["reuse"]["question"]
