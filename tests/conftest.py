@@ -53,6 +53,7 @@ def build_once(tmp_path_factory, name: str, build) -> Path:
 
     The first worker to ask builds under the lock; the others wait for it and read the result. A build
     that raised leaves no ``.done`` mark, so the next worker to ask builds again (and fails the same way).
+    The ``.done`` mark lists every file with its size and modification time (:func:`changed_since_build`).
     """
     from filelock import FileLock  # a test extra; imported here: .ci/run's lowest-scikit-learn venv has only pytest
 
@@ -63,14 +64,27 @@ def build_once(tmp_path_factory, name: str, build) -> Path:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
             build(folder)
-            done.touch()
+            done.write_text(json.dumps(_manifest(folder)), encoding="utf-8")
     return folder
+
+
+def _manifest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): [p.stat().st_size, p.stat().st_mtime_ns]
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def changed_since_build(folder: Path) -> list[str]:
+    """Files of a shared folder added, removed or rewritten since it was built: a test wrote into it."""
+    built = json.loads((folder.parent / f"{folder.name}.done").read_text(encoding="utf-8"))
+    now = _manifest(folder)
+    return sorted(k for k in built.keys() | now.keys() if built.get(k) != now.get(k))
 
 
 @pytest.fixture(scope="session")
 def full_demo(tmp_path_factory):
     """The RunResult of ``sewerplan demo`` on the bundled sample, with ``steps``: the progress steps it
-    reported (about 20 s on 2 cores, once per test run)."""
+    reported (about 20 s on 2 cores, once per test run). Read-only: at the end of the session every worker
+    checks that no test wrote into it (an error at teardown names the files)."""
     from sewerplan.recipe.pipeline import RunResult
 
     def build(folder: Path) -> None:
@@ -84,11 +98,13 @@ def full_demo(tmp_path_factory):
         # as run_summary.json holds it: plain Python types, what every worker reads back
         (folder / "run.json").write_text(json.dumps(json_ready(record), ensure_ascii=False), encoding="utf-8")
 
-    record = json.loads((build_once(tmp_path_factory, "full_demo", build) / "run.json").read_text(encoding="utf-8"))
+    folder = build_once(tmp_path_factory, "full_demo", build)
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     result = RunResult(Path(record["out_dir"]), {k: Path(p) for k, p in record["paths"].items()}, record["summary"],
                        record["timings"], record["warnings"])
     result.steps = record["steps"]
-    return result
+    yield result
+    assert changed_since_build(folder) == [], "a test wrote into the shared demo output; copy it first"
 
 
 @pytest.fixture(scope="session")
