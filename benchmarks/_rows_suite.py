@@ -38,11 +38,15 @@ def make_test_pytest_args(makefile: Path = ROOT / "Makefile") -> list[str]:
     return shlex.split(line.split(" -m pytest", 1)[1])
 
 
-def _counts(junit: Path) -> dict[str, int]:
-    """Tests, failures, errors and skipped of a JUnit XML report (one or more test suites)."""
+def _counts(junit: Path) -> dict:
+    """Tests, failures, errors and skipped of a JUnit XML report (one or more test suites), and the names
+    of the tests that failed."""
     root = ET.parse(junit).getroot()
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    return {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
+    counts = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
+    counts["failed"] = [f"{case.get('classname', '')}::{case.get('name', '')}" for case in root.iter("testcase")
+                        if case.find("failure") is not None or case.find("error") is not None]
+    return counts
 
 
 def rows() -> list[dict]:
@@ -64,7 +68,7 @@ def rows() -> list[dict]:
     failed = n["failures"] + n["errors"]
     note = (f"{n['tests']} tests ({passed} passed, {n['skipped']} skipped, {failed} failed); "
             f"`pytest {' '.join(args)}` on {os.cpu_count()} cores; load {load_before:.1f} before, "
-            f"{os.getloadavg()[0]:.1f} after")
+            f"{os.getloadavg()[0]:.1f} after" + (f"; failed: {', '.join(n['failed'])}" if failed else ""))
     r = row("make test (pytest, fresh process)", round(seconds, 1), TARGET_S, note=note)
     r["met"] = r["met"] and failed == 0
     return [r]

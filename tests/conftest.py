@@ -28,10 +28,11 @@ from pathlib import Path
 
 import pytest
 
-#: the modules that take longest (``--durations``), longest first: started first under xdist
-SLOW_FIRST = ("test_sklearn_policy.py", "test_report_style.py", "test_run_project.py", "test_report_hwpx.py",
-              "test_readme_figures.py", "test_workbook_print.py", "test_hostile_round2.py", "test_newest_cohort.py",
-              "test_report_catalog.py", "test_demo.py", "test_report.py", "test_report_scenario.py")
+#: the modules that take longest (``--durations`` under xdist), the one that builds the shared demo first
+SLOW_FIRST = ("test_report_style.py", "test_newest_cohort.py", "test_hostile_round2.py", "test_run_project.py",
+              "test_sklearn_policy.py", "test_report_hwpx.py", "test_report_catalog.py", "test_readme_figures.py",
+              "test_workbook_print.py", "test_ml_train.py", "test_report_html.py", "test_money_examiner.py",
+              "test_decision.py", "test_report_scenario.py", "test_demo.py", "test_report.py")
 
 
 def pytest_collection_modifyitems(items):
