@@ -26,9 +26,12 @@ venv: $(STAMP_RUN)
 demo: $(STAMP_RUN)
 	$(BIN)/sewerplan demo --out sewerplan-output --force
 
+# pytest-xdist, one worker per logical CPU (PYTEST_XDIST_AUTO_NUM_WORKERS=n to choose), one test file per worker
+# at a time, the slow files first (tests/conftest.py orders them and builds the shared demo run once for all
+# workers); benchmarks/_rows_suite.py times this pytest line.
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check model xl_addin reporting sewerplan tests benchmarks scripts
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n logical --dist loadfile --no-loadscope-reorder
 
 # The tests that need the package index (PyPI): the offline kit built once and resolved offline
 # for Windows x64 on Python 3.11, 3.12 and 3.13 (tests/test_offline_kit.py).

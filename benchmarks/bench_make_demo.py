@@ -15,24 +15,15 @@ jobs beside it, load 7-9): fresh clone 222 s (3 min 42 s, pip cache warm), again
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def _machine() -> str:
-    model = ""
-    try:
-        model = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                     if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"cpus={os.cpu_count()} ({model}) load={os.getloadavg()[0]:.1f}"
+from common import ROOT, machine  # noqa: E402
 
 
 def _timed_make(folder: Path) -> float:
@@ -48,11 +39,11 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         clone = args.keep or Path(tmp) / "sewerplan"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-        print(_machine())
+        print(machine())
         fresh = _timed_make(clone)
-        print(f"make demo, fresh clone: {fresh:6.1f} s ({fresh / 60:.1f} min)  {_machine()}")
+        print(f"make demo, fresh clone: {fresh:6.1f} s ({fresh / 60:.1f} min)  {machine()}")
         warm = _timed_make(clone)
-        print(f"make demo, again (warm): {warm:6.1f} s  {_machine()}")
+        print(f"make demo, again (warm): {warm:6.1f} s  {machine()}")
     return 0
 
 

@@ -28,7 +28,6 @@ once for both the PDF and the HWPX (``formats.rendered_html``).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -40,19 +39,13 @@ from sewerplan.model.outputs.results import example_bundle
 from sewerplan.reporting import render_pdf_bytes
 from sewerplan.reporting.hwpx import render_hwpx_bytes
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import machine  # noqa: E402
+
 TARGETS_S = {("pdf", "council"): 3.0, ("pdf", "hearing"): 2.0, ("hwpx", "council"): 2.0, ("hwpx", "hearing"): 2.0}
 REPEATS = 3
 RENDER = {"pdf": render_pdf_bytes, "hwpx": render_hwpx_bytes}
-
-
-def _machine() -> str:
-    model = ""
-    try:
-        model = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                     if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"cpus={os.cpu_count()} ({model}) load={os.getloadavg()[0]:.1f}"
 
 
 def _cold(kind: str) -> float:
@@ -68,7 +61,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cold", action="store_true", help="also time a fresh `sewerplan report ... .hwpx` process")
     args = ap.parse_args(argv)
-    print(_machine())
+    print(machine())
     bundle = example_bundle(scenario=True, briefing=True)
     render_pdf_bytes("hearing", bundle, "ko")  # warm-up: imports, font registration
     render_hwpx_bytes("hearing", bundle, "ko")

@@ -1,6 +1,8 @@
-"""``sewerplan demo`` end to end on a reduced synthetic town (fast: fixed learner, small town)."""
+"""``sewerplan demo`` end to end: the shared ``full_demo`` run (tests/conftest.py), exactly as ``make demo``
+runs it on the bundled sample project (its learner, its build-out scenario, its household mix)."""
 
 import json
+import shutil
 
 import pytest
 from openpyxl import load_workbook
@@ -8,22 +10,10 @@ from openpyxl import load_workbook
 from sewerplan.recipe.demo import DEMO_FILES, run_demo
 from sewerplan.model.errors import InputFileError
 from sewerplan.model.outputs.results import ResultsBundle
-from sewerplan.recipe.sample_town import write_sample_town
 
 
-@pytest.fixture(scope="module")
-def small_demo(tmp_path_factory):
-    base = tmp_path_factory.mktemp("demo")
-    town = write_sample_town(base / "town", seed=11, scale=0.2)
-    steps = []
-    result = run_demo(base / "out", register=town["register"], billing=town["billing"], planned=town["planned"],
-                      synthetic=True, learner="ridge_log", progress=lambda i, n, m: steps.append(i),
-                      household_mix=town["household_mix"])
-    return result, steps, town
-
-
-def test_demo_writes_every_output(small_demo):
-    result, steps, _ = small_demo
+def test_demo_writes_every_output(full_demo):
+    result, steps = full_demo, full_demo.steps
     out = result.out_dir
     for key in ("workbook", "results_json", "comparison", "forecast_buildings", "forecast_districts", "model",
                 "card", "summary"):
@@ -40,8 +30,8 @@ def test_demo_writes_every_output(small_demo):
     assert card["synthetic"] is True
 
 
-def test_demo_comparison_is_held_out_and_summarised(small_demo):
-    result, _, _ = small_demo
+def test_demo_comparison_is_held_out_and_summarised(full_demo):
+    result = full_demo
     s = result.summary
     assert s["synthetic"] is True
     tot = s["existing_town_total_m3_per_day"]
@@ -56,19 +46,18 @@ def test_demo_comparison_is_held_out_and_summarised(small_demo):
         assert result.paths["council_pdf"].read_bytes()[:5] == b"%PDF-"
 
 
-def test_demo_refuses_to_overwrite_without_force(small_demo):
-    result, _, town = small_demo
+def test_demo_refuses_to_overwrite_without_force(full_demo, tmp_path):
+    out = shutil.copytree(full_demo.out_dir, tmp_path / "sewerplan-output")  # the shared run stays as it is
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     with pytest.raises(InputFileError, match="--force"):
-        run_demo(result.out_dir, register=town["register"], billing=town["billing"], planned=town["planned"])
+        run_demo(out)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before  # nothing written
 
 
-def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory, small_demo):
-    from sewerplan.model.planning.scenario import sample_scenario_path
-
-    _, _, town = small_demo
-    out = tmp_path_factory.mktemp("demo_scenario")
-    result = run_demo(out, register=town["register"], billing=town["billing"], planned=town["planned"],
-                      synthetic=True, learner="ridge_log", scenario=sample_scenario_path("base"))
+def test_demo_runs_a_build_out_scenario_into_the_council_bundle(full_demo):
+    """The sample project's build-out scenario (sample_town_base.yaml) reaches the council bundle."""
+    result = full_demo
+    out = result.out_dir
     sc = result.summary["scenario"]
     assert sc["ml_p50_capacity_m3_per_day"] <= sc["ml_p90_capacity_m3_per_day"]
     assert (out / "scenario" / "capacity_by_year.csv").is_file()
@@ -84,14 +73,14 @@ def test_demo_runs_a_build_out_scenario_into_the_council_bundle(tmp_path_factory
     assert len(PdfReader(result.paths["hearing_pdf"]).pages) == 4
 
 
-def test_demo_trains_with_the_household_mix(small_demo):
-    result, _, _ = small_demo
+def test_demo_trains_with_the_household_mix(full_demo):
+    result = full_demo
     card = json.loads((result.out_dir / DEMO_FILES["card"]).read_text(encoding="utf-8"))
     assert card["household_mix"]["used"] and card["household_mix"]["training_residential_rows_with_mix"] > 0
     assert (result.out_dir / "training" / "unmatched_household_mix.csv").is_file()
 
 
-def test_demo_money_headline_recomputed_from_the_bundle_inputs(small_demo):
+def test_demo_money_headline_recomputed_from_the_bundle_inputs(full_demo):
     """Issues 12 and 22: every money figure the papers print, recomputed here from results.json, the sample
     project file and the shipped tables with independent arithmetic: the recommended capacity stored, the new
     underground plant on its curve, paid in full by the developer (the new-town default), O&M on one inflow
@@ -104,7 +93,7 @@ def test_demo_money_headline_recomputed_from_the_bundle_inputs(small_demo):
 
     from sewerplan.recipe.demo import sample_project_path
 
-    result, _, _ = small_demo
+    result = full_demo
     data = json.loads((result.out_dir / DEMO_FILES["results_json"]).read_text(encoding="utf-8"))
     project = yaml.safe_load(sample_project_path().read_text(encoding="utf-8"))
     assert project["finance"] == {"funding_structure": "developer_pays_all", "plant_type": "new_underground"}

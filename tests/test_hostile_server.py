@@ -10,34 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 
 import pytest
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from server_helpers import PATH, TOKEN, TestClient, asgi_post, asgi_request
+from server_helpers import body as _body
+from server_helpers import make_app as _app
+from server_helpers import post as _post
 
 from sewerplan.xl_addin import functions as fx
-from sewerplan.xl_addin.server import ServerLimits, create_app
+from sewerplan.xl_addin.server import ServerLimits
 
-TOKEN = "test-token-0123456789"
 SECRET = "tok-secret-DO-NOT-ECHO-4f1c"
-PATH = "/xlwings/custom-functions-call"
-
-
-def _app(monkeypatch, **kw):
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    return create_app(tokens=[TOKEN], **kw)
-
-
-def _body(name, *args):
-    return {"client": "Office.js", "func_name": name, "args": list(args), "caller_address": "[Book1]Sheet1!B2",
-            "version": "0.37.8", "runtime": "1.4"}
-
-
-def _post(client, name, *args):
-    return client.post(PATH, json=_body(name, *args), headers={"Authorization": TOKEN})
 
 
 def _training_table(path):
@@ -161,36 +144,12 @@ def test_malformed_calls_are_400_with_a_message_not_500(monkeypatch, content, te
 # ---------------------------------------------------------------- finding 13: slow bodies
 
 
-def _slow_post(app, chunks, pause_after: int):
-    """POST through ASGI; the client sends ``pause_after`` chunks and then stalls for an hour."""
-    sent = {"status": None, "body": b""}
-    queue = list(chunks)
-
-    async def receive():
-        if len(queue) <= len(chunks) - pause_after:
-            await asyncio.sleep(3600)
-        chunk = queue.pop(0)
-        return {"type": "http.request", "body": chunk, "more_body": bool(queue)}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            sent["status"] = message["status"]
-        elif message["type"] == "http.response.body":
-            sent["body"] += message.get("body", b"")
-
-    headers = [(b"authorization", TOKEN.encode()), (b"content-type", b"application/json")]
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": PATH, "raw_path": PATH.encode(), "query_string": b"", "root_path": "", "headers": headers,
-             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), 30))
-    return sent["status"], sent["body"].decode("utf-8")
-
-
 def test_a_body_sent_too_slowly_is_cut_off_with_408(monkeypatch):
     """Attack: 200 slow-body connections were held open indefinitely (a client that sends a few bytes of
     its body and then nothing kept its connection and its handler for ever)."""
     app = _app(monkeypatch, limits=ServerLimits(body_timeout_s=0.3))
-    status, body = _slow_post(app, [b'{"func_name": ', b'"SEWER_PEAK"', b"}"], pause_after=1)
+    status, body, _ = asgi_post(app, {"authorization": TOKEN, "content-type": "application/json"},
+                                [b'{"func_name": ', b'"SEWER_PEAK"', b"}"], stall_after=1, timeout=30)
     assert status == 408 and "slow" in body
 
 
@@ -208,30 +167,15 @@ def test_a_body_trickled_a_byte_at_a_time_is_cut_off(monkeypatch):
     with Content-Length must arrive at a real link's pace."""
     app = _app(monkeypatch, limits=ServerLimits(body_timeout_s=0.2, min_body_rate=100.0))
 
-    async def scenario():
-        sent = {"status": None, "body": b""}
-        n = {"chunks": 0}
+    chunks = {"n": 0}
 
-        async def receive():
-            await asyncio.sleep(0.05)  # never stalls for body_timeout_s ...
-            n["chunks"] += 1
-            return {"type": "http.request", "body": b" ", "more_body": True}  # ... but 20 bytes a second
+    async def receive():
+        await asyncio.sleep(0.05)  # never stalls for body_timeout_s ...
+        chunks["n"] += 1
+        return {"type": "http.request", "body": b" ", "more_body": True}  # ... but 20 bytes a second
 
-        async def send(message):
-            if message["type"] == "http.response.start":
-                sent["status"] = message["status"]
-            elif message["type"] == "http.response.body":
-                sent["body"] += message.get("body", b"")
-
-        headers = [(b"authorization", TOKEN.encode()), (b"content-length", b"100")]
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-                 "scheme": "http", "path": PATH, "raw_path": PATH.encode(), "query_string": b"", "root_path": "",
-                 "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
-        await asyncio.wait_for(app(scope, receive, send), 30)
-        return sent, n["chunks"]
-
-    sent, chunks = asyncio.run(scenario())
-    assert sent["status"] == 408 and chunks < 100  # cut off at 0.2 + 100 / 100 s, before the 100 bytes came
+    status, _ = asyncio.run(asgi_request(app, {"authorization": TOKEN, "content-length": "100"}, receive, 30))
+    assert status == 408 and chunks["n"] < 100  # cut off at 0.2 + 100 / 100 s, before the 100 bytes came
 
 
 def test_a_broken_server_model_does_not_name_its_path(monkeypatch, tmp_path):

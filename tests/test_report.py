@@ -32,13 +32,13 @@ def bundle():
 
 
 @pytest.fixture(scope="module")
-def council_ko(bundle):
-    return render_pdf_bytes("council", bundle, "ko")
+def council_ko(example_pdf):
+    return example_pdf("council", "ko")  # render_pdf_bytes("council", example_bundle(), "ko"), shared (conftest.py)
 
 
 @pytest.fixture(scope="module")
-def hearing_ko(bundle):
-    return render_pdf_bytes("hearing", bundle, "ko")
+def hearing_ko(example_pdf):
+    return example_pdf("hearing", "ko")
 
 
 def test_council_has_key_korean_phrases_and_model_numbers(bundle, council_ko):
@@ -114,12 +114,12 @@ def test_hostile_district_names_printed_literally():
     assert text
 
 
-def test_english_variant_renders(bundle):
-    pdf = render_pdf_bytes("council", bundle, "en", attach=False)
+def test_english_variant_renders(example_pdf):
+    pdf = example_pdf("council", "en")
     text = _flat(_text(pdf))
     assert "Decisionasked" in text and "Funding" in text and "Syntheticsampledata" in text
     assert 2 <= len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 6  # the same budgets as the Korean papers
-    h = render_pdf_bytes("hearing", bundle, "en", attach=False)
+    h = example_pdf("hearing", "en")
     assert "Whatdoesitmeanformybill" in _flat(_text(h))
     assert len(pypdf.PdfReader(io.BytesIO(h)).pages) == 4
 

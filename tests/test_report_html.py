@@ -90,7 +90,7 @@ def _print_to_pdf(html_path, pdf_path, tmp_path) -> bytes:
 
 @pytest.mark.skipif(BROWSER is None, reason="no Chromium installed (apt-get install chromium)")
 @pytest.mark.parametrize("kind, phrase", [("council", "하수처리시설용량"), ("hearing", "처리장,이렇게계획합니다")])
-def test_html_briefing_prints_to_the_same_a4_pages_in_chromium(tmp_path, bundle, kind, phrase):
+def test_html_briefing_prints_to_the_same_a4_pages_in_chromium(tmp_path, bundle, kind, phrase, example_pdf):
     html_path = tmp_path / f"{kind}.html"
     html_path.write_text(render.render_standalone_html(kind, bundle, "ko"), encoding="utf-8")
     reader = pypdf.PdfReader(io.BytesIO(_print_to_pdf(html_path, tmp_path / f"{kind}.pdf", tmp_path)))
@@ -103,7 +103,7 @@ def test_html_briefing_prints_to_the_same_a4_pages_in_chromium(tmp_path, bundle,
              for f in (p.get("/Resources", {}).get("/Font", {}) or {}).values() for f in [f.get_object()]}
     assert any("NanumSquare" in f for f in fonts), fonts  # the embedded font, not a system fallback
     if render.weasyprint_problem() is None:  # the same number of pages as the PDF
-        pdf = render.render_pdf_bytes(kind, bundle, "ko", attach=False)
+        pdf = example_pdf(kind, "ko")  # render_pdf_bytes of the same example bundle, shared (conftest.py)
         assert len(reader.pages) == len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     else:
         assert 1 <= len(reader.pages) <= 5

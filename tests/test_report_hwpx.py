@@ -23,7 +23,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from sewerplan.model.outputs.results import example_bundle
-from sewerplan.reporting import ReportRenderError, render_html, render_pdf_bytes, write_briefings
+from sewerplan.reporting import ReportRenderError, render_html, write_briefings
 from sewerplan.reporting import charts
 from sewerplan.reporting.hwpx import (
     FONT_FACE,
@@ -92,11 +92,11 @@ def bundle():
 
 
 @pytest.fixture(scope="module")
-def docs(bundle):
-    """{kind: (hwpx bytes, pdf bytes, html)} for both briefings in Korean."""
+def docs(bundle, example_pdf):
+    """{kind: (hwpx bytes, pdf bytes, html)} for both briefings in Korean (the PDF shared: conftest.py)."""
     out = {}
     for kind in ("council", "hearing"):
-        out[kind] = (render_hwpx_bytes(kind, bundle, "ko"), render_pdf_bytes(kind, bundle, "ko", attach=False),
+        out[kind] = (render_hwpx_bytes(kind, bundle, "ko"), example_pdf(kind, "ko", scenario=True),
                      render_html(kind, bundle, "ko"))
     return out
 

@@ -16,7 +16,7 @@ from sewerplan.model.outputs.results import (
     example_scenario_section,
     scenario_section_from_result,
 )
-from sewerplan.reporting import build_context, render_html, render_pdf_bytes
+from sewerplan.reporting import build_context, render_html
 from sewerplan.reporting import filters
 
 
@@ -52,8 +52,9 @@ def bundle():
 
 
 @pytest.fixture(scope="module")
-def council_pdfs(bundle):
-    return {lang: render_pdf_bytes("council", bundle, lang, attach=False) for lang in ("ko", "en")}
+def council_pdfs(example_pdf):
+    """render_pdf_bytes("council", example_bundle(scenario=True), lang), shared (conftest.py)."""
+    return {lang: example_pdf("council", lang, scenario=True) for lang in ("ko", "en")}
 
 
 # --- results bundle ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Issue 15: the Korean briefings read as Korean offices write them.
 
 Rendered text (pdftotext, pypdf where poppler is missing) of both Korean briefings, for the demo's
-results bundle (reduced synthetic town, the sample project's ``briefing:`` texts) and for the same
-bundle with the pilot formula moved above the need (the reversed direction):
+results bundle (the shared ``full_demo`` run: the bundled sample project with its ``briefing:`` texts; the city's
+plan above the need) and for the same bundle with the city's plan moved to the other side (the reversed direction):
 
 * no ASCII letters outside an allow-list, kept short on purpose: the units m³/m² and L (litres, as
   Korean standards print them), the program's name ``sewerplan`` (the source line cites the
@@ -17,6 +17,7 @@ bundle with the pilot formula moved above the need (the reversed direction):
 """
 
 import dataclasses
+import html
 import io
 import re
 import shutil
@@ -26,7 +27,7 @@ import pypdf
 import pytest
 
 from sewerplan.model.outputs.results import ResultsBundle, example_bundle
-from sewerplan.reporting import build_context, render_pdf_bytes
+from sewerplan.reporting import build_context, render_html, render_pdf_bytes
 from sewerplan.reporting.particles import PAIRS, attach, particle
 
 UNITS = ("m³/일", "m³/년", "m³/월", "m³", "톤", "억원", "원", "%", "년", "명", "세대", "동", "개", "건")
@@ -64,38 +65,48 @@ def _pages(pdf: bytes) -> int:
 
 
 @pytest.fixture(scope="module")
-def demo_bundle(tmp_path_factory):
-    """The demo's results bundle on a reduced synthetic town, with the sample project's briefing texts."""
-    from sewerplan.model.planning.scenario import sample_scenario_path
-    from sewerplan.recipe.demo import DEMO_FILES, run_demo
-    from sewerplan.recipe.sample_town import write_sample_town
+def demo_bundle(full_demo):
+    """The results bundle of the shared demo run (tests/conftest.py), with the sample project's briefing texts."""
+    from sewerplan.recipe.demo import DEMO_FILES
 
-    base = tmp_path_factory.mktemp("style")
-    town = write_sample_town(base / "town", seed=11, scale=0.2)
-    result = run_demo(base / "out", register=town["register"], billing=town["billing"], planned=town["planned"],
-                      synthetic=True, learner="ridge_log", scenario=sample_scenario_path("base"), reports=False,
-                      household_mix=town["household_mix"])
-    bundle = ResultsBundle.from_json(result.out_dir / DEMO_FILES["results_json"])
+    bundle = ResultsBundle.from_json(full_demo.out_dir / DEMO_FILES["results_json"])
     assert bundle.briefing is not None and bundle.briefing.site  # carried from the project file
     return bundle
 
 
-def _reversed(bundle: ResultsBundle) -> ResultsBundle:
-    """The same bundle with the city's plan far above the need ('over'), as a reviewer edits it."""
+def _city_plan_at(bundle: ResultsBundle, capacity: float) -> ResultsBundle:
+    """The same bundle with the city's plan at ``capacity`` [m3/d], as a reviewer edits it."""
     data = bundle.to_dict()
-    data["capacity"][f"{bundle.capacity.city_plan_method}_m3_per_day"] = round(bundle.capacity.upper_m3_per_day * 1.8, -1)
+    data["capacity"][f"{bundle.capacity.city_plan_method}_m3_per_day"] = round(capacity, -1)
     return ResultsBundle.from_dict(data)
 
 
+def _reversed(bundle: ResultsBundle) -> ResultsBundle:
+    """The city's plan on the other side: inside the need's interval (at its median) when the demo's plan is above
+    it, as the sample project's is ('over'), else far above it."""
+    cap = bundle.capacity
+    over = getattr(cap, f"{cap.city_plan_method}_m3_per_day") > cap.upper_m3_per_day
+    return _city_plan_at(bundle, cap.p50_m3_per_day if over else cap.upper_m3_per_day * 1.8)
+
+
 @pytest.fixture(scope="module")
-def rendered(demo_bundle):
-    """{(case, kind, lang): pdf bytes} for the demo ('under') and reversed ('over') bundles."""
-    out = {}
+def rendered(full_demo, demo_bundle):
+    """{(case, kind, lang): pdf bytes} for the demo and the reversed bundles: the demo's Korean
+    papers as ``sewerplan demo`` wrote them, the English ones and the reversed bundle's rendered here."""
+    out = {("demo", "council", "ko"): full_demo.paths["council_pdf"].read_bytes(),
+           ("demo", "hearing", "ko"): full_demo.paths["hearing_pdf"].read_bytes()}
     for case, bundle in (("demo", demo_bundle), ("reversed", _reversed(demo_bundle))):
         for kind in ("council", "hearing"):
             for lang in ("ko", "en"):
-                out[case, kind, lang] = render_pdf_bytes(kind, bundle, lang, attach=False)
+                if (case, kind, lang) not in out:
+                    out[case, kind, lang] = render_pdf_bytes(kind, bundle, lang, attach=False)
     return out
+
+
+@pytest.fixture(scope="module")
+def example_pdfs(example_pdf):
+    """{(kind, lang): pdf bytes} of ``example_bundle()``: a bundle without the city's texts (shared: conftest.py)."""
+    return {(kind, lang): example_pdf(kind, lang) for kind in ("council", "hearing") for lang in ("ko", "en")}
 
 
 def _allowed_words(bundle: ResultsBundle) -> set[str]:
@@ -226,24 +237,27 @@ def test_hearing_handout_carries_what_residents_ask(rendered, case):
 def test_the_savings_question_follows_the_computed_direction(demo_bundle, rendered):
     """Issue 22: money avoided only when the city's plan is the larger plant, and residents are asked only about the
     city's own part of it (in the demo the developer pays all, so the site plan is paid from the developer's part)."""
-    under = _text(rendered["demo", "hearing", "ko"])
-    over = _text(rendered["reversed", "hearing", "ko"])
-    assert build_context("hearing", demo_bundle, "ko")["numbers"]["direction"] == "about_right"
+    direction = {case: build_context("hearing", b, "ko")["numbers"]["direction"]
+                 for case, b in (("demo", demo_bundle), ("reversed", _reversed(demo_bundle)))}
+    inside = [case for case, d in direction.items() if d == "about_right"]
+    assert inside, direction  # the demo or its reversed edit is inside the need's interval
+    under = _text(rendered[inside[0], "hearing", "ko"])
     assert not _has(under, "주민 여러분께 묻습니다") and not _has(under, "덜 드는")  # nothing avoided: no question
-    ctx = build_context("hearing", _reversed(demo_bundle), "ko")
+    far = _city_plan_at(demo_bundle, demo_bundle.capacity.upper_m3_per_day * 1.8)  # enough avoided for the site plan
+    ctx = build_context("hearing", far, "ko")
     assert ctx["numbers"]["direction"] == "over" and ctx["reuse"] is None  # the developer's money, not the city's
+    over = html.unescape(re.sub(r"<[^>]+>", " ", render_html("hearing", far, "ko")))  # the handout's text
     assert not _has(over, "어디에 쓰면 좋을까요")
     assert _has(over, "덜 드는 약") and _has(over, "사업시행자 부담")  # the site plan, paid from the developer's part
-    shared = ResultsBundle.from_dict(_reversed(demo_bundle).to_dict())  # the city pays part: residents are asked
+    shared = ResultsBundle.from_dict(far.to_dict())  # the city pays part: residents are asked
     shared.finance.inputs = dataclasses.replace(shared.finance.inputs, funding_structure="city_funded")
     ctx = build_context("hearing", shared, "ko")
     assert ctx["reuse"] is not None and "시가 낼 돈" in ctx["reuse"]["question"]
 
 
-def test_missing_city_texts_are_left_out_cleanly():
-    bundle = example_bundle()  # no briefing part
-    for kind in ("council", "hearing"):
-        text = _text(render_pdf_bytes(kind, bundle, "ko", attach=False))
+def test_missing_city_texts_are_left_out_cleanly(example_pdfs):
+    for kind in ("council", "hearing"):  # example_bundle(): no briefing part
+        text = _text(example_pdfs[kind, "ko"])
         for absent in ("위치", "방류 수역", "추진 일정", "연차별 투자계획", "언제 짓나요", "의견을 보내 주세요",
                        "어디에, 어떻게", "None", "○○", "{", "}"):
             assert not _has(text, absent), (kind, absent)
@@ -273,7 +287,7 @@ def _one_line_head(text: str, head: str, created: str) -> bool:
     return bool(pages) and all(f"{head} · {created}" in page.strip().splitlines()[0] for page in pages)
 
 
-def test_page_budgets(rendered):
+def test_page_budgets(rendered, example_pdfs):
     for case in ("demo", "reversed"):
         pages = {(kind, lang): _pages(rendered[case, kind, lang]) for kind in ("council", "hearing")
                  for lang in ("ko", "en")}
@@ -281,4 +295,4 @@ def test_page_budgets(rendered):
         assert pages["hearing", "ko"] == pages["hearing", "en"] <= HEARING_PAGES, pages
     for kind, budget in (("council", COUNCIL_PAGES), ("hearing", HEARING_PAGES)):  # without the city's texts too
         for lang in ("ko", "en"):
-            assert _pages(render_pdf_bytes(kind, example_bundle(), lang, attach=False)) <= budget, (kind, lang)
+            assert _pages(example_pdfs[kind, lang]) <= budget, (kind, lang)

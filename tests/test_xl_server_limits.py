@@ -10,57 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 
 import httpx
 import pytest
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from server_helpers import PATH, TOKEN, TestClient, asgi_post
+from server_helpers import body as _body
+from server_helpers import make_app as _app
 
 from sewerplan.xl_addin import functions as fx
-from sewerplan.xl_addin.server import ServerLimits, create_app
-
-TOKEN = "test-token-0123456789"
-PATH = "/xlwings/custom-functions-call"
-
-
-def _app(monkeypatch, **kw):
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    return create_app(tokens=[TOKEN], **kw)
-
-
-def _body(name, *args):
-    return {"client": "Office.js", "func_name": name, "args": list(args), "caller_address": "[Book1]Sheet1!B2",
-            "version": "0.37.8", "runtime": "1.4"}
-
-
-def _asgi_post(app, headers, chunks):
-    """POST through the ASGI interface; returns (status, body, number of body chunks the app read)."""
-    sent = {"status": None, "body": b""}
-    read = {"n": 0}
-    queue = list(chunks)
-
-    async def receive():
-        if not queue:
-            await asyncio.sleep(3600)  # a client that never finishes sending: the app must not wait for it
-        read["n"] += 1
-        chunk = queue.pop(0)
-        return {"type": "http.request", "body": chunk, "more_body": bool(queue)}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            sent["status"] = message["status"]
-        elif message["type"] == "http.response.body":
-            sent["body"] += message.get("body", b"")
-
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": PATH, "raw_path": PATH.encode(), "query_string": b"", "root_path": "",
-             "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
-             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), 10))
-    return sent["status"], sent["body"].decode("utf-8"), read["n"]
+from sewerplan.xl_addin.server import ServerLimits
 
 
 # ---------------------------------------------------------------- 3. token first, caps
@@ -69,7 +27,7 @@ def _asgi_post(app, headers, chunks):
 def test_unauthenticated_large_body_is_refused_before_it_is_read(monkeypatch):
     app = _app(monkeypatch)
     chunks = [b"[" + b"1," * 500_000] * 140  # a 70 MB body, never sent in full
-    status, body, read = _asgi_post(app, {"content-length": str(70 * 1024 * 1024),
+    status, body, read = asgi_post(app, {"content-length": str(70 * 1024 * 1024),
                                           "content-type": "application/json"}, chunks)
     assert status == 401 and "토큰" in body and read == 0
 
@@ -77,9 +35,9 @@ def test_unauthenticated_large_body_is_refused_before_it_is_read(monkeypatch):
 def test_body_cap_by_header_and_by_stream(monkeypatch):
     app = _app(monkeypatch, limits=ServerLimits(max_body_bytes=1024 * 1024))
     auth = {"authorization": TOKEN, "content-type": "application/json"}
-    status, body, read = _asgi_post(app, {**auth, "content-length": str(5 * 1024 * 1024)}, [b"{}"])
+    status, body, read = asgi_post(app, {**auth, "content-length": str(5 * 1024 * 1024)}, [b"{}"])
     assert status == 413 and "too large" in body and read == 0
-    status, body, read = _asgi_post(app, auth, [b" " * 300_000] * 10)  # no Content-Length: counted while read
+    status, body, read = asgi_post(app, auth, [b" " * 300_000] * 10)  # no Content-Length: counted while read
     assert status == 413 and read == 4
 
 
