@@ -33,6 +33,7 @@ measured use; both are printed, with the conflict in one sentence.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -123,6 +124,12 @@ def default_causer_charge_unit_price() -> dict:
     returned for the range. Municipalities set their own prices by ordinance: pass the
     local one.
     """
+    return dict(_default_causer_price())  # a copy: callers may add to it
+
+
+@functools.lru_cache(maxsize=1)
+def _default_causer_price() -> dict:
+    """The published median, computed once per process (a briefing asks for it about 30 times)."""
     df = causer_charge_unit_prices()
     latest = df.sort_values("year").groupby("municipality").tail(1)
     med = float(np.median(latest["krw_per_m3_per_day"]))
