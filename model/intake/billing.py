@@ -239,25 +239,29 @@ FROM p"""  # no ORDER BY: every later step orders by source_row itself
 
 
 def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0, records: str = "bill") -> int:
-    """Flag suspected misread months of the usable rows of ``records``; creates ``bill_kept`` (view)
-    and ``bill_flagged`` (with ``meter_median_m3`` and ``flag_reason``); returns the flagged count.
+    """Flag suspected misread months of the usable rows of ``records``; creates ``bill_flagged`` (with
+    ``meter_median_m3`` and ``flag_reason``) and ``bill_kept`` (a view: the usable rows not flagged);
+    returns the flagged count.
 
     A month is flagged when its volume is > ``misread_ratio`` x the meter's median month and at
     least ``misread_min_m3`` [m3] above it (and the median is > 0).
+
+    Only the medians (one row per meter) and the flagged months are stored: the usable rows are not
+    copied into a third table of the extract's size (issue 25); ``bill_kept`` reads ``records``.
     """
     reason = (f"more than {misread_ratio:g} x the meter's median month (suspected misreading); left out of "
               f"the average / 계량기 월 중앙값의 {misread_ratio:g}배 초과(검침 오류 의심), 평균에서 제외")
-    con.execute(f"""CREATE OR REPLACE TABLE bill_screen AS
-        WITH usable AS (SELECT * FROM {records} WHERE reason = ''),
-        med AS (SELECT customer_id, median(billed_m3) AS meter_median_m3 FROM usable GROUP BY customer_id)
-        SELECT u.*, m.meter_median_m3,
-               (u.billed_m3 > {float(misread_ratio)!r} * m.meter_median_m3
-                AND u.billed_m3 - m.meter_median_m3 >= {float(misread_min_m3)!r} AND m.meter_median_m3 > 0) AS flagged
-        FROM usable u JOIN med m USING (customer_id)""")
+    con.execute(f"""CREATE OR REPLACE TABLE bill_median AS SELECT customer_id, median(billed_m3) AS meter_median_m3
+        FROM {records} WHERE reason = '' GROUP BY customer_id""")
     cols = ", ".join(RECORD_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM bill_screen WHERE NOT flagged")
-    con.execute(f"CREATE OR REPLACE TABLE bill_flagged AS SELECT {cols}, meter_median_m3, {sql_text(reason)} AS "
-                "flag_reason FROM bill_screen WHERE flagged ORDER BY source_row")
+    con.execute(f"""CREATE OR REPLACE TABLE bill_flagged AS SELECT {cols}, meter_median_m3, {sql_text(reason)} AS flag_reason
+        FROM {records} u JOIN bill_median m USING (customer_id)
+        WHERE u.reason = '' AND u.billed_m3 > {float(misread_ratio)!r} * m.meter_median_m3
+          AND u.billed_m3 - m.meter_median_m3 >= {float(misread_min_m3)!r} AND m.meter_median_m3 > 0
+        ORDER BY source_row""")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM {records} u
+        WHERE u.reason = '' AND NOT EXISTS (SELECT 1 FROM bill_flagged f WHERE f.source_row = u.source_row)""")
+    con.execute("DROP TABLE bill_median")
     return int(con.execute("SELECT count(*) FROM bill_flagged").fetchall()[0][0])
 
 
