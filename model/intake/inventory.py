@@ -225,6 +225,15 @@ def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None,
 # :func:`district_from_address` over a whole column: the first token after the first that is a
 # 동/읍/면 (optionally with N가) and does not start with a digit.
 _DISTRICT_IN_ADDRESS = r"^\s*\S+(?:\s+\S+)*?\s+((?!\d)\S+(?:동|읍|면)(?:\d+가)?)(?=\s|$)"
+_DISTRICT_WORD = re.compile(r"(?!\d)\S+(?:동|읍|면)(?:\d+가)?")
+
+
+def _district_token(address: str) -> str:
+    """:data:`_DISTRICT_IN_ADDRESS` without the regular expression's backtracking over the whole text:
+    the first token after the first that is a 동/읍/면 (optionally with N가) not starting with a digit."""
+    return next((tok for tok in address.split()[1:] if _DISTRICT_WORD.fullmatch(tok)), "")
+
+
 _DISTRICT_TOKEN = re.compile(r"(\S+?(?:동|읍|면|가))(?:\d+가)?(?:\s|$)")
 
 
@@ -250,12 +259,20 @@ def _digits(text: pd.Series) -> pd.Series:
 
 def _pnu_from_parts(df: pd.DataFrame) -> pd.Series:
     # the cells are stripped text already (text_cells); digits only where something else is there
-    sig = df["sigungu_code"].str.zfill(5)
-    bjd = df["bjdong_code"].str.zfill(5)
+    # each part once per distinct value (a register repeats its codes and lot numbers)
+    sig = _on_distinct(df["sigungu_code"], lambda u: u.str.zfill(5))
+    bjd = _on_distinct(df["bjdong_code"], lambda u: u.str.zfill(5))
     gb = df.get("plat_gb_code", pd.Series("0", index=df.index))
     land = np.where(gb == "1", "2", "1")  # register 0 = 대지 -> PNU 1, 1 = 산 -> PNU 2
-    bun, ji = (_digits(df[c]).str.zfill(4) for c in ("bun", "ji"))
+    bun, ji = (_on_distinct(df[c], lambda u: _digits(u).str.zfill(4)) for c in ("bun", "ji"))
     return sig + bjd + pd.Series(land, index=df.index) + bun + ji
+
+
+def _on_distinct(values: pd.Series, fn) -> pd.Series:
+    """``fn`` (Series -> Series of the same length) applied to the distinct values only, spread back."""
+    codes, uniques = pd.factorize(values)
+    mapped = fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(np.append(mapped, np.nan)[codes], index=values.index, dtype=object)
 
 
 @dataclass
@@ -383,7 +400,7 @@ def _derive_district(df: pd.DataFrame, original: dict, source: str) -> None:
             f"{source}: no district column (district / 배수구역) and no lot address (대지위치) to "
             f"derive one. Name the column with --district-column / 배수구역 열이 없습니다."
         )
-    df["district"] = df["address"].str.extract(_DISTRICT_IN_ADDRESS, expand=False).fillna("")
+    df["district"] = _on_distinct(df["address"], lambda u: pd.Series([_district_token(a) for a in u.tolist()]))
     original["district"] = original["address"]
 
 
@@ -452,7 +469,10 @@ def _check_text_characters(found: _Findings) -> None:
 
     for canon in TEXT_COLUMNS:
         if canon in found.df.columns:
-            bad = found.df[canon].astype(str).str.contains(UNWRITABLE, regex=True)
+            values = found.df[canon].astype(str)
+            if not UNWRITABLE.search("\n".join(values.unique().tolist())):  # one scan; '\n' is writable
+                continue
+            bad = values.str.contains(UNWRITABLE, regex=True)
             found.flag(bad, canon, lambda v: f"holds the control character {', '.join(control_characters(str(v)))}, "
                                              "which reports and workbooks cannot carry; remove it / 제어 문자가 "
                                              "들어 있습니다")
