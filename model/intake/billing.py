@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from ..errors import InputFileError
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
-from .engine import EngineSettings, connect, load_text_table, sql_name, sql_text
+from .engine import ROW, EngineSettings, connect, load_text_table, sql_name, sql_text
 from .numbers import BOUNDS, NUMBER_PROBLEMS, sql_number, sql_number_problem
 from .tables import canonical_header_map
 
@@ -134,12 +134,12 @@ def billing_tables(con, billing, source: str | None = None, sheet=None) -> Billi
                                              default_source="billing table")
     original = canonical_header_map(header, BILLING_HEADER_ALIASES, source)
     _check_billing_columns(original, header, source)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_text AS SELECT rowid + {2 + offset} AS source_row, "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_text AS SELECT {ROW} + {1 + offset} AS source_row, "
                 + ", ".join(f"{sql_name(original[c]) if c in original else sql_text('')} AS {c}"
                             for c in BILLING_HEADER_ALIASES) + " FROM bill_raw")
     con.execute(_parsed_sql(original))
     con.execute("CREATE OR REPLACE TABLE bill_rejected AS SELECT b.source_row, r.* EXCLUDE (source_row), "
-                "b.reason AS rejected_reason FROM (SELECT rowid + " + str(2 + offset) + " AS source_row, * FROM "
+                f"b.reason AS rejected_reason FROM (SELECT {ROW} + {1 + offset} AS source_row, * EXCLUDE ({ROW}) FROM "
                 "bill_raw) r JOIN bill b USING (source_row) WHERE b.reason <> '' ORDER BY b.source_row")
     rows_read, rejected = con.execute("SELECT count(*), count(*) FILTER (WHERE reason <> '') FROM bill").fetchall()[0]
     con.execute("DROP VIEW bill_text")

@@ -165,11 +165,11 @@ def read_table(path, sheet=None, known_headers=None) -> pd.DataFrame:
 def _read_with_engine(path: Path) -> pd.DataFrame:
     """A CSV or Parquet file (or a folder of Parquet files, Hive partitions as columns) as stripped
     text, through DuckDB: a parallel read, every cell trimmed there (:func:`~.engine.load_text_table`)."""
-    from .engine import connect, load_text_table
+    from .engine import ROW, connect, load_text_table
 
     with connect() as con:
         load_text_table(con, "t", path)
-        df = con.execute("SELECT * FROM t").df()
+        df = con.execute(f"SELECT * EXCLUDE ({ROW}) FROM t ORDER BY {ROW}").df()  # the file's order
     df.attrs["text_cells"] = True
     return df
 
