@@ -194,8 +194,8 @@ def _parsed_sql(original: dict) -> str:
     """SQL creating ``bill``: the parsed columns of every row and the reasons it cannot be used."""
     month, cal = _month_sql("bm")  # once per distinct month text and use text (a town bills ~24 months)
     col = {c: original.get(c, c) for c in BILLING_HEADER_ALIASES}
-    digits = "regexp_replace(pnu, '[^0-9]', '', 'g')"
-    bad_pnu = f"({digits} <> '' AND length({digits}) <> 19)"
+    digits = "pnu_digits"  # once per distinct PNU text (below), not per row
+    bad_pnu = "pnu_bad"
     hh_bad = ("(households <> '' AND (hh IS NULL OR hh < 0))" if "households" in original else "false")
     days_bad = ("(days <> '' AND (d IS NULL OR d <= 0 OR d > 62))" if "days" in original else "false")
     checks = [
@@ -225,11 +225,14 @@ def _parsed_sql(original: dict) -> str:
 CREATE OR REPLACE TABLE bill AS
 WITH months AS (SELECT bm, {month} AS month, {cal} AS cal_days FROM (SELECT DISTINCT billing_month AS bm FROM bill_text)),
 uses AS (SELECT uc, {_use_class_sql('uc')} AS use FROM (SELECT DISTINCT use_class AS uc FROM bill_text)),
+pnus AS (SELECT pn, d AS pnu_digits, (d <> '' AND length(d) <> 19) AS pnu_bad
+         FROM (SELECT pn, regexp_replace(pn, '[^0-9]', '', 'g') AS d FROM (SELECT DISTINCT pnu AS pn FROM bill_text))),
 p AS (
   SELECT t.*, m.month, m.cal_days, {sql_number('billed_m3')} AS vol,
-         {sql_number_problem('billed_m3')} AS vol_problem, u.use,
+         {sql_number_problem('billed_m3')} AS vol_problem, u.use, n.pnu_digits, n.pnu_bad,
          {sql_number('households')} AS hh, {sql_number('days')} AS d, {sql_number('meter_size_mm')} AS size
-  FROM bill_text t LEFT JOIN months m ON t.billing_month = m.bm LEFT JOIN uses u ON t.use_class = u.uc)
+  FROM bill_text t LEFT JOIN months m ON t.billing_month = m.bm LEFT JOIN uses u ON t.use_class = u.uc
+  LEFT JOIN pnus n ON t.pnu = n.pn)
 SELECT customer_id, address,
        CASE WHEN {bad_pnu} THEN '' ELSE {digits} END AS pnu,
        use AS use_class, size AS meter_size_mm, coalesce(hh, 0.0) AS households, month AS billing_month,
