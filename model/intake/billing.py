@@ -249,8 +249,9 @@ def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0,
     A month is flagged when its volume is > ``misread_ratio`` x the meter's median month and at
     least ``misread_min_m3`` [m3] above it (and the median is > 0).
 
-    Only the medians (one row per meter) and the flagged months are stored: the usable rows are not
-    copied into a third table of the extract's size (issue 25); ``bill_kept`` reads ``records``.
+    Only the medians (one row per meter) and the flagged months are stored, and ``records`` gets a
+    ``misread`` column: the usable rows are not copied into a third table of the extract's size
+    (issue 25); ``bill_kept`` reads ``records``.
     """
     reason = (f"more than {misread_ratio:g} x the meter's median month (suspected misreading); left out of "
               f"the average / 계량기 월 중앙값의 {misread_ratio:g}배 초과(검침 오류 의심), 평균에서 제외")
@@ -262,8 +263,10 @@ def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0,
         WHERE u.reason = '' AND u.billed_m3 > {float(misread_ratio)!r} * m.meter_median_m3
           AND u.billed_m3 - m.meter_median_m3 >= {float(misread_min_m3)!r} AND m.meter_median_m3 > 0
         ORDER BY source_row""")
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM {records} u
-        WHERE u.reason = '' AND NOT EXISTS (SELECT 1 FROM bill_flagged f WHERE f.source_row = u.source_row)""")
+    # the flag set in place (a few rows), so bill_kept is a plain filter, not a join, each time it is read
+    con.execute(f"ALTER TABLE {records} ADD COLUMN IF NOT EXISTS misread BOOLEAN DEFAULT false")
+    con.execute(f"UPDATE {records} SET misread = true WHERE source_row IN (SELECT source_row FROM bill_flagged)")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM {records} WHERE reason = '' AND NOT misread")
     con.execute("DROP TABLE bill_median")
     return int(con.execute("SELECT count(*) FROM bill_flagged").fetchall()[0][0])
 
