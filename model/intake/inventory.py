@@ -363,7 +363,7 @@ def _rename_reserved_columns(raw: pd.DataFrame) -> pd.DataFrame:
 
     sewerplan writes those three columns itself.
     """
-    raw = raw.copy()
+    raw = raw.copy(deep=False)  # new headers, the same cells (a national register is not copied for that)
     raw.columns = [str(c).strip() for c in raw.columns]
     check_header(list(raw.columns), "table")
     for reserved in ("source_row", "rejected_reason", "category"):
@@ -436,6 +436,7 @@ def _parse_number_column(found: _Findings, canon: str) -> pd.Series:
     """One numeric column ('1,234.5' allowed; decimal commas, inf and NaN refused): a number, > 0 and
     plausible for floor area, in range for coordinates, else >= 0."""
     num, problem = parse_number_text(found.df[canon])
+    problem = problem.astype("category")  # compared with each problem key below: codes, not a million strings
     for key in ("decimal_comma", "not_finite"):
         found.flag(problem.eq(key), canon, NUMBER_PROBLEMS[key])
     non_numeric = problem.eq("not_number")
@@ -646,7 +647,7 @@ def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings
     headers listed in ``rejected.attrs["columns_dropped"]`` (issue 23; :mod:`.privacy`).
     """
     bad = found.bad
-    valid = out[~bad].copy()
+    valid = out.drop(index=bad[bad].index)  # one copy of the good rows (not a mask copy and another)
     valid["category"] = _per_distinct(valid["main_use"], category_of)
     read = [c for c in raw.columns if c in set(found.original.values()) or c == "__district__"]
     rejected = raw.loc[bad[bad].index, read].rename(columns={"__district__": found.original.get("district")})
