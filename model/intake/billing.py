@@ -265,6 +265,7 @@ def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0,
         ORDER BY source_row""")
     # the flag set in place (a few rows), so bill_kept is a plain filter, not a join, each time it is read
     con.execute(f"ALTER TABLE {records} ADD COLUMN IF NOT EXISTS misread BOOLEAN DEFAULT false")
+    con.execute(f"UPDATE {records} SET misread = false WHERE misread")  # screened again: no flag of the last run
     con.execute(f"UPDATE {records} SET misread = true WHERE source_row IN (SELECT source_row FROM bill_flagged)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM {records} WHERE reason = '' AND NOT misread")
     con.execute("DROP TABLE bill_median")
