@@ -46,6 +46,7 @@ REGISTER = SAMPLE / "synthetic_existing_register.csv"
 BILLING = SAMPLE / "synthetic_existing_billing.csv.gz"
 SEWERPLAN = [sys.executable, "-m", "sewerplan"]
 GIB = 1024 ** 3
+RESULTS_FILE = ROOT / "benchmarks" / "results" / "bench_scale.json"
 
 
 # --------------------------------------------------------------------------------------
@@ -423,6 +424,7 @@ def main() -> None:
     ap.add_argument("--building-sizes", default="", help="buildings:towns, comma-separated (default 1M:1,7.4M:100)")
     ap.add_argument("--pairs", type=int, default=1, help="paired runs per row (median time; 3 on a quiet machine)")
     ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/bench_scale.json")
+    ap.add_argument("--update", action="store_true", help="keep the rows of the last results not measured now")
     args = ap.parse_args()
     prep_sizes = [200_000] if args.quick else [1_000_000, 10_000_000, 30_000_000]
     if args.prepare_sizes:
@@ -448,7 +450,12 @@ def main() -> None:
     print()
     print_table(rows)
     if not args.no_save and not args.quick:
-        print("->", write_results(__file__, [result_row(r) for r in rows], machine_text))
+        new = [result_row(r) for r in rows]
+        if args.update:  # rows measured now replace the same rows of the last results; the others stay
+            last = RESULTS_FILE.exists() and json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
+            done = {r["work"] + r["reference_name"] for r in new}
+            new = [r for r in (last["rows"] if last else []) if r["work"] + r["reference_name"] not in done] + new
+        print("->", write_results(__file__, new, machine_text))
 
 
 if __name__ == "__main__":
