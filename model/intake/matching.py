@@ -114,7 +114,7 @@ def lot_address_key_sql(table: str, column: str) -> str:
     Each regular expression runs once per distinct address, all its groups taken at once (issue 25).
     """
     t = "translate(trim(CAST(address AS VARCHAR)), '０１２３４５６７８９', '0123456789')"
-    steps = (f"regexp_replace(regexp_replace(regexp_replace({t}, '[(),]', ' ', 'g'), "
+    steps = (f"regexp_replace(regexp_replace(translate({t}, '(),', '   '), "
              f"'(동|리|가|읍|면)(산?[0-9])', '\\1 \\2', 'g'), '^산([0-9])', '산 \\1')")
     steps = f"trim(regexp_replace(replace(replace({steps}, '번지', ' '), '번 ', ' '), '[\\s\\x{{3000}}\\x{{00a0}}]+', ' ', 'g'))"
     return f"""
