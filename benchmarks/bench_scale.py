@@ -18,7 +18,13 @@ sewerplan's):
 * the first ML prediction in a fresh process and ``sewerplan --help``.
 
     .venv/bin/python benchmarks/bench_scale.py            # the full table (about an hour on 2 cores; make bench runs it)
-    .venv/bin/python benchmarks/bench_scale.py --quick    # small sizes, a minute or two
+    .venv/bin/python benchmarks/bench_scale.py --quick    # small sizes, a minute or two (results not saved)
+    .venv/bin/python benchmarks/bench_scale.py --only prepare,predict,estimate --prepare-sizes 1e6,1e7 \
+        --building-sizes 1e6:1 --pairs 3                   # the issue-25 rows
+
+Results go to ``benchmarks/results/bench_scale.json`` (:mod:`common` format: ratio against the
+reference and the target of each row, peak RSS, agreement and output sizes in the note), from
+which ``benchmarks/perf_table.py`` writes the README's table.
 
 Other work on the machine changes absolute times; the ratios are paired (each reference runs
 right after its sewerplan run).
@@ -40,6 +46,7 @@ REGISTER = SAMPLE / "synthetic_existing_register.csv"
 BILLING = SAMPLE / "synthetic_existing_billing.csv.gz"
 SEWERPLAN = [sys.executable, "-m", "sewerplan"]
 GIB = 1024 ** 3
+RESULTS_FILE = ROOT / "benchmarks" / "results" / "bench_scale.json"
 
 
 # --------------------------------------------------------------------------------------
@@ -290,39 +297,71 @@ def agree_table(mine_paths: list[Path], ref: Path, cols: list[str]) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def bench_prepare(rows: list, work: Path, meter_months: int, threads_ref=(1, 2)) -> None:
+#: target of each kind of row (issue 25): sewerplan's time / the reference's, at most
+TARGETS = {"prepare": 1.5, "estimate": 1.2, "predict": 1.2}
+#: sewerplan prepare's engine settings: two threads and the reference's memory limit (3GB), so both
+#: run with the same budget (sewerplan's own default is 2GB)
+PREPARE_ENV = {"SEWERPLAN_THREADS": "2", "SEWERPLAN_MEMORY_LIMIT": "3GB"}
+#: predict: the output file at most this many times the reference's (issue 25)
+OUTPUT_SIZE_TARGET = 2.0
+
+
+def paired_measure(mine: list, ref: list, pairs: int, env: dict | None = None) -> tuple:
+    """(median s, peak GiB) of ``mine`` and of ``ref``, run alternately ``pairs`` times (paired: the
+    machine's load changes both alike)."""
+    m, r = [], []
+    for _ in range(pairs):
+        m.append(measure(mine, env=env))
+        r.append(measure(ref))
+    med = lambda xs: sorted(x[0] for x in xs)[len(xs) // 2]  # noqa: E731
+    return med(m), max(x[1] for x in m), med(r), max(x[1] for x in r)
+
+
+def _mb(paths) -> float:
+    return sum(p.stat().st_size for p in paths) / 1e6
+
+
+def bench_prepare(rows: list, work: Path, meter_months: int, threads_ref=(1, 2), pairs: int = 1) -> None:
     reg, bill = make_prepare_inputs(meter_months, work)
     out = work / f"prep_{meter_months}"
-    t, rss = measure([*SEWERPLAN, "prepare", "--register", reg, "--billing", bill, "--out", out, "--force"],
-                     env={"SEWERPLAN_THREADS": "2"})
+    mine = [*SEWERPLAN, "prepare", "--register", reg, "--billing", bill, "--out", out, "--force"]
     for threads in threads_ref:
         ref = work / f"ref_prep_{meter_months}_{threads}.parquet"
-        tr, rr = measure(self_cmd("ref-prepare", reg, bill, ref, threads))
-        rows.append((f"prepare {meter_months / 1e6:g}M meter-months", t, rss, f"DuckDB SQL, {threads} thread(s)",
-                     tr, rr, agree_prepare(out, ref)))
+        t, rss, tr, rr = paired_measure(mine, self_cmd("ref-prepare", reg, bill, ref, threads), pairs,
+                                        env=PREPARE_ENV)
+        rows.append({"kind": "prepare", "work": f"prepare {meter_months / 1e6:g}M meter-months",
+                     "ref_name": f"DuckDB SQL, {threads} thread(s)", "t": t, "rss": rss, "tr": tr, "rr": rr,
+                     "diff": agree_prepare(out, ref), "pairs": pairs,
+                     "sizes": (_mb(p for p in out.iterdir() if p.is_file()), _mb([ref]))})
 
 
-def bench_estimate(rows: list, work: Path, n: int, towns: int) -> None:
+def _outputs(out: Path, towns: int) -> list[Path]:
+    return [out] if towns == 1 else sorted(p for p in out.glob("*.csv") if p.name.count(".") == 1)
+
+
+def bench_estimate(rows: list, work: Path, n: int, towns: int, pairs: int = 1) -> None:
     src = make_buildings(n, work / (f"buildings_{n}.csv" if towns == 1 else f"towns_{n}"), towns)
     out = work / (f"est_{n}.csv" if towns == 1 else f"est_{n}")
-    t, rss = measure([*SEWERPLAN, "estimate", src, "--out", out, "--skip-invalid", "--force"])
     ref = work / f"ref_est_{n}.csv"
-    tr, rr = measure(self_cmd("ref-estimate", src, ref))
-    mine = [out] if towns == 1 else sorted(p for p in out.glob("*.csv") if p.name.count(".") == 1)
-    rows.append((f"estimate {n / 1e6:g}M buildings" + (f" ({towns} towns)" if towns > 1 else ""), t, rss,
-                 "pandas read_csv + method", tr, rr,
-                 agree_table(mine, ref, ["pilot_formula_m3_per_day", "master_plan_m3_per_day", "unit_load_m3_per_day"])))
+    t, rss, tr, rr = paired_measure([*SEWERPLAN, "estimate", src, "--out", out, "--skip-invalid", "--force"],
+                                    self_cmd("ref-estimate", src, ref), pairs)
+    mine = _outputs(out, towns)
+    rows.append({"kind": "estimate", "work": f"estimate {n / 1e6:g}M buildings" + (f" ({towns} towns)" if towns > 1 else ""),
+                 "ref_name": "pandas read_csv + method", "t": t, "rss": rss, "tr": tr, "rr": rr, "pairs": pairs,
+                 "diff": agree_table(mine, ref, ["pilot_formula_m3_per_day", "master_plan_m3_per_day",
+                                                 "unit_load_m3_per_day"]), "sizes": (_mb(mine), _mb([ref]))})
 
 
-def bench_predict(rows: list, work: Path, n: int, towns: int) -> None:
+def bench_predict(rows: list, work: Path, n: int, towns: int, pairs: int = 1) -> None:
     src = make_buildings(n, work / (f"buildings_{n}.csv" if towns == 1 else f"towns_{n}"), towns)
     out = work / (f"pred_{n}.csv" if towns == 1 else f"pred_{n}")
-    t, rss = measure([*SEWERPLAN, "predict", src, "--out", out, "--skip-invalid", "--force"])
     ref = work / f"ref_pred_{n}.csv"
-    tr, rr = measure(self_cmd("ref-predict", src, ref))
-    mine = [out] if towns == 1 else sorted(p for p in out.glob("*.csv") if p.name.count(".") == 1)
-    rows.append((f"predict {n / 1e6:g}M buildings" + (f" ({towns} towns)" if towns > 1 else ""), t, rss,
-                 "pandas read_csv + one predict", tr, rr, agree_table(mine, ref, ["ml_m3_per_day"])))
+    t, rss, tr, rr = paired_measure([*SEWERPLAN, "predict", src, "--out", out, "--skip-invalid", "--force"],
+                                    self_cmd("ref-predict", src, ref), pairs)
+    mine = _outputs(out, towns)
+    rows.append({"kind": "predict", "work": f"predict {n / 1e6:g}M buildings" + (f" ({towns} towns)" if towns > 1 else ""),
+                 "ref_name": "pandas read_csv + one predict", "t": t, "rss": rss, "tr": tr, "rr": rr, "pairs": pairs,
+                 "diff": agree_table(mine, ref, ["ml_m3_per_day"]), "sizes": (_mb(mine), _mb([ref]))})
 
 
 def bench_start(rows: list) -> None:
@@ -332,17 +371,42 @@ def bench_start(rows: list) -> None:
             "'floor_area_m2': ['1000'], 'households': ['10']})\n"
             "load_model().predict(validate_buildings(raw)[0])\n")
     t, rss = min(measure([sys.executable, "-c", code]) for _ in range(3))
-    rows.append(("first ML prediction, fresh process", t, rss, "goal 0.6 s", 0.6, float("nan"), 0.0))
+    rows.append({"kind": "goal", "work": "first ML prediction, fresh process", "goal": 0.6, "t": t, "rss": rss})
     t, rss = min(measure([*SEWERPLAN, "--help"]) for _ in range(3))
-    rows.append(("sewerplan --help", t, rss, "goal 0.3 s", 0.3, float("nan"), 0.0))
+    rows.append({"kind": "goal", "work": "sewerplan --help", "goal": 0.3, "t": t, "rss": rss})
+
+
+def result_row(r: dict) -> dict:
+    """One row in the common results format (:func:`common.row`), with RSS, agreement and sizes in the note."""
+    from common import row
+
+    if r["kind"] == "goal":
+        return row(r["work"], r["t"], r["goal"], note=f"best of 3; peak RSS {r['rss']:.2f} GiB")
+    mine_mb, ref_mb = r["sizes"]
+    note = (f"peak RSS {r['rss']:.2f} GiB vs {r['rr']:.2f} GiB; max rel. diff {r['diff']:.1e}; "
+            f"output {mine_mb:,.1f} MB vs {ref_mb:,.1f} MB; median of {r['pairs']} paired run(s)"
+            + ("; DuckDB memory limit 3GB for both" if r["kind"] == "prepare" else ""))
+    out = row(r["work"], r["t"], TARGETS[r["kind"]], reference=r["tr"], reference_name=r["ref_name"],
+              target_is_ratio=True, note=note)
+    if r["kind"] == "predict":  # the output's size is part of the target
+        out["met"] = bool(out["met"] and mine_mb <= OUTPUT_SIZE_TARGET * ref_mb)
+        out["target"] += f", output <= {OUTPUT_SIZE_TARGET:g}x"
+    if r["kind"] in ("predict", "prepare"):  # outputs must agree with the reference
+        out["met"] = bool(out["met"] and r["diff"] <= 1e-9)
+    return out
 
 
 def print_table(rows: list) -> None:
-    print("| work | sewerplan | peak RSS | reference | reference time | ref. RSS | ratio | max rel. diff |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, t, rss, ref_name, tr, rr, diff in rows:
-        print(f"| {name} | {t:.1f} s | {rss:.2f} GiB | {ref_name} | {tr:.1f} s | {rr:.2f} GiB | {t / tr:.2f}x | {diff:.1e} |",
-              flush=True)
+    print("| work | sewerplan | peak RSS | reference | reference time | ref. RSS | ratio | max rel. diff | output MB (ref.) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if r["kind"] == "goal":
+            print(f"| {r['work']} | {r['t']:.2f} s | {r['rss']:.2f} GiB | goal | {r['goal']:.1f} s | - | "
+                  f"{r['t'] / r['goal']:.2f}x | - | - |", flush=True)
+            continue
+        print(f"| {r['work']} | {r['t']:.1f} s | {r['rss']:.2f} GiB | {r['ref_name']} | {r['tr']:.1f} s | "
+              f"{r['rr']:.2f} GiB | {r['t'] / r['tr']:.2f}x | {r['diff']:.1e} | {r['sizes'][0]:,.1f} "
+              f"({r['sizes'][1]:,.1f}) |", flush=True)
 
 
 def main() -> None:
@@ -351,32 +415,47 @@ def main() -> None:
          "ref-estimate": lambda a: ref_estimate(a[0], a[1]),
          "ref-predict": lambda a: ref_predict(a[0], a[1])}[sys.argv[1]](sys.argv[2:])
         return
+    from common import machine, write_results
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
     ap.add_argument("--only", default="prepare,estimate,predict,start")
     ap.add_argument("--prepare-sizes", default="", help="meter-months, comma-separated (default 1M,10M,30M)")
+    ap.add_argument("--building-sizes", default="", help="buildings:towns, comma-separated (default 1M:1,7.4M:100)")
+    ap.add_argument("--pairs", type=int, default=1, help="paired runs per row (median time; 3 on a quiet machine)")
+    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/bench_scale.json")
+    ap.add_argument("--update", action="store_true", help="keep the rows of the last results not measured now")
     args = ap.parse_args()
     prep_sizes = [200_000] if args.quick else [1_000_000, 10_000_000, 30_000_000]
     if args.prepare_sizes:
         prep_sizes = [int(float(x)) for x in args.prepare_sizes.split(",")]
     build_sizes = [(50_000, 1), (200_000, 10)] if args.quick else [(1_000_000, 1), (7_400_000, 100)]
-    rows: list = []
+    if args.building_sizes:
+        build_sizes = [(int(float(x.split(":")[0])), int(x.split(":")[1]) if ":" in x else 1)
+                       for x in args.building_sizes.split(",")]
+    machine_text, rows = machine(), []
     with tempfile.TemporaryDirectory(prefix="sewerplan-bench-scale-") as tmp:
         work = Path(tmp)
         if "prepare" in args.only:
             for size in prep_sizes:
-                bench_prepare(rows, work, size, threads_ref=(1, 2) if size <= 10_000_000 else (2,))
+                bench_prepare(rows, work, size, threads_ref=(1, 2) if size <= 10_000_000 else (2,), pairs=args.pairs)
                 print_table(rows[-1:])
         for what, fn in (("estimate", bench_estimate), ("predict", bench_predict)):
             if what in args.only:
                 for n, towns in build_sizes:
-                    fn(rows, work, n, towns)
+                    fn(rows, work, n, towns, pairs=args.pairs)
                     print_table(rows[-1:])
         if "start" in args.only:
             bench_start(rows)
     print()
     print_table(rows)
-    print(json.dumps({"rows": [list(r) for r in rows]}, default=str))
+    if not args.no_save and not args.quick:
+        new = [result_row(r) for r in rows]
+        if args.update:  # rows measured now replace the same rows of the last results; the others stay
+            last = RESULTS_FILE.exists() and json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
+            done = {r["work"] + r["reference_name"] for r in new}
+            new = [r for r in (last["rows"] if last else []) if r["work"] + r["reference_name"] not in done] + new
+        print("->", write_results(__file__, new, machine_text))
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ __all__ = [
     "EXCEL_MAX_ROWS", "INCOMPLETE_MARKER", "LOCK_NAME",
     "atomic_path", "check_output_path", "check_outputs", "check_excel_rows", "csv_safe_text",
     "output_run", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic", "write_json_atomic",
-    "json_ready", "xlsx_text", "xlsx_value", "control_characters", "shown",
+    "json_ready", "write_csv_engine", "xlsx_text", "xlsx_value", "control_characters", "shown",
 ]
 
 #: characters no workbook, HWPX or PDF text can carry (XML 1.0): C0 controls but tab, newline and carriage
@@ -72,6 +72,7 @@ def shown(text: str) -> str:
 
 
 CSV_CHUNK_ROWS = 200_000  # rows formatted and written at a time [rows]
+CSV_ENGINE_ROWS = 20_000  # from this many rows a plain CSV is written by DuckDB (write_csv_engine) [rows]
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, Excel 2007 and later [rows]
 LOCK_NAME = ".sewerplan.lock"
 INCOMPLETE_MARKER = "_INCOMPLETE_RUN.txt"
@@ -267,11 +268,14 @@ def write_csv_atomic(df, target, **kwargs) -> Path:
     (:func:`csv_safe_text`). Large tables are written in chunks of :data:`CSV_CHUNK_ROWS` rows,
     so the text of a national table is never all in memory at once (same file).
     """
+    plain = not kwargs
     kwargs.setdefault("index", False)
     kwargs.setdefault("encoding", "utf-8-sig")
     kwargs.setdefault("float_format", "%.10g")  # full precision without binary noise
     with atomic_path(target) as tmp:
-        if len(df) <= CSV_CHUNK_ROWS:
+        if plain and len(df) >= CSV_ENGINE_ROWS and write_csv_engine(df, tmp):
+            pass  # a large table: formatted, guarded and written by DuckDB (the same text)
+        elif len(df) <= CSV_CHUNK_ROWS:
             _csv_ready(df, kwargs).to_csv(tmp, **kwargs)
         else:
             header = kwargs.pop("header", True)
@@ -280,6 +284,65 @@ def write_csv_atomic(df, target, **kwargs) -> Path:
                     chunk = _csv_ready(df.iloc[start:start + CSV_CHUNK_ROWS], kwargs)
                     chunk.to_csv(fh, header=header if start == 0 else False, **kwargs)
     return Path(target)
+
+
+def _engine_column(col, c: str) -> str | None:
+    """SQL writing column ``c`` (pandas ``col``) as :func:`write_csv_atomic`'s pandas path writes it;
+    None when it cannot (another dtype, an object column not all text)."""
+    import numpy as np
+    import pandas as pd
+
+    if col.dtype == bool:
+        return f"CASE WHEN {c} THEN 'True' ELSE 'False' END"
+    if col.dtype.kind in "iu":
+        return c
+    if col.dtype in (np.float64, np.float32):
+        return f"printf('%.10g', {c})"  # NaN arrives as NULL: an empty cell, as pandas writes it
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        starts = ", ".join(str(ord(ch)) for ch in _FORMULA_START)
+        # csv_safe_text as SQL: a cell that starts like a formula and is not a finite number gets "'"
+        return (f"CASE WHEN ascii({c}) IN ({starts}) AND NOT coalesce(isfinite(TRY_CAST({c} AS DOUBLE)), false) "
+                f"THEN chr(39) || {c} ELSE nullif({c}, '') END")
+    return None
+
+
+def write_csv_engine(df, path) -> bool:
+    """Write ``df`` to ``path`` as :func:`write_csv_atomic` does (BOM, formulas neutralised, floats as
+    ``%.10g``, NaN blank, ``True``/``False``) with DuckDB's parallel CSV writer (issue 25: pandas
+    formats and guards every cell in Python). Returns False, writing nothing, for a table it cannot
+    take (a column of mixed or other types, a single column, duplicate headers): pandas writes those.
+
+    One difference, on the safe side: a cell starting like a formula whose digits are not ASCII
+    (``-١٢``) is neutralised here, where Python's ``float`` reads it as a number.
+    """
+    import shutil
+
+    import duckdb
+
+    if df.shape[1] < 2 or df.columns.duplicated().any():
+        return False
+    exprs = [_engine_column(df.iloc[:, i], f"_c{i}") for i in range(df.shape[1])]
+    if any(e is None for e in exprs):
+        return False
+    frame = df.set_axis([f"_c{i}" for i in range(df.shape[1])], axis=1)
+    names = [str(csv_safe_text(str(n))).replace('"', '""') for n in df.columns]
+    select = ", ".join(f'{e} AS "{n}"' for e, n in zip(exprs, names))
+    body = Path(str(path) + ".body")
+    threads = os.environ.get("SEWERPLAN_THREADS")
+    con = duckdb.connect(":memory:", config={"preserve_insertion_order": True,
+                                             **({"threads": int(threads)} if threads else {})})
+    try:
+        con.register("frame", frame)
+        con.execute(f"COPY (SELECT {select} FROM frame) TO '{str(body).replace(chr(39), chr(39) * 2)}' "
+                    "(FORMAT csv, HEADER)")
+        with open(path, "wb") as out, open(body, "rb") as src:
+            out.write(b"\xef\xbb\xbf")  # UTF-8 BOM, as pandas' utf-8-sig: Excel reads Korean text right
+            shutil.copyfileobj(src, out, 1 << 20)
+    finally:
+        con.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(body)
+    return True
 
 
 def _csv_ready(df, kwargs: dict):

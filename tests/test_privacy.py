@@ -181,3 +181,20 @@ def test_pseudonym_is_the_documented_hmac_of_the_customer_number():
     key = PseudonymKey(b"a-city-key-of-32-bytes-0123456789", "test")
     expected = "P-" + hmac.new(key.secret, "1000724".encode(), hashlib.sha256).hexdigest()[:20]
     assert pseudonym(" 1000724 ", key) == expected and pseudonym("", key) == ""
+
+
+@pytest.mark.parametrize("secret", [b"a-city-key-of-32-bytes-0123456789", bytes(range(200))])  # long keys are hashed
+def test_the_engine_computes_the_same_pseudonyms_as_python(secret):
+    """prepare pseudonymises the meters in SQL (issue 25); every value, odd ones included, gets pseudonym()."""
+    import duckdb
+
+    from sewerplan.model.intake.privacy import PseudonymKey, pseudonym, pseudonym_table
+
+    key = PseudonymKey(secret, "test")
+    values = ["1000724", "0-1002589", "수용가 123", " lead", "trail ", "nan", "NaN", "x\u3000", "\u2003y", "a\x1fb",
+              "", "é" * 50, "tab\t", "\x85z", "'; DROP TABLE meters; --", "NANA", *(f"id{i}" for i in range(300))]
+    con = duckdb.connect()
+    con.register("v", pd.DataFrame({"raw": values}))
+    pseudonym_table(con, "ps", "SELECT raw FROM v", key)
+    got = dict(con.execute("SELECT raw, pseudonym FROM ps").fetchall())
+    assert got == {v: pseudonym(v, key) for v in values}

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from ..errors import InputFileError
 from ..design.parameters import DEFAULT_PARAMETERS, DesignParameters
-from .engine import EngineSettings, connect, load_text_table, sql_name, sql_text
+from .engine import ROW, EngineSettings, connect, load_text_table, sql_name, sql_text
 from .numbers import BOUNDS, NUMBER_PROBLEMS, sql_number, sql_number_problem
 from .tables import canonical_header_map
 
@@ -134,12 +134,12 @@ def billing_tables(con, billing, source: str | None = None, sheet=None) -> Billi
                                              default_source="billing table")
     original = canonical_header_map(header, BILLING_HEADER_ALIASES, source)
     _check_billing_columns(original, header, source)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_text AS SELECT rowid + {2 + offset} AS source_row, "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_text AS SELECT {ROW} + {1 + offset} AS source_row, "
                 + ", ".join(f"{sql_name(original[c]) if c in original else sql_text('')} AS {c}"
                             for c in BILLING_HEADER_ALIASES) + " FROM bill_raw")
     con.execute(_parsed_sql(original))
     con.execute("CREATE OR REPLACE TABLE bill_rejected AS SELECT b.source_row, r.* EXCLUDE (source_row), "
-                "b.reason AS rejected_reason FROM (SELECT rowid + " + str(2 + offset) + " AS source_row, * FROM "
+                f"b.reason AS rejected_reason FROM (SELECT {ROW} + {1 + offset} AS source_row, * EXCLUDE ({ROW}) FROM "
                 "bill_raw) r JOIN bill b USING (source_row) WHERE b.reason <> '' ORDER BY b.source_row")
     rows_read, rejected = con.execute("SELECT count(*), count(*) FILTER (WHERE reason <> '') FROM bill").fetchall()[0]
     con.execute("DROP VIEW bill_text")
@@ -194,8 +194,8 @@ def _parsed_sql(original: dict) -> str:
     """SQL creating ``bill``: the parsed columns of every row and the reasons it cannot be used."""
     month, cal = _month_sql("bm")  # once per distinct month text and use text (a town bills ~24 months)
     col = {c: original.get(c, c) for c in BILLING_HEADER_ALIASES}
-    digits = "regexp_replace(pnu, '[^0-9]', '', 'g')"
-    bad_pnu = f"({digits} <> '' AND length({digits}) <> 19)"
+    digits = "pnu_digits"  # once per distinct PNU text (below), not per row
+    bad_pnu = "pnu_bad"
     hh_bad = ("(households <> '' AND (hh IS NULL OR hh < 0))" if "households" in original else "false")
     days_bad = ("(days <> '' AND (d IS NULL OR d <= 0 OR d > 62))" if "days" in original else "false")
     checks = [
@@ -225,11 +225,14 @@ def _parsed_sql(original: dict) -> str:
 CREATE OR REPLACE TABLE bill AS
 WITH months AS (SELECT bm, {month} AS month, {cal} AS cal_days FROM (SELECT DISTINCT billing_month AS bm FROM bill_text)),
 uses AS (SELECT uc, {_use_class_sql('uc')} AS use FROM (SELECT DISTINCT use_class AS uc FROM bill_text)),
+pnus AS (SELECT pn, d AS pnu_digits, (d <> '' AND length(d) <> 19) AS pnu_bad
+         FROM (SELECT pn, regexp_replace(pn, '[^0-9]', '', 'g') AS d FROM (SELECT DISTINCT pnu AS pn FROM bill_text))),
 p AS (
   SELECT t.*, m.month, m.cal_days, {sql_number('billed_m3')} AS vol,
-         {sql_number_problem('billed_m3')} AS vol_problem, u.use,
+         {sql_number_problem('billed_m3')} AS vol_problem, u.use, n.pnu_digits, n.pnu_bad,
          {sql_number('households')} AS hh, {sql_number('days')} AS d, {sql_number('meter_size_mm')} AS size
-  FROM bill_text t LEFT JOIN months m ON t.billing_month = m.bm LEFT JOIN uses u ON t.use_class = u.uc)
+  FROM bill_text t LEFT JOIN months m ON t.billing_month = m.bm LEFT JOIN uses u ON t.use_class = u.uc
+  LEFT JOIN pnus n ON t.pnu = n.pn)
 SELECT customer_id, address,
        CASE WHEN {bad_pnu} THEN '' ELSE {digits} END AS pnu,
        use AS use_class, size AS meter_size_mm, coalesce(hh, 0.0) AS households, month AS billing_month,
@@ -239,25 +242,33 @@ FROM p"""  # no ORDER BY: every later step orders by source_row itself
 
 
 def screen_tables(con, misread_ratio: float = 4.0, misread_min_m3: float = 10.0, records: str = "bill") -> int:
-    """Flag suspected misread months of the usable rows of ``records``; creates ``bill_kept`` (view)
-    and ``bill_flagged`` (with ``meter_median_m3`` and ``flag_reason``); returns the flagged count.
+    """Flag suspected misread months of the usable rows of ``records``; creates ``bill_flagged`` (with
+    ``meter_median_m3`` and ``flag_reason``) and ``bill_kept`` (a view: the usable rows not flagged);
+    returns the flagged count.
 
     A month is flagged when its volume is > ``misread_ratio`` x the meter's median month and at
     least ``misread_min_m3`` [m3] above it (and the median is > 0).
+
+    Only the medians (one row per meter) and the flagged months are stored, and ``records`` gets a
+    ``misread`` column: the usable rows are not copied into a third table of the extract's size
+    (issue 25); ``bill_kept`` reads ``records``.
     """
     reason = (f"more than {misread_ratio:g} x the meter's median month (suspected misreading); left out of "
               f"the average / 계량기 월 중앙값의 {misread_ratio:g}배 초과(검침 오류 의심), 평균에서 제외")
-    con.execute(f"""CREATE OR REPLACE TABLE bill_screen AS
-        WITH usable AS (SELECT * FROM {records} WHERE reason = ''),
-        med AS (SELECT customer_id, median(billed_m3) AS meter_median_m3 FROM usable GROUP BY customer_id)
-        SELECT u.*, m.meter_median_m3,
-               (u.billed_m3 > {float(misread_ratio)!r} * m.meter_median_m3
-                AND u.billed_m3 - m.meter_median_m3 >= {float(misread_min_m3)!r} AND m.meter_median_m3 > 0) AS flagged
-        FROM usable u JOIN med m USING (customer_id)""")
+    con.execute(f"""CREATE OR REPLACE TABLE bill_median AS SELECT customer_id, median(billed_m3) AS meter_median_m3
+        FROM {records} WHERE reason = '' GROUP BY customer_id""")
     cols = ", ".join(RECORD_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM bill_screen WHERE NOT flagged")
-    con.execute(f"CREATE OR REPLACE TABLE bill_flagged AS SELECT {cols}, meter_median_m3, {sql_text(reason)} AS "
-                "flag_reason FROM bill_screen WHERE flagged ORDER BY source_row")
+    con.execute(f"""CREATE OR REPLACE TABLE bill_flagged AS SELECT {cols}, meter_median_m3, {sql_text(reason)} AS flag_reason
+        FROM {records} u JOIN bill_median m USING (customer_id)
+        WHERE u.reason = '' AND u.billed_m3 > {float(misread_ratio)!r} * m.meter_median_m3
+          AND u.billed_m3 - m.meter_median_m3 >= {float(misread_min_m3)!r} AND m.meter_median_m3 > 0
+        ORDER BY source_row""")
+    # the flag set in place (a few rows), so bill_kept is a plain filter, not a join, each time it is read
+    con.execute(f"ALTER TABLE {records} ADD COLUMN IF NOT EXISTS misread BOOLEAN DEFAULT false")
+    con.execute(f"UPDATE {records} SET misread = false WHERE misread")  # screened again: no flag of the last run
+    con.execute(f"UPDATE {records} SET misread = true WHERE source_row IN (SELECT source_row FROM bill_flagged)")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bill_kept AS SELECT {cols} FROM {records} WHERE reason = '' AND NOT misread")
+    con.execute("DROP TABLE bill_median")
     return int(con.execute("SELECT count(*) FROM bill_flagged").fetchall()[0][0])
 
 

@@ -18,8 +18,11 @@ spill folder           ``SEWERPLAN_SPILL_DIR``     a fresh folder under the syst
 =====================  ==========================  ===========================================
 
 Input tables become DuckDB tables of trimmed text with the file's own header; the file row of
-a record is ``rowid + 2 + row_offset`` (header = row 1; ``row_offset`` counts title rows above
-the header of a workbook), so every message can name file, row, column and value.
+a record is ``__row__ + 1 + row_offset`` (header = row 1; ``row_offset`` counts title rows above
+the header of a workbook), so every message can name file, row, column and value. ``__row__``
+(:data:`ROW`, 1 = the first record) is numbered by the reader itself: the ``rowid`` of a table filled
+by DuckDB 2.0's parallel CSV reader is not always the order of the file (issue 25: a rejected-rows
+file named the wrong rows in one run of three).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from pathlib import Path
 from ..errors import InputFileError
 from .tables import DELIMITER_NAMES, csv_layout, detect_encoding, file_kind, open_bytes, read_xlsx_text
 
-__all__ = ["EngineSettings", "connect", "load_text_table", "sql_text", "sql_name", "TRIM_CHARS"]
+__all__ = ["EngineSettings", "connect", "load_text_table", "sql_text", "sql_name", "TRIM_CHARS", "ROW"]
+
+ROW = "__row__"  # the record number column of every table load_text_table makes (1 = first record)
 
 DEFAULT_MEMORY_LIMIT = "2GB"  # leaves room for the pandas tables of a large town within 4 GiB
 TRIM_CHARS = " \t\n\r\v\f\u00a0\u3000\ufeff"  # what str.strip() removes in Korean office files
@@ -84,6 +89,9 @@ def connect(settings: EngineSettings | None = None):
         con.close()
         if own_spill:
             shutil.rmtree(spill, ignore_errors=True)
+
+
+_ROW_NUMBER = f"row_number() OVER () AS {ROW}"  # in the reader's order (an order-preserving streaming window)
 
 
 def _trimmed(column: str, cast: bool = False) -> str:
@@ -138,7 +146,7 @@ def _load_frame(con, name: str, df, source: str, row_offset: int) -> tuple[list[
     con.register(view, frame)
     try:
         cols = ", ".join(f"{_trimmed(c)} AS {sql_name(c)}" for c in header)
-        con.execute(f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {cols} FROM {sql_name(view)}")
+        con.execute(f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {_ROW_NUMBER}, {cols} FROM {sql_name(view)}")
     finally:
         con.unregister(view)
     return header, source, row_offset
@@ -203,7 +211,7 @@ def _create_from_csv(con, name: str, path: Path, delimiter: str, header: list[st
     columns = "{" + ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header) + "}"
     cols = ", ".join(f"{_trimmed(h)} AS {sql_name(h)}" for h in header)
     con.execute(
-        f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {cols} FROM read_csv({sql_text(str(path))}, "
+        f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {_ROW_NUMBER}, {cols} FROM read_csv({sql_text(str(path))}, "
         f"delim={sql_text(delimiter)}, header=true, quote='\"', escape='\"', auto_detect=false, "
         f"columns={columns}, null_padding=true, compression='auto'{'' if parallel else ', parallel=false'})")
 
@@ -242,7 +250,7 @@ def _load_parquet(con, name: str, path: Path, source: str) -> list[str]:
     try:
         header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
         cols = ", ".join(f"{_trimmed(h, cast=True)} AS {sql_name(h)}" for h in header)
-        con.execute(f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {cols} FROM {scan}")
+        con.execute(f"CREATE OR REPLACE TABLE {sql_name(name)} AS SELECT {_ROW_NUMBER}, {cols} FROM {scan}")
     except Exception as exc:  # duckdb.IOException, InvalidInputError ...
         raise InputFileError(f"{source}: cannot read the Parquet data ({str(exc).splitlines()[0]}) / "
                              "Parquet 자료를 읽을 수 없습니다.") from exc

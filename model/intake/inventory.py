@@ -165,11 +165,11 @@ def read_table(path, sheet=None, known_headers=None) -> pd.DataFrame:
 def _read_with_engine(path: Path) -> pd.DataFrame:
     """A CSV or Parquet file (or a folder of Parquet files, Hive partitions as columns) as stripped
     text, through DuckDB: a parallel read, every cell trimmed there (:func:`~.engine.load_text_table`)."""
-    from .engine import connect, load_text_table
+    from .engine import ROW, connect, load_text_table
 
     with connect() as con:
         load_text_table(con, "t", path)
-        df = con.execute("SELECT * FROM t").df()
+        df = con.execute(f"SELECT * EXCLUDE ({ROW}) FROM t ORDER BY {ROW}").df()  # the file's order
     df.attrs["text_cells"] = True
     return df
 
@@ -225,6 +225,15 @@ def map_headers(df: pd.DataFrame, aliases: dict[str, list[str]] | None = None,
 # :func:`district_from_address` over a whole column: the first token after the first that is a
 # 동/읍/면 (optionally with N가) and does not start with a digit.
 _DISTRICT_IN_ADDRESS = r"^\s*\S+(?:\s+\S+)*?\s+((?!\d)\S+(?:동|읍|면)(?:\d+가)?)(?=\s|$)"
+_DISTRICT_WORD = re.compile(r"(?!\d)\S+(?:동|읍|면)(?:\d+가)?")
+
+
+def _district_token(address: str) -> str:
+    """:data:`_DISTRICT_IN_ADDRESS` without the regular expression's backtracking over the whole text:
+    the first token after the first that is a 동/읍/면 (optionally with N가) not starting with a digit."""
+    return next((tok for tok in address.split()[1:] if _DISTRICT_WORD.fullmatch(tok)), "")
+
+
 _DISTRICT_TOKEN = re.compile(r"(\S+?(?:동|읍|면|가))(?:\d+가)?(?:\s|$)")
 
 
@@ -250,12 +259,20 @@ def _digits(text: pd.Series) -> pd.Series:
 
 def _pnu_from_parts(df: pd.DataFrame) -> pd.Series:
     # the cells are stripped text already (text_cells); digits only where something else is there
-    sig = df["sigungu_code"].str.zfill(5)
-    bjd = df["bjdong_code"].str.zfill(5)
+    # each part once per distinct value (a register repeats its codes and lot numbers)
+    sig = _on_distinct(df["sigungu_code"], lambda u: u.str.zfill(5))
+    bjd = _on_distinct(df["bjdong_code"], lambda u: u.str.zfill(5))
     gb = df.get("plat_gb_code", pd.Series("0", index=df.index))
     land = np.where(gb == "1", "2", "1")  # register 0 = 대지 -> PNU 1, 1 = 산 -> PNU 2
-    bun, ji = (_digits(df[c]).str.zfill(4) for c in ("bun", "ji"))
+    bun, ji = (_on_distinct(df[c], lambda u: _digits(u).str.zfill(4)) for c in ("bun", "ji"))
     return sig + bjd + pd.Series(land, index=df.index) + bun + ji
+
+
+def _on_distinct(values: pd.Series, fn) -> pd.Series:
+    """``fn`` (Series -> Series of the same length) applied to the distinct values only, spread back."""
+    codes, uniques = pd.factorize(values)
+    mapped = fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(np.append(mapped, np.nan)[codes], index=values.index, dtype=object)
 
 
 @dataclass
@@ -346,7 +363,7 @@ def _rename_reserved_columns(raw: pd.DataFrame) -> pd.DataFrame:
 
     sewerplan writes those three columns itself.
     """
-    raw = raw.copy()
+    raw = raw.copy(deep=False)  # new headers, the same cells (a national register is not copied for that)
     raw.columns = [str(c).strip() for c in raw.columns]
     check_header(list(raw.columns), "table")
     for reserved in ("source_row", "rejected_reason", "category"):
@@ -383,7 +400,7 @@ def _derive_district(df: pd.DataFrame, original: dict, source: str) -> None:
             f"{source}: no district column (district / 배수구역) and no lot address (대지위치) to "
             f"derive one. Name the column with --district-column / 배수구역 열이 없습니다."
         )
-    df["district"] = df["address"].str.extract(_DISTRICT_IN_ADDRESS, expand=False).fillna("")
+    df["district"] = _on_distinct(df["address"], lambda u: pd.Series([_district_token(a) for a in u.tolist()]))
     original["district"] = original["address"]
 
 
@@ -419,6 +436,7 @@ def _parse_number_column(found: _Findings, canon: str) -> pd.Series:
     """One numeric column ('1,234.5' allowed; decimal commas, inf and NaN refused): a number, > 0 and
     plausible for floor area, in range for coordinates, else >= 0."""
     num, problem = parse_number_text(found.df[canon])
+    problem = problem.astype("category")  # compared with each problem key below: codes, not a million strings
     for key in ("decimal_comma", "not_finite"):
         found.flag(problem.eq(key), canon, NUMBER_PROBLEMS[key])
     non_numeric = problem.eq("not_number")
@@ -452,7 +470,10 @@ def _check_text_characters(found: _Findings) -> None:
 
     for canon in TEXT_COLUMNS:
         if canon in found.df.columns:
-            bad = found.df[canon].astype(str).str.contains(UNWRITABLE, regex=True)
+            values = found.df[canon].astype(str)
+            if not UNWRITABLE.search("\n".join(values.unique().tolist())):  # one scan; '\n' is writable
+                continue
+            bad = values.str.contains(UNWRITABLE, regex=True)
             found.flag(bad, canon, lambda v: f"holds the control character {', '.join(control_characters(str(v)))}, "
                                              "which reports and workbooks cannot carry; remove it / 제어 문자가 "
                                              "들어 있습니다")
@@ -626,7 +647,7 @@ def _split_valid_rejected(out: pd.DataFrame, raw: pd.DataFrame, found: _Findings
     headers listed in ``rejected.attrs["columns_dropped"]`` (issue 23; :mod:`.privacy`).
     """
     bad = found.bad
-    valid = out[~bad].copy()
+    valid = out.drop(index=bad[bad].index)  # one copy of the good rows (not a mask copy and another)
     valid["category"] = _per_distinct(valid["main_use"], category_of)
     read = [c for c in raw.columns if c in set(found.original.values()) or c == "__district__"]
     rejected = raw.loc[bad[bad].index, read].rename(columns={"__district__": found.original.get("district")})

@@ -109,21 +109,23 @@ _LOT_NUMBER = r"^(산)?\s*([0-9]+)(?:\s*-\s*([0-9]+)|\s+([0-9]+)(?:\s|$))?"
 
 
 def lot_address_key_sql(table: str, column: str) -> str:
-    """SQL: ``(address, key)`` for the distinct values of ``table.column``, key as :func:`lot_address_key`."""
+    """SQL: ``(address, key)`` for the distinct values of ``table.column``, key as :func:`lot_address_key`.
+
+    Each regular expression runs once per distinct address, all its groups taken at once (issue 25).
+    """
     t = "translate(trim(CAST(address AS VARCHAR)), '０１２３４５６７８９', '0123456789')"
-    steps = (f"regexp_replace(regexp_replace(regexp_replace({t}, '[(),]', ' ', 'g'), "
+    steps = (f"regexp_replace(regexp_replace(translate({t}, '(),', '   '), "
              f"'(동|리|가|읍|면)(산?[0-9])', '\\1 \\2', 'g'), '^산([0-9])', '산 \\1')")
     steps = f"trim(regexp_replace(replace(replace({steps}, '번지', ' '), '번 ', ' '), '[\\s\\x{{3000}}\\x{{00a0}}]+', ' ', 'g'))"
     return f"""
     WITH a0 AS (SELECT DISTINCT {column} AS address FROM {table} WHERE {column} IS NOT NULL),
     a1 AS (SELECT address, {steps} AS t FROM a0),
-    a2 AS (SELECT address, regexp_extract(t, '{_SPLIT_HEAD}', 1) AS head,
-                  regexp_replace(regexp_extract(t, '{_SPLIT_HEAD}', 2), '호([^\\p{{L}}\\p{{N}}_]|$)', ' \\1', 'g') AS rest
-           FROM a1 WHERE lower(t) <> 'nan'),
-    a3 AS (SELECT address, regexp_extract(head, '{_SIG_DONG}', 1) AS sig, regexp_extract(head, '{_SIG_DONG}', 2) AS dong,
-                  regexp_extract(rest, '{_LOT_NUMBER}', 1) AS san, regexp_extract(rest, '{_LOT_NUMBER}', 2) AS bun,
-                  regexp_extract(rest, '{_LOT_NUMBER}', 3) || regexp_extract(rest, '{_LOT_NUMBER}', 4) AS ji
-           FROM a2 WHERE head <> '')
+    a2 AS (SELECT address, regexp_extract(t, '{_SPLIT_HEAD}', ['head', 'rest']) AS s FROM a1 WHERE lower(t) <> 'nan'),
+    a2b AS (SELECT address, s.head AS head,
+                   regexp_replace(s.rest, '호([^\\p{{L}}\\p{{N}}_]|$)', ' \\1', 'g') AS rest FROM a2),
+    a3a AS (SELECT address, regexp_extract(head, '{_SIG_DONG}', ['sig', 'dong']) AS h,
+                   regexp_extract(rest, '{_LOT_NUMBER}', ['san', 'bun', 'ji1', 'ji2']) AS n FROM a2b WHERE head <> ''),
+    a3 AS (SELECT address, h.sig AS sig, h.dong AS dong, n.san AS san, n.bun AS bun, n.ji1 || n.ji2 AS ji FROM a3a)
     SELECT address, CASE WHEN sig <> '' AND bun <> '' THEN sig || '|' || dong || '|' || san || '|' ||
            {_no_leading_zeros('bun')} || '|' || {_no_leading_zeros('ji')} ELSE '' END AS key FROM a3"""
 

@@ -64,6 +64,18 @@ def parse_number_text(text):
     The fast path is one ``pd.to_numeric`` over the column; only the rows it cannot read (or reads
     as infinite) are looked at again, with vectorised regular expressions.
     """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(text.astype(str))
+    if len(uniques) < len(text):  # a column that repeats its values is read once per distinct value
+        num, problem = _parse_distinct(pd.Series(uniques, dtype=object))
+        return (pd.Series(num.to_numpy()[codes], index=text.index),
+                pd.Series(problem.to_numpy()[codes], index=text.index, dtype=object))
+    return _parse_distinct(text)
+
+
+def _parse_distinct(text):
+    """:func:`parse_number_text` on the text itself."""
     import numpy as np
     import pandas as pd
 

@@ -158,13 +158,13 @@ def _billing_steps(con, billing, misread_ratio: float, params: DesignParameters,
             "in rejected_billing_rows.csv / 쓸 수 있는 요금 부과 행이 없습니다."
         )
     flagged = screen_tables(con, misread_ratio=misread_ratio)
-    con.execute("DROP TABLE bill")  # every usable row is in bill_screen now
     meter_table(con, params.return_ratio)
     pseudonymise_bill_table(con, key)  # before anything leaves the engine
-    kept, n_meters = con.execute("SELECT (SELECT count(*) FROM bill_kept), (SELECT count(*) FROM meters)").fetchall()[0]
+    kept = counts.rows_read - counts.rows_rejected - flagged  # usable rows not flagged
+    n_meters = con.execute("SELECT count(*) FROM meters").fetchall()[0][0]
     months = [r[0] for r in con.execute("SELECT DISTINCT billing_month FROM bill_kept ORDER BY 1").fetchall()]
     con.execute("DROP VIEW bill_kept")
-    con.execute("DROP TABLE bill_screen")  # the meters hold what the join needs: free the memory
+    con.execute("DROP TABLE bill")  # the meters hold what the join needs: free the memory
     return {"rows_read": counts.rows_read, "rows_rejected": counts.rows_rejected, "meter_months_used": int(kept),
             "meter_months_flagged_misread": int(flagged), "meters": int(n_meters), "months": months}
 

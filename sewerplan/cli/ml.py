@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import contextlib
+import hashlib
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -164,6 +165,15 @@ def _print_card_summary(card: dict, out: Path, seconds: float) -> None:
         console.print(f"[yellow]{card['prediction_note']}[/]")
 
 
+PREDICTION_COLUMNS = ["ml_m3_per_day", "ml_lower_m3_per_day", "ml_upper_m3_per_day", "ml_model_note",
+                      "ml_household_mix_year"]
+
+
+def model_json_path(out: Path) -> Path:
+    """OUT.model.json: the model's id, note and interval, written once beside the predictions."""
+    return out.with_name(out.stem + ".model.json")
+
+
 def predict(
     input: Path = typer.Argument(..., help="Building table (canonical or register headers), or a folder of towns / "
                                            "건축물 목록 또는 도시별 폴더"),
@@ -171,13 +181,16 @@ def predict(
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="MODEL.skops (default: model shipped with sewerplan) / 모델 파일"),
     district_column: Optional[str] = typer.Option(None, help="Column to use as district / 배수구역 열 이름"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="Worksheet of an xlsx input: name or number (0 = first) / 시트"),
+    with_inputs: bool = typer.Option(False, "--with-inputs", help="Also write every input column (as read and "
+                                     "checked) beside the predictions / 입력 열도 함께 저장"),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Set bad rows aside in OUT.rejected.csv / 오류 행 따로 저장"),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists / 덮어쓰기"),
 ) -> None:
     """Predict day-average sewage per building with interval, plus district totals.
 
     건축물별 일평균 오수량(예측구간 포함)과 배수구역 합계를 예측합니다.
-    Writes OUT and OUT.districts.csv.
+    Writes OUT (building_id, prediction, interval, the row's own note), OUT.districts.csv and
+    OUT.model.json (the model's id, note and interval, once rather than on every row).
     """
 
     from sewerplan.model.fileio import check_outputs, output_run, write_csv_atomic
@@ -186,22 +199,23 @@ def predict(
 
     with user_errors(), contextlib.ExitStack() as run:
         if input.is_dir():
-            _predict_towns(input, out, model, district_column, skip_invalid, force)
+            _predict_towns(input, out, model, district_column, skip_invalid, force, with_inputs)
             return
         if out.suffix.lower() != ".csv":
             raise InputFileError(f"--out must end in .csv, not '{out.suffix}' / 결과 파일은 .csv")
         dist_out = out.with_name(out.stem + ".districts.csv")
         rp = out.with_name(out.stem + ".rejected.csv")
-        check_outputs([out, dist_out, rp], inputs=[input, model], force=force)
+        check_outputs([out, dist_out, rp, model_json_path(out)], inputs=[input, model], force=force)
         run.enter_context(output_run(out.parent, "predict", mark_incomplete=False))
         m = load_model(model)
         valid, rejected = load_buildings(input, district_column=district_column, skip_invalid=skip_invalid, sheet=sheet)
-        result, pred, districts = _predict_table(m, valid)
+        result, pred, districts = _predict_table(m, valid, with_inputs)
         if len(rejected):
             write_csv_atomic(rejected, rp)
             console.print(f"[yellow]{len(rejected):,} row(s) rejected / 제외된 행 -> {rp}[/]")
         write_csv_atomic(result, out)
         write_csv_atomic(districts, dist_out)
+        _write_model_json(m, out, input, len(valid))
         out_console.print(
             f"{len(valid):,} buildings / 건축물 {len(valid):,}동, model / 모델 {m.model_id} -> {out}, {dist_out}\n"
             f"  total / 합계 {pred['ml_m3_per_day'].sum():,.0f} m3/d day-average / 일평균 "
@@ -209,17 +223,69 @@ def predict(
         _print_prediction_warnings(m, pred)
 
 
-def _predict_table(m, valid):
-    """(buildings with predictions and screening flags, the predictions, district totals): the model runs once."""
+def _predict_table(m, valid, with_inputs: bool = False):
+    """(the rows to write, the predictions, district totals): the model runs once.
+
+    The rows: ``building_id``, the prediction and its interval, ``ml_model_note`` holding only what
+    is particular to the row (location, household-mix fill; the model's own note, the same on every
+    row, goes to OUT.model.json once: issue 25, it was most of a national file), the census-trend year of
+    a filled household mix (``ml_household_mix_year``; blank: the row's own mix or not housing), and
+    ``screen_flag``/``screen_reason`` when the table has observed flows. ``with_inputs``: every
+    checked input column in front, as before issue 25.
+    """
     import pandas as pd
 
     from sewerplan.model.intake.screening import screen_observations
 
     pred = m.predict(valid)
-    result = pd.concat([valid, pred], axis=1)
+    own, fill_year = _row_notes(pred["ml_model_note"], m.note)
+    rows = pred[PREDICTION_COLUMNS[:3]].assign(ml_model_note=own, ml_household_mix_year=fill_year)
+    front = valid if with_inputs else valid[["building_id"]]
+    parts = [front, rows]
     if "observed_m3_per_day" in valid.columns and valid["observed_m3_per_day"].notna().any():
-        result = pd.concat([result, screen_observations(valid)[["screen_flag", "screen_reason"]]], axis=1)
-    return result, pred, m.predict_district_totals(valid, pred=pred)
+        parts.append(screen_observations(valid)[["screen_flag", "screen_reason"]])
+    return pd.concat(parts, axis=1), pred, m.predict_district_totals(valid, pred=pred)
+
+
+_HOUSEHOLD_FILL = re.compile(r"household mix from census trend for (\d{4}) / ")
+
+
+def _row_notes(notes, model_note: str):
+    """(each row's note without the model's own note, the census-trend year its household mix was filled
+    from): one pass per distinct note. The fill note (about 100 bytes on most homes of a register)
+    becomes a year column, explained once in OUT.model.json."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(notes.astype(object).fillna(""))
+    own, years = [], []
+    for u in uniques.tolist():
+        parts = [] if u == model_note else u.split(" | ")
+        if model_note and parts[:1] == [model_note]:
+            parts = parts[1:]
+        year = next((float(m.group(1)) for m in map(_HOUSEHOLD_FILL.match, parts) if m), np.nan)
+        own.append(" | ".join(x for x in parts if not _HOUSEHOLD_FILL.match(x)))
+        years.append(year)
+    own_notes = pd.Series(np.array(own + [""], dtype=object)[codes], index=notes.index, dtype=object)
+    return own_notes, pd.Series(np.array(years + [np.nan])[codes], index=notes.index)
+
+
+def _write_model_json(m, out: Path, source, n_buildings: int) -> Path:
+    """OUT.model.json: what every row of OUT shares (model id, note, interval coverage, the columns)."""
+    from sewerplan.model.fileio import write_json_atomic
+
+    return write_json_atomic(model_json_path(out), {
+        "predictions": out.name, "input": str(source), "buildings": int(n_buildings),
+        "ml_model_id": m.model_id, "ml_model_note": m.note, "coverage": m.coverage,
+        "columns": {"ml_m3_per_day": "predicted day-average sewage [m3/d] / 일평균 오수량 예측",
+                    "ml_lower_m3_per_day": f"lower end of the {m.coverage:.0%} interval [m3/d] / 예측구간 하한",
+                    "ml_upper_m3_per_day": f"upper end of the {m.coverage:.0%} interval [m3/d] / 예측구간 상한",
+                    "ml_model_note": "what applies to this row only (location); the model's note above applies "
+                                     "to every row / 행별 참고 (모델 공통 참고는 위)",
+                    "ml_household_mix_year": "the household-size mix of this home was filled from the census trend "
+                                             "of this year (blank: its own mix, or not housing) / 가구원수 구성을 이 "
+                                             "연도 인구총조사 추세로 보완"},
+    })
 
 
 def _print_prediction_warnings(m, pred) -> None:
@@ -236,11 +302,13 @@ def _print_prediction_warnings(m, pred) -> None:
                           f"(좌표 없음); see ml_model_note[/]")
 
 
-def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid: bool, force: bool) -> None:
+def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid: bool, force: bool,
+                   with_inputs: bool = False) -> None:
     """National run: the model loaded once, every town of FOLDER predicted on its own.
 
-    Writes OUT/TOWN.csv, OUT/TOWN.districts.csv (OUT/TOWN.rejected.csv where rows were set aside),
-    Parquet partitions OUT/parquet/{predictions,districts}/town=TOWN and OUT/national_summary.json.
+    Writes OUT/TOWN.csv, OUT/TOWN.districts.csv, OUT/TOWN.model.json (OUT/TOWN.rejected.csv where
+    rows were set aside), Parquet partitions OUT/parquet/{predictions,districts}/town=TOWN and
+    OUT/national_summary.json.
     """
     from sewerplan.cli.towns import run_towns
     from sewerplan.model.fileio import write_csv_atomic
@@ -254,15 +322,17 @@ def _predict_towns(folder: Path, out: Path, model, district_column, skip_invalid
 
     def files_of(name):
         return [out / f"{name}.csv", out / f"{name}.districts.csv", out / f"{name}.rejected.csv",
+                model_json_path(out / f"{name}.csv"),
                 *(partition_path(out / "parquet", t, name) for t in ("predictions", "districts"))]
 
     def one_town(name, path, con):
         valid, rejected = load_buildings(path, district_column=district_column, skip_invalid=skip_invalid)
-        result, pred, districts = _predict_table(m, valid)
+        result, pred, districts = _predict_table(m, valid, with_inputs)
         if len(rejected):
             write_csv_atomic(rejected, out / f"{name}.rejected.csv")
         write_csv_atomic(result, out / f"{name}.csv")
         write_csv_atomic(districts, out / f"{name}.districts.csv")
+        _write_model_json(m, out / f"{name}.csv", path, len(valid))
         write_partition(con, result, out / "parquet", "predictions", name)
         write_partition(con, districts, out / "parquet", "districts", name)
         return {"buildings": int(len(valid)), "rejected": int(len(rejected)),
