@@ -78,3 +78,14 @@ def test_the_manuals_reports_chapter_walks_the_run_path():
 
         for section in SCHEMA:
             assert f"`{section}`" in chapter, (manual, section)
+
+
+def test_readme_performance_table_is_the_benchmarks_last_results():
+    """README's performance table is written by benchmarks/perf_table.py from benchmarks/results, never by hand."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("perf_table", root / "benchmarks" / "perf_table.py")
+    perf_table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(perf_table)
+    assert perf_table.main(["--check"]) == 0, "run: .venv/bin/python benchmarks/perf_table.py"
