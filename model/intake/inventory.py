@@ -187,12 +187,23 @@ def text_cells(df: pd.DataFrame) -> pd.DataFrame:
         s = df[col]
         if isinstance(s, pd.DataFrame):  # a header used twice in a DataFrame
             raise InputFileError(f"header '{col}' is used twice; keep one / 열 제목 '{col}'이(가) 두 번 나옵니다.")
-        if s.dtype != object or pd.api.types.infer_dtype(s, skipna=False) != "string":
-            s = s.astype(object).where(s.notna(), "").astype(str)
-        out[col] = s.str.strip()
+        out[col] = _stripped_text(s)
     result = pd.DataFrame(out, index=df.index, columns=df.columns)
     result.attrs.update(df.attrs, text_cells=True)
     return result
+
+
+def _stripped_text(s: pd.Series) -> pd.Series:
+    """One column as stripped text ('' for empty cells), each distinct value converted once.
+
+    Only a column of one kind of value (all text, all floats or all integers) is converted per
+    distinct value: in a mixed column 1, 1.0 and True are one key to a hash table but three texts.
+    """
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "floating", "integer", "empty"):
+        return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+    codes, uniques = pd.factorize(s)  # empty cells (None, NaN) get code -1: the '' appended last
+    text = np.append(pd.Series(uniques, dtype=object).astype(str).str.strip().to_numpy(dtype=object), "")
+    return pd.Series(text[codes], index=s.index, dtype=object)
 
 
 def read_input(path_or_df, sheet=None, source: str | None = None, default_source: str = "table",
